@@ -1,0 +1,95 @@
+//! The archive: a data folder holding the store and the search index, kept consistent.
+//!
+//! Layout of the data folder (global option `--data`, env `ANNALS_DATA`, default
+//! `./annals-data`): `annals.db` (the SQLite store) and `index/` (the tantivy index).
+//!
+//! The store is the source of truth. A document is marked indexed only after the index has
+//! committed its sentences; [`Archive::reconcile`] re-indexes whatever a crash left
+//! unmarked, so the two never disagree for long and never silently.
+
+use crate::search::tantivy_index::TantivyIndex;
+use crate::search::{self, SearchHit, SearchIndex, SearchRequest};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoredSentence};
+use std::path::{Path, PathBuf};
+
+/// Errors opening or keeping an archive.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    #[error("cannot create data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Result of an archive operation.
+pub type Result<T> = std::result::Result<T, ArchiveError>;
+
+/// A store and its search index.
+pub struct Archive {
+    pub dir: PathBuf,
+    pub store: Box<dyn Store>,
+    pub index: Box<dyn SearchIndex>,
+}
+
+impl Archive {
+    /// Opens (creating if needed) the archive in `dir`.
+    pub fn open(dir: &Path) -> Result<Archive> {
+        std::fs::create_dir_all(dir).map_err(|source| ArchiveError::DataDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let store = SqliteStore::open(&dir.join("annals.db"))?;
+        let index = TantivyIndex::open(&dir.join("index"))?;
+        Ok(Archive {
+            dir: dir.to_path_buf(),
+            store: Box::new(store),
+            index: Box::new(index),
+        })
+    }
+
+    /// Indexes every document whose current version the index does not hold yet (after a
+    /// crash, or a rebuild). Returns how many documents were (re)indexed.
+    pub fn reconcile(&mut self) -> Result<usize> {
+        let pending = self.store.unindexed()?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        for id in &pending {
+            self.index_document(id)?;
+        }
+        self.index.commit()?;
+        self.store.mark_indexed(&pending)?;
+        Ok(pending.len())
+    }
+
+    /// Replaces the index's sentences of document `id` with the store's (not committed).
+    pub fn index_document(&mut self, id: &str) -> Result<()> {
+        self.index.delete_document(id)?;
+        let mut batch: Vec<StoredSentence> = Vec::new();
+        self.store.sentences(Some(id), &mut |s| {
+            batch.push(s);
+            Ok(())
+        })?;
+        self.index.add_sentences(&batch)?;
+        Ok(())
+    }
+
+    /// Drops the index and builds it again from the store.
+    pub fn rebuild_index(&mut self) -> Result<usize> {
+        self.index.clear()?;
+        self.index.commit()?;
+        self.store.mark_all_unindexed()?;
+        self.reconcile()
+    }
+
+    /// Searches sentences.
+    pub fn search(&self, req: &SearchRequest) -> Result<Vec<SearchHit>> {
+        Ok(search::search(self.store.as_ref(), self.index.as_ref(), req)?)
+    }
+}

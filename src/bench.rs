@@ -1,0 +1,346 @@
+//! `annals bench`: ingest throughput, peak memory and search latency, on the reference
+//! corpus and on a synthetic corpus made at bench time by repeating and perturbing it.
+//!
+//! Measurements are taken in-process on fresh data folders; the figures are printed, never
+//! asserted (speed is measured here, not in timed tests).
+
+use crate::archive::Archive;
+use crate::extract::Pipeline;
+use crate::ingest::{self, IngestOptions, IngestSummary, Silent, Timings};
+use crate::search::SearchRequest;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The fixed query list: Vietnamese with and without diacritics, English, phrases, names.
+pub const QUERIES: [&str; 50] = [
+    "lien xo hiep uoc",
+    "Liên Xô",
+    "hiệp ước hữu nghị",
+    "treaty of friendship",
+    "\"Treaty of Friendship and Cooperation\"",
+    "Soviet Union",
+    "CMEA",
+    "Hội đồng tương trợ kinh tế",
+    "hoi dong tuong tro kinh te",
+    "Brezhnev",
+    "Brêgiơnép",
+    "Ho Chi Minh",
+    "Hồ Chí Minh",
+    "Le Duan Moscow",
+    "Lê Duẩn",
+    "trade turnover",
+    "kim ngạch thương mại",
+    "kim ngach",
+    "rúp chuyển nhượng",
+    "million rubles",
+    "lưu học sinh",
+    "luu hoc sinh",
+    "students Moscow",
+    "chuyên gia",
+    "experts",
+    "Vietsovpetro",
+    "dầu khí",
+    "Hòa Bình thủy điện",
+    "hoa binh",
+    "Cam Ranh",
+    "Gorbachev perestroika",
+    "đổi mới",
+    "doi moi",
+    "viện trợ quân sự",
+    "military aid",
+    "1978",
+    "năm 1950",
+    "January 1950",
+    "diplomatic relations",
+    "quan hệ ngoại giao",
+    "\"quan hệ ngoại giao\"",
+    "Comintern",
+    "Toilers of the East",
+    "Russia Vietnam strategic partnership",
+    "Liên bang Nga",
+    "Putin",
+    "kế hoạch 5 năm",
+    "five-year plan",
+    "Đại hội Đảng",
+    "Kosygin Hanoi",
+];
+
+/// Latency figures over repeated runs of the query list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub queries: usize,
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub mean_hits: f64,
+}
+
+/// One corpus's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub name: String,
+    pub files: usize,
+    pub megabytes: f64,
+    pub sentences: u64,
+    pub ingest_seconds: f64,
+    pub mb_per_s: f64,
+    pub cores: usize,
+    pub mb_per_s_per_core: f64,
+    /// Single-thread throughput of reading and analysis alone (decode, NFC, layout,
+    /// sentences, extractors).
+    pub analyse_mb_per_s_one_core: f64,
+    pub timings: Timings,
+    pub peak_rss_mb: f64,
+    pub search: Latency,
+    pub store_mb: f64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub phases: Vec<Phase>,
+}
+
+impl BenchReport {
+    /// Human-readable form.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        for p in &self.phases {
+            s += &format!(
+                "{}: {} files, {:.1} MB, {} sentences\n  ingest {:.2} s = {:.1} MB/s on {} cores ({:.1} MB/s per core); analysis alone {:.1} MB/s on one core\n  time: read+analyse {:.2} s (CPU, all workers), extract {:.2} s, store {:.2} s, index {:.2} s, commit {:.2} s\n  peak RSS {:.0} MB; store on disk {:.0} MB\n  search: {} queries x {} runs: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms, {:.1} hits per query\n",
+                p.name,
+                p.files,
+                p.megabytes,
+                p.sentences,
+                p.ingest_seconds,
+                p.mb_per_s,
+                p.cores,
+                p.mb_per_s_per_core,
+                p.analyse_mb_per_s_one_core,
+                p.timings.read_analyse,
+                p.timings.extract,
+                p.timings.store,
+                p.timings.index,
+                p.timings.commit,
+                p.peak_rss_mb,
+                p.store_mb,
+                p.search.queries,
+                p.search.runs,
+                p.search.p50_ms,
+                p.search.p99_ms,
+                p.search.max_ms,
+                p.search.mean_hits
+            );
+        }
+        s
+    }
+}
+
+fn reset_peak_rss() {
+    // Linux: writing 5 to clear_refs resets the peak resident set size.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn dir_size(p: &Path) -> u64 {
+    let mut n = 0;
+    if let Ok(rd) = std::fs::read_dir(p) {
+        for e in rd.flatten() {
+            let m = match e.metadata() {
+                Ok(m) => m,
+                Err(_) => continue,
+            };
+            n += if m.is_dir() { dir_size(&e.path()) } else { m.len() };
+        }
+    }
+    n
+}
+
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Writes a synthetic corpus of at least `mb` megabytes into `dir`: copies of the reference
+/// documents, each copy with its digits rotated and some words swapped, so that the index
+/// sees new numbers and new term statistics rather than exact duplicates.
+pub fn make_synthetic(reference: &Path, dir: &Path, mb: u64) -> Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let sources: Vec<(String, String)> = files_in(reference)?
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).ok()?;
+            Some((name, text))
+        })
+        .collect();
+    anyhow::ensure!(!sources.is_empty(), "no reference documents in {}", reference.display());
+    let swaps = [
+        ("Soviet", "Socialist"),
+        ("Vietnam", "Viet Nam"),
+        ("Liên Xô", "Liên bang Xô viết"),
+        ("quan hệ", "mối quan hệ"),
+        ("treaty", "agreement"),
+        ("hợp tác", "cộng tác"),
+    ];
+    let target = mb * 1_000_000;
+    let mut written = 0u64;
+    let mut files = 0usize;
+    let mut k = 0u32;
+    while written < target {
+        k += 1;
+        for (name, text) in &sources {
+            let rot = (k % 9 + 1) as u8;
+            let mut t: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_digit() {
+                        (b'0' + (c as u8 - b'0' + rot) % 10) as char
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let (a, b) = swaps[k as usize % swaps.len()];
+            t = t.replace(a, b);
+            let path = dir.join(format!("{name}_copy{k:04}.txt"));
+            std::fs::write(&path, &t)?;
+            written += t.len() as u64;
+            files += 1;
+            if written >= target {
+                break;
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn analyse_one_core(files: &[PathBuf]) -> Result<f64> {
+    let pipeline = Pipeline::standard();
+    let mut bytes = 0u64;
+    let t = Instant::now();
+    for p in files {
+        let b = std::fs::read(p)?;
+        bytes += b.len() as u64;
+        let id = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Ok(doc) = crate::document::Document::read(&id, b, Default::default()) {
+            std::hint::black_box(pipeline.run(&doc));
+        }
+    }
+    Ok(bytes as f64 / 1e6 / t.elapsed().as_secs_f64().max(1e-9))
+}
+
+fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
+    let mut samples = Vec::with_capacity(QUERIES.len() * runs);
+    let mut hits = 0usize;
+    // Warm up.
+    for q in QUERIES {
+        let _ = archive.search(&SearchRequest { query: q.into(), limit: 10, ..Default::default() });
+    }
+    for _ in 0..runs {
+        for q in QUERIES {
+            let req = SearchRequest { query: q.into(), limit: 10, ..Default::default() };
+            let t = Instant::now();
+            let r = archive.search(&req)?;
+            samples.push(t.elapsed().as_secs_f64() * 1e3);
+            hits += r.len();
+        }
+    }
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    Ok(Latency {
+        queries: QUERIES.len(),
+        runs,
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        max_ms: *samples.last().unwrap_or(&0.0),
+        mean_hits: hits as f64 / samples.len().max(1) as f64,
+    })
+}
+
+fn phase(name: &str, corpus: &Path, data: &Path, sample_for_analysis: usize) -> Result<Phase> {
+    let files = files_in(corpus)?;
+    let one_core = analyse_one_core(&files[..files.len().min(sample_for_analysis)])?;
+    reset_peak_rss();
+    let mut archive = Archive::open(data)?;
+    let summary: IngestSummary = ingest::ingest(
+        &mut archive,
+        &[corpus.to_path_buf()],
+        &IngestOptions::default(),
+        &Pipeline::standard(),
+        &Silent,
+    )?;
+    let peak = peak_rss_mb();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mb = summary.bytes as f64 / 1e6;
+    let mut sentences = 0u64;
+    for d in archive.store.documents()? {
+        sentences += d.sentences;
+    }
+    let search = latency(&archive, 10)?;
+    let mbps = mb / summary.seconds.max(1e-9);
+    Ok(Phase {
+        name: name.into(),
+        files: files.len(),
+        megabytes: mb,
+        sentences,
+        ingest_seconds: summary.seconds,
+        mb_per_s: mbps,
+        cores,
+        mb_per_s_per_core: mbps / cores as f64,
+        analyse_mb_per_s_one_core: one_core,
+        timings: summary.timings,
+        peak_rss_mb: peak,
+        search,
+        store_mb: dir_size(data) as f64 / 1e6,
+    })
+}
+
+/// Runs the benchmark: the reference corpus, then (unless `synthetic_mb` is 0) a synthetic
+/// corpus of that size.
+pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<BenchReport> {
+    let tmp;
+    let work = match workdir {
+        Some(w) => w.to_path_buf(),
+        None => {
+            tmp = std::env::temp_dir().join(format!("annals-bench-{}", std::process::id()));
+            tmp
+        }
+    };
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let mut phases = vec![phase("reference corpus", corpus, &work.join("data-reference"), usize::MAX)?];
+    if synthetic_mb > 0 {
+        let syn = work.join("synthetic");
+        make_synthetic(corpus, &syn, synthetic_mb)?;
+        phases.push(phase(
+            &format!("synthetic corpus ({synthetic_mb} MB)"),
+            &syn,
+            &work.join("data-synthetic"),
+            40,
+        )?);
+    }
+    if workdir.is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    Ok(BenchReport { phases })
+}

@@ -1,0 +1,252 @@
+//! The document model: one source file, read and analysed into paragraphs and sentences,
+//! every one of which points at the exact bytes of the original file.
+
+use crate::source::decode::{self, DecodeError, Encoding};
+use crate::source::html;
+use crate::span::Span;
+use crate::text::lang::Lang;
+use crate::text::layout::{self, BlockKind, Format, Furniture, Layout};
+use crate::text::mapped::MappedText;
+use crate::text::{normalize, sentence};
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+
+/// What to assume about a source when it cannot tell for itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Force this encoding instead of detecting one.
+    pub encoding: Option<Encoding>,
+    /// Force this format instead of detecting one.
+    pub format: Option<Format>,
+    /// The language to assume for text too short to identify.
+    pub lang: Option<Lang>,
+}
+
+/// A source as stored on disk, and how it was read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Document id: the path relative to the folder given to `ingest`.
+    pub id: String,
+    /// The original bytes, unchanged.
+    pub bytes: Vec<u8>,
+    /// Lowercase hex SHA-256 of `bytes`.
+    pub sha256: String,
+    pub encoding: Encoding,
+    /// Detection confidence (1 for UTF-8).
+    pub encoding_confidence: f32,
+    pub format: Format,
+}
+
+impl Source {
+    /// The text of the original byte range `r`, decoded: the `text` of an exported span.
+    pub fn text_of(&self, r: Range<usize>) -> String {
+        decode::decode_range(&self.bytes, self.encoding, r)
+    }
+
+    /// A span of this source with its text.
+    pub fn span(&self, r: Range<usize>) -> Span {
+        Span {
+            doc: self.id.clone(),
+            start: r.start,
+            end: r.end,
+            text: self.text_of(r),
+        }
+    }
+}
+
+/// A paragraph of a document.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    /// Byte range in [`Document::text`] (the clean text).
+    pub range: Range<usize>,
+    /// Byte range in the original source.
+    pub src: Range<usize>,
+    pub kind: BlockKind,
+    pub lang: Lang,
+}
+
+/// A sentence of a document.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Byte range in [`Document::text`] (the clean text).
+    pub range: Range<usize>,
+    /// Byte range in the original source.
+    pub src: Range<usize>,
+    /// Index of its paragraph in [`Document::paragraphs`].
+    pub paragraph: usize,
+    pub lang: Lang,
+}
+
+/// A source read and analysed: the base every extractor works on.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Source,
+    /// Clean text: repaired paragraphs separated by "\n\n", mapped to the source bytes.
+    pub text: MappedText,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    /// Lines left out of the clean text (headers, footers, page numbers).
+    pub furniture: Vec<Furniture>,
+    /// The language of most of the text.
+    pub lang: Lang,
+    /// A title, from HTML `<title>` or the first heading.
+    pub title: Option<String>,
+    pub geometry: layout::Geometry,
+}
+
+/// Why a source could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    #[error("empty file")]
+    Empty,
+    #[error("{0}")]
+    Decode(#[from] DecodeError),
+    #[error("no text: the file holds only whitespace or markup")]
+    NoText,
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Guesses the format from the file name and the first bytes.
+pub fn detect_format(id: &str, text: &str) -> Format {
+    let lower = id.to_ascii_lowercase();
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+        return Format::Html;
+    }
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        return Format::Markdown;
+    }
+    let head: String = text.trim_start().chars().take(200).collect::<String>().to_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<?xml") && head.contains("<html") {
+        return Format::Html;
+    }
+    // The wiki-like export form: a "= Title =" line, or "==Section==" lines.
+    let wiki_lines = text
+        .lines()
+        .take(2000)
+        .filter(|l| {
+            let t = l.trim_end();
+            t.len() >= 5 && t.starts_with("==") && t.ends_with("==") || (t.starts_with("= ") && t.ends_with(" ="))
+        })
+        .count();
+    if wiki_lines >= 1 && text.trim_start().starts_with('=') || wiki_lines >= 2 {
+        return Format::Wiki;
+    }
+    Format::Plain
+}
+
+impl Document {
+    /// Reads `bytes` as the document `id`: decodes, normalizes, repairs the layout, and
+    /// splits sentences.
+    pub fn read(id: &str, bytes: Vec<u8>, opts: ReadOptions) -> Result<Document, ReadError> {
+        if bytes.is_empty() {
+            return Err(ReadError::Empty);
+        }
+        let decoded = match opts.encoding {
+            Some(enc) => decode::decode_as(&bytes, enc)?,
+            None => decode::decode(&bytes)?,
+        };
+        let format = opts
+            .format
+            .unwrap_or_else(|| detect_format(id, decoded.text.as_str()));
+        let mut title = None;
+        let text = match format {
+            Format::Html => {
+                let h = html::html_to_text(&decoded.text);
+                title = h.title;
+                normalize::nfc(&h.text)
+            }
+            _ => normalize::nfc(&decoded.text),
+        };
+        if text.as_str().trim().is_empty() {
+            return Err(ReadError::NoText);
+        }
+        let source = Source {
+            id: id.to_string(),
+            sha256: sha256_hex(&bytes),
+            bytes,
+            encoding: decoded.encoding,
+            encoding_confidence: decoded.confidence,
+            format,
+        };
+        let layout = layout::repair(&text, format, opts.lang.unwrap_or(Lang::En));
+        Ok(Document::from_layout(source, layout, title))
+    }
+
+    fn from_layout(source: Source, layout: Layout, title: Option<String>) -> Document {
+        let Layout {
+            text,
+            blocks,
+            furniture,
+            lang,
+            geometry,
+        } = layout;
+        let mut paragraphs = Vec::with_capacity(blocks.len());
+        let mut sentences = Vec::with_capacity(blocks.len() * 3);
+        for (pi, b) in blocks.iter().enumerate() {
+            let ptext = &text.as_str()[b.range.clone()];
+            paragraphs.push(Paragraph {
+                range: b.range.clone(),
+                src: text.source_range(b.range.clone()),
+                kind: b.kind,
+                lang: b.lang,
+            });
+            let ranges = if b.kind == BlockKind::Body {
+                sentence::split(ptext, b.lang)
+            } else {
+                // Headings and items are one unit each.
+                vec![0..ptext.len()]
+            };
+            for r in ranges {
+                let range = b.range.start + r.start..b.range.start + r.end;
+                sentences.push(Sentence {
+                    src: text.source_range(range.clone()),
+                    range,
+                    paragraph: pi,
+                    lang: b.lang,
+                });
+            }
+        }
+        let title = title.or_else(|| {
+            paragraphs
+                .iter()
+                .take(3)
+                .find(|p| p.kind == BlockKind::Heading)
+                .map(|p| text.as_str()[p.range.clone()].to_string())
+        });
+        Document {
+            source,
+            text,
+            paragraphs,
+            sentences,
+            furniture,
+            lang,
+            title,
+            geometry,
+        }
+    }
+
+    /// The clean (repaired) text of a sentence.
+    pub fn sentence_text(&self, s: &Sentence) -> &str {
+        &self.text.as_str()[s.range.clone()]
+    }
+
+    /// The clean text of a paragraph.
+    pub fn paragraph_text(&self, p: &Paragraph) -> &str {
+        &self.text.as_str()[p.range.clone()]
+    }
+
+    /// The source span of a range of the clean text.
+    pub fn span_of(&self, clean: Range<usize>) -> Span {
+        self.source.span(self.text.source_range(clean))
+    }
+}

@@ -1,0 +1,64 @@
+//! Extractors: each finds one kind of fact in an analysed [`Document`].
+//!
+//! An extractor is one module behind the small [`Extractor`] trait; the [`Pipeline`] runs
+//! them in order over a document and collects their [`Fact`]s. Every fact carries its
+//! evidence: the span of the original source that states it. The store keeps facts
+//! generically (kind, span, JSON body), so a new extractor needs no schema change.
+//!
+//! The time, quantity, entity, event and table extractors plug in here.
+
+use crate::document::Document;
+use crate::span::Evidence;
+use serde_json::{Map, Value};
+
+/// One extracted fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The record kind in the export contract ("timex", "quantity", "mention", ...).
+    pub kind: &'static str,
+    /// The span of the original source that states the fact.
+    pub evidence: Evidence,
+    /// The kind's own fields (exported beside `kind`, `doc`, `start`, `end`, `text`).
+    pub body: Map<String, Value>,
+}
+
+/// Finds one kind of fact.
+pub trait Extractor: Send + Sync {
+    /// A short stable name ("time", "quantity", ...).
+    fn name(&self) -> &'static str;
+    /// Appends the facts found in `doc` to `out`. Must not panic on any document.
+    fn extract(&self, doc: &Document, out: &mut Vec<Fact>);
+}
+
+/// The extractors to run, in order.
+#[derive(Default)]
+pub struct Pipeline {
+    extractors: Vec<Box<dyn Extractor>>,
+}
+
+impl Pipeline {
+    /// The standard pipeline. Extractors are added here as they are built.
+    pub fn standard() -> Pipeline {
+        Pipeline::default()
+    }
+
+    /// Adds an extractor at the end.
+    pub fn with(mut self, e: Box<dyn Extractor>) -> Pipeline {
+        self.extractors.push(e);
+        self
+    }
+
+    /// Names of the extractors, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.extractors.iter().map(|e| e.name()).collect()
+    }
+
+    /// Runs every extractor over `doc`.
+    pub fn run(&self, doc: &Document) -> Vec<Fact> {
+        let mut out = Vec::new();
+        for e in &self.extractors {
+            e.extract(doc, &mut out);
+        }
+        out
+    }
+}

@@ -1,0 +1,26 @@
+//! annals: historical sources into a knowledge base in which every fact points at the exact
+//! bytes of the source that state it. See `ARCHITECTURE.md` for the codemap.
+
+pub mod source {
+    //! Reading sources: bytes to decoded, format-stripped text with an exact offset map.
+    pub mod decode;
+    pub mod html;
+}
+pub mod archive;
+pub mod bench;
+pub mod document;
+pub mod export;
+pub mod extract;
+pub mod ingest;
+pub mod search;
+pub mod store;
+pub mod span;
+pub mod text {
+    //! Text analysis that every extractor stands on.
+    pub mod fold;
+    pub mod lang;
+    pub mod layout;
+    pub mod mapped;
+    pub mod normalize;
+    pub mod sentence;
+}

@@ -1,0 +1,495 @@
+//! The `annals` command line: parses arguments, calls the library, prints.
+
+use annals::archive::Archive;
+use annals::document::{Document, ReadOptions};
+use annals::export;
+use annals::extract::Pipeline;
+use annals::ingest::{self, FileOutcome, FileReport, IngestOptions, IngestSummary, Progress};
+use annals::search::SearchRequest;
+use annals::source::decode::Encoding;
+use annals::text::lang::Lang;
+use annals::text::layout::Format;
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "annals", version, about = "Historical sources into an evidence-backed knowledge base")]
+struct Cli {
+    /// Data folder holding the store and the search index.
+    #[arg(long, global = true, env = "ANNALS_DATA", default_value = "annals-data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum OutFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ExportFormat {
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Plain,
+    Markdown,
+    Wiki,
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Wiki => Format::Wiki,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest files and folders (recursively) into the store.
+    Ingest {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Reject files larger than this many bytes.
+        #[arg(long, default_value_t = ingest::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
+        /// Read every file in this encoding instead of detecting it (utf-8, windows-1258,
+        /// tcvn3, vni-windows, windows-1251, koi8-r).
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+        /// Read every file in this format instead of detecting it.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Summary as text or JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        output: OutFormat,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+    /// Search sentences (BM25; Vietnamese with or without diacritics; "quoted phrases").
+    Search {
+        query: Vec<String>,
+        /// Only this document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only sentences in this language (vi, en, ru).
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Number of hits.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Run the pipeline on text from stdin (or --file) without storing; print JSON Lines.
+    Extract {
+        /// Read this file instead of stdin.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Language hint for short inputs.
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Format of the input.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Also print paragraph records.
+        #[arg(long)]
+        paragraphs: bool,
+    },
+    /// Export the whole store.
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        /// Write here instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List stored documents (and files that were rejected).
+    Documents {
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Check the store's consistency and the index's agreement with it.
+    Check,
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Measure ingest throughput, memory and search latency.
+    Bench {
+        /// The reference corpus.
+        #[arg(long, default_value = "../shared/corpus")]
+        corpus: PathBuf,
+        /// Size of the synthetic corpus in MB (0 to skip).
+        #[arg(long, default_value_t = 200)]
+        synthetic_mb: u64,
+        /// Where to build the bench stores (a temporary folder by default).
+        #[arg(long)]
+        workdir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+}
+
+fn parse_encoding(s: &str) -> Result<Encoding, String> {
+    Encoding::from_name(s).ok_or_else(|| format!("unknown encoding {s:?}"))
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn open(data: &std::path::Path) -> Result<Archive> {
+    Archive::open(data).with_context(|| format!("opening the store in {}", data.display()))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Ingest {
+            paths,
+            quiet,
+            max_bytes,
+            encoding,
+            format,
+            output,
+            threads,
+        } => {
+            let mut archive = open(&cli.data)?;
+            let opts = IngestOptions {
+                max_bytes,
+                read: ReadOptions {
+                    encoding,
+                    format: format.map(Into::into),
+                    lang: None,
+                },
+                threads,
+                ..Default::default()
+            };
+            let bar = Bar::new(quiet || !std::io::stderr().is_terminal());
+            let summary = ingest::ingest(&mut archive, &paths, &opts, &Pipeline::standard(), &bar)?;
+            bar.finish();
+            print_summary(&summary, output)?;
+            if summary.added + summary.replaced + summary.unchanged + summary.duplicates == 0
+                && summary.rejected > 0
+            {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Command::Search {
+            query,
+            doc,
+            lang,
+            limit,
+            format,
+        } => {
+            let mut archive = open(&cli.data)?;
+            archive.reconcile()?;
+            let req = SearchRequest {
+                query: query.join(" "),
+                doc,
+                lang,
+                limit,
+            };
+            let hits = archive.search(&req)?;
+            let out = std::io::stdout();
+            let mut out = BufWriter::new(out.lock());
+            match format {
+                OutFormat::Json => {
+                    for h in &hits {
+                        serde_json::to_writer(&mut out, h)?;
+                        writeln!(out)?;
+                    }
+                }
+                OutFormat::Text => {
+                    if hits.is_empty() {
+                        writeln!(out, "no sentence matches {:?}", req.query)?;
+                    }
+                    let color = std::io::stdout().is_terminal();
+                    for (i, h) in hits.iter().enumerate() {
+                        writeln!(
+                            out,
+                            "{:>2}. {} [{}..{}] {} score {:.2}",
+                            i + 1,
+                            h.doc,
+                            h.start,
+                            h.end,
+                            h.lang,
+                            h.score
+                        )?;
+                        let snip = if color {
+                            bold_marks(&h.snippet)
+                        } else {
+                            h.snippet.clone()
+                        };
+                        writeln!(out, "    {snip}")?;
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Extract {
+            file,
+            lang,
+            format,
+            paragraphs,
+        } => {
+            let (id, bytes) = match &file {
+                Some(p) => (
+                    p.file_name()
+                        .map_or("input".into(), |n| n.to_string_lossy().into_owned()),
+                    std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
+                ),
+                None => {
+                    let mut b = Vec::new();
+                    std::io::stdin().read_to_end(&mut b).context("reading stdin")?;
+                    ("stdin".to_string(), b)
+                }
+            };
+            let doc = Document::read(
+                &id,
+                bytes,
+                ReadOptions {
+                    encoding: None,
+                    format: format.map(Into::into),
+                    lang,
+                },
+            )
+            .with_context(|| format!("{id}: cannot read"))?;
+            let facts = Pipeline::standard().run(&doc);
+            let out = std::io::stdout();
+            let mut out = BufWriter::new(out.lock());
+            writeln!(out, "{}", export::document_record(&doc, &[]))?;
+            if paragraphs {
+                for r in export::paragraph_records(&doc) {
+                    writeln!(out, "{r}")?;
+                }
+            }
+            for r in export::sentence_records(&doc) {
+                writeln!(out, "{r}")?;
+            }
+            for f in &facts {
+                writeln!(out, "{}", export::fact_record(f))?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Export { format, output } => {
+            let ExportFormat::Jsonl = format;
+            let archive = open(&cli.data)?;
+            let sink: Box<dyn Write> = match &output {
+                Some(p) => Box::new(
+                    std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut out = BufWriter::new(sink);
+            annals::export::write_store(archive.store.as_ref(), &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+        Command::Documents { format } => {
+            let archive = open(&cli.data)?;
+            let docs = archive.store.documents()?;
+            let rejected = archive.store.rejections()?;
+            match format {
+                OutFormat::Json => {
+                    for d in &docs {
+                        println!("{}", serde_json::to_string(d)?);
+                    }
+                    for r in &rejected {
+                        println!(
+                            "{}",
+                            serde_json::json!({"rejected": r.path, "reason": r.reason, "at": r.at})
+                        );
+                    }
+                }
+                OutFormat::Text => {
+                    if docs.is_empty() {
+                        println!("no documents yet: run `annals ingest PATH`");
+                    }
+                    for d in &docs {
+                        println!(
+                            "{}  {} bytes  {}  {}  {}  {} paragraphs  {} sentences{}{}",
+                            d.id,
+                            d.bytes,
+                            d.encoding,
+                            d.format,
+                            d.lang,
+                            d.paragraphs,
+                            d.sentences,
+                            if d.aliases.is_empty() {
+                                String::new()
+                            } else {
+                                format!("  also as: {}", d.aliases.join(", "))
+                            },
+                            d.title
+                                .as_ref()
+                                .map(|t| format!("  “{t}”"))
+                                .unwrap_or_default()
+                        );
+                    }
+                    for r in &rejected {
+                        println!("rejected  {}: {}", r.path, r.reason);
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Check => {
+            let mut archive = open(&cli.data)?;
+            let mut problems = archive.store.check()?;
+            let pending = archive.store.unindexed()?;
+            if !pending.is_empty() {
+                println!("{} documents were not indexed (an interrupted ingest); indexing them now", pending.len());
+                archive.reconcile()?;
+            }
+            let mut stored = 0u64;
+            archive.store.sentences(None, &mut |_| {
+                stored += 1;
+                Ok(())
+            })?;
+            let indexed = archive.index.len()?;
+            if stored != indexed {
+                problems.push(format!(
+                    "the index holds {indexed} sentences, the store {stored} (run `annals reindex`)"
+                ));
+            }
+            let docs = archive.store.documents()?.len();
+            if problems.is_empty() {
+                println!("ok: {docs} documents, {stored} sentences, store and index agree");
+                Ok(())
+            } else {
+                for p in &problems {
+                    println!("problem: {p}");
+                }
+                bail!("{} problems found", problems.len())
+            }
+        }
+        Command::Reindex => {
+            let mut archive = open(&cli.data)?;
+            let n = archive.rebuild_index()?;
+            println!("reindexed {n} documents");
+            Ok(())
+        }
+        Command::Bench {
+            corpus,
+            synthetic_mb,
+            workdir,
+            format,
+        } => {
+            let report = annals::bench::run(&corpus, synthetic_mb, workdir.as_deref())?;
+            match format {
+                OutFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                OutFormat::Text => print!("{}", report.to_text()),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn bold_marks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in s.split("**").enumerate() {
+        if i % 2 == 1 {
+            out.push_str("\x1b[1;33m");
+            out.push_str(part);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
+    if format == OutFormat::Json {
+        println!("{}", serde_json::to_string_pretty(s)?);
+        return Ok(());
+    }
+    let mb = s.bytes as f64 / 1e6;
+    println!(
+        "ingest: {} added, {} unchanged, {} replaced, {} duplicates, {} rejected ({:.1} MB in {:.2} s)",
+        s.added, s.unchanged, s.replaced, s.duplicates, s.rejected, mb, s.seconds
+    );
+    if s.recovered > 0 {
+        println!("  recovered: indexed {} documents an interrupted run had stored", s.recovered);
+    }
+    for f in &s.files {
+        match &f.outcome {
+            FileOutcome::Rejected { reason } => println!("  rejected   {}: {reason}", f.path),
+            FileOutcome::Duplicate { of } => {
+                println!("  duplicate  {}: same content as {of}; recorded as another name of it", f.path)
+            }
+            _ => {}
+        }
+        if let Some(enc) = &f.converted_from {
+            println!(
+                "  converted  {}: from {enc} to UTF-8 (detection confidence {:.2})",
+                f.path,
+                f.encoding_confidence.unwrap_or(1.0)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The terminal progress bar.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(hidden: bool) -> Bar {
+        if hidden {
+            return Bar(None);
+        }
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Bar(Some(pb))
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, _files: usize, bytes: u64) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(bytes);
+        }
+    }
+
+    fn file_done(&self, r: &FileReport) {
+        if let Some(pb) = &self.0 {
+            pb.inc(r.bytes);
+            pb.set_message(r.doc.clone());
+        }
+    }
+}

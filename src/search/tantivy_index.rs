@@ -1,0 +1,335 @@
+//! The embedded search backend: a tantivy index in `<data>/index/`.
+//!
+//! One tantivy document per sentence: its store id (`sid`), document id and language, and
+//! its clean text twice: `exact` (lowercased words) and `folded` (lowercased, diacritics
+//! removed, đ→d). The folded field is filled only for sentences with non-ASCII letters, the
+//! only ones folding changes. Sentence text itself is not stored here: hits are resolved
+//! through the store, which is the source of truth.
+
+use super::{IndexHit, QueryPart, Result, SearchError, SearchIndex, SearchRequest, parse_query};
+use crate::store::StoredSentence;
+use crate::text::lang::Lang;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// The index layout version this build writes.
+pub const INDEX_VERSION: u32 = 1;
+const VERSION_FILE: &str = "annals-index.json";
+const EXACT: &str = "annals_exact";
+const FOLDED: &str = "annals_folded";
+
+/// Boost of an exact-form match over a folded-form match.
+const EXACT_BOOST: f32 = 2.0;
+/// Boost of an exact-form match when the query word carries diacritics.
+const EXACT_BOOST_DIACRITIC: f32 = 4.0;
+
+struct Fields {
+    sid: Field,
+    doc: Field,
+    lang: Field,
+    exact: Field,
+    folded: Field,
+}
+
+/// A tantivy index of sentences.
+pub struct TantivyIndex {
+    path: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    f: Fields,
+    exact: TextAnalyzer,
+    folded: TextAnalyzer,
+}
+
+fn schema() -> Schema {
+    let mut sb = Schema::builder();
+    sb.add_u64_field("sid", INDEXED | STORED | FAST);
+    sb.add_text_field("doc", STRING | STORED);
+    sb.add_text_field("lang", STRING);
+    let text = |tok: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tok)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    sb.add_text_field("exact", text(EXACT));
+    sb.add_text_field("folded", text(FOLDED));
+    sb.build()
+}
+
+fn analyzers() -> (TextAnalyzer, TextAnalyzer) {
+    let exact = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .build();
+    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    (exact, folded)
+}
+
+fn err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Index(e.to_string())
+}
+
+fn tokens(an: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
+    let mut ts = an.token_stream(text);
+    let mut out = Vec::new();
+    while ts.advance() {
+        let t = ts.token();
+        out.push((t.text.clone(), t.offset_from, t.offset_to));
+    }
+    out
+}
+
+impl TantivyIndex {
+    /// Opens the index in `dir`, creating it if absent. Fails on an index written by a newer
+    /// annals.
+    pub fn open(dir: &Path) -> Result<TantivyIndex> {
+        std::fs::create_dir_all(dir).map_err(err)?;
+        let vfile = dir.join(VERSION_FILE);
+        if let Ok(s) = std::fs::read_to_string(&vfile) {
+            let found = serde_json::from_str::<serde_json::Value>(&s)
+                .ok()
+                .and_then(|v| v.get("index_version").and_then(|x| x.as_u64()))
+                .unwrap_or(0) as u32;
+            if found > INDEX_VERSION {
+                return Err(SearchError::TooNew {
+                    path: dir.display().to_string(),
+                    found,
+                    supported: INDEX_VERSION,
+                });
+            }
+        }
+        let index = if dir.join("meta.json").exists() {
+            Index::open_in_dir(dir).map_err(err)?
+        } else {
+            let i = Index::create_in_dir(dir, schema()).map_err(err)?;
+            std::fs::write(&vfile, format!("{{\"index_version\": {INDEX_VERSION}}}\n"))
+                .map_err(err)?;
+            i
+        };
+        let (exact, folded) = analyzers();
+        index.tokenizers().register(EXACT, exact.clone());
+        index.tokenizers().register(FOLDED, folded.clone());
+        let s = index.schema();
+        let field = |n: &str| s.get_field(n).map_err(err);
+        let f = Fields {
+            sid: field("sid")?,
+            doc: field("doc")?,
+            lang: field("lang")?,
+            exact: field("exact")?,
+            folded: field("folded")?,
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        Ok(TantivyIndex {
+            path: dir.to_path_buf(),
+            index,
+            reader,
+            writer: None,
+            f,
+            exact,
+            folded,
+        })
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let w = self.index.writer(128_000_000).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Locked {
+                    path: self.path.display().to_string(),
+                },
+                e => err(e),
+            })?;
+            self.writer = Some(w);
+        }
+        Ok(self.writer.as_mut().expect("writer just set"))
+    }
+
+    fn parts(&self, query: &str) -> Vec<(QueryPart, QueryPart, bool)> {
+        // (exact form, folded form, folding allowed)
+        let mut exact_an = self.exact.clone();
+        let mut folded_an = self.folded.clone();
+        let en = Lang::En.data();
+        let mut out = Vec::new();
+        for (phrase, raw) in parse_query(query) {
+            let ex: Vec<String> = tokens(&mut exact_an, &raw).into_iter().map(|t| t.0).collect();
+            let fo: Vec<String> = tokens(&mut folded_an, &raw).into_iter().map(|t| t.0).collect();
+            if ex.is_empty() {
+                continue;
+            }
+            if phrase && ex.len() > 1 {
+                let fold_ok = !ex.iter().all(|w| en.search_exact_only.contains(w));
+                out.push((QueryPart::Phrase(ex), QueryPart::Phrase(fo), fold_ok));
+            } else {
+                for (e, f) in ex.into_iter().zip(fo) {
+                    let fold_ok = !en.search_exact_only.contains(&e);
+                    out.push((QueryPart::Term(e), QueryPart::Term(f), fold_ok));
+                }
+            }
+        }
+        out
+    }
+
+    fn part_query(&self, field: Field, p: &QueryPart) -> Box<dyn Query> {
+        match p {
+            QueryPart::Term(t) => Box::new(TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::WithFreqs,
+            )),
+            QueryPart::Phrase(ws) => Box::new(PhraseQuery::new(
+                ws.iter().map(|w| Term::from_field_text(field, w)).collect(),
+            )),
+        }
+    }
+}
+
+impl SearchIndex for TantivyIndex {
+    fn delete_document(&mut self, doc: &str) -> Result<()> {
+        let term = Term::from_field_text(self.f.doc, doc);
+        self.writer()?.delete_term(term);
+        Ok(())
+    }
+
+    fn add_sentences(&mut self, sentences: &[StoredSentence]) -> Result<()> {
+        let (sid, docf, lang, exact, folded) =
+            (self.f.sid, self.f.doc, self.f.lang, self.f.exact, self.f.folded);
+        let w = self.writer()?;
+        for s in sentences {
+            let mut d = doc!(
+                sid => s.id as u64,
+                docf => s.doc.as_str(),
+                lang => s.lang.code(),
+                exact => s.clean.as_str(),
+            );
+            if !s.clean.is_ascii() {
+                d.add_text(folded, &s.clean);
+            }
+            w.add_document(d).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if let Some(w) = self.writer.as_mut() {
+            w.commit().map_err(err)?;
+        }
+        self.reader.reload().map_err(err)?;
+        Ok(())
+    }
+
+    fn clear(&mut self) -> Result<()> {
+        self.writer()?.delete_all_documents().map_err(err)?;
+        Ok(())
+    }
+
+    fn search(&self, req: &SearchRequest) -> Result<Vec<IndexHit>> {
+        let parts = self.parts(&req.query);
+        if parts.is_empty() {
+            return Err(SearchError::EmptyQuery);
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (ex, fo, fold_ok) in &parts {
+            let exact_q = self.part_query(self.f.exact, ex);
+            let diacritic = ex != fo;
+            let boost = if diacritic { EXACT_BOOST_DIACRITIC } else { EXACT_BOOST };
+            let mut either: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(BoostQuery::new(exact_q, boost)))];
+            if *fold_ok {
+                either.push((Occur::Should, self.part_query(self.f.folded, fo)));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        }
+        if let Some(d) = &req.doc {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.f.doc, d),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(l) = req.lang {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.f.lang, l.code()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let q = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(req.limit.max(1)))
+            .map_err(err)?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            if let Some(sid) = d.get_first(self.f.sid).and_then(|v| v.as_u64()) {
+                out.push(IndexHit {
+                    sentence_id: sid as i64,
+                    score,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn highlight(&self, query: &str, text: &str) -> Vec<(usize, usize)> {
+        let parts = self.parts(query);
+        let mut want_exact = std::collections::HashSet::new();
+        let mut want_folded = std::collections::HashSet::new();
+        for (ex, fo, fold_ok) in parts {
+            match (ex, fo) {
+                (QueryPart::Term(e), QueryPart::Term(f)) => {
+                    want_exact.insert(e);
+                    if fold_ok {
+                        want_folded.insert(f);
+                    }
+                }
+                (QueryPart::Phrase(e), QueryPart::Phrase(f)) => {
+                    want_exact.extend(e);
+                    if fold_ok {
+                        want_folded.extend(f);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut exact_an = self.exact.clone();
+        let mut folded_an = self.folded.clone();
+        let ex = tokens(&mut exact_an, text);
+        let fo = tokens(&mut folded_an, text);
+        let mut out: Vec<(usize, usize)> = ex
+            .iter()
+            .zip(fo.iter())
+            .filter(|(e, f)| want_exact.contains(&e.0) || want_folded.contains(&f.0))
+            .map(|(e, _)| (e.1, e.2))
+            .collect();
+        out.dedup();
+        out
+    }
+
+    fn len(&self) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        Ok(searcher.search(&AllQuery, &Count).map_err(err)? as u64)
+    }
+}

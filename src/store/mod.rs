@@ -1,0 +1,153 @@
+//! Storage: the one narrow interface every backend implements.
+//!
+//! [`Store`] holds documents (their original bytes, how they were read), paragraphs,
+//! sentences and facts. The embedded backend is SQLite ([`sqlite::SqliteStore`]); a
+//! PostgreSQL backend for archives that outgrow one machine is another implementation of
+//! this trait, not a rewrite. Search lives behind its own trait in [`crate::search`].
+//!
+//! Load-bearing guarantee: [`Store::put_document`] writes one document and everything
+//! derived from it in one transaction. A process killed at any point leaves either the old
+//! version of the document or the new one, never a mix.
+
+pub mod sqlite;
+
+use crate::document::Document;
+use crate::extract::Fact;
+use crate::source::decode::Encoding;
+use crate::text::lang::Lang;
+use serde::Serialize;
+
+/// Errors of a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {path} was written by a newer annals (schema version {found}; this annals reads up to {supported}); upgrade annals to open it")]
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("the store at {path} is locked by another annals process")]
+    Locked { path: String },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("corrupt store: {0}")]
+    Corrupt(String),
+}
+
+/// Result of a store operation.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What [`Store::put_document`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PutOutcome {
+    /// A new document.
+    Added,
+    /// The id existed with other content; its old facts were replaced.
+    Replaced,
+}
+
+/// A stored document, without its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredDocument {
+    pub id: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub encoding: String,
+    pub encoding_confidence: f64,
+    pub format: String,
+    pub lang: String,
+    pub title: Option<String>,
+    pub paragraphs: u64,
+    pub sentences: u64,
+    pub facts: u64,
+    pub ingested_at: String,
+    /// Other names under which the same content was found.
+    pub aliases: Vec<String>,
+    /// Whether the search index holds this version.
+    pub indexed: bool,
+}
+
+impl StoredDocument {
+    /// The encoding, parsed.
+    pub fn encoding(&self) -> Encoding {
+        Encoding::from_name(&self.encoding).unwrap_or(Encoding::Utf8)
+    }
+}
+
+/// A stored sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredSentence {
+    /// Store-wide id (changes when its document is replaced).
+    pub id: i64,
+    pub doc: String,
+    pub seq: u64,
+    pub paragraph: u64,
+    /// Byte range of the original source.
+    pub start: u64,
+    pub end: u64,
+    pub lang: Lang,
+    /// The repaired sentence text.
+    pub clean: String,
+}
+
+/// A stored fact.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredFact {
+    pub id: i64,
+    pub doc: String,
+    pub kind: String,
+    pub start: u64,
+    pub end: u64,
+    /// The fact's record as exported (kind, span, body).
+    pub record: serde_json::Value,
+}
+
+/// A file that could not be ingested, kept so that nothing is lost silently.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejection {
+    pub path: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// The storage interface.
+pub trait Store {
+    /// Content hash of the stored document `id`.
+    fn document_hash(&self, id: &str) -> Result<Option<String>>;
+    /// The id of a stored document with this content hash, if any.
+    fn find_by_hash(&self, sha256: &str) -> Result<Option<String>>;
+    /// Writes `doc` and its facts in one transaction, replacing any older version of the
+    /// same id (and dropping the aliases that named the old content).
+    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<PutOutcome>;
+    /// Records `alias` as another name of the stored document `doc_id`.
+    fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()>;
+    /// Records a file that could not be ingested (replacing an older record of the path).
+    fn record_rejection(&mut self, path: &str, reason: &str) -> Result<()>;
+    /// Forgets the rejection of `path` (it was ingested since).
+    fn clear_rejection(&mut self, path: &str) -> Result<()>;
+    /// Files that could not be ingested.
+    fn rejections(&self) -> Result<Vec<Rejection>>;
+    /// All documents, by id.
+    fn documents(&self) -> Result<Vec<StoredDocument>>;
+    /// One document.
+    fn document(&self, id: &str) -> Result<Option<StoredDocument>>;
+    /// The original bytes of a document.
+    fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>>;
+    /// The sentences of one document (or all), in document order.
+    fn sentences(&self, doc: Option<&str>, f: &mut dyn FnMut(StoredSentence) -> Result<()>) -> Result<()>;
+    /// Sentences by id, in the order asked (missing ids are skipped).
+    fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>>;
+    /// The facts of one kind (or all), by document and position.
+    fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
+    /// Documents whose current version is not yet in the search index.
+    fn unindexed(&self) -> Result<Vec<String>>;
+    /// Marks the current versions of `ids` as indexed.
+    fn mark_indexed(&mut self, ids: &[String]) -> Result<()>;
+    /// Marks every document as not indexed (before a rebuild of the index).
+    fn mark_all_unindexed(&mut self) -> Result<()>;
+    /// Checks internal consistency (counts agree, no orphans); returns the problems found.
+    fn check(&self) -> Result<Vec<String>>;
+}

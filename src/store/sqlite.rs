@@ -1,0 +1,541 @@
+//! The embedded store: one SQLite database file (`annals.db` in the data folder).
+//!
+//! Tables (open the file with `sqlite3` or Datasette to browse them):
+//! - `documents`: one row per document id, with its hash, encoding, format and counts;
+//! - `sources`: the original bytes of each document;
+//! - `document_aliases`: other file names found holding the same content;
+//! - `paragraphs`, `sentences`: spans of the original bytes, with language and clean text;
+//! - `furniture`: lines left out by layout repair (headers, page numbers);
+//! - `facts`: every extracted fact, as its export record (JSON), by kind and span;
+//! - `rejections`: files that could not be ingested, with the reason.
+//!
+//! The schema version is SQLite's `user_version`; [`SqliteStore::open`] migrates older
+//! stores and refuses newer ones.
+
+use super::{
+    PutOutcome, Rejection, Result, Store, StoreError, StoredDocument, StoredFact, StoredSentence,
+};
+use crate::document::Document;
+use crate::export;
+use crate::extract::Fact;
+use crate::text::lang::Lang;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migrations: entry `i` takes a store from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    encoding TEXT NOT NULL,
+    encoding_confidence REAL NOT NULL,
+    format TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    title TEXT,
+    paragraphs INTEGER NOT NULL,
+    sentences INTEGER NOT NULL,
+    facts INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    indexed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE TABLE sources (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    bytes BLOB NOT NULL
+);
+CREATE TABLE document_aliases (
+    alias TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE paragraphs (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    block TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    clean TEXT NOT NULL
+);
+CREATE INDEX sentences_doc ON sentences(doc_id, seq);
+CREATE TABLE furniture (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE INDEX furniture_doc ON furniture(doc_id);
+CREATE TABLE facts (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX facts_kind ON facts(kind, doc_id, start);
+CREATE INDEX facts_doc ON facts(doc_id);
+CREATE TABLE rejections (
+    path TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"#];
+
+/// The SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+fn now() -> String {
+    // Seconds since the epoch, formatted as UTC ISO 8601 without a date library.
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, migrating it to
+    /// [`SCHEMA_VERSION`]. Fails with [`StoreError::TooNew`] on a newer store.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = SqliteStore { conn };
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, path: &Path) -> Result<()> {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (v, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", v as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn row_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
+        Ok(StoredDocument {
+            id: r.get(0)?,
+            sha256: r.get(1)?,
+            bytes: r.get::<_, i64>(2)? as u64,
+            encoding: r.get(3)?,
+            encoding_confidence: r.get(4)?,
+            format: r.get(5)?,
+            lang: r.get(6)?,
+            title: r.get(7)?,
+            paragraphs: r.get::<_, i64>(8)? as u64,
+            sentences: r.get::<_, i64>(9)? as u64,
+            facts: r.get::<_, i64>(10)? as u64,
+            ingested_at: r.get(11)?,
+            indexed: r.get::<_, i64>(12)? != 0,
+            aliases: Vec::new(),
+        })
+    }
+
+    fn aliases_of(&self, id: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT alias FROM document_aliases WHERE doc_id = ?1 ORDER BY alias")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+const DOC_COLUMNS: &str = "id, sha256, bytes, encoding, encoding_confidence, format, lang, title, \
+                           paragraphs, sentences, facts, ingested_at, indexed";
+
+fn lang_of(s: &str) -> Lang {
+    Lang::from_code(s).unwrap_or(Lang::En)
+}
+
+fn row_sentence(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSentence> {
+    Ok(StoredSentence {
+        id: r.get(0)?,
+        doc: r.get(1)?,
+        seq: r.get::<_, i64>(2)? as u64,
+        paragraph: r.get::<_, i64>(3)? as u64,
+        start: r.get::<_, i64>(4)? as u64,
+        end: r.get::<_, i64>(5)? as u64,
+        lang: lang_of(&r.get::<_, String>(6)?),
+        clean: r.get(7)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn document_hash(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn find_by_hash(&self, sha256: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM documents WHERE sha256 = ?1 ORDER BY id LIMIT 1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<PutOutcome> {
+        let id = &doc.source.id;
+        let tx = self.conn.transaction()?;
+        let existed: bool = tx
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if existed {
+            // Cascades to sources, aliases, paragraphs, sentences, furniture and facts.
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        }
+        tx.execute(
+            &format!("INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,0)"),
+            params![
+                id,
+                doc.source.sha256,
+                doc.source.bytes.len() as i64,
+                doc.source.encoding.name(),
+                doc.source.encoding_confidence as f64,
+                doc.source.format.name(),
+                doc.lang.code(),
+                doc.title,
+                doc.paragraphs.len() as i64,
+                doc.sentences.len() as i64,
+                facts.len() as i64,
+                now(),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO sources (doc_id, bytes) VALUES (?1, ?2)",
+            params![id, doc.source.bytes],
+        )?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO paragraphs (doc_id, seq, start, \"end\", block, lang) VALUES (?1,?2,?3,?4,?5,?6)",
+            )?;
+            for (i, p) in doc.paragraphs.iter().enumerate() {
+                st.execute(params![
+                    id,
+                    i as i64,
+                    p.src.start as i64,
+                    p.src.end as i64,
+                    p.kind.name(),
+                    p.lang.code()
+                ])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO sentences (doc_id, seq, paragraph, start, \"end\", lang, clean) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+            )?;
+            for (i, s) in doc.sentences.iter().enumerate() {
+                st.execute(params![
+                    id,
+                    i as i64,
+                    s.paragraph as i64,
+                    s.src.start as i64,
+                    s.src.end as i64,
+                    s.lang.code(),
+                    doc.sentence_text(s)
+                ])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO furniture (doc_id, start, \"end\", kind) VALUES (?1,?2,?3,?4)",
+            )?;
+            for f in &doc.furniture {
+                let kind = serde_json::to_value(f.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                st.execute(params![id, f.src.start as i64, f.src.end as i64, kind])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO facts (doc_id, kind, start, \"end\", record) VALUES (?1,?2,?3,?4,?5)",
+            )?;
+            for f in facts {
+                st.execute(params![
+                    id,
+                    f.kind,
+                    f.evidence.start as i64,
+                    f.evidence.end as i64,
+                    export::fact_record(f).to_string()
+                ])?;
+            }
+        }
+        tx.execute("DELETE FROM rejections WHERE path = ?1", [id])?;
+        tx.commit()?;
+        Ok(if existed {
+            PutOutcome::Replaced
+        } else {
+            PutOutcome::Added
+        })
+    }
+
+    fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO document_aliases (alias, doc_id, recorded_at) VALUES (?1, ?2, ?3)",
+            params![alias, doc_id, now()],
+        )?;
+        Ok(())
+    }
+
+    fn record_rejection(&mut self, path: &str, reason: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO rejections (path, reason, at) VALUES (?1, ?2, ?3)",
+            params![path, reason, now()],
+        )?;
+        Ok(())
+    }
+
+    fn clear_rejection(&mut self, path: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM rejections WHERE path = ?1", [path])?;
+        Ok(())
+    }
+
+    fn rejections(&self) -> Result<Vec<Rejection>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path, reason, at FROM rejections ORDER BY path")?;
+        let rows = st.query_map([], |r| {
+            Ok(Rejection {
+                path: r.get(0)?,
+                reason: r.get(1)?,
+                at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn documents(&self) -> Result<Vec<StoredDocument>> {
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY id"))?;
+        let docs: Vec<StoredDocument> = st
+            .query_map([], Self::row_document)?
+            .collect::<rusqlite::Result<_>>()?;
+        docs.into_iter()
+            .map(|mut d| {
+                d.aliases = self.aliases_of(&d.id)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
+        let d = self
+            .conn
+            .query_row(
+                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"),
+                [id],
+                Self::row_document,
+            )
+            .optional()?;
+        match d {
+            Some(mut d) => {
+                d.aliases = self.aliases_of(id)?;
+                Ok(Some(d))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn sentences(
+        &self,
+        doc: Option<&str>,
+        f: &mut dyn FnMut(StoredSentence) -> Result<()>,
+    ) -> Result<()> {
+        const COLS: &str = "id, doc_id, seq, paragraph, start, \"end\", lang, clean";
+        let mut st;
+        let mut rows = match doc {
+            Some(d) => {
+                st = self.conn.prepare(&format!(
+                    "SELECT {COLS} FROM sentences WHERE doc_id = ?1 ORDER BY seq"
+                ))?;
+                st.query([d])?
+            }
+            None => {
+                st = self.conn.prepare(&format!(
+                    "SELECT {COLS} FROM sentences ORDER BY doc_id, seq"
+                ))?;
+                st.query([])?
+            }
+        };
+        while let Some(r) = rows.next()? {
+            f(row_sentence(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, doc_id, seq, paragraph, start, \"end\", lang, clean FROM sentences WHERE id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = st.query_row([id], row_sentence).optional()? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    fn facts(
+        &self,
+        kind: Option<&str>,
+        f: &mut dyn FnMut(StoredFact) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT id, doc_id, kind, start, \"end\", record FROM facts \
+             WHERE ?1 IS NULL OR kind = ?1 ORDER BY doc_id, start, id",
+        )?;
+        let mut rows = st.query([kind])?;
+        while let Some(r) = rows.next()? {
+            let record: String = r.get(5)?;
+            f(StoredFact {
+                id: r.get(0)?,
+                doc: r.get(1)?,
+                kind: r.get(2)?,
+                start: r.get::<_, i64>(3)? as u64,
+                end: r.get::<_, i64>(4)? as u64,
+                record: serde_json::from_str(&record)
+                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn unindexed(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn mark_indexed(&mut self, ids: &[String]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached("UPDATE documents SET indexed = 1 WHERE id = ?1")?;
+            for id in ids {
+                st.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn mark_all_unindexed(&mut self) -> Result<()> {
+        self.conn.execute("UPDATE documents SET indexed = 0", [])?;
+        Ok(())
+    }
+
+    fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut st = self.conn.prepare(
+            "SELECT d.id, d.sentences, d.paragraphs, d.facts, \
+               (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id), \
+               (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id), \
+               (SELECT count(*) FROM facts f WHERE f.doc_id = d.id), \
+               (SELECT length(bytes) FROM sources x WHERE x.doc_id = d.id), d.bytes \
+             FROM documents d",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let want: [i64; 3] = [r.get(1)?, r.get(2)?, r.get(3)?];
+            let got: [i64; 3] = [r.get(4)?, r.get(5)?, r.get(6)?];
+            let src_len: Option<i64> = r.get(7)?;
+            let bytes: i64 = r.get(8)?;
+            if want != got {
+                problems.push(format!(
+                    "{id}: counts (sentences, paragraphs, facts) recorded {want:?} but stored {got:?}"
+                ));
+            }
+            if src_len != Some(bytes) {
+                problems.push(format!("{id}: source bytes missing or of the wrong length"));
+            }
+        }
+        for table in ["sentences", "paragraphs", "facts", "sources", "furniture"] {
+            let n: i64 = self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.doc_id)"
+                ),
+                [],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                problems.push(format!("{n} orphan rows in {table}"));
+            }
+        }
+        let fk: Vec<String> = {
+            let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if fk != ["ok"] {
+            problems.extend(fk.into_iter().map(|m| format!("integrity: {m}")));
+        }
+        Ok(problems)
+    }
+}

@@ -1,0 +1,722 @@
+//! Layout repair: rebuilds paragraphs from PDF-extracted, wiki-like or plain text.
+//!
+//! The input is the NFC text of a whole document. The output is the *clean text*: one
+//! paragraph after another, separated by "\n\n", each paragraph on one line, with
+//! - lines broken inside sentences joined with a space (or, after a hyphenated line end,
+//!   joined without one),
+//! - running headers and footers, bare page numbers and blank lines dropped (and listed in
+//!   [`Layout::furniture`] with the reason),
+//! - heading and list markup (`== History ==`, `# Title`, `- item`) kept out of the text of
+//!   the paragraph it marks, with the paragraph's [`BlockKind`] recording it.
+//!
+//! Every byte of the clean text maps back to the original source (see [`MappedText`]).
+//!
+//! The decisions are heuristics over line geometry, measured per document: the typical line
+//! width, whether the text is double-spaced (a blank line between every pair of lines, as in
+//! the thesis) and whether it is unwrapped (one paragraph per line, as in wiki exports).
+
+use super::lang::{Lang, LangScore};
+use super::mapped::{MappedText, MappedTextBuilder};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The source format, which decides what counts as markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text, often extracted from PDF.
+    Plain,
+    /// Markdown: `#` headings and list items.
+    Markdown,
+    /// The MediaWiki-like export form: `= Title =`, `==Section==`, `Infobox` blocks.
+    Wiki,
+    /// HTML (already reduced to text with paragraph breaks by `source::html`).
+    Html,
+}
+
+impl Format {
+    /// Stable lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Markdown => "markdown",
+            Format::Wiki => "wiki",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// What a paragraph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    /// A document or section title.
+    Heading,
+    /// A list item or an infobox line.
+    Item,
+    /// Running text.
+    Body,
+}
+
+impl BlockKind {
+    /// Stable lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::Item => "item",
+            BlockKind::Body => "body",
+        }
+    }
+}
+
+/// A paragraph of the clean text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Byte range in [`Layout::text`].
+    pub range: Range<usize>,
+    pub kind: BlockKind,
+    pub lang: Lang,
+}
+
+/// Why a line was left out of the clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FurnitureKind {
+    PageNumber,
+    RunningHeader,
+}
+
+/// A line left out of the clean text, as a source byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Furniture {
+    pub src: Range<usize>,
+    pub kind: FurnitureKind,
+}
+
+/// The result of layout repair.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Paragraphs separated by "\n\n", mapped to the original source.
+    pub text: MappedText,
+    pub blocks: Vec<Block>,
+    pub furniture: Vec<Furniture>,
+    /// The language of most of the text.
+    pub lang: Lang,
+    /// What the geometry measurement found (for reports and debugging).
+    pub geometry: Geometry,
+}
+
+/// Measured line geometry of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Geometry {
+    /// Typical full line width in chars (a high percentile of line lengths).
+    pub width: usize,
+    /// A blank line between most pairs of text lines.
+    pub double_spaced: bool,
+    /// One paragraph per line (no hard wrapping).
+    pub unwrapped: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    /// Content range (trimmed) in the input text.
+    range: Range<usize>,
+    /// Chars of trimmed content.
+    chars: usize,
+    blank: bool,
+}
+
+const TERMINAL: &[char] = &['.', '!', '?', '…', ':', ';'];
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '*'];
+
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(CLOSERS);
+    t.ends_with(TERMINAL)
+}
+
+fn first_char(s: &str) -> Option<char> {
+    s.chars().next()
+}
+
+fn starts_lower(s: &str) -> bool {
+    first_char(s).is_some_and(|c| c.is_lowercase())
+}
+
+fn is_page_number(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
+    if t.is_empty() {
+        return false;
+    }
+    if t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    if t.len() <= 6 && t.bytes().all(|b| b"ivxlc".contains(&b)) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    for p in ["page ", "trang ", "стр. ", "стр ", "p. "] {
+        if let Some(rest) = lower.strip_prefix(p) {
+            let rest = rest.trim();
+            if !rest.is_empty() && rest.len() <= 12 && rest.split(['/', ' ']).all(|w| {
+                w.is_empty() || w == "of" || w.bytes().all(|b| b.is_ascii_digit())
+            }) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The form of a line under which running headers repeat: digits folded, case folded.
+fn header_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_digit = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('#');
+            }
+            last_digit = true;
+        } else {
+            last_digit = false;
+            if !c.is_whitespace() {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// A line that says it is a journal header or footer whatever its position.
+fn is_explicit_header(s: &str) -> bool {
+    let l = s.to_lowercase();
+    (l.contains("www.") || l.contains("http")) && (l.contains("page ") || l.contains("volume"))
+}
+
+/// Heading markup of the wiki and Markdown forms: returns the inner text range.
+fn heading_markup(s: &str, format: Format) -> Option<Range<usize>> {
+    match format {
+        Format::Wiki | Format::Markdown => {}
+        _ => return None,
+    }
+    let t = s.trim_end();
+    if format == Format::Wiki && t.starts_with('=') && t.ends_with('=') && t.len() >= 3 {
+        let lead = t.len() - t.trim_start_matches('=').len();
+        let trail = t.len() - t.trim_end_matches('=').len();
+        if lead + trail < t.len() {
+            let inner = &t[lead..t.len() - trail];
+            let l = lead + (inner.len() - inner.trim_start().len());
+            let r = t.len() - trail - (inner.len() - inner.trim_end().len());
+            if l < r {
+                return Some(l..r);
+            }
+        }
+    }
+    if format == Format::Markdown && t.starts_with('#') {
+        let lead = t.len() - t.trim_start_matches('#').len();
+        if lead <= 6 && t[lead..].starts_with(' ') {
+            let inner = t[lead..].trim_start();
+            let l = t.len() - inner.len();
+            let r = l + inner.trim_end_matches('#').trim_end().len();
+            if l < r {
+                return Some(l..r);
+            }
+        }
+    }
+    None
+}
+
+/// List-item markers: returns where the item's text starts.
+fn item_marker(s: &str) -> Option<usize> {
+    for m in ["- ", "* ", "• ", "+ ", "– ", "— ", "· ", "▪ ", "○ "] {
+        if let Some(rest) = s.strip_prefix(m) {
+            if !rest.trim().is_empty() {
+                return Some(s.len() - rest.trim_start().len());
+            }
+        }
+    }
+    None
+}
+
+/// Numbering that opens a heading or a numbered paragraph: "1.", "1.1.2.", "IV.", "a)".
+fn numbering(s: &str) -> bool {
+    let tok = s.split_whitespace().next().unwrap_or("");
+    if tok.len() < 2 || tok.len() > 12 {
+        return false;
+    }
+    let body = tok.trim_end_matches(['.', ')']);
+    if body.len() == tok.len() {
+        return false;
+    }
+    body.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        || body.bytes().all(|b| b"IVXL".contains(&b))
+        || (body.len() == 1 && body.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+fn is_all_caps(s: &str) -> bool {
+    let mut letters = 0;
+    for c in s.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    letters >= 4
+}
+
+fn chapter_word(s: &str) -> bool {
+    let w = s.split_whitespace().next().unwrap_or("").to_lowercase();
+    matches!(
+        w.as_str(),
+        "chương" | "chapter" | "phần" | "part" | "глава" | "раздел" | "phụ" | "appendix"
+            | "mục" | "tiểu"
+    )
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(text.len() / 60 + 1);
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    while start <= text.len() {
+        let end = memchr_newline(bytes, start).unwrap_or(text.len());
+        let raw = &text[start..end];
+        let trimmed_start = raw.len() - raw.trim_start().len();
+        let content = raw.trim();
+        let r = start + trimmed_start..start + trimmed_start + content.len();
+        lines.push(Line {
+            chars: content.chars().count(),
+            blank: content.is_empty(),
+            range: r,
+        });
+        if end >= text.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    lines
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes[from..].iter().position(|&b| b == b'\n').map(|p| p + from)
+}
+
+fn measure(text: &str, lines: &[Line]) -> Geometry {
+    let mut lens: Vec<usize> = lines.iter().filter(|l| l.chars >= 20).map(|l| l.chars).collect();
+    lens.sort_unstable();
+    let width = if lens.is_empty() {
+        80
+    } else {
+        lens[(lens.len() * 9 / 10).min(lens.len() - 1)]
+    };
+    let long = lines.iter().filter(|l| l.chars > 200).count();
+    let nonblank = lines.iter().filter(|l| !l.blank).count().max(1);
+    let unwrapped = long * 5 >= nonblank || (lens.len() > 3 && lens[lens.len() / 2] > 250);
+    // Double spacing: text lines mostly followed by exactly one blank line then text.
+    let mut pairs = 0;
+    let mut spaced = 0;
+    for w in lines.windows(3) {
+        if !w[0].blank {
+            if !w[1].blank {
+                pairs += 1;
+            } else if !w[2].blank {
+                pairs += 1;
+                spaced += 1;
+            }
+        }
+    }
+    let _ = text;
+    Geometry {
+        width: width.max(20),
+        double_spaced: !unwrapped && pairs >= 4 && spaced * 10 >= pairs * 6,
+        unwrapped,
+    }
+}
+
+/// Marks running headers, footers and page numbers.
+fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<FurnitureKind>> {
+    let n = lines.len();
+    let mut out = vec![None; n];
+    // Blank runs before and after each line.
+    let mut blank_before = vec![0usize; n];
+    let mut run = 0;
+    for i in 0..n {
+        blank_before[i] = run;
+        run = if lines[i].blank { run + 1 } else { 0 };
+    }
+    let mut blank_after = vec![0usize; n];
+    run = 0;
+    for i in (0..n).rev() {
+        blank_after[i] = run;
+        run = if lines[i].blank { run + 1 } else { 0 };
+    }
+    let at_break = |i: usize| {
+        let (b, a) = (blank_before[i], blank_after[i]);
+        let edge = i == 0 || i + 1 == n;
+        if geo.double_spaced {
+            b >= 2 || a >= 2 || edge
+        } else {
+            (b >= 1 && a >= 1) || b >= 2 || a >= 2 || edge
+        }
+    };
+    let mut keys: HashMap<String, (usize, String)> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.blank || l.chars > 120 {
+            continue;
+        }
+        let s = &text[l.range.clone()];
+        if is_explicit_header(s) {
+            out[i] = Some(FurnitureKind::RunningHeader);
+            continue;
+        }
+        if is_page_number(s) && at_break(i) {
+            out[i] = Some(FurnitureKind::PageNumber);
+            continue;
+        }
+        let e = keys.entry(header_key(s)).or_insert((0, String::new()));
+        e.0 += 1;
+        if e.0 == 1 {
+            e.1 = s.to_string();
+        } else if e.1 != s {
+            e.1.clear(); // the digits vary: a page counter
+        }
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if l.blank || out[i].is_some() || l.chars > 120 {
+            continue;
+        }
+        let s = &text[l.range.clone()];
+        if let Some((count, first)) = keys.get(&header_key(s)) {
+            let varies = first.is_empty();
+            if *count >= 3 && l.chars >= 3 && at_break(i) && (varies || !geo.double_spaced) {
+                out[i] = Some(FurnitureKind::RunningHeader);
+            }
+        }
+    }
+    out
+}
+
+struct Para {
+    /// Pieces (input ranges) and how each joins the previous one.
+    pieces: Vec<(Range<usize>, Join)>,
+    kind: BlockKind,
+    /// Chars in the paragraph's first line.
+    lines: usize,
+    last_line_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Join {
+    First,
+    Space,
+    /// Hyphenated line end: drop the hyphen.
+    DropHyphen,
+    /// Hyphenated line end in a compound: keep the hyphen, no space.
+    KeepHyphen,
+}
+
+/// Repairs the layout of `input` (NFC text of a whole document).
+pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout {
+    let text = input.as_str();
+    let lines = split_lines(text);
+    let geo = measure(text, &lines);
+    let furniture_marks = find_furniture(text, &lines, &geo);
+    let doc_lang = LangScore::of(&text[..text.len().min(200_000).min(floor_boundary(text, 200_000))])
+        .best()
+        .unwrap_or(default_lang);
+    let width = geo.width as f32;
+
+    let mut furniture = Vec::new();
+    let mut paras: Vec<Para> = Vec::new();
+    let mut cur: Option<Para> = None;
+    let mut blanks = 0usize; // blank lines since the last text line
+    let mut crossed_furniture = false;
+
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(kind) = furniture_marks[i] {
+            furniture.push(Furniture {
+                src: input.source_range(line.range.clone()),
+                kind,
+            });
+            crossed_furniture = true;
+            continue;
+        }
+        if line.blank {
+            blanks += 1;
+            continue;
+        }
+        let s = &text[line.range.clone()];
+        let mut start = line.range.start;
+        let mut kind = BlockKind::Body;
+        let mut structural = false;
+        if let Some(inner) = heading_markup(s, format) {
+            start = line.range.start + inner.start;
+            let end = line.range.start + inner.end;
+            flush(&mut cur, &mut paras);
+            paras.push(Para {
+                pieces: vec![(start..end, Join::First)],
+                kind: BlockKind::Heading,
+                lines: 1,
+                last_line_chars: line.chars,
+            });
+            blanks = 0;
+            crossed_furniture = false;
+            continue;
+        }
+        if format == Format::Wiki && s == "Infobox" {
+            flush(&mut cur, &mut paras);
+            paras.push(Para {
+                pieces: vec![(line.range.clone(), Join::First)],
+                kind: BlockKind::Heading,
+                lines: 1,
+                last_line_chars: line.chars,
+            });
+            blanks = 0;
+            continue;
+        }
+        if let Some(off) = item_marker(s) {
+            start = line.range.start + off;
+            kind = BlockKind::Item;
+            structural = true;
+        } else if numbering(s) || chapter_word(s) {
+            structural = true;
+        }
+
+        let continues = match &cur {
+            None => false,
+            Some(p) => {
+                let prev_piece = &p.pieces.last().expect("paragraph has a piece").0;
+                let prev = &text[prev_piece.clone()];
+                let prev_chars = p.last_line_chars as f32;
+                let prev_terminal = ends_sentence(prev);
+                let lower = starts_lower(s);
+                if geo.unwrapped || structural || p.kind == BlockKind::Heading {
+                    // A heading continues only when its line was full and this one is short
+                    // and unpunctuated (a wrapped title).
+                    p.kind == BlockKind::Heading
+                        && !geo.unwrapped
+                        && !structural
+                        && p.lines == 1
+                        && prev_chars >= 0.8 * width
+                        && !ends_sentence(s)
+                        && (line.chars as f32) < 0.7 * width
+                        && blanks <= 1
+                } else if p.kind == BlockKind::Item && blanks >= 1 && !lower {
+                    false // a blank line ends a list item
+                } else if lower && !prev_terminal {
+                    true // a sentence broken by a line or page break
+                } else if !geo.double_spaced && blanks >= 1 && (prev_terminal || !crossed_furniture) {
+                    false // a blank line separates paragraphs (a page break only after a full stop)
+                } else if prev_terminal && prev_chars < 0.8 * width {
+                    false // a short last line ending a sentence
+                } else if p.lines == 1
+                    && p.kind == BlockKind::Body
+                    && !prev_terminal
+                    && !prev.ends_with([',', '-', '–'])
+                    && (is_heading_line(prev, prev_chars, width) || structural_heading(prev, prev_chars, width))
+                {
+                    false // a title line
+                } else {
+                    true
+                }
+            }
+        };
+
+        if continues {
+            let p = cur.as_mut().expect("continuing a paragraph");
+            let prev = &text[p.pieces.last().expect("piece").0.clone()];
+            let join = hyphen_join(prev, s, doc_lang);
+            if join != Join::Space {
+                let last = p.pieces.last_mut().expect("piece");
+                if join == Join::DropHyphen {
+                    last.0.end -= 1;
+                }
+            }
+            p.pieces.push((start..line.range.end, join));
+            p.lines += 1;
+            p.last_line_chars = line.chars;
+        } else {
+            flush(&mut cur, &mut paras);
+            // A numbered line that is short and unpunctuated is a heading.
+            let heading = kind == BlockKind::Body
+                && !ends_sentence(s)
+                && (structural_heading(s, line.chars as f32, width)
+                    || (is_all_caps(s) && (line.chars as f32) < 0.9 * width));
+            cur = Some(Para {
+                pieces: vec![(start..line.range.end, Join::First)],
+                kind: if heading { BlockKind::Heading } else { kind },
+                lines: 1,
+                last_line_chars: line.chars,
+            });
+        }
+        blanks = 0;
+        crossed_furniture = false;
+    }
+    flush(&mut cur, &mut paras);
+
+    // Emit the clean text.
+    let mut b = MappedTextBuilder::with_capacity(text.len());
+    let mut ranges = Vec::with_capacity(paras.len());
+    for (k, p) in paras.iter().enumerate() {
+        if k > 0 {
+            let gap_from = paras[k - 1].pieces.last().expect("piece").0.end;
+            let gap_to = p.pieces[0].0.start;
+            b.push_opaque("\n\n", input.source_range(gap_from..gap_to));
+        }
+        let begin = b.len();
+        for (j, (r, join)) in p.pieces.iter().enumerate() {
+            if j > 0 {
+                let prev_end = p.pieces[j - 1].0.end;
+                match join {
+                    Join::Space => b.push_replacement(" ", input, prev_end..r.start),
+                    Join::DropHyphen | Join::KeepHyphen | Join::First => {}
+                }
+            }
+            b.push_copy(input, r.clone());
+        }
+        ranges.push((begin..b.len(), p.kind));
+    }
+    let clean = b.finish();
+    let mut blocks: Vec<Block> = ranges
+        .into_iter()
+        .map(|(range, kind)| Block {
+            lang: LangScore::of(&clean.as_str()[range.clone()]).best().unwrap_or(doc_lang),
+            range,
+            kind,
+        })
+        .collect();
+    // Short blocks (titles, items) take the language of their neighbourhood.
+    for i in 0..blocks.len() {
+        let t = &clean.as_str()[blocks[i].range.clone()];
+        if LangScore::of(t).best().is_none() {
+            blocks[i].lang = doc_lang;
+        }
+    }
+    Layout {
+        text: clean,
+        blocks,
+        furniture,
+        lang: doc_lang,
+        geometry: geo,
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn is_heading_line(s: &str, chars: f32, width: f32) -> bool {
+    (chars < 0.65 * width && first_char(s).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+        && s.split_whitespace().count() <= 12
+        || is_all_caps(s)
+}
+
+fn structural_heading(s: &str, chars: f32, width: f32) -> bool {
+    (numbering(s) || chapter_word(s)) && chars < 0.85 * width
+}
+
+fn hyphen_join(prev: &str, next: &str, lang: Lang) -> Join {
+    let Some(stem) = prev.strip_suffix('-') else {
+        return Join::Space;
+    };
+    let before = stem.chars().next_back();
+    if !before.is_some_and(|c| c.is_alphabetic()) || !first_char(next).is_some_and(|c| c.is_alphabetic()) {
+        return Join::Space;
+    }
+    if lang == Lang::En && before.is_some_and(|c| c.is_lowercase()) && starts_lower(next) {
+        Join::DropHyphen
+    } else {
+        Join::KeepHyphen
+    }
+}
+
+fn flush(cur: &mut Option<Para>, paras: &mut Vec<Para>) {
+    if let Some(p) = cur.take() {
+        paras.push(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str, f: Format) -> (Vec<String>, Layout) {
+        let m = MappedText::verbatim(s, 0);
+        let l = repair(&m, f, Lang::En);
+        let paras = l
+            .blocks
+            .iter()
+            .map(|b| l.text.as_str()[b.range.clone()].to_string())
+            .collect();
+        (paras, l)
+    }
+
+    #[test]
+    fn joins_wrapped_lines_and_drops_page_furniture() {
+        let body = "The treaty was signed in Moscow on the third of November and it was\n\
+                    ratified soon after by both governments, which welcomed the new phase\n\
+                    of cooperation between the two countries in every field of work.\n\n";
+        let mut s = String::new();
+        for p in 1..=4 {
+            s.push_str(&body.replace("third", ["first", "second", "third", "fourth"][p - 1]));
+            s.push_str(&format!("Journal of History, Volume 6 Page {p}\n\n"));
+        }
+        let (paras, l) = run(&s, Format::Plain);
+        assert_eq!(paras.len(), 4, "{paras:#?}");
+        assert!(paras[0].starts_with("The treaty was signed"));
+        assert!(paras[0].contains("it was ratified"));
+        assert!(!paras.iter().any(|p| p.contains("Volume")));
+        assert_eq!(l.furniture.len(), 4);
+        // The join space maps to the newline it replaced.
+        let at = l.text.as_str().find("was ratified").unwrap() + 3;
+        let r = l.text.source_range(at..at + 1);
+        assert_eq!(&s[r], "\n");
+    }
+
+    #[test]
+    fn double_spaced_thesis_lines() {
+        let s = "Trong bất cứ thời đại nào quan hệ quốc tế đều có ảnh hưởng quan trọng \n\n\
+                 đến sự phát triển của các quốc gia. Vì vậy, trong quá trình lãnh đạo nhân \n\n\
+                 dân đấu tranh giành độc lập dân tộc, xây dựng và bảo vệ Tổ quốc, Đảng \n\n\
+                 đã tạo dựng mối quan hệ quốc tế sâu, rộng. \n\n\
+                 Sau Đại thắng mùa Xuân năm 1975, Việt Nam tiến hành công cuộc \n\n\
+                 khôi phục và xây dựng đất nước sau chiến tranh, với nhiều thuận lợi và \n\n\
+                 khó khăn mới. \n\n\
+                 \n \n\n \n\n11 \n\n\
+                 Liên Xô là một trong những nước đầu tiên công nhận Việt Nam vào năm 1950.\n";
+        let (paras, l) = run(s, Format::Plain);
+        assert!(l.geometry.double_spaced);
+        assert_eq!(paras.len(), 3, "{paras:#?}");
+        assert!(paras[0].ends_with("sâu, rộng."));
+        assert!(paras[1].contains("công cuộc khôi phục"));
+        assert_eq!(l.furniture.len(), 1);
+        assert_eq!(l.blocks[0].lang, Lang::Vi);
+    }
+
+    #[test]
+    fn wiki_headings_and_items() {
+        let s = "= Russia–Vietnam relations =\n\nInfobox\n- Mission1: Russian embassy, Hanoi\n\n\
+                 The relations date back formally to January 1950, when the Soviet Union established relations with the Democratic Republic of Vietnam and then many things happened that are told here at length in a long line that is not wrapped at all by any tool.\n\n==History==\n\n=== Early years ===\n\nThe first Vietnamese appeared in the USSR in the early 1920s, and this line is also long enough to count as an unwrapped paragraph line of text.\n";
+        let (paras, l) = run(s, Format::Wiki);
+        assert_eq!(paras[0], "Russia–Vietnam relations");
+        assert_eq!(l.blocks[0].kind, BlockKind::Heading);
+        assert!(paras.contains(&"History".to_string()));
+        assert!(paras.contains(&"Early years".to_string()));
+        assert!(paras.contains(&"Mission1: Russian embassy, Hanoi".to_string()), "{paras:#?}");
+    }
+
+    #[test]
+    fn english_hyphenation() {
+        let s = "The processes of creation and scien-\ntific research grew quickly in this period.\n";
+        let (paras, _) = run(s, Format::Plain);
+        assert_eq!(paras[0], "The processes of creation and scientific research grew quickly in this period.");
+    }
+}
