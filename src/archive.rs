@@ -90,6 +90,10 @@ impl Archive {
 
     /// Searches sentences.
     pub fn search(&self, req: &SearchRequest) -> Result<Vec<SearchHit>> {
-        Ok(search::search(self.store.as_ref(), self.index.as_ref(), req)?)
+        Ok(search::search(
+            self.store.as_ref(),
+            self.index.as_ref(),
+            req,
+        )?)
     }
 }

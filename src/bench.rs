@@ -164,7 +164,11 @@ fn dir_size(p: &Path) -> u64 {
                 Ok(m) => m,
                 Err(_) => continue,
             };
-            n += if m.is_dir() { dir_size(&e.path()) } else { m.len() };
+            n += if m.is_dir() {
+                dir_size(&e.path())
+            } else {
+                m.len()
+            };
         }
     }
     n
@@ -193,7 +197,11 @@ pub fn make_synthetic(reference: &Path, dir: &Path, mb: u64) -> Result<usize> {
             Some((name, text))
         })
         .collect();
-    anyhow::ensure!(!sources.is_empty(), "no reference documents in {}", reference.display());
+    anyhow::ensure!(
+        !sources.is_empty(),
+        "no reference documents in {}",
+        reference.display()
+    );
     let swaps = [
         ("Soviet", "Socialist"),
         ("Vietnam", "Viet Nam"),
@@ -241,7 +249,10 @@ fn analyse_one_core(files: &[PathBuf]) -> Result<f64> {
     for p in files {
         let b = std::fs::read(p)?;
         bytes += b.len() as u64;
-        let id = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Ok(doc) = crate::document::Document::read(&id, b, Default::default()) {
             std::hint::black_box(pipeline.run(&doc));
         }
@@ -254,11 +265,19 @@ fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
     let mut hits = 0usize;
     // Warm up.
     for q in QUERIES {
-        let _ = archive.search(&SearchRequest { query: q.into(), limit: 10, ..Default::default() });
+        let _ = archive.search(&SearchRequest {
+            query: q.into(),
+            limit: 10,
+            ..Default::default()
+        });
     }
     for _ in 0..runs {
         for q in QUERIES {
-            let req = SearchRequest { query: q.into(), limit: 10, ..Default::default() };
+            let req = SearchRequest {
+                query: q.into(),
+                limit: 10,
+                ..Default::default()
+            };
             let t = Instant::now();
             let r = archive.search(&req)?;
             samples.push(t.elapsed().as_secs_f64() * 1e3);
@@ -328,7 +347,12 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
     };
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
-    let mut phases = vec![phase("reference corpus", corpus, &work.join("data-reference"), usize::MAX)?];
+    let mut phases = vec![phase(
+        "reference corpus",
+        corpus,
+        &work.join("data-reference"),
+        usize::MAX,
+    )?];
     if synthetic_mb > 0 {
         let syn = work.join("synthetic");
         make_synthetic(corpus, &syn, synthetic_mb)?;

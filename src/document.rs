@@ -125,8 +125,16 @@ pub fn detect_format(id: &str, text: &str) -> Format {
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
         return Format::Markdown;
     }
-    let head: String = text.trim_start().chars().take(200).collect::<String>().to_lowercase();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<?xml") && head.contains("<html") {
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_lowercase();
+    if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<?xml") && head.contains("<html")
+    {
         return Format::Html;
     }
     // The wiki-like export form: a "= Title =" line, or "==Section==" lines.
@@ -135,7 +143,8 @@ pub fn detect_format(id: &str, text: &str) -> Format {
         .take(2000)
         .filter(|l| {
             let t = l.trim_end();
-            t.len() >= 5 && t.starts_with("==") && t.ends_with("==") || (t.starts_with("= ") && t.ends_with(" ="))
+            t.len() >= 5 && t.starts_with("==") && t.ends_with("==")
+                || (t.starts_with("= ") && t.ends_with(" ="))
         })
         .count();
     if wiki_lines >= 1 && text.trim_start().starts_with('=') || wiki_lines >= 2 {
@@ -204,7 +213,7 @@ impl Document {
                 sentence::split(ptext, b.lang)
             } else {
                 // Headings and items are one unit each.
-                vec![0..ptext.len()]
+                std::iter::once(0..ptext.len()).collect()
             };
             for r in ranges {
                 let range = b.range.start + r.start..b.range.start + r.end;

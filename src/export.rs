@@ -28,7 +28,13 @@ pub fn document_record(doc: &Document, aliases: &[String]) -> Value {
 }
 
 /// A record pointing at `start..end` of `source`, with `kind` and the fields of `body`.
-pub fn span_record(kind: &str, source: &Source, start: usize, end: usize, body: Map<String, Value>) -> Value {
+pub fn span_record(
+    kind: &str,
+    source: &Source,
+    start: usize,
+    end: usize,
+    body: Map<String, Value>,
+) -> Value {
     let mut m = Map::with_capacity(body.len() + 5);
     m.insert("kind".into(), kind.into());
     m.insert("doc".into(), source.id.clone().into());
@@ -79,7 +85,10 @@ pub fn fact_record(fact: &Fact) -> Value {
 
 /// Writes every record of the store as JSON Lines: per document (by id), its `document`
 /// record, its `paragraph` and `sentence` records, then its facts.
-pub fn write_store(store: &dyn crate::store::Store, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn write_store(
+    store: &dyn crate::store::Store,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     use crate::store::StoreError;
     let mut facts_by_doc: std::collections::HashMap<String, Vec<Value>> = Default::default();
     store.facts(None, &mut |f| {
@@ -89,7 +98,9 @@ pub fn write_store(store: &dyn crate::store::Store, out: &mut dyn std::io::Write
     for d in store.documents()? {
         let bytes = store.source_bytes(&d.id)?.unwrap_or_default();
         let enc = d.encoding();
-        let text_of = |s: u64, e: u64| crate::source::decode::decode_range(&bytes, enc, s as usize..e as usize);
+        let text_of = |s: u64, e: u64| {
+            crate::source::decode::decode_range(&bytes, enc, s as usize..e as usize)
+        };
         let rec = json!({
             "kind": "document",
             "doc": d.id,

@@ -53,8 +53,12 @@ pub enum FileOutcome {
     Replaced,
     Unchanged,
     /// Same content as an already stored document; recorded as its alias.
-    Duplicate { of: String },
-    Rejected { reason: String },
+    Duplicate {
+        of: String,
+    },
+    Rejected {
+        reason: String,
+    },
 }
 
 /// One file's report line.
@@ -113,7 +117,11 @@ struct Job {
 /// A file found, or a reason it could not be walked.
 enum Found {
     File(Job),
-    Bad { id: String, path: PathBuf, reason: String },
+    Bad {
+        id: String,
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -290,7 +298,10 @@ fn analyse(
     match r {
         Ok(Ok((doc, facts, secs))) => (n, Analysed::Doc(Box::new(doc), facts, secs)),
         Ok(Err(e)) => (n, Analysed::Failed(e.to_string())),
-        Err(_) => (n, Analysed::Failed("internal error while analysing (please report)".into())),
+        Err(_) => (
+            n,
+            Analysed::Failed("internal error while analysing (please report)".into()),
+        ),
     }
 }
 
@@ -362,7 +373,9 @@ pub fn ingest(
     let mut known: HashMap<String, String> = HashMap::new();
     let mut by_hash: HashMap<String, String> = HashMap::new();
     for d in archive.store.documents()? {
-        by_hash.entry(d.sha256.clone()).or_insert_with(|| d.id.clone());
+        by_hash
+            .entry(d.sha256.clone())
+            .or_insert_with(|| d.id.clone());
         known.insert(d.id, d.sha256);
     }
 
@@ -387,7 +400,18 @@ pub fn ingest(
                     let t = std::time::Instant::now();
                     let (bytes, result) = analyse(&job, opts, pipeline, known);
                     let seconds = t.elapsed().as_secs_f64();
-                    if tx.send((i, Work { job, bytes, result, seconds })).is_err() {
+                    if tx
+                        .send((
+                            i,
+                            Work {
+                                job,
+                                bytes,
+                                result,
+                                seconds,
+                            },
+                        ))
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -485,7 +509,10 @@ fn write_one(
             }
             let sha = doc.source.sha256.clone();
             match by_hash.get(&sha) {
-                Some(other) if *other != job.id && archive.store.document_hash(other)?.as_deref() == Some(sha.as_str()) => {
+                Some(other)
+                    if *other != job.id
+                        && archive.store.document_hash(other)?.as_deref() == Some(sha.as_str()) =>
+                {
                     archive.store.add_alias(&job.id, other)?;
                     archive.store.clear_rejection(&job.id)?;
                     summary.duplicates += 1;

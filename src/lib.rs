@@ -13,8 +13,8 @@ pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod search;
-pub mod store;
 pub mod span;
+pub mod store;
 pub mod text {
     //! Text analysis that every extractor stands on.
     pub mod fold;

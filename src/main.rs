@@ -16,10 +16,19 @@ use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "annals", version, about = "Historical sources into an evidence-backed knowledge base")]
+#[command(
+    name = "annals",
+    version,
+    about = "Historical sources into an evidence-backed knowledge base"
+)]
 struct Cli {
     /// Data folder holding the store and the search index.
-    #[arg(long, global = true, env = "ANNALS_DATA", default_value = "annals-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "ANNALS_DATA",
+        default_value = "annals-data"
+    )]
     data: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -261,7 +270,9 @@ fn run(cli: Cli) -> Result<()> {
                 ),
                 None => {
                     let mut b = Vec::new();
-                    std::io::stdin().read_to_end(&mut b).context("reading stdin")?;
+                    std::io::stdin()
+                        .read_to_end(&mut b)
+                        .context("reading stdin")?;
                     ("stdin".to_string(), b)
                 }
             };
@@ -298,7 +309,8 @@ fn run(cli: Cli) -> Result<()> {
             let archive = open(&cli.data)?;
             let sink: Box<dyn Write> = match &output {
                 Some(p) => Box::new(
-                    std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+                    std::fs::File::create(p)
+                        .with_context(|| format!("creating {}", p.display()))?,
                 ),
                 None => Box::new(std::io::stdout().lock()),
             };
@@ -360,7 +372,10 @@ fn run(cli: Cli) -> Result<()> {
             let mut problems = archive.store.check()?;
             let pending = archive.store.unindexed()?;
             if !pending.is_empty() {
-                println!("{} documents were not indexed (an interrupted ingest); indexing them now", pending.len());
+                println!(
+                    "{} documents were not indexed (an interrupted ingest); indexing them now",
+                    pending.len()
+                );
                 archive.reconcile()?;
             }
             let mut stored = 0u64;
@@ -432,13 +447,19 @@ fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
         s.added, s.unchanged, s.replaced, s.duplicates, s.rejected, mb, s.seconds
     );
     if s.recovered > 0 {
-        println!("  recovered: indexed {} documents an interrupted run had stored", s.recovered);
+        println!(
+            "  recovered: indexed {} documents an interrupted run had stored",
+            s.recovered
+        );
     }
     for f in &s.files {
         match &f.outcome {
             FileOutcome::Rejected { reason } => println!("  rejected   {}: {reason}", f.path),
             FileOutcome::Duplicate { of } => {
-                println!("  duplicate  {}: same content as {of}; recorded as another name of it", f.path)
+                println!(
+                    "  duplicate  {}: same content as {of}; recorded as another name of it",
+                    f.path
+                )
             }
             _ => {}
         }

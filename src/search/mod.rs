@@ -19,7 +19,9 @@ use serde::Serialize;
 pub enum SearchError {
     #[error("search index error: {0}")]
     Index(String),
-    #[error("the search index at {path} was written by a newer annals (index version {found}; this annals reads up to {supported})")]
+    #[error(
+        "the search index at {path} was written by a newer annals (index version {found}; this annals reads up to {supported})"
+    )]
     TooNew {
         path: String,
         found: u32,
@@ -137,7 +139,11 @@ pub fn parse_query(q: &str) -> Vec<(bool, String)> {
 }
 
 /// Runs `req` against `index` and resolves the hits through `store`.
-pub fn search(store: &dyn Store, index: &dyn SearchIndex, req: &SearchRequest) -> Result<Vec<SearchHit>> {
+pub fn search(
+    store: &dyn Store,
+    index: &dyn SearchIndex,
+    req: &SearchRequest,
+) -> Result<Vec<SearchHit>> {
     let hits = index.search(req)?;
     let ids: Vec<i64> = hits.iter().map(|h| h.sentence_id).collect();
     let sentences = store.sentences_by_id(&ids)?;
@@ -170,19 +176,19 @@ pub fn snippet(text: &str, highlights: &[(usize, usize)], max: usize) -> String 
         from -= 1;
     }
     // Start at a word boundary.
-    if from > 0 {
-        if let Some(sp) = text[from..first.max(from)].find(' ') {
-            from += sp + 1;
-        }
+    if from > 0
+        && let Some(sp) = text[from..first.max(from)].find(' ')
+    {
+        from += sp + 1;
     }
     let mut to = (from + max).min(text.len());
     while to < text.len() && !text.is_char_boundary(to) {
         to += 1;
     }
-    if to < text.len() {
-        if let Some(sp) = text[from..to].rfind(' ') {
-            to = from + sp;
-        }
+    if to < text.len()
+        && let Some(sp) = text[from..to].rfind(' ')
+    {
+        to = from + sp;
     }
     let mut out = String::with_capacity(to - from + 16);
     if from > 0 {
@@ -221,7 +227,10 @@ mod tests {
                 (false, "1978".to_string())
             ]
         );
-        assert_eq!(parse_query("\"unclosed phrase"), vec![(true, "unclosed phrase".to_string())]);
+        assert_eq!(
+            parse_query("\"unclosed phrase"),
+            vec![(true, "unclosed phrase".to_string())]
+        );
         assert!(parse_query("  \"\" ").is_empty());
     }
 
@@ -229,7 +238,10 @@ mod tests {
     fn snippet_marks_and_shortens() {
         let t = "Liên Xô là một trong những nước đầu tiên công nhận Việt Nam";
         let s = snippet(t, &[(0, 4), (5, 8)], 240);
-        assert_eq!(s, "**Liên** **Xô** là một trong những nước đầu tiên công nhận Việt Nam");
+        assert_eq!(
+            s,
+            "**Liên** **Xô** là một trong những nước đầu tiên công nhận Việt Nam"
+        );
         let long = format!("{} treaty {}", "word ".repeat(100), "word ".repeat(100));
         let at = long.find("treaty").unwrap();
         let s = snippet(&long, &[(at, at + 6)], 60);

@@ -170,8 +170,14 @@ impl TantivyIndex {
         let en = Lang::En.data();
         let mut out = Vec::new();
         for (phrase, raw) in parse_query(query) {
-            let ex: Vec<String> = tokens(&mut exact_an, &raw).into_iter().map(|t| t.0).collect();
-            let fo: Vec<String> = tokens(&mut folded_an, &raw).into_iter().map(|t| t.0).collect();
+            let ex: Vec<String> = tokens(&mut exact_an, &raw)
+                .into_iter()
+                .map(|t| t.0)
+                .collect();
+            let fo: Vec<String> = tokens(&mut folded_an, &raw)
+                .into_iter()
+                .map(|t| t.0)
+                .collect();
             if ex.is_empty() {
                 continue;
             }
@@ -209,8 +215,13 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn add_sentences(&mut self, sentences: &[StoredSentence]) -> Result<()> {
-        let (sid, docf, lang, exact, folded) =
-            (self.f.sid, self.f.doc, self.f.lang, self.f.exact, self.f.folded);
+        let (sid, docf, lang, exact, folded) = (
+            self.f.sid,
+            self.f.doc,
+            self.f.lang,
+            self.f.exact,
+            self.f.folded,
+        );
         let w = self.writer()?;
         for s in sentences {
             let mut d = doc!(
@@ -249,7 +260,11 @@ impl SearchIndex for TantivyIndex {
         for (ex, fo, fold_ok) in &parts {
             let exact_q = self.part_query(self.f.exact, ex);
             let diacritic = ex != fo;
-            let boost = if diacritic { EXACT_BOOST_DIACRITIC } else { EXACT_BOOST };
+            let boost = if diacritic {
+                EXACT_BOOST_DIACRITIC
+            } else {
+                EXACT_BOOST
+            };
             let mut either: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, Box::new(BoostQuery::new(exact_q, boost)))];
             if *fold_ok {

@@ -20,7 +20,9 @@ use serde::Serialize;
 /// Errors of a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store at {path} was written by a newer annals (schema version {found}; this annals reads up to {supported}); upgrade annals to open it")]
+    #[error(
+        "the store at {path} was written by a newer annals (schema version {found}; this annals reads up to {supported}); upgrade annals to open it"
+    )]
     TooNew {
         path: String,
         found: i64,
@@ -137,7 +139,11 @@ pub trait Store {
     /// The original bytes of a document.
     fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>>;
     /// The sentences of one document (or all), in document order.
-    fn sentences(&self, doc: Option<&str>, f: &mut dyn FnMut(StoredSentence) -> Result<()>) -> Result<()>;
+    fn sentences(
+        &self,
+        doc: Option<&str>,
+        f: &mut dyn FnMut(StoredSentence) -> Result<()>,
+    ) -> Result<()>;
     /// Sentences by id, in the order asked (missing ids are skipped).
     fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>>;
     /// The facts of one kind (or all), by document and position.

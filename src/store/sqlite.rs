@@ -143,7 +143,9 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self, path: &Path) -> Result<()> {
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.display().to_string(),
@@ -162,7 +164,9 @@ impl SqliteStore {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn row_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
@@ -185,9 +189,9 @@ impl SqliteStore {
     }
 
     fn aliases_of(&self, id: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT alias FROM document_aliases WHERE doc_id = ?1 ORDER BY alias")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT alias FROM document_aliases WHERE doc_id = ?1 ORDER BY alias",
+        )?;
         let rows = st.query_map([id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -217,7 +221,9 @@ impl Store for SqliteStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -396,7 +402,9 @@ impl Store for SqliteStore {
     fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -440,11 +448,7 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn facts(
-        &self,
-        kind: Option<&str>,
-        f: &mut dyn FnMut(StoredFact) -> Result<()>,
-    ) -> Result<()> {
+    fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()> {
         let mut st = self.conn.prepare(
             "SELECT id, doc_id, kind, start, \"end\", record FROM facts \
              WHERE ?1 IS NULL OR kind = ?1 ORDER BY doc_id, start, id",

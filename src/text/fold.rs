@@ -38,8 +38,9 @@ pub fn fold(s: &str) -> String {
 
 /// True when `s` carries something folding removes (a diacritic or đ).
 pub fn has_diacritics(s: &str) -> bool {
-    s.chars()
-        .any(|c| !c.is_ascii() && c.is_alphabetic() && fold(&c.to_string()) != c.to_lowercase().to_string())
+    s.chars().any(|c| {
+        !c.is_ascii() && c.is_alphabetic() && fold(&c.to_string()) != c.to_lowercase().to_string()
+    })
 }
 
 #[cfg(test)]

@@ -158,9 +158,12 @@ fn is_page_number(s: &str) -> bool {
     for p in ["page ", "trang ", "стр. ", "стр ", "p. "] {
         if let Some(rest) = lower.strip_prefix(p) {
             let rest = rest.trim();
-            if !rest.is_empty() && rest.len() <= 12 && rest.split(['/', ' ']).all(|w| {
-                w.is_empty() || w == "of" || w.bytes().all(|b| b.is_ascii_digit())
-            }) {
+            if !rest.is_empty()
+                && rest.len() <= 12
+                && rest
+                    .split(['/', ' '])
+                    .all(|w| w.is_empty() || w == "of" || w.bytes().all(|b| b.is_ascii_digit()))
+            {
                 return true;
             }
         }
@@ -230,10 +233,10 @@ fn heading_markup(s: &str, format: Format) -> Option<Range<usize>> {
 /// List-item markers: returns where the item's text starts.
 fn item_marker(s: &str) -> Option<usize> {
     for m in ["- ", "* ", "• ", "+ ", "– ", "— ", "· ", "▪ ", "○ "] {
-        if let Some(rest) = s.strip_prefix(m) {
-            if !rest.trim().is_empty() {
-                return Some(s.len() - rest.trim_start().len());
-            }
+        if let Some(rest) = s.strip_prefix(m)
+            && !rest.trim().is_empty()
+        {
+            return Some(s.len() - rest.trim_start().len());
         }
     }
     None
@@ -249,7 +252,11 @@ fn numbering(s: &str) -> bool {
     if body.len() == tok.len() {
         return false;
     }
-    body.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    let parts: Vec<&str> = body.split('.').collect();
+    let max_digits = if parts.len() == 1 { 2 } else { 3 };
+    parts
+        .iter()
+        .all(|p| !p.is_empty() && p.len() <= max_digits && p.bytes().all(|b| b.is_ascii_digit()))
         || body.bytes().all(|b| b"IVXL".contains(&b))
         || (body.len() == 1 && body.bytes().all(|b| b.is_ascii_lowercase()))
 }
@@ -271,8 +278,16 @@ fn chapter_word(s: &str) -> bool {
     let w = s.split_whitespace().next().unwrap_or("").to_lowercase();
     matches!(
         w.as_str(),
-        "chương" | "chapter" | "phần" | "part" | "глава" | "раздел" | "phụ" | "appendix"
-            | "mục" | "tiểu"
+        "chương"
+            | "chapter"
+            | "phần"
+            | "part"
+            | "глава"
+            | "раздел"
+            | "phụ"
+            | "appendix"
+            | "mục"
+            | "tiểu"
     )
 }
 
@@ -300,11 +315,18 @@ fn split_lines(text: &str) -> Vec<Line> {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes[from..].iter().position(|&b| b == b'\n').map(|p| p + from)
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| p + from)
 }
 
 fn measure(text: &str, lines: &[Line]) -> Geometry {
-    let mut lens: Vec<usize> = lines.iter().filter(|l| l.chars >= 20).map(|l| l.chars).collect();
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .filter(|l| l.chars >= 20)
+        .map(|l| l.chars)
+        .collect();
     lens.sort_unstable();
     let width = if lens.is_empty() {
         80
@@ -361,6 +383,35 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
             (b >= 1 && a >= 1) || b >= 2 || a >= 2 || edge
         }
     };
+    // Short numeric lines (table cells) next to a candidate make it a cell, not a page number.
+    let numeric = |i: usize| {
+        let t = &text[lines[i].range.clone()];
+        lines[i].chars <= 40
+            && t.chars().filter(|c| c.is_alphabetic()).count() <= 2
+            && t.chars().any(|c| c.is_ascii_digit())
+    };
+    let neighbour = |i: usize, forward: bool| {
+        let mut j = i;
+        loop {
+            if forward {
+                j += 1;
+                if j >= n {
+                    return None;
+                }
+            } else {
+                if j == 0 {
+                    return None;
+                }
+                j -= 1;
+            }
+            if !lines[j].blank {
+                return Some(j);
+            }
+        }
+    };
+    let in_table = |i: usize| {
+        neighbour(i, false).is_some_and(numeric) || neighbour(i, true).is_some_and(numeric)
+    };
     let mut keys: HashMap<String, (usize, String)> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
         if l.blank || l.chars > 120 {
@@ -371,7 +422,7 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
             out[i] = Some(FurnitureKind::RunningHeader);
             continue;
         }
-        if is_page_number(s) && at_break(i) {
+        if is_page_number(s) && at_break(i) && !in_table(i) {
             out[i] = Some(FurnitureKind::PageNumber);
             continue;
         }
@@ -390,7 +441,8 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
         let s = &text[l.range.clone()];
         if let Some((count, first)) = keys.get(&header_key(s)) {
             let varies = first.is_empty();
-            if *count >= 3 && l.chars >= 3 && at_break(i) && (varies || !geo.double_spaced) {
+            let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+            if *count >= 3 && letters >= 3 && at_break(i) && (varies || !geo.double_spaced) {
                 out[i] = Some(FurnitureKind::RunningHeader);
             }
         }
@@ -405,6 +457,8 @@ struct Para {
     /// Chars in the paragraph's first line.
     lines: usize,
     last_line_chars: usize,
+    /// Made by markup (`== x ==`, `# x`, `Infobox`): a whole block by itself.
+    markup: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -423,9 +477,10 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
     let lines = split_lines(text);
     let geo = measure(text, &lines);
     let furniture_marks = find_furniture(text, &lines, &geo);
-    let doc_lang = LangScore::of(&text[..text.len().min(200_000).min(floor_boundary(text, 200_000))])
-        .best()
-        .unwrap_or(default_lang);
+    let doc_lang =
+        LangScore::of(&text[..text.len().min(200_000).min(floor_boundary(text, 200_000))])
+            .best()
+            .unwrap_or(default_lang);
     let width = geo.width as f32;
 
     let mut furniture = Vec::new();
@@ -460,6 +515,7 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
                 kind: BlockKind::Heading,
                 lines: 1,
                 last_line_chars: line.chars,
+                markup: true,
             });
             blanks = 0;
             crossed_furniture = false;
@@ -472,15 +528,13 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
                 kind: BlockKind::Heading,
                 lines: 1,
                 last_line_chars: line.chars,
+                markup: true,
             });
             blanks = 0;
             continue;
         }
-        if let Some(off) = item_marker(s) {
-            start = line.range.start + off;
-            kind = BlockKind::Item;
-            structural = true;
-        } else if numbering(s) || chapter_word(s) {
+        let item_at = item_marker(s);
+        if item_at.is_some() || numbering(s) || chapter_word(s) {
             structural = true;
         }
 
@@ -492,38 +546,54 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
                 let prev_chars = p.last_line_chars as f32;
                 let prev_terminal = ends_sentence(prev);
                 let lower = starts_lower(s);
+                // A list marker or a number opens a block only after a closed line: "- " at
+                // the start of a line is often a wrapped compound ("Việt Nam - Liên Xô").
+                let closed = prev_terminal
+                    || p.kind == BlockKind::Heading
+                    || (!geo.double_spaced && blanks >= 1)
+                    || prev.ends_with(':');
+                let structural = structural && closed;
                 if geo.unwrapped || structural || p.kind == BlockKind::Heading {
                     // A heading continues only when its line was full and this one is short
-                    // and unpunctuated (a wrapped title).
+                    // and unpunctuated (a wrapped title), or both lines are capitals.
                     p.kind == BlockKind::Heading
                         && !geo.unwrapped
                         && !structural
-                        && p.lines == 1
-                        && prev_chars >= 0.8 * width
                         && !ends_sentence(s)
-                        && (line.chars as f32) < 0.7 * width
                         && blanks <= 1
-                } else if p.kind == BlockKind::Item && blanks >= 1 && !lower {
+                        && !p.markup
+                        && ((lower && !prev_terminal)
+                            || (p.lines == 1
+                                && prev_chars >= 0.8 * width
+                                && (line.chars as f32) < 0.7 * width)
+                            || (is_all_caps(prev) && is_all_caps(s) && !numbering(s)))
+                } else if p.kind == BlockKind::Item && !geo.double_spaced && blanks >= 1 && !lower {
                     false // a blank line ends a list item
                 } else if lower && !prev_terminal {
                     true // a sentence broken by a line or page break
-                } else if !geo.double_spaced && blanks >= 1 && (prev_terminal || !crossed_furniture) {
-                    false // a blank line separates paragraphs (a page break only after a full stop)
-                } else if prev_terminal && prev_chars < 0.8 * width {
-                    false // a short last line ending a sentence
-                } else if p.lines == 1
-                    && p.kind == BlockKind::Body
-                    && !prev_terminal
-                    && !prev.ends_with([',', '-', '–'])
-                    && (is_heading_line(prev, prev_chars, width) || structural_heading(prev, prev_chars, width))
-                {
-                    false // a title line
                 } else {
-                    true
+                    // A blank line separates paragraphs (across a page break, only after a
+                    // full stop).
+                    let blank_gap =
+                        !geo.double_spaced && blanks >= 1 && (prev_terminal || !crossed_furniture);
+                    // A short last line ending a sentence.
+                    let short_last_line = prev_terminal && prev_chars < 0.8 * width;
+                    // A one-line title.
+                    let title_line = p.lines == 1
+                        && p.kind == BlockKind::Body
+                        && !prev_terminal
+                        && !prev.ends_with([',', '-', '–'])
+                        && (is_heading_line(prev, prev_chars, width)
+                            || structural_heading(prev, prev_chars, width));
+                    !(blank_gap || short_last_line || title_line)
                 }
             }
         };
 
+        if let (false, Some(off)) = (continues, item_at) {
+            start = line.range.start + off;
+            kind = BlockKind::Item;
+        }
         if continues {
             let p = cur.as_mut().expect("continuing a paragraph");
             let prev = &text[p.pieces.last().expect("piece").0.clone()];
@@ -549,6 +619,7 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
                 kind: if heading { BlockKind::Heading } else { kind },
                 lines: 1,
                 last_line_chars: line.chars,
+                markup: false,
             });
         }
         blanks = 0;
@@ -582,16 +653,18 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
     let mut blocks: Vec<Block> = ranges
         .into_iter()
         .map(|(range, kind)| Block {
-            lang: LangScore::of(&clean.as_str()[range.clone()]).best().unwrap_or(doc_lang),
+            lang: LangScore::of(&clean.as_str()[range.clone()])
+                .best()
+                .unwrap_or(doc_lang),
             range,
             kind,
         })
         .collect();
     // Short blocks (titles, items) take the language of their neighbourhood.
-    for i in 0..blocks.len() {
-        let t = &clean.as_str()[blocks[i].range.clone()];
+    for b in &mut blocks {
+        let t = &clean.as_str()[b.range.clone()];
         if LangScore::of(t).best().is_none() {
-            blocks[i].lang = doc_lang;
+            b.lang = doc_lang;
         }
     }
     Layout {
@@ -628,7 +701,14 @@ fn hyphen_join(prev: &str, next: &str, lang: Lang) -> Join {
         return Join::Space;
     };
     let before = stem.chars().next_back();
-    if !before.is_some_and(|c| c.is_alphabetic()) || !first_char(next).is_some_and(|c| c.is_alphabetic()) {
+    if before.is_some_and(|c| c.is_ascii_digit())
+        && first_char(next).is_some_and(|c| c.is_ascii_digit())
+    {
+        return Join::KeepHyphen; // "(12-" + "1986)": a date or a range broken at the hyphen
+    }
+    if !before.is_some_and(|c| c.is_alphabetic())
+        || !first_char(next).is_some_and(|c| c.is_alphabetic())
+    {
         return Join::Space;
     }
     if lang == Lang::En && before.is_some_and(|c| c.is_lowercase()) && starts_lower(next) {
@@ -710,13 +790,20 @@ mod tests {
         assert_eq!(l.blocks[0].kind, BlockKind::Heading);
         assert!(paras.contains(&"History".to_string()));
         assert!(paras.contains(&"Early years".to_string()));
-        assert!(paras.contains(&"Mission1: Russian embassy, Hanoi".to_string()), "{paras:#?}");
+        assert!(
+            paras.contains(&"Mission1: Russian embassy, Hanoi".to_string()),
+            "{paras:#?}"
+        );
     }
 
     #[test]
     fn english_hyphenation() {
-        let s = "The processes of creation and scien-\ntific research grew quickly in this period.\n";
+        let s =
+            "The processes of creation and scien-\ntific research grew quickly in this period.\n";
         let (paras, _) = run(s, Format::Plain);
-        assert_eq!(paras[0], "The processes of creation and scientific research grew quickly in this period.");
+        assert_eq!(
+            paras[0],
+            "The processes of creation and scientific research grew quickly in this period."
+        );
     }
 }

@@ -226,7 +226,10 @@ impl MappedTextBuilder {
             return;
         }
         let segs = &input.map.segments;
-        let mut i = input.map.find(range.start as u32).expect("range inside input");
+        let mut i = input
+            .map
+            .find(range.start as u32)
+            .expect("range inside input");
         let mut pos = range.start as u32;
         let end = range.end as u32;
         while pos < end {

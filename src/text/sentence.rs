@@ -18,7 +18,9 @@ use std::ops::Range;
 pub const MAX_SENTENCE_BYTES: usize = 4096;
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '›'];
-const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«', '‹', '-', '–', '—', '*', '•'];
+const OPENERS: &[char] = &[
+    '"', '\'', '“', '‘', '(', '[', '«', '‹', '-', '–', '—', '*', '•',
+];
 
 /// Splits `text` (one paragraph) into sentence byte ranges, trimmed of whitespace.
 pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
@@ -45,6 +47,7 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
             if has_ws
                 && (next >= text.len() || opens_sentence(&text[next..]))
                 && !(c == '.' && protected(&text[start..i], lang))
+                && !inside_brackets(&text[start..i])
             {
                 push(&mut out, text, start..end);
                 start = next;
@@ -94,10 +97,39 @@ fn opens_sentence(rest: &str) -> bool {
         return true;
     }
     if OPENERS.contains(&c) {
-        return chars.next().is_none_or(|d| d.is_uppercase() || d.is_ascii_digit() || d == ' ' || OPENERS.contains(&d));
+        return chars.next().is_none_or(|d| {
+            d.is_uppercase() || d.is_ascii_digit() || d == ' ' || OPENERS.contains(&d)
+        });
     }
     false
 }
+
+/// True when `before` ends inside a bracket opened not long before ("[Ho so... 1964: 55]",
+/// "(ed.)"). Only the last [`BRACKET_REACH`] bytes count, so a stray bracket cannot glue a
+/// whole paragraph together.
+fn inside_brackets(before: &str) -> bool {
+    let mut from = before.len().saturating_sub(BRACKET_REACH);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut depth = 0i32;
+    for c in before[from..].chars().rev() {
+        match c {
+            ']' | ')' => depth -= 1,
+            '[' | '(' => {
+                depth += 1;
+                if depth > 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// How far back an open bracket keeps a sentence from ending.
+const BRACKET_REACH: usize = 160;
 
 /// True when the "." ending `before` does not end a sentence.
 fn protected(before: &str, lang: Lang) -> bool {
@@ -110,7 +142,10 @@ fn protected(before: &str, lang: Lang) -> bool {
     }
     let lower = token.to_lowercase();
     let data = [lang.data(), Lang::En.data()];
-    if data.iter().any(|d| d.abbreviations.contains(lower.as_str())) {
+    if data
+        .iter()
+        .any(|d| d.abbreviations.contains(lower.as_str()))
+    {
         return true;
     }
     // Initials: "V", "L.I", "M.X" — single capitals joined by dots.
@@ -122,7 +157,9 @@ fn protected(before: &str, lang: Lang) -> bool {
     }
     // An enumerator opening the paragraph: "1", "1.1", "IV", "a".
     if before.trim() == token
-        && (token.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && (token
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             || token.bytes().all(|b| b"IVXL".contains(&b)))
     {
         return true;
@@ -160,15 +197,36 @@ mod tests {
             ]
         );
         let r = "Договор подписан в 1978 г. в Москве. Он действовал долго.";
-        assert_eq!(sents(r, Lang::Ru), vec!["Договор подписан в 1978 г. в Москве.", "Он действовал долго."]);
+        assert_eq!(
+            sents(r, Lang::Ru),
+            vec![
+                "Договор подписан в 1978 г. в Москве.",
+                "Он действовал долго."
+            ]
+        );
     }
 
     #[test]
     fn enumerators_and_quotes() {
         assert_eq!(sents("1. INTRODUCTION", Lang::En), vec!["1. INTRODUCTION"]);
-        assert_eq!(sents("1.1. Tổng quan tình hình", Lang::Vi), vec!["1.1. Tổng quan tình hình"]);
+        assert_eq!(
+            sents("1.1. Tổng quan tình hình", Lang::Vi),
+            vec!["1.1. Tổng quan tình hình"]
+        );
         let q = "He said: “We won.” Then he left.";
-        assert_eq!(sents(q, Lang::En), vec!["He said: “We won.”", "Then he left."]);
+        assert_eq!(
+            sents(q, Lang::En),
+            vec!["He said: “We won.”", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn no_split_inside_a_citation_bracket() {
+        let s = "He wrote to Moscow [Ho so... 1964: 55]. Then aid came.";
+        assert_eq!(
+            sents(s, Lang::En),
+            vec!["He wrote to Moscow [Ho so... 1964: 55].", "Then aid came."]
+        );
     }
 
     #[test]
