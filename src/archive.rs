@@ -80,6 +80,17 @@ impl Archive {
         Ok(())
     }
 
+    /// Like [`Archive::reconcile`], but when another process holds the index's writer lock
+    /// (an ingest is running), returns `Ok(None)` instead of failing: readers go on with the
+    /// index as last committed.
+    pub fn try_reconcile(&mut self) -> Result<Option<usize>> {
+        match self.reconcile() {
+            Ok(n) => Ok(Some(n)),
+            Err(ArchiveError::Search(crate::search::SearchError::Locked { .. })) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Drops the index and builds it again from the store.
     pub fn rebuild_index(&mut self) -> Result<usize> {
         self.index.clear()?;

@@ -185,8 +185,9 @@ fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes a synthetic corpus of at least `mb` megabytes into `dir`: copies of the reference
-/// documents, each copy with its digits rotated and some words swapped, so that the index
-/// sees new numbers and new term statistics rather than exact duplicates.
+/// documents, each copy with its digits rotated, a subset of word swaps chosen by the copy
+/// number, and its own title line, so that every file is distinct (none is skipped as a
+/// duplicate) and the index sees new numbers and new term statistics.
 pub fn make_synthetic(reference: &Path, dir: &Path, mb: u64) -> Result<usize> {
     std::fs::create_dir_all(dir)?;
     let sources: Vec<(String, String)> = files_in(reference)?
@@ -228,8 +229,12 @@ pub fn make_synthetic(reference: &Path, dir: &Path, mb: u64) -> Result<usize> {
                     }
                 })
                 .collect();
-            let (a, b) = swaps[k as usize % swaps.len()];
-            t = t.replace(a, b);
+            for (bit, (a, b)) in swaps.iter().enumerate() {
+                if (k >> bit) & 1 == 1 {
+                    t = t.replace(a, b);
+                }
+            }
+            t.insert_str(0, &format!("Synthetic copy {k} of {name}\n\n"));
             let path = dir.join(format!("{name}_copy{k:04}.txt"));
             std::fs::write(&path, &t)?;
             written += t.len() as u64;

@@ -334,9 +334,7 @@ pub fn ingest(
     // Find the files; ids stay unique across roots.
     let mut found = Vec::new();
     for p in paths {
-        let before = found.len();
         walk(p, &mut found);
-        let _ = before;
     }
     let mut seen: HashSet<String> = HashSet::new();
     let mut jobs = Vec::new();
@@ -351,7 +349,11 @@ pub fn ingest(
                 jobs.push(j);
             }
             Found::Bad { id, path, reason } => {
-                archive.store.record_rejection(&id, &reason)?;
+                // A path given on the command line that does not exist is a typo, not a
+                // source: report it, but do not keep it in the store.
+                if !paths.contains(&path) || path.symlink_metadata().is_ok() {
+                    archive.store.record_rejection(&id, &reason)?;
+                }
                 summary.rejected += 1;
                 summary.files.push(FileReport {
                     doc: id,

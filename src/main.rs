@@ -211,7 +211,9 @@ fn run(cli: Cli) -> Result<()> {
             format,
         } => {
             let mut archive = open(&cli.data)?;
-            archive.reconcile()?;
+            if archive.try_reconcile()?.is_none() {
+                eprintln!("note: an ingest is running; searching what it has committed so far");
+            }
             let req = SearchRequest {
                 query: query.join(" "),
                 doc,
@@ -230,7 +232,11 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 OutFormat::Text => {
                     if hits.is_empty() {
-                        writeln!(out, "no sentence matches {:?}", req.query)?;
+                        if archive.index.is_empty()? {
+                            writeln!(out, "the store is empty: run `annals ingest PATH` first")?;
+                        } else {
+                            writeln!(out, "no sentence matches {:?}", req.query)?;
+                        }
                     }
                     let color = std::io::stdout().is_terminal();
                     for (i, h) in hits.iter().enumerate() {

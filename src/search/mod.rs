@@ -196,7 +196,7 @@ pub fn snippet(text: &str, highlights: &[(usize, usize)], max: usize) -> String 
     }
     let mut pos = from;
     for &(a, b) in highlights {
-        if a < pos || b > to {
+        if a < pos || b > to || a > b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
             continue;
         }
         out.push_str(&text[pos..a]);
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn snippet_marks_and_shortens() {
         let t = "Liên Xô là một trong những nước đầu tiên công nhận Việt Nam";
-        let s = snippet(t, &[(0, 4), (5, 8)], 240);
+        let s = snippet(t, &[(0, 5), (6, 9)], 240);
         assert_eq!(
             s,
             "**Liên** **Xô** là một trong những nước đầu tiên công nhận Việt Nam"

@@ -34,12 +34,20 @@
 //!
 //! ## The TCVN3 and VNI-Windows tables
 //!
-//! No mature crate converts TCVN3 or VNI-Windows, so the tables below ([`TCVN3_VOWELS`],
-//! [`VNI_VOWELS`]) were written for annals, letter by letter. They were checked against public
-//! tables: `lamdao/xvnkb` (`tcvn.h` and `vni.h`, the Vietnamese keyboard xvnkb),
-//! `duydev/vietnamese-conversion` (`src/charsets.ts`), and, for TCVN3's lowercase letters, the
-//! TCVN-5712 table of XFree86 (`xc/lib/X11/lcUniConv/tcvn.h`); all agree with ours on every
-//! letter compared. Windows-1258, Windows-1251 and KOI8-R come from `encoding_rs`.
+//! No mature crate converts TCVN3 or VNI-Windows, so the tables below (`TCVN3_VOWELS`,
+//! `TCVN3_OTHERS`, `VNI_VOWELS`) were written for annals, letter by letter. They were checked
+//! against public tables: `lamdao/xvnkb` (`tcvn.h` and `vni.h`, the xvnkb Vietnamese keyboard),
+//! `duydev/vietnamese-conversion` (`src/charsets.ts`), and, for TCVN3, the TCVN-5712 table of
+//! XFree86 (`xc/lib/X11/lcUniConv/tcvn.h`) and glibc's `TCVN5712-1` converter (all 74 TCVN3
+//! letters decode the same); they agree with ours on every letter compared. Windows-1258,
+//! Windows-1251 and KOI8-R come from `encoding_rs`.
+//!
+//! TCVN3 here is VN3 of TCVN 5712:1993, the "ABC" font encoding: lowercase letters with every
+//! tone, but of the capitals only Ă Â Ê Ô Ơ Ư Đ (documents set toned capitals in a separate
+//! all-capitals font, a distinction the bytes do not keep). Bytes VN3 leaves free read as
+//! Windows-1252; in the letter range they count against TCVN3 in detection. VNI-Windows writes
+//! most letters as a base letter followed by a mark byte; bytes that are not part of a letter
+//! read as Windows-1252 (a lone mark byte counts against VNI in detection).
 
 use crate::text::mapped::{MappedText, MappedTextBuilder};
 use std::collections::{HashMap, HashSet};
@@ -51,14 +59,23 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
+    /// UTF-8 without a byte-order mark.
     Utf8,
+    /// UTF-8 starting with a byte-order mark (EF BB BF), which is not part of the text.
     Utf8Bom,
+    /// UTF-16 little-endian; in detection, only with a byte-order mark (FF FE).
     Utf16Le,
+    /// UTF-16 big-endian; in detection, only with a byte-order mark (FE FF).
     Utf16Be,
+    /// Windows-1258 (Vietnamese; tones often as combining marks).
     Windows1258,
+    /// TCVN3, the "ABC" encoding (VN3 of TCVN 5712:1993), Vietnamese, one byte a letter.
     Tcvn3,
+    /// VNI-Windows (Vietnamese; many letters as base letter plus a mark byte).
     VniWindows,
+    /// Windows-1251 (Cyrillic).
     Windows1251,
+    /// KOI8-R (Russian).
     Koi8R,
 }
 
@@ -129,6 +146,8 @@ impl Encoding {
 pub struct Decoded {
     /// The decoded text (not yet NFC-normalized), mapped to the original bytes.
     pub text: MappedText,
+    /// The encoding the bytes were read in; a conversion to report when
+    /// [`Encoding::is_converted`].
     pub encoding: Encoding,
     /// How sure detection was, 0..=1 (1 for BOMs and valid UTF-8).
     pub confidence: f32,
@@ -137,8 +156,10 @@ pub struct Decoded {
 /// Why bytes could not be read as text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeError {
+    /// Not text: the kind of file (such as "PNG image") or the evidence (NUL bytes).
     #[error("binary file ({0}), not text")]
     Binary(String),
+    /// Text-like, but neither UTF-8 nor convincingly any supported legacy encoding.
     #[error("unknown text encoding: not UTF-8, and no supported legacy encoding fits")]
     UnknownEncoding,
 }
@@ -741,103 +762,20 @@ const TCVN3_OTHERS: [(char, u8); 8] = [
 /// 0xF5 ngã, 0xEF nặng; circumflex with tones 0xE2 0xE1 0xE0 0xE5 0xE3 0xE4; breve with
 /// tones 0xEA 0xE9 0xE8 0xFA 0xFC 0xEB. Single bytes: ơ 0xF4, ư 0xF6, đ 0xF1, the toned i
 /// (0xED 0xEC 0xE6 0xF3 0xF2) and ỵ 0xEE.
+#[rustfmt::skip]
 const VNI_VOWELS: [[(u8, u8); 6]; 12] = [
-    [
-        (b'a', 0),
-        (b'a', 0xF9),
-        (b'a', 0xF8),
-        (b'a', 0xFB),
-        (b'a', 0xF5),
-        (b'a', 0xEF),
-    ],
-    [
-        (b'a', 0xEA),
-        (b'a', 0xE9),
-        (b'a', 0xE8),
-        (b'a', 0xFA),
-        (b'a', 0xFC),
-        (b'a', 0xEB),
-    ],
-    [
-        (b'a', 0xE2),
-        (b'a', 0xE1),
-        (b'a', 0xE0),
-        (b'a', 0xE5),
-        (b'a', 0xE3),
-        (b'a', 0xE4),
-    ],
-    [
-        (b'e', 0),
-        (b'e', 0xF9),
-        (b'e', 0xF8),
-        (b'e', 0xFB),
-        (b'e', 0xF5),
-        (b'e', 0xEF),
-    ],
-    [
-        (b'e', 0xE2),
-        (b'e', 0xE1),
-        (b'e', 0xE0),
-        (b'e', 0xE5),
-        (b'e', 0xE3),
-        (b'e', 0xE4),
-    ],
-    [
-        (b'i', 0),
-        (0xED, 0),
-        (0xEC, 0),
-        (0xE6, 0),
-        (0xF3, 0),
-        (0xF2, 0),
-    ],
-    [
-        (b'o', 0),
-        (b'o', 0xF9),
-        (b'o', 0xF8),
-        (b'o', 0xFB),
-        (b'o', 0xF5),
-        (b'o', 0xEF),
-    ],
-    [
-        (b'o', 0xE2),
-        (b'o', 0xE1),
-        (b'o', 0xE0),
-        (b'o', 0xE5),
-        (b'o', 0xE3),
-        (b'o', 0xE4),
-    ],
-    [
-        (0xF4, 0),
-        (0xF4, 0xF9),
-        (0xF4, 0xF8),
-        (0xF4, 0xFB),
-        (0xF4, 0xF5),
-        (0xF4, 0xEF),
-    ],
-    [
-        (b'u', 0),
-        (b'u', 0xF9),
-        (b'u', 0xF8),
-        (b'u', 0xFB),
-        (b'u', 0xF5),
-        (b'u', 0xEF),
-    ],
-    [
-        (0xF6, 0),
-        (0xF6, 0xF9),
-        (0xF6, 0xF8),
-        (0xF6, 0xFB),
-        (0xF6, 0xF5),
-        (0xF6, 0xEF),
-    ],
-    [
-        (b'y', 0),
-        (b'y', 0xF9),
-        (b'y', 0xF8),
-        (b'y', 0xFB),
-        (b'y', 0xF5),
-        (0xEE, 0),
-    ],
+    [(b'a', 0), (b'a', 0xF9), (b'a', 0xF8), (b'a', 0xFB), (b'a', 0xF5), (b'a', 0xEF)],
+    [(b'a', 0xEA), (b'a', 0xE9), (b'a', 0xE8), (b'a', 0xFA), (b'a', 0xFC), (b'a', 0xEB)],
+    [(b'a', 0xE2), (b'a', 0xE1), (b'a', 0xE0), (b'a', 0xE5), (b'a', 0xE3), (b'a', 0xE4)],
+    [(b'e', 0), (b'e', 0xF9), (b'e', 0xF8), (b'e', 0xFB), (b'e', 0xF5), (b'e', 0xEF)],
+    [(b'e', 0xE2), (b'e', 0xE1), (b'e', 0xE0), (b'e', 0xE5), (b'e', 0xE3), (b'e', 0xE4)],
+    [(b'i', 0), (0xED, 0), (0xEC, 0), (0xE6, 0), (0xF3, 0), (0xF2, 0)],
+    [(b'o', 0), (b'o', 0xF9), (b'o', 0xF8), (b'o', 0xFB), (b'o', 0xF5), (b'o', 0xEF)],
+    [(b'o', 0xE2), (b'o', 0xE1), (b'o', 0xE0), (b'o', 0xE5), (b'o', 0xE3), (b'o', 0xE4)],
+    [(0xF4, 0), (0xF4, 0xF9), (0xF4, 0xF8), (0xF4, 0xFB), (0xF4, 0xF5), (0xF4, 0xEF)],
+    [(b'u', 0), (b'u', 0xF9), (b'u', 0xF8), (b'u', 0xFB), (b'u', 0xF5), (b'u', 0xEF)],
+    [(0xF6, 0), (0xF6, 0xF9), (0xF6, 0xF8), (0xF6, 0xFB), (0xF6, 0xF5), (0xF6, 0xEF)],
+    [(b'y', 0), (b'y', 0xF9), (b'y', 0xF8), (b'y', 0xFB), (b'y', 0xF5), (0xEE, 0)],
 ];
 
 /// VNI-Windows byte of đ (Đ is this minus 0x20).
@@ -1086,156 +1024,25 @@ fn walk_legacy(b: &[u8], enc: Encoding, mut f: impl FnMut(Piece<'_>)) {
 // ---------------------------------------------------------------------------------------
 
 /// Frequent Vietnamese syllables that carry a diacritic.
+#[rustfmt::skip]
 const VIET_COMMON: &[&str] = &[
-    "của",
-    "và",
-    "các",
-    "những",
-    "được",
-    "một",
-    "người",
-    "với",
-    "năm",
-    "không",
-    "có",
-    "là",
-    "đã",
-    "này",
-    "việt",
-    "để",
-    "đến",
-    "từ",
-    "về",
-    "nhiều",
-    "đó",
-    "khi",
-    "trên",
-    "tại",
-    "nước",
-    "liên",
-    "xô",
-    "hiệp",
-    "định",
-    "ước",
-    "hợp",
-    "tác",
-    "tế",
-    "học",
-    "sinh",
-    "viên",
-    "ở",
-    "giữa",
-    "thời",
-    "chính",
-    "phủ",
-    "quốc",
-    "đảng",
-    "cộng",
-    "sản",
-    "việc",
-    "làm",
-    "mới",
-    "hơn",
-    "như",
-    "cũng",
-    "vào",
-    "lại",
-    "đầu",
-    "sự",
-    "thành",
-    "phố",
-    "công",
-    "trình",
-    "đồng",
-    "chí",
-    "hội",
-    "nghị",
-    "kỹ",
-    "thuật",
-    "giúp",
-    "đỡ",
-    "bộ",
-    "cán",
-    "đi",
-    "đây",
-    "nhà",
-    "còn",
-    "rất",
-    "thì",
-    "mà",
-    "sẽ",
-    "bị",
-    "trường",
-    "đại",
-    "hà",
-    "nội",
-    "hồ",
-    "minh",
-    "chủ",
-    "tịch",
-    "ông",
-    "bà",
-    "anh",
-    "chị",
-    "phải",
-    "nói",
-    "cả",
-    "hiện",
-    "nay",
-    "vì",
+    "của", "và", "các", "những", "được", "một", "người", "với", "năm", "không", "có", "là",
+    "đã", "này", "việt", "để", "đến", "từ", "về", "nhiều", "đó", "khi", "trên", "tại", "nước",
+    "liên", "xô", "hiệp", "định", "ước", "hợp", "tác", "tế", "học", "sinh", "viên", "ở",
+    "giữa", "thời", "chính", "phủ", "quốc", "đảng", "cộng", "sản", "việc", "làm", "mới",
+    "hơn", "như", "cũng", "vào", "lại", "đầu", "sự", "thành", "phố", "công", "trình", "đồng",
+    "chí", "hội", "nghị", "kỹ", "thuật", "giúp", "đỡ", "bộ", "cán", "đi", "đây", "nhà",
+    "còn", "rất", "thì", "mà", "sẽ", "bị", "trường", "đại", "hà", "nội", "hồ", "chủ",
+    "tịch", "ông", "bà", "chị", "phải", "nói", "cả", "hiện", "vì",
 ];
 
 /// Frequent Russian words.
+#[rustfmt::skip]
 const RU_COMMON: &[&str] = &[
-    "и",
-    "в",
-    "во",
-    "не",
-    "на",
-    "что",
-    "с",
-    "со",
-    "по",
-    "как",
-    "это",
-    "он",
-    "она",
-    "они",
-    "к",
-    "из",
-    "для",
-    "от",
-    "о",
-    "об",
-    "был",
-    "была",
-    "были",
-    "года",
-    "году",
-    "также",
-    "после",
-    "его",
-    "её",
-    "их",
-    "но",
-    "а",
-    "же",
-    "то",
-    "все",
-    "при",
-    "между",
-    "советского",
-    "союза",
-    "ссср",
-    "был",
-    "этот",
-    "который",
-    "которые",
-    "году",
-    "лет",
-    "так",
-    "уже",
-    "только",
+    "и", "в", "во", "не", "на", "что", "с", "со", "по", "как", "это", "он", "она", "они", "к",
+    "из", "для", "от", "о", "об", "был", "была", "были", "года", "году", "также", "после",
+    "его", "её", "их", "но", "а", "же", "то", "все", "при", "между", "советского", "союза",
+    "ссср", "этот", "который", "которые", "лет", "так", "уже", "только",
 ];
 
 /// The nine most frequent Russian letters (about 62% of letters in running text).
@@ -1324,9 +1131,12 @@ fn cluster_class(c: &str) -> Option<Cluster> {
     })
 }
 
-const INITIALS: [&str; 28] = [
+/// Initial consonants, longest first. After the native ones come the clusters that
+/// transliterated foreign names use (Mát-xcơ-va, Brê-giơ-nép, Vla-đi-vô-xtốc, Lê-nin-grát).
+const INITIALS: [&str; 45] = [
     "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
-    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "", "xtr", "xc", "xt", "xp", "xl", "xm",
+    "xn", "br", "bl", "cr", "cl", "gr", "gl", "pr", "pl", "kr", "vl",
 ];
 
 /// True if `word` is a well-formed Vietnamese syllable: optional initial consonant, a vowel
@@ -1438,7 +1248,7 @@ fn score_vietnamese(text: &str, decoder_odd: usize) -> f32 {
     }
     let valid_frac = valid as f32 / marked as f32;
     let clean = 1.0 - (odd as f32 / nonascii.max(1) as f32).min(1.0);
-    let common_factor = 0.8 + 0.2 * (4.0 * common as f32 / marked as f32).min(1.0);
+    let common_factor = 0.9 + 0.1 * (4.0 * common as f32 / marked as f32).min(1.0);
     valid_frac * valid_frac * clean * clean * shrink(marked) * common_factor
 }
 
@@ -1643,13 +1453,14 @@ mod tests {
         let t = tables();
         for w in [
             "của", "người", "Việt", "được", "nguyễn", "khuya", "quốc", "giữa", "nghĩa", "hoạch",
-            "thích", "Mỹ", "kỳ", "tuổi", "khuỷu", "quyết", "gì", "ĐẢNG", "Ở", "ông", "yêu",
+            "thích", "Mỹ", "kỳ", "tuổi", "khuỷu", "quyết", "gì", "ĐẢNG", "Ở", "ông", "yêu", "xcơ",
+            "Brê", "xtốc", "grát",
         ] {
             assert!(is_viet_syllable(w, t), "{w}");
         }
         for w in [
             "été", "très", "où", "für", "Über", "déjà", "àt", "ViỆt", "cía", "kà", "mộtt", "cauc",
-            "ñó", "xcơ",
+            "ñó", "xcưt", "brêt",
         ] {
             assert!(!is_viet_syllable(w, t), "{w}");
         }

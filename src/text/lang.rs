@@ -87,6 +87,47 @@ fn load(src: &str, want: &str) -> LangData {
     }
 }
 
+/// FNV-1a: a fast hash for the short keys of the function-word table (the table is our own
+/// data, so no collision attack is possible).
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+/// Function words of every language in one table: word → bit set of languages.
+static FUNCTION_WORDS: LazyLock<std::collections::HashMap<String, u8, FnvBuild>> =
+    LazyLock::new(|| {
+        let mut m = std::collections::HashMap::default();
+        for l in Lang::ALL {
+            for w in &l.data().function_words {
+                *m.entry(w.clone()).or_insert(0) |= 1 << (l as u8);
+            }
+        }
+        m
+    });
+
+/// Longest function word, in bytes: longer words are not looked up.
+static LONGEST_FUNCTION_WORD: LazyLock<usize> =
+    LazyLock::new(|| FUNCTION_WORDS.keys().map(String::len).max().unwrap_or(0));
+
 static DATA: LazyLock<[LangData; 3]> = LazyLock::new(|| {
     [
         load(include_str!("../../data/lang/vi.toml"), "vi"),
@@ -236,6 +277,48 @@ pub fn is_vietnamese_letter(c: char) -> bool {
     )
 }
 
+/// `c.is_alphabetic()`, with fast answers for the scripts annals reads.
+#[inline]
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\u{00C0}'..='\u{024F}' => c != '×' && c != '÷',
+        '\u{0400}'..='\u{04FF}' | '\u{1EA0}'..='\u{1EF9}' => true,
+        '\u{2000}'..='\u{206F}' | '\u{00A0}'..='\u{00BF}' => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// Appends the lowercase of `c`, with fast paths for Latin, Vietnamese and Cyrillic.
+#[inline]
+fn push_lower(out: &mut String, c: char) {
+    let u = c as u32;
+    let lower = match u {
+        0x41..=0x5A => u + 0x20,
+        0x00..=0x7F | 0xDF..=0xFF | 0x0430..=0x045F => u,
+        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 | 0x1EA0..=0x1EF9
+            if !u.is_multiple_of(2) =>
+        {
+            u
+        }
+        0x01A1 | 0x01B0 => u,
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 | 0x1EA0..=0x1EF9
+            if u.is_multiple_of(2) =>
+        {
+            u + 1
+        }
+        0x0410..=0x042F => u + 0x20,
+        0x0400..=0x040F => u + 0x50,
+        0x01A0 | 0x01AF => u + 1,
+        _ => {
+            out.extend(c.to_lowercase());
+            return;
+        }
+    };
+    out.push(char::from_u32(lower).unwrap_or(c));
+}
+
 /// Evidence about the language of a piece of text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LangScore {
@@ -246,11 +329,24 @@ pub struct LangScore {
 }
 
 impl LangScore {
-    /// Scores `text`.
+    /// Scores `text`. Linear, one pass; only words short enough to be function words are
+    /// looked up.
     pub fn of(text: &str) -> LangScore {
+        // Letters alone decide most text (Cyrillic, Vietnamese diacritics); words are read
+        // only when they do not.
+        let letters = LangScore::letters_of(text);
+        if letters.decisive().is_some() {
+            return letters;
+        }
+        LangScore::words_of(text)
+    }
+
+    fn letters_of(text: &str) -> LangScore {
         let mut s = LangScore::default();
         for c in text.chars() {
-            if c.is_alphabetic() {
+            if c.is_ascii() {
+                s.letters += u32::from(c.is_ascii_alphabetic());
+            } else if is_letter(c) {
                 s.letters += 1;
                 if ('\u{0400}'..='\u{04FF}').contains(&c) {
                     s.cyrillic += 1;
@@ -259,17 +355,70 @@ impl LangScore {
                 }
             }
         }
-        for w in text
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| !w.is_empty())
-        {
-            let lw = w.to_lowercase();
-            for l in Lang::ALL {
-                if l.data().function_words.contains(&lw) {
-                    s.words[l as usize] += 1;
+        s
+    }
+
+    /// The language the letters alone show, if they show one.
+    fn decisive(&self) -> Option<Lang> {
+        if self.letters < 12 {
+            return None;
+        }
+        let l = self.letters as f32;
+        if self.cyrillic as f32 > 0.3 * l {
+            Some(Lang::Ru)
+        } else if self.vietnamese as f32 > 0.08 * l {
+            Some(Lang::Vi)
+        } else {
+            None
+        }
+    }
+
+    fn words_of(text: &str) -> LangScore {
+        let mut s = LangScore::default();
+        let longest = *LONGEST_FUNCTION_WORD;
+        let mut word = String::with_capacity(16);
+        let mut too_long = false;
+        let flush = |word: &mut String, too_long: &mut bool, s: &mut LangScore| {
+            if !word.is_empty()
+                && !*too_long
+                && let Some(bits) = FUNCTION_WORDS.get(word.as_str())
+            {
+                for l in Lang::ALL {
+                    if bits & (1 << (l as u8)) != 0 {
+                        s.words[l as usize] += 1;
+                    }
+                }
+            }
+            word.clear();
+            *too_long = false;
+        };
+        for c in text.chars() {
+            let letter = if c.is_ascii() {
+                c.is_ascii_alphabetic()
+            } else {
+                is_letter(c)
+            };
+            if !letter {
+                flush(&mut word, &mut too_long, &mut s);
+                continue;
+            }
+            s.letters += 1;
+            if !c.is_ascii() {
+                if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                    s.cyrillic += 1;
+                } else if is_vietnamese_letter(c) {
+                    s.vietnamese += 1;
+                }
+            }
+            if !too_long {
+                if word.len() + c.len_utf8() > longest {
+                    too_long = true;
+                } else {
+                    push_lower(&mut word, c);
                 }
             }
         }
+        flush(&mut word, &mut too_long, &mut s);
         s
     }
 
@@ -334,6 +483,17 @@ mod tests {
         );
         // Too short: the default stands.
         assert_eq!(identify("1978", Lang::Ru), Lang::Ru);
+    }
+
+    #[test]
+    fn fast_paths_agree_with_std() {
+        let sample = "AaĐđƠơƯưĂăÂâÊêÔôÀàẠạẾếỆệỲỳỸỹЁёЖжЯяÉé×÷“”–…ÆæŁłİ";
+        for c in sample.chars() {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c}");
+            let mut fast = String::new();
+            push_lower(&mut fast, c);
+            assert_eq!(fast, c.to_lowercase().to_string(), "{c}");
+        }
     }
 
     #[test]

@@ -154,6 +154,9 @@ fn is_page_number(s: &str) -> bool {
     if t.len() <= 6 && t.bytes().all(|b| b"ivxlc".contains(&b)) {
         return true;
     }
+    if t.len() > 24 {
+        return false;
+    }
     let lower = t.to_lowercase();
     for p in ["page ", "trang ", "стр. ", "стр ", "p. "] {
         if let Some(rest) = lower.strip_prefix(p) {
@@ -275,7 +278,11 @@ fn is_all_caps(s: &str) -> bool {
 }
 
 fn chapter_word(s: &str) -> bool {
-    let w = s.split_whitespace().next().unwrap_or("").to_lowercase();
+    let w = s.split_whitespace().next().unwrap_or("");
+    if w.len() > 12 || !w.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let w = w.to_lowercase();
     matches!(
         w.as_str(),
         "chương"
@@ -414,7 +421,8 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
     };
     let mut keys: HashMap<String, (usize, String)> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        if l.blank || l.chars > 120 {
+        // Only a line at a page break can be a header, a footer or a page number.
+        if l.blank || l.chars > 120 || !at_break(i) {
             continue;
         }
         let s = &text[l.range.clone()];
@@ -422,7 +430,7 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
             out[i] = Some(FurnitureKind::RunningHeader);
             continue;
         }
-        if is_page_number(s) && at_break(i) && !in_table(i) {
+        if is_page_number(s) && !in_table(i) {
             out[i] = Some(FurnitureKind::PageNumber);
             continue;
         }
@@ -435,14 +443,14 @@ fn find_furniture(text: &str, lines: &[Line], geo: &Geometry) -> Vec<Option<Furn
         }
     }
     for (i, l) in lines.iter().enumerate() {
-        if l.blank || out[i].is_some() || l.chars > 120 {
+        if l.blank || out[i].is_some() || l.chars > 120 || !at_break(i) {
             continue;
         }
         let s = &text[l.range.clone()];
         if let Some((count, first)) = keys.get(&header_key(s)) {
             let varies = first.is_empty();
             let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-            if *count >= 3 && letters >= 3 && at_break(i) && (varies || !geo.double_spaced) {
+            if *count >= 3 && letters >= 3 && (varies || !geo.double_spaced) {
                 out[i] = Some(FurnitureKind::RunningHeader);
             }
         }
@@ -475,7 +483,11 @@ enum Join {
 pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout {
     let text = input.as_str();
     let lines = split_lines(text);
-    let geo = measure(text, &lines);
+    let mut geo = measure(text, &lines);
+    if format != Format::Plain {
+        // In markup formats a blank line always separates blocks.
+        geo.double_spaced = false;
+    }
     let furniture_marks = find_furniture(text, &lines, &geo);
     let doc_lang =
         LangScore::of(&text[..text.len().min(200_000).min(floor_boundary(text, 200_000))])
@@ -653,9 +665,12 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
     let mut blocks: Vec<Block> = ranges
         .into_iter()
         .map(|(range, kind)| Block {
-            lang: LangScore::of(&clean.as_str()[range.clone()])
-                .best()
-                .unwrap_or(doc_lang),
+            lang: LangScore::of(
+                &clean.as_str()[range.start
+                    ..floor_boundary(clean.as_str(), range.start + 1500).min(range.end)],
+            )
+            .best()
+            .unwrap_or(doc_lang),
             range,
             kind,
         })
