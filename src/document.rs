@@ -147,7 +147,7 @@ pub fn detect_format(id: &str, text: &str) -> Format {
                 || (t.starts_with("= ") && t.ends_with(" ="))
         })
         .count();
-    if wiki_lines >= 1 && text.trim_start().starts_with('=') || wiki_lines >= 2 {
+    if (wiki_lines >= 1 && text.trim_start().starts_with('=')) || wiki_lines >= 2 {
         return Format::Wiki;
     }
     Format::Plain
@@ -225,12 +225,20 @@ impl Document {
                 });
             }
         }
+        // Without markup, a title is an early heading of several words that is not a
+        // numbered section ("1. INTRODUCTION") or a journal line ("ISSN: …").
         let title = title.or_else(|| {
             paragraphs
                 .iter()
-                .take(3)
-                .find(|p| p.kind == BlockKind::Heading)
-                .map(|p| text.as_str()[p.range.clone()].to_string())
+                .take(12)
+                .filter(|p| p.kind == BlockKind::Heading)
+                .map(|p| text.as_str()[p.range.clone()].trim())
+                .find(|t| {
+                    t.split_whitespace().count() >= 3
+                        && !t.starts_with(|c: char| c.is_ascii_digit())
+                        && !t.contains(':')
+                })
+                .map(str::to_string)
         });
         Document {
             source,

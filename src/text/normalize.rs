@@ -25,7 +25,6 @@ pub fn nfc(input: &MappedText) -> MappedText {
     let mut b = MappedTextBuilder::with_capacity(s.len());
     // Copy verbatim up to each cluster that is not NFC on its own.
     let mut copied_to = 0;
-    let mut cluster_start = 0;
     let mut chars = s.char_indices().peekable();
     while let Some((i, _)) = chars.next() {
         // Find the end of this cluster.
@@ -49,9 +48,7 @@ pub fn nfc(input: &MappedText) -> MappedText {
                 copied_to = end;
             }
         }
-        cluster_start = end;
     }
-    let _ = cluster_start;
     b.push_copy(input, copied_to..s.len());
     b.finish()
 }
