@@ -158,6 +158,9 @@ impl TantivyIndex {
                 },
                 e => err(e),
             })?;
+            // A process killed during a commit leaves files the index no longer names (a
+            // `.del` file, say) whose names the next commit would reuse: remove them first.
+            w.garbage_collect_files().wait().map_err(err)?;
             self.writer = Some(w);
         }
         Ok(self.writer.as_mut().expect("writer just set"))

@@ -488,7 +488,15 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
         // In markup formats a blank line always separates blocks.
         geo.double_spaced = false;
     }
-    let furniture_marks = find_furniture(text, &lines, &geo);
+    let mut furniture_marks = find_furniture(text, &lines, &geo);
+    if lines
+        .iter()
+        .zip(&furniture_marks)
+        .all(|(l, f)| l.blank || f.is_some())
+    {
+        // Nothing but "furniture" (a file holding just "1945"): it is the text itself.
+        furniture_marks.iter_mut().for_each(|f| *f = None);
+    }
     let doc_lang =
         LangScore::of(&text[..text.len().min(200_000).min(floor_boundary(text, 200_000))])
             .best()
@@ -809,6 +817,13 @@ mod tests {
             paras.contains(&"Mission1: Russian embassy, Hanoi".to_string()),
             "{paras:#?}"
         );
+    }
+
+    #[test]
+    fn a_text_of_only_furniture_is_kept() {
+        let (paras, l) = run("1945\n", Format::Plain);
+        assert_eq!(paras, vec!["1945"]);
+        assert!(l.furniture.is_empty());
     }
 
     #[test]
