@@ -14,7 +14,7 @@ fn legacy_files_are_converted_reported_and_mapped_to_original_bytes() {
     let mut a = Archive::open(data.path()).unwrap();
     let s = ingest::ingest(
         &mut a,
-        &[fixtures.clone()],
+        std::slice::from_ref(&fixtures),
         &IngestOptions::default(),
         &Pipeline::standard(),
         &Silent,
