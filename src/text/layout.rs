@@ -724,6 +724,11 @@ fn hyphen_join(prev: &str, next: &str, lang: Lang) -> Join {
         return Join::Space;
     };
     let before = stem.chars().next_back();
+    if first_char(next)
+        .is_some_and(|c| unicode_normalization::char::canonical_combining_class(c) != 0)
+    {
+        return Join::Space; // a mark must not be glued onto the letter before the hyphen
+    }
     if before.is_some_and(|c| c.is_ascii_digit())
         && first_char(next).is_some_and(|c| c.is_ascii_digit())
     {

@@ -8,12 +8,12 @@ use super::mapped::{MappedText, MappedTextBuilder};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-/// True for chars that compose with what precedes them: combining marks and the
-/// Hangul vowel and trailing consonant jamo.
+/// True for chars that may compose with what precedes them: combining marks, and chars
+/// whose NFC quick-check answer is "maybe" (Hangul vowel and trailing jamo, and the class-0
+/// vowel signs of Tamil, Bengali, Malayalam and others).
 fn joins_previous(c: char) -> bool {
     canonical_combining_class(c) != 0
-        || ('\u{1161}'..='\u{11C2}').contains(&c)
-        || matches!(c, '\u{0300}'..='\u{036F}')
+        || (!c.is_ascii() && is_nfc_quick(std::iter::once(c)) == IsNormalized::Maybe)
 }
 
 /// Returns `input` in Unicode NFC, with its map carried over.
