@@ -10,7 +10,7 @@
 use crate::archive::{Archive, ArchiveError};
 use crate::document::{Document, ReadOptions, sha256_hex};
 use crate::extract::Pipeline;
-use crate::store::PutOutcome;
+use crate::store::{PutOutcome, StoredSentence};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -522,10 +522,27 @@ fn write_one(
                 }
                 _ => {
                     let t = std::time::Instant::now();
-                    let outcome = archive.store.put_document(&doc, &facts)?;
+                    let (outcome, ids) = archive.store.put_document(&doc, &facts)?;
                     summary.timings.store += t.elapsed().as_secs_f64();
                     let t = std::time::Instant::now();
-                    archive.index_document(&job.id)?;
+                    let sentences: Vec<StoredSentence> = doc
+                        .sentences
+                        .iter()
+                        .zip(ids)
+                        .enumerate()
+                        .map(|(seq, (s, id))| StoredSentence {
+                            id,
+                            doc: job.id.clone(),
+                            seq: seq as u64,
+                            paragraph: s.paragraph as u64,
+                            start: s.src.start as u64,
+                            end: s.src.end as u64,
+                            lang: s.lang,
+                            clean: doc.sentence_text(s).to_string(),
+                        })
+                        .collect();
+                    archive.index.delete_document(&job.id)?;
+                    archive.index.add_sentences(&sentences)?;
                     summary.timings.index += t.elapsed().as_secs_f64();
                     uncommitted.push(job.id.clone());
                     by_hash.insert(sha, job.id.clone());

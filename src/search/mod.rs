@@ -2,11 +2,13 @@
 //!
 //! [`SearchIndex`] is the narrow interface a backend implements (tantivy embedded,
 //! [`tantivy_index::TantivyIndex`]; a distributed engine later). A query is parsed here
-//! into [`QueryPart`]s (terms and quoted phrases); each part must match (AND), in its exact
-//! form or its folded form. The exact form scores higher, so "Liên Xô" ranks sentences that
-//! write "Liên Xô" above those that write "liền xó", and "lien xo hiep uoc" still finds
-//! "Liên Xô … Hiệp ước". English function words ("the", "an": `data/lang/en.toml`) are
-//! never folded, so an English query is not flooded with Vietnamese homographs.
+//! into [`QueryPart`]s (terms and quoted phrases); each part must match (AND). Hits come in
+//! two tiers: first the sentences that hold every part in the form typed (ranked by BM25),
+//! then, if there is room, those that hold them in folded form. So "Liên Xô" ranks
+//! sentences that write "Liên Xô" above those that write "liền xó", and "lien xo hiep uoc"
+//! still finds "Liên Xô … Hiệp ước". English function words ("the", "an":
+//! `data/lang/en.toml`) are never folded, so an English query is not flooded with
+//! Vietnamese homographs.
 
 pub mod tantivy_index;
 
@@ -92,7 +94,8 @@ pub trait SearchIndex {
     fn commit(&mut self) -> Result<()>;
     /// Removes everything.
     fn clear(&mut self) -> Result<()>;
-    /// The best `req.limit` sentences for `req`.
+    /// The best `req.limit` sentences for `req`, best first: exact-form matches before
+    /// folded-form matches (`score` is comparable only within a tier).
     fn search(&self, req: &SearchRequest) -> Result<Vec<IndexHit>>;
     /// Byte ranges of `text` that match the query's words (for highlighting).
     fn highlight(&self, query: &str, text: &str) -> Vec<(usize, usize)>;

@@ -11,26 +11,20 @@ use crate::store::StoredSentence;
 use crate::text::lang::Lang;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
 /// The index layout version this build writes.
 pub const INDEX_VERSION: u32 = 1;
 const VERSION_FILE: &str = "annals-index.json";
 const EXACT: &str = "annals_exact";
 const FOLDED: &str = "annals_folded";
-
-/// Boost of an exact-form match over a folded-form match.
-const EXACT_BOOST: f32 = 2.0;
-/// Boost of an exact-form match when the query word carries diacritics.
-const EXACT_BOOST_DIACRITIC: f32 = 4.0;
 
 struct Fields {
     sid: Field,
@@ -210,6 +204,32 @@ impl TantivyIndex {
     }
 }
 
+impl TantivyIndex {
+    /// The best `limit` hits of `q`, skipping sentence ids in `skip`.
+    fn top(&self, q: &dyn Query, limit: usize, skip: &[i64]) -> Result<Vec<IndexHit>> {
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(q, &TopDocs::with_limit(limit + skip.len()))
+            .map_err(err)?;
+        let mut out = Vec::with_capacity(limit);
+        for (score, addr) in top {
+            // The sentence id is a fast field: no stored document to decompress.
+            let column = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("sid")
+                .map_err(err)?;
+            if let Some(sid) = column.first(addr.doc_id) {
+                let sentence_id = sid as i64;
+                if !skip.contains(&sentence_id) && out.len() < limit {
+                    out.push(IndexHit { sentence_id, score });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl SearchIndex for TantivyIndex {
     fn delete_document(&mut self, doc: &str) -> Result<()> {
         let term = Term::from_field_text(self.f.doc, doc);
@@ -259,24 +279,10 @@ impl SearchIndex for TantivyIndex {
         if parts.is_empty() {
             return Err(SearchError::EmptyQuery);
         }
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (ex, fo, fold_ok) in &parts {
-            let exact_q = self.part_query(self.f.exact, ex);
-            let diacritic = ex != fo;
-            let boost = if diacritic {
-                EXACT_BOOST_DIACRITIC
-            } else {
-                EXACT_BOOST
-            };
-            let mut either: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, Box::new(BoostQuery::new(exact_q, boost)))];
-            if *fold_ok {
-                either.push((Occur::Should, self.part_query(self.f.folded, fo)));
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
-        }
+        let limit = req.limit.max(1);
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(d) = &req.doc {
-            must.push((
+            filters.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     Term::from_field_text(self.f.doc, d),
@@ -285,7 +291,7 @@ impl SearchIndex for TantivyIndex {
             ));
         }
         if let Some(l) = req.lang {
-            must.push((
+            filters.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     Term::from_field_text(self.f.lang, l.code()),
@@ -293,20 +299,28 @@ impl SearchIndex for TantivyIndex {
                 )),
             ));
         }
-        let q = BooleanQuery::new(must);
-        let searcher = self.reader.searcher();
-        let top = searcher
-            .search(&q, &TopDocs::with_limit(req.limit.max(1)))
-            .map_err(err)?;
-        let mut out = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
-            if let Some(sid) = d.get_first(self.f.sid).and_then(|v| v.as_u64()) {
-                out.push(IndexHit {
-                    sentence_id: sid as i64,
-                    score,
-                });
-            }
+        let conjunction = |folded: bool| {
+            let mut must: Vec<(Occur, Box<dyn Query>)> = parts
+                .iter()
+                .map(|(ex, fo, fold_ok)| {
+                    let q = if folded && *fold_ok {
+                        self.part_query(self.f.folded, fo)
+                    } else {
+                        self.part_query(self.f.exact, ex)
+                    };
+                    (Occur::Must, q)
+                })
+                .collect();
+            must.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+            BooleanQuery::new(must)
+        };
+        // Phase 1: every word in the form typed. These rank first.
+        let mut out = self.top(&conjunction(false), limit, &[])?;
+        // Phase 2: the folded forms, for the rest.
+        if out.len() < limit && parts.iter().any(|(_, _, fold_ok)| *fold_ok) {
+            let seen: Vec<i64> = out.iter().map(|h| h.sentence_id).collect();
+            let more = self.top(&conjunction(true), limit - out.len(), &seen)?;
+            out.extend(more);
         }
         Ok(out)
     }

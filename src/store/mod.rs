@@ -122,8 +122,9 @@ pub trait Store {
     /// The id of a stored document with this content hash, if any.
     fn find_by_hash(&self, sha256: &str) -> Result<Option<String>>;
     /// Writes `doc` and its facts in one transaction, replacing any older version of the
-    /// same id (and dropping the aliases that named the old content).
-    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<PutOutcome>;
+    /// same id (and dropping the aliases that named the old content). Returns what it did
+    /// and the ids given to the sentences, in document order.
+    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)>;
     /// Records `alias` as another name of the stored document `doc_id`.
     fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()>;
     /// Records a file that could not be ingested (replacing an older record of the path).

@@ -238,7 +238,7 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
-    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<PutOutcome> {
+    fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)> {
         let id = &doc.source.id;
         let tx = self.conn.transaction()?;
         let existed: bool = tx
@@ -266,6 +266,7 @@ impl Store for SqliteStore {
                 now(),
             ],
         )?;
+        let mut ids = Vec::with_capacity(doc.sentences.len());
         tx.execute(
             "INSERT INTO sources (doc_id, bytes) VALUES (?1, ?2)",
             params![id, doc.source.bytes],
@@ -288,7 +289,7 @@ impl Store for SqliteStore {
                 "INSERT INTO sentences (doc_id, seq, paragraph, start, \"end\", lang, clean) VALUES (?1,?2,?3,?4,?5,?6,?7)",
             )?;
             for (i, s) in doc.sentences.iter().enumerate() {
-                st.execute(params![
+                ids.push(st.insert(params![
                     id,
                     i as i64,
                     s.paragraph as i64,
@@ -296,7 +297,7 @@ impl Store for SqliteStore {
                     s.src.end as i64,
                     s.lang.code(),
                     doc.sentence_text(s)
-                ])?;
+                ])?);
             }
             let mut st = tx.prepare_cached(
                 "INSERT INTO furniture (doc_id, start, \"end\", kind) VALUES (?1,?2,?3,?4)",
@@ -323,11 +324,12 @@ impl Store for SqliteStore {
         }
         tx.execute("DELETE FROM rejections WHERE path = ?1", [id])?;
         tx.commit()?;
-        Ok(if existed {
+        let outcome = if existed {
             PutOutcome::Replaced
         } else {
             PutOutcome::Added
-        })
+        };
+        Ok((outcome, ids))
     }
 
     fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()> {

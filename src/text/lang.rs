@@ -319,6 +319,9 @@ fn push_lower(out: &mut String, c: char) {
     out.push(char::from_u32(lower).unwrap_or(c));
 }
 
+/// How much of a text the word pass of [`LangScore::of`] reads.
+const WORD_SAMPLE_BYTES: usize = 600;
+
 /// Evidence about the language of a piece of text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LangScore {
@@ -338,7 +341,12 @@ impl LangScore {
         if letters.decisive().is_some() {
             return letters;
         }
-        LangScore::words_of(text)
+        // A few hundred bytes hold enough function words to tell English from the rest.
+        let mut end = text.len().min(WORD_SAMPLE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        LangScore::words_of(&text[..end])
     }
 
     fn letters_of(text: &str) -> LangScore {
