@@ -50,6 +50,21 @@ impl Extractor for CapitalAfterYear {
     }
 }
 
+fn ingest_dir(
+    a: &mut Archive,
+    dir: &std::path::Path,
+    pipeline: &Pipeline,
+) -> ingest::IngestSummary {
+    ingest::ingest(
+        a,
+        &[dir.to_path_buf()],
+        &IngestOptions::default(),
+        pipeline,
+        &Silent,
+    )
+    .unwrap()
+}
+
 fn write(dir: &std::path::Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
@@ -89,14 +104,7 @@ fn replacing_a_document_replaces_its_facts_and_sentences() {
     );
     let pipeline = Pipeline::standard().with(Box::new(CapitalAfterYear));
     let mut a = Archive::open(data.path()).unwrap();
-    let s = ingest::ingest(
-        &mut a,
-        &[src.path().to_path_buf()],
-        &IngestOptions::default(),
-        &pipeline,
-        &Silent,
-    )
-    .unwrap();
+    let s = ingest_dir(&mut a, src.path(), &pipeline);
     assert_eq!(s.added, 1);
     let words = |a: &Archive| {
         let mut v = Vec::new();
@@ -120,14 +128,7 @@ fn replacing_a_document_replaces_its_facts_and_sentences() {
     );
 
     // Unchanged: a no-op.
-    let s = ingest::ingest(
-        &mut a,
-        &[src.path().to_path_buf()],
-        &IngestOptions::default(),
-        &pipeline,
-        &Silent,
-    )
-    .unwrap();
+    let s = ingest_dir(&mut a, src.path(), &pipeline);
     assert_eq!((s.unchanged, s.added, s.replaced), (1, 0, 0));
 
     // Changed: old facts and sentences are gone, new ones in.
@@ -136,14 +137,7 @@ fn replacing_a_document_replaces_its_facts_and_sentences() {
         "a.txt",
         "In 1991 Kyiv and Minsk left. Nothing else.\n",
     );
-    let s = ingest::ingest(
-        &mut a,
-        &[src.path().to_path_buf()],
-        &IngestOptions::default(),
-        &pipeline,
-        &Silent,
-    )
-    .unwrap();
+    let s = ingest_dir(&mut a, src.path(), &pipeline);
     assert_eq!(s.replaced, 1);
     assert_eq!(words(&a), vec![("Kyiv".into(), "Kyiv".into())]);
     let mut sentences = Vec::new();
@@ -236,14 +230,7 @@ fn same_content_under_two_names_is_stored_once() {
         "The Soviet Union recognized Vietnam in 1950.\n",
     );
     let mut a = Archive::open(data.path()).unwrap();
-    let s = ingest::ingest(
-        &mut a,
-        &[src.path().to_path_buf()],
-        &IngestOptions::default(),
-        &Pipeline::standard(),
-        &Silent,
-    )
-    .unwrap();
+    let s = ingest_dir(&mut a, src.path(), &Pipeline::standard());
     assert_eq!((s.added, s.duplicates), (1, 1));
     assert!(s.files.iter().any(|f| f.doc == "b.txt" && f.outcome == FileOutcome::Duplicate { of: "a.txt".into() }));
     let docs = a.store.documents().unwrap();

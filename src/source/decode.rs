@@ -446,98 +446,72 @@ fn byte_1258(c: char, rev: &HashMap<char, u8>) -> Option<u8> {
 // Binary sniffing
 // ---------------------------------------------------------------------------------------
 
+/// File signatures that mark a file as binary: (leading bytes, what the file is).
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xFF\xD8\xFF", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"\x1F\x8B", "gzip archive"),
+    (b"\x7FELF", "ELF executable"),
+    (b"\xFD7zXZ\x00", "xz archive"),
+    (b"7z\xBC\xAF\x27\x1C", "7-Zip archive"),
+    (b"Rar!\x1A\x07", "RAR archive"),
+    (b"\x28\xB5\x2F\xFD", "zstd archive"),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "OLE2 compound file (old Office .doc/.xls/.ppt)",
+    ),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"OggS\x00", "Ogg media"),
+    (b"fLaC", "FLAC audio"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (
+        b"\xCA\xFE\xBA\xBE",
+        "Java class file or Mach-O universal binary",
+    ),
+    (b"\x00asm", "WebAssembly module"),
+    (b"\xFE\xED\xFA\xCE", "Mach-O executable"),
+    (b"\xFE\xED\xFA\xCF", "Mach-O executable"),
+    (b"\xCE\xFA\xED\xFE", "Mach-O executable"),
+    (b"\xCF\xFA\xED\xFE", "Mach-O executable"),
+    (b"AT&TFORM", "DjVu document"),
+];
+
 /// The kind of binary file that `bytes` starts like, by magic number.
 fn binary_magic(b: &[u8]) -> Option<String> {
-    let kind = |s: &str| Some(s.to_string());
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return kind("PNG image");
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| b.starts_with(m)) {
+        return Some((*what).to_string());
     }
-    if b.starts_with(b"\xFF\xD8\xFF") {
-        return kind("JPEG image");
-    }
-    if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        return kind("GIF image");
-    }
-    if b.starts_with(b"%PDF-") {
-        return kind("PDF document");
-    }
-    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") || b.starts_with(b"PK\x07\x08")
+    // Signatures that need more than a prefix.
+    let what = if b.starts_with(b"PK\x03\x04")
+        || b.starts_with(b"PK\x05\x06")
+        || b.starts_with(b"PK\x07\x08")
     {
-        return Some(zip_kind(b).to_string());
-    }
-    if b.starts_with(b"\x1F\x8B") {
-        return kind("gzip archive");
-    }
-    if b.starts_with(b"\x7FELF") {
-        return kind("ELF executable");
-    }
-    if b.len() >= 10 && b.starts_with(b"BZh") && b[4..10] == *b"\x31\x41\x59\x26\x53\x59" {
-        return kind("bzip2 archive");
-    }
-    if b.starts_with(b"\xFD7zXZ\x00") {
-        return kind("xz archive");
-    }
-    if b.starts_with(b"7z\xBC\xAF\x27\x1C") {
-        return kind("7-Zip archive");
-    }
-    if b.starts_with(b"Rar!\x1A\x07") {
-        return kind("RAR archive");
-    }
-    if b.starts_with(b"\x28\xB5\x2F\xFD") {
-        return kind("zstd archive");
-    }
-    if b.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return kind("OLE2 compound file (old Office .doc/.xls/.ppt)");
-    }
-    if b.starts_with(b"II*\x00") || b.starts_with(b"MM\x00*") {
-        return kind("TIFF image");
-    }
-    if b.len() >= 12 && b.starts_with(b"RIFF") {
-        return match &b[8..12] {
-            b"WEBP" => kind("WebP image"),
-            b"WAVE" => kind("WAVE audio"),
-            b"AVI " => kind("AVI video"),
-            _ => kind("RIFF media file"),
-        };
-    }
-    if b.len() >= 12 && &b[4..8] == b"ftyp" {
-        return kind("MP4/QuickTime media");
-    }
-    if b.starts_with(b"OggS\x00") {
-        return kind("Ogg media");
-    }
-    if b.starts_with(b"fLaC") {
-        return kind("FLAC audio");
-    }
-    if b.len() >= 5 && b.starts_with(b"ID3") && (2..=4).contains(&b[3]) && b[4] == 0 {
-        return kind("MP3 audio");
-    }
-    if b.starts_with(b"SQLite format 3\x00") {
-        return kind("SQLite database");
-    }
-    if b.starts_with(b"\xCA\xFE\xBA\xBE") {
-        return kind("Java class file or Mach-O universal binary");
-    }
-    if b.starts_with(b"\x00asm") {
-        return kind("WebAssembly module");
-    }
-    if b.starts_with(b"\xFE\xED\xFA\xCE")
-        || b.starts_with(b"\xFE\xED\xFA\xCF")
-        || b.starts_with(b"\xCE\xFA\xED\xFE")
-        || b.starts_with(b"\xCF\xFA\xED\xFE")
-    {
-        return kind("Mach-O executable");
-    }
-    if b.starts_with(b"MZ") && b.len() >= 64 && b[..64].contains(&0) {
-        return kind("Windows executable");
-    }
-    if b.len() >= 14 && b.starts_with(b"BM") && b[6..10] == [0, 0, 0, 0] {
-        return kind("BMP image");
-    }
-    if b.starts_with(b"AT&TFORM") {
-        return kind("DjVu document");
-    }
-    None
+        zip_kind(b)
+    } else if b.len() >= 10 && b.starts_with(b"BZh") && b[4..10] == *b"\x31\x41\x59\x26\x53\x59" {
+        "bzip2 archive"
+    } else if b.len() >= 12 && b.starts_with(b"RIFF") {
+        match &b[8..12] {
+            b"WEBP" => "WebP image",
+            b"WAVE" => "WAVE audio",
+            b"AVI " => "AVI video",
+            _ => "RIFF media file",
+        }
+    } else if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        "MP4/QuickTime media"
+    } else if b.len() >= 5 && b.starts_with(b"ID3") && (2..=4).contains(&b[3]) && b[4] == 0 {
+        "MP3 audio"
+    } else if b.starts_with(b"MZ") && b.len() >= 64 && b[..64].contains(&0) {
+        "Windows executable"
+    } else if b.len() >= 14 && b.starts_with(b"BM") && b[6..10] == [0, 0, 0, 0] {
+        "BMP image"
+    } else {
+        return None;
+    };
+    Some(what.to_string())
 }
 
 /// What a ZIP container holds, judged from the member names near its start.
