@@ -328,7 +328,7 @@ fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
-fn measure(text: &str, lines: &[Line]) -> Geometry {
+fn measure(lines: &[Line]) -> Geometry {
     let mut lens: Vec<usize> = lines
         .iter()
         .filter(|l| l.chars >= 20)
@@ -356,7 +356,6 @@ fn measure(text: &str, lines: &[Line]) -> Geometry {
             }
         }
     }
-    let _ = text;
     Geometry {
         width: width.max(20),
         double_spaced: !unwrapped && pairs >= 4 && spaced * 10 >= pairs * 6,
@@ -483,7 +482,7 @@ enum Join {
 pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout {
     let text = input.as_str();
     let lines = split_lines(text);
-    let mut geo = measure(text, &lines);
+    let mut geo = measure(&lines);
     if format != Format::Plain {
         // In markup formats a blank line always separates blocks.
         geo.double_spaced = false;
