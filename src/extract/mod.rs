@@ -28,6 +28,14 @@ pub trait Extractor: Send + Sync {
     fn name(&self) -> &'static str;
     /// Appends the facts found in `doc` to `out`. Must not panic on any document.
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>);
+
+    /// Like [`Extractor::extract`], for extractors that build on what earlier ones found
+    /// (a quantity's period is a timex; an event's participants are mentions): `earlier`
+    /// holds the facts of the extractors before this one in the pipeline, in order.
+    fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
+        let _ = earlier;
+        self.extract(doc, out);
+    }
 }
 
 /// The extractors to run, in order.
@@ -57,7 +65,9 @@ impl Pipeline {
     pub fn run(&self, doc: &Document) -> Vec<Fact> {
         let mut out = Vec::new();
         for e in &self.extractors {
-            e.extract(doc, &mut out);
+            let mut found = Vec::new();
+            e.extract_after(doc, &out, &mut found);
+            out.append(&mut found);
         }
         out
     }
