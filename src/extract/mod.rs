@@ -7,6 +7,8 @@
 //!
 //! The time, quantity, entity, event and table extractors plug in here.
 
+pub mod time;
+
 use crate::document::Document;
 use crate::span::Evidence;
 use serde_json::{Map, Value};
@@ -47,7 +49,7 @@ pub struct Pipeline {
 impl Pipeline {
     /// The standard pipeline. Extractors are added here as they are built.
     pub fn standard() -> Pipeline {
-        Pipeline::default()
+        Pipeline::default().with(Box::new(time::TimeExtractor))
     }
 
     /// Adds an extractor at the end.

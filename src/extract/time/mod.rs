@@ -1,0 +1,179 @@
+//! The time extractor: finds temporal expressions in English, Vietnamese and Russian and
+//! normalizes them (ISO values, EDTF, kind, modifiers, approximation, the anchor of an
+//! underspecified year).
+//!
+//! Language knowledge lives in `data/time/*.toml` ([`data`]); one engine applies it
+//! ([`engine`]): rules find candidate expressions, context checks drop counts, page
+//! references and ids, the longest non-overlapping candidates win, adjacent expressions
+//! with a join ("from … to …", "từ … đến …", "с … по …") become intervals, and citation
+//! years are marked ([`citation`]). Underspecified dates are resolved in document order
+//! ([`resolve`]).
+
+pub mod citation;
+pub mod data;
+pub mod engine;
+pub mod resolve;
+pub mod value;
+
+use super::{Extractor, Fact};
+use crate::document::Document;
+use crate::text::layout::BlockKind;
+use data::NumericOrder;
+use engine::{DocCtx, Kind, Timex};
+use regex::Regex;
+use serde_json::{Map, Value, json};
+use std::sync::LazyLock;
+
+/// The time extractor.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TimeExtractor;
+
+static SLASH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([0-9]{1,2})[/.]([0-9]{1,2})[/.](?:1[0-9]|20)[0-9]{2}\b").expect("valid regex")
+});
+
+/// The order of all-numeric dates that the document's unambiguous ones show.
+fn numeric_context(text: &str) -> Option<NumericOrder> {
+    let (mut dmy, mut mdy) = (0, 0);
+    for c in SLASH_DATE.captures_iter(text) {
+        let a: u32 = c[1].parse().unwrap_or(0);
+        let b: u32 = c[2].parse().unwrap_or(0);
+        if a > 12 && b <= 12 {
+            dmy += 1;
+        } else if b > 12 && a <= 12 {
+            mdy += 1;
+        }
+    }
+    match (dmy, mdy) {
+        (0, 0) => None,
+        (d, m) if d > m => Some(NumericOrder::Dmy),
+        (d, m) if m > d => Some(NumericOrder::Mdy),
+        _ => None,
+    }
+}
+
+/// Finds every temporal expression of `doc`, with ranges in the clean text.
+pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
+    let text = doc.text.as_str();
+    let ctx = DocCtx {
+        numeric: numeric_context(text),
+    };
+    let mut anchor = resolve::Anchor::default();
+    let mut out = Vec::new();
+    for p in &doc.paragraphs {
+        let ptext = &text[p.range.clone()];
+        if p.kind == BlockKind::Heading {
+            anchor.reset();
+        }
+        let mut atoms = engine::find(ptext, p.lang, ctx);
+        citation::mark(ptext, &mut atoms);
+        for mut t in atoms {
+            t.range = p.range.start + t.range.start..p.range.start + t.range.end;
+            anchor.apply(&mut t);
+            out.push((t, p.lang));
+        }
+    }
+    out
+}
+
+/// The EDTF form of an expression.
+pub fn edtf(t: &Timex) -> Option<String> {
+    let q = if t.approx { "~" } else { "" };
+    let s = t.start.iso();
+    let e = t.end.iso();
+    Some(match t.was {
+        Kind::Duration => return None,
+        Kind::Interval => format!("{s}{q}/{e}{q}"),
+        Kind::Decade if t.modifier.is_none() && t.start.y.is_some() => {
+            format!("{}X{q}", &s[..3])
+        }
+        Kind::Century | Kind::Vague if t.start.y.is_some() => {
+            if t.modifier.is_none() {
+                // 1901..2000 is "the 20th century": EDTF writes the hundreds "19XX".
+                let c = (t.start.y.unwrap_or(0) - 1) / 100 + 1;
+                format!("{:02}XX{q}", c - 1)
+            } else {
+                format!("{s}{q}/{e}{q}")
+            }
+        }
+        Kind::Season => {
+            let code = match t.season {
+                Some("spring") => 21,
+                Some("summer") => 22,
+                Some("autumn") => 23,
+                _ => 24,
+            };
+            format!(
+                "{}-{code}{q}",
+                t.start.y.map_or("XXXX".into(), |y| format!("{y:04}"))
+            )
+        }
+        _ if s == e => format!("{s}{q}"),
+        _ => format!("{s}{q}/{e}{q}"),
+    })
+}
+
+/// The exported body of an expression.
+pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> Map<String, Value> {
+    let mut b = Map::new();
+    let (vs, ve) = if t.kind == Kind::Duration {
+        (Value::Null, Value::Null)
+    } else {
+        (t.start.iso().into(), t.end.iso().into())
+    };
+    b.insert("value_start".into(), vs);
+    b.insert("value_end".into(), ve);
+    // Not "kind": the export writes the body over the record, whose kind is "timex".
+    b.insert("type".into(), t.kind.name().into());
+    b.insert("mod".into(), t.modifier.map_or(Value::Null, Into::into));
+    b.insert("approx".into(), t.approx.into());
+    b.insert("edtf".into(), edtf(t).map_or(Value::Null, Into::into));
+    let yf = match &t.year_from {
+        Some((r, v)) => {
+            let s = doc.text.source_range(r.clone());
+            json!({"start": s.start, "end": s.end, "value": v})
+        }
+        None => Value::Null,
+    };
+    b.insert("year_from".into(), yf);
+    b.insert("lang".into(), lang.code().into());
+    if t.kind == Kind::Citation {
+        b.insert("cited_as".into(), t.was.name().into());
+    }
+    if let Some(d) = &t.duration {
+        b.insert("duration".into(), d.clone().into());
+    }
+    if let Some(s) = t.season {
+        b.insert("season".into(), s.into());
+    }
+    if t.ambiguous {
+        b.insert("ambiguous".into(), true.into());
+    }
+    if t.century_assumed {
+        b.insert("century_assumed".into(), true.into());
+    }
+    b
+}
+
+impl Extractor for TimeExtractor {
+    fn name(&self) -> &'static str {
+        "time"
+    }
+
+    fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
+        for (t, lang) in find_all(doc) {
+            // A duration is not a point in time: it is exported as its own kind (the
+            // quantity layer will measure it), never scored as a timex.
+            let kind = if t.kind == Kind::Duration {
+                "duration"
+            } else {
+                "timex"
+            };
+            out.push(Fact {
+                kind,
+                evidence: doc.span_of(t.range.clone()),
+                body: body(doc, &t, lang),
+            });
+        }
+    }
+}

@@ -1,0 +1,763 @@
+//! The time extractor: isolated expressions in English, Vietnamese and Russian with exact
+//! values, things that are not times, underspecified dates and their anchors, snapshots of
+//! the reference corpus (spans and values only, never the sources' text), and a property
+//! test that no input makes it panic or produce a span off character boundaries.
+
+use annals::document::{Document, ReadOptions};
+use annals::extract::time::TimeExtractor;
+use annals::extract::{Extractor, Fact};
+use annals::text::lang::Lang;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn facts(text: &str, lang: Lang) -> Vec<Fact> {
+    let doc = Document::read(
+        "t",
+        text.as_bytes().to_vec(),
+        ReadOptions {
+            lang: Some(lang),
+            ..ReadOptions::default()
+        },
+    )
+    .expect("readable");
+    let mut out = Vec::new();
+    TimeExtractor.extract(&doc, &mut out);
+    out
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// (text, type, value_start, value_end) of every timex (durations included).
+fn found(text: &str, lang: Lang) -> Vec<(String, String, String, String)> {
+    facts(text, lang)
+        .iter()
+        .map(|f| {
+            (
+                f.evidence.text.clone(),
+                s(&f.body["type"]),
+                s(&f.body["value_start"]),
+                s(&f.body["value_end"]),
+            )
+        })
+        .collect()
+}
+
+/// The input holds exactly one expression: `span`, with these values and type.
+#[track_caller]
+fn one(text: &str, lang: Lang, span: &str, ty: &str, vs: &str, ve: &str) {
+    let got = found(text, lang);
+    let want = vec![(
+        span.to_string(),
+        ty.to_string(),
+        vs.to_string(),
+        ve.to_string(),
+    )];
+    assert_eq!(got, want, "input: {text:?}");
+}
+
+#[test]
+fn english_forms() {
+    let en = Lang::En;
+    one(
+        "It was signed on November 3, 1978 in Moscow.",
+        en,
+        "November 3, 1978",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "It was signed on 3 November 1978.",
+        en,
+        "3 November 1978",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "Relations were set up in 1978.",
+        en,
+        "1978",
+        "date",
+        "1978",
+        "1978",
+    );
+    one(
+        "He arrived in September 1987.",
+        en,
+        "September 1987",
+        "date",
+        "1987-09",
+        "1987-09",
+    );
+    one(
+        "The plan for 1976-1980 failed.",
+        en,
+        "1976-1980",
+        "interval",
+        "1976",
+        "1980",
+    );
+    one(
+        "The plan for 1981 - 1985 failed.",
+        en,
+        "1981 - 1985",
+        "interval",
+        "1981",
+        "1985",
+    );
+    one(
+        "Aid grew from 1975 to 1991.",
+        en,
+        "from 1975 to 1991",
+        "interval",
+        "1975",
+        "1991",
+    );
+    one(
+        "Trade doubled between 1981 and 1985.",
+        en,
+        "between 1981 and 1985",
+        "interval",
+        "1981",
+        "1985",
+    );
+    one(
+        "Trade boomed in the 1980s.",
+        en,
+        "the 1980s",
+        "decade",
+        "1980",
+        "1989",
+    );
+    one(
+        "Trade boomed in the early 1980s.",
+        en,
+        "the early 1980s",
+        "decade",
+        "1980",
+        "1983",
+    );
+    one(
+        "Trade fell in the late 80s.",
+        en,
+        "the late 80s",
+        "decade",
+        "1986",
+        "1989",
+    );
+    one(
+        "It boomed in the 80s (20th century).",
+        en,
+        "the 80s (20th century)",
+        "decade",
+        "1980",
+        "1989",
+    );
+    one(
+        "It shaped the 20th century.",
+        en,
+        "the 20th century",
+        "century",
+        "1901",
+        "2000",
+    );
+    one(
+        "Saigon fell in the spring of 1975.",
+        en,
+        "the spring of 1975",
+        "season",
+        "1975-03",
+        "1975-05",
+    );
+    one(
+        "Tension rose in the mid-1970s.",
+        en,
+        "the mid-1970s",
+        "decade",
+        "1974",
+        "1976",
+    );
+    one(
+        "By 1988, most had returned.",
+        en,
+        "1988",
+        "date",
+        "1988",
+        "1988",
+    );
+    one(
+        "A map drawn c. 1950 survives.",
+        en,
+        "c. 1950",
+        "date",
+        "1950",
+        "1950",
+    );
+    one(
+        "Talks held 21–23 May 2023 ended.",
+        en,
+        "21–23 May 2023",
+        "interval",
+        "2023-05-21",
+        "2023-05-23",
+    );
+    one(
+        "They served from July 1965 to December 1974.",
+        en,
+        "from July 1965 to December 1974",
+        "interval",
+        "1965-07",
+        "1974-12",
+    );
+    one(
+        "It ended in late October 1988.",
+        en,
+        "late October 1988",
+        "date",
+        "1988-10",
+        "1988-10",
+    );
+}
+
+#[test]
+fn vietnamese_forms() {
+    let vi = Lang::Vi;
+    one(
+        "Hiệp ước ký ngày 03-11-1978 tại Mátxcơva.",
+        vi,
+        "ngày 03-11-1978",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "Hiệp ước ký ngày 3 tháng 11 năm 1978.",
+        vi,
+        "ngày 3 tháng 11 năm 1978",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "Sinh ngày 12 tháng 4 năm 1939.",
+        vi,
+        "ngày 12 tháng 4 năm 1939",
+        "date",
+        "1939-04-12",
+        "1939-04-12",
+    );
+    one(
+        "Chuyến thăm vào tháng 10-1975.",
+        vi,
+        "tháng 10-1975",
+        "date",
+        "1975-10",
+        "1975-10",
+    );
+    one(
+        "Ký vào tháng Mười năm 1978.",
+        vi,
+        "tháng Mười năm 1978",
+        "date",
+        "1978-10",
+        "1978-10",
+    );
+    one(
+        "Quan hệ phát triển từ năm 1978.",
+        vi,
+        "năm 1978",
+        "date",
+        "1978",
+        "1978",
+    );
+    one(
+        "Kế hoạch 1976-1980 không đạt.",
+        vi,
+        "1976-1980",
+        "interval",
+        "1976",
+        "1980",
+    );
+    one(
+        "Quan hệ từ năm 1975 đến năm 1991 rất tốt.",
+        vi,
+        "từ năm 1975 đến năm 1991",
+        "interval",
+        "1975",
+        "1991",
+    );
+    one(
+        "Kinh tế trong giai đoạn 1986-1990 tăng.",
+        vi,
+        "1986-1990",
+        "interval",
+        "1986",
+        "1990",
+    );
+    one(
+        "Trong những năm 80 của thế kỷ XX, kinh tế suy giảm.",
+        vi,
+        "những năm 80 của thế kỷ XX",
+        "decade",
+        "1980",
+        "1989",
+    );
+    one(
+        "Bước vào thập niên 1980, kinh tế suy giảm.",
+        vi,
+        "thập niên 1980",
+        "decade",
+        "1980",
+        "1989",
+    );
+    one(
+        "Đến đầu những năm 80 thì khủng hoảng.",
+        vi,
+        "đầu những năm 80",
+        "decade",
+        "1980",
+        "1983",
+    );
+    one(
+        "Đến cuối những năm 80 thì khủng hoảng.",
+        vi,
+        "cuối những năm 80",
+        "decade",
+        "1986",
+        "1989",
+    );
+    one(
+        "Đến giữa những năm 80 thì khủng hoảng.",
+        vi,
+        "giữa những năm 80",
+        "decade",
+        "1984",
+        "1986",
+    );
+    one(
+        "Lịch sử thế kỷ XX ghi nhận.",
+        vi,
+        "thế kỷ XX",
+        "century",
+        "1901",
+        "2000",
+    );
+    one(
+        "Đại thắng mùa Xuân năm 1975.",
+        vi,
+        "mùa Xuân năm 1975",
+        "season",
+        "1975-03",
+        "1975-05",
+    );
+    one(
+        "Ký kết ngày 3/11/1978.",
+        vi,
+        "ngày 3/11/1978",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "Từ ngày 26-06 đến 01-07-1985 tại Mátxcơva.",
+        vi,
+        "Từ ngày 26-06 đến 01-07-1985",
+        "interval",
+        "1985-06-26",
+        "1985-07-01",
+    );
+    one(
+        "Việc này xảy ra cuối năm 1988.",
+        vi,
+        "cuối năm 1988",
+        "date",
+        "1988",
+        "1988",
+    );
+    one(
+        "Bản đồ vẽ khoảng năm 1950.",
+        vi,
+        "khoảng năm 1950",
+        "date",
+        "1950",
+        "1950",
+    );
+}
+
+#[test]
+fn russian_forms() {
+    let ru = Lang::Ru;
+    one(
+        "Договор подписан 3 ноября 1978 г. в Москве.",
+        ru,
+        "3 ноября 1978 г.",
+        "date",
+        "1978-11-03",
+        "1978-11-03",
+    );
+    one(
+        "Это было в 1978 году.",
+        ru,
+        "1978 году",
+        "date",
+        "1978",
+        "1978",
+    );
+    one(
+        "Торговля росла в 1980-е годы.",
+        ru,
+        "1980-е годы",
+        "decade",
+        "1980",
+        "1989",
+    );
+    one(
+        "План на 1976–1980 гг. выполнен.",
+        ru,
+        "1976–1980 гг.",
+        "interval",
+        "1976",
+        "1980",
+    );
+    one(
+        "Помощь шла с 1975 по 1991 год.",
+        ru,
+        "с 1975 по 1991 год",
+        "interval",
+        "1975",
+        "1991",
+    );
+    one(
+        "Сайгон пал весной 1975 года.",
+        ru,
+        "весной 1975 года",
+        "season",
+        "1975-03",
+        "1975-05",
+    );
+    one(
+        "Это определило XX век.",
+        ru,
+        "XX век",
+        "century",
+        "1901",
+        "2000",
+    );
+    one(
+        "Он родился 3 марта 2015.",
+        ru,
+        "3 марта 2015",
+        "date",
+        "2015-03-03",
+        "2015-03-03",
+    );
+    one(
+        "Кризис начался в начале 80-х годов.",
+        ru,
+        "начале 80-х годов",
+        "decade",
+        "1980",
+        "1983",
+    );
+}
+
+#[test]
+fn two_years_joined_by_and_are_two_dates() {
+    let got = found("In 1978 and 1979, the Soviet Union helped.", Lang::En);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].2, "1978");
+    assert_eq!(got[1].2, "1979");
+    let got = found("Năm 1978 và năm 1979 Liên Xô giúp đỡ.", Lang::Vi);
+    assert_eq!(
+        got.iter().map(|g| g.2.as_str()).collect::<Vec<_>>(),
+        ["1978", "1979"]
+    );
+}
+
+#[test]
+fn not_times() {
+    for (text, lang) in [
+        (
+            "See the table [5, p.89-90] and p.297 and pp. 1989-1990.",
+            Lang::En,
+        ),
+        (
+            "Over 1500 people and 1990 tons were moved, worth $1990.",
+            Lang::En,
+        ),
+        (
+            "Vietnam became the 149th member; see section 3.2.",
+            Lang::En,
+        ),
+        ("Call 024 3825 1990 for details.", Lang::En),
+        (
+            "Đã chuyển 1000 tấn hàng và 1500 người [78, tr.1990].",
+            Lang::Vi,
+        ),
+        ("Số liệu ở tr.297 và tr. 1985 của sách.", Lang::Vi),
+        ("Тираж 1500 экз., см. с. 1985 и стр. 1978.", Lang::Ru),
+        (
+            "Value 1540.6 million and 2.300,3 triệu rúp, growth 1990%.",
+            Lang::En,
+        ),
+    ] {
+        let got: Vec<_> = found(text, lang)
+            .into_iter()
+            .filter(|g| g.1 != "duration")
+            .collect();
+        assert!(got.is_empty(), "{text:?} gave {got:?}");
+    }
+}
+
+#[test]
+fn citation_years_are_marked() {
+    for (text, lang) in [
+        ("As shown [Vasilyeva 1955: 67], the aid grew.", Lang::En),
+        ("As Gaiduk [1996; 2003] argues, the aid grew.", Lang::En),
+        (
+            "Phạm Thị Yên (2017), “Quân cảng Cam Ranh”, Tạp chí Lịch sử.",
+            Lang::Vi,
+        ),
+        ("The war was costly (Smith 1985: 67).", Lang::En),
+        ("Nguồn: Tổng cục Thống kê, 1990.", Lang::Vi),
+        (
+            "Lê Văn A, Lịch sử ngoại giao, Nxb Chính trị quốc gia, Hà Nội, 2005.",
+            Lang::Vi,
+        ),
+    ] {
+        let got = found(text, lang);
+        assert!(!got.is_empty(), "{text:?}");
+        assert!(
+            got.iter().all(|g| g.1 == "citation"),
+            "{text:?} gave {got:?}"
+        );
+    }
+    // A period inside a title quoted by a reference is still a time.
+    let got = found(
+        "Phạm Thị Yên (2017), “Cam Ranh thời kỳ chiến tranh lạnh (1979-1991)”.",
+        Lang::Vi,
+    );
+    assert_eq!(got[0].1, "citation");
+    assert_eq!((got[1].1.as_str(), got[1].2.as_str()), ("interval", "1979"));
+}
+
+#[test]
+fn durations_are_not_points() {
+    let f = facts(
+        "Hiệp ước có giá trị trong 25 năm. It lasted four years.",
+        Lang::Vi,
+    );
+    let d: Vec<_> = f.iter().filter(|f| f.kind == "duration").collect();
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].body["duration"], json!("P25Y"));
+    assert_eq!(d[1].body["duration"], json!("P4Y"));
+    assert!(f.iter().all(|f| f.kind == "duration"));
+}
+
+#[test]
+fn underspecified_dates_take_the_year_of_the_nearest_explicit_date() {
+    let text = "Tháng 8 năm 1940, quân Nhật vào Đông Dương. Đến tháng 9, họ tiến vào Lạng Sơn. Năm sau, Mặt trận ra đời.";
+    let f = facts(text, Lang::Vi);
+    let vals: Vec<_> = f.iter().map(|f| s(&f.body["value_start"])).collect();
+    assert_eq!(vals, ["1940-08", "1940-09", "1941"]);
+    let anchor = &f[1].body["year_from"];
+    assert_eq!(anchor["start"], json!(0));
+    assert_eq!(anchor["value"], json!("1940-08"));
+    assert_eq!(f[2].body["type"], json!("relative"));
+
+    let f = facts(
+        "The treaty was signed in 1978. In September, the same year, aid arrived.",
+        Lang::En,
+    );
+    let vals: Vec<_> = f.iter().map(|f| s(&f.body["value_start"])).collect();
+    assert_eq!(vals, ["1978", "1978-09", "1978"]);
+}
+
+#[test]
+fn underspecified_dates_without_anchor_stay_partial() {
+    let f = facts("Đến tháng 9, họ tiến vào Lạng Sơn.", Lang::Vi);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].body["value_start"], json!("XXXX-09"));
+    assert_eq!(f[0].body["edtf"], json!("XXXX-09"));
+    assert_eq!(f[0].body["year_from"], Value::Null);
+    // A generic "năm sau … năm trước" is no date at all.
+    let f = facts(
+        "Chất lượng cán bộ năm sau luôn cao hơn năm trước.",
+        Lang::Vi,
+    );
+    assert!(
+        f.iter().all(|f| f.body["type"] != json!("relative")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn english_numeric_dates_follow_the_document() {
+    let f = facts("Signed 25/12/1979 and 11/03/1978.", Lang::En);
+    assert_eq!(f[1].body["value_start"], json!("1978-03-11"));
+    assert!(f[1].body.get("ambiguous").is_none());
+    let f = facts("Signed 11/03/1978.", Lang::En);
+    assert_eq!(f[0].body["ambiguous"], json!(true));
+}
+
+#[test]
+fn edtf_and_flags() {
+    let f = facts(
+        "c. 1950; the 1980s; the 20th century; the spring of 1975; from 1975 to 1991.",
+        Lang::En,
+    );
+    let e: Vec<_> = f.iter().map(|f| s(&f.body["edtf"])).collect();
+    assert_eq!(e, ["1950~", "198X", "19XX", "1975-21", "1975/1991"]);
+    assert_eq!(f[0].body["approx"], json!(true));
+    assert_eq!(f[0].body["lang"], json!("en"));
+}
+
+// ---- the reference corpus -------------------------------------------------------------
+
+fn corpus_doc(prefix: &str) -> Document {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let path = std::fs::read_dir(&dir)
+        .expect("the reference corpus at ../shared/corpus")
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no corpus file {prefix}*"));
+    let id = path.file_name().unwrap().to_string_lossy().into_owned();
+    Document::read(&id, std::fs::read(&path).unwrap(), ReadOptions::default()).unwrap()
+}
+
+/// Spans and values of the expressions in `lo..hi` (source bytes); never the text.
+fn window(doc: &Document, lo: usize, hi: usize) -> Value {
+    let mut out = Vec::new();
+    TimeExtractor.extract(doc, &mut out);
+    Value::Array(
+        out.iter()
+            .filter(|f| f.evidence.start >= lo && f.evidence.end <= hi)
+            .map(|f| {
+                json!({
+                    "start": f.evidence.start,
+                    "end": f.evidence.end,
+                    "type": f.body["type"],
+                    "value_start": f.body["value_start"],
+                    "value_end": f.body["value_end"],
+                })
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn corpus_spans_are_exact_source_text() {
+    for p in ["000", "001", "002", "003", "004"] {
+        let doc = corpus_doc(p);
+        let mut out = Vec::new();
+        TimeExtractor.extract(&doc, &mut out);
+        assert!(!out.is_empty(), "{p}");
+        for f in &out {
+            let b = &doc.source.bytes[f.evidence.start..f.evidence.end];
+            assert_eq!(std::str::from_utf8(b).unwrap(), f.evidence.text);
+        }
+    }
+}
+
+#[test]
+fn corpus_snapshots() {
+    let d = corpus_doc("000");
+    insta::assert_json_snapshot!("article_000", window(&d, 0, 17000));
+    let d = corpus_doc("001");
+    insta::assert_json_snapshot!("article_001", window(&d, 0, 17000));
+    let d = corpus_doc("002");
+    insta::assert_json_snapshot!("article_002", window(&d, 0, 12000));
+    let d = corpus_doc("003");
+    insta::assert_json_snapshot!("thesis_a", window(&d, 100000, 116000));
+    insta::assert_json_snapshot!("thesis_b", window(&d, 175000, 182000));
+    insta::assert_json_snapshot!("thesis_c", window(&d, 205000, 222000));
+    let d = corpus_doc("004");
+    insta::assert_json_snapshot!("wiki_004", window(&d, 0, 14000));
+}
+
+// ---- robustness ---------------------------------------------------------------------
+
+fn timeish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("1978".to_string()),
+        Just("-".to_string()),
+        Just("–".to_string()),
+        Just(" ".to_string()),
+        Just("\n\n".to_string()),
+        Just("tháng ".to_string()),
+        Just("năm ".to_string()),
+        Just("ngày ".to_string()),
+        Just("những năm 80".to_string()),
+        Just("thế kỷ XX".to_string()),
+        Just("November 3, ".to_string()),
+        Just("the early 1980s".to_string()),
+        Just("from ".to_string()),
+        Just(" to ".to_string()),
+        Just("từ ".to_string()),
+        Just(" đến ".to_string()),
+        Just("ноября ".to_string()),
+        Just("г.".to_string()),
+        Just("[".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just("]".to_string()),
+        Just("p.".to_string()),
+        Just("Đến tháng 9".to_string()),
+        "[0-9]{1,4}",
+        "\\PC{0,6}",
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #[test]
+    fn never_panics_and_spans_lie_on_char_boundaries(text in timeish()) {
+        let bytes = text.as_bytes().to_vec();
+        if let Ok(doc) = Document::read("p", bytes.clone(), ReadOptions::default()) {
+            let mut out = Vec::new();
+            TimeExtractor.extract(&doc, &mut out);
+            for f in &out {
+                prop_assert!(f.evidence.start < f.evidence.end);
+                prop_assert!(f.evidence.end <= bytes.len());
+                prop_assert!(text.is_char_boundary(f.evidence.start));
+                prop_assert!(text.is_char_boundary(f.evidence.end));
+            }
+        }
+    }
+}
+
+/// Throughput of the extractor alone over the reference corpus (documents read once
+/// beforehand): `cargo test --release --test time throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let docs: Vec<Document> = ["000", "001", "002", "003", "004"]
+        .iter()
+        .map(|p| corpus_doc(p))
+        .collect();
+    let bytes: usize = docs.iter().map(|d| d.source.bytes.len()).sum();
+    let mut out = Vec::new();
+    for d in &docs {
+        TimeExtractor.extract(d, &mut out); // warm up the compiled rules
+    }
+    let rounds = 20;
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
+        out.clear();
+        for d in &docs {
+            TimeExtractor.extract(d, &mut out);
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!(
+        "time extractor: {} expressions, {:.1} MB/s ({mb:.1} MB in {secs:.3} s)",
+        out.len(),
+        mb / secs
+    );
+}
