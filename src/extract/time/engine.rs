@@ -428,9 +428,26 @@ fn rejected_by_context(t: &Timex, text: &str, whole: Range<usize>) -> bool {
 }
 
 /// Finds the temporal expressions of one paragraph (ranges relative to `text`).
+/// Whether the rules of `lang` are run on `text`: on a paragraph of that language, or on text
+/// holding its script (Cyrillic for Russian, Vietnamese letters for Vietnamese; English rules
+/// always run). The common numeric forms are in every language's rules, so an English
+/// paragraph still gets its years and ranges; what it loses is the day-first dotted form
+/// ("11.5.2025") that only the Vietnamese and Russian rules read.
+fn applicable(lang: Lang, text: &str, plang: Lang) -> bool {
+    lang == plang
+        || match lang {
+            Lang::En => true,
+            Lang::Ru => text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
+            Lang::Vi => text.chars().any(crate::text::lang::is_vietnamese_letter),
+        }
+}
+
 pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
     for tl in data::all() {
+        if !applicable(tl.lang, text, plang) {
+            continue;
+        }
         for rule in &tl.rules {
             for c in rule.re.captures_iter(text) {
                 let Some(whole) = c.get(0) else { continue };
