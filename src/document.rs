@@ -170,7 +170,9 @@ impl Document {
         let mut title = None;
         let text = match format {
             Format::Html => {
-                let h = html::html_to_text(&decoded.text);
+                // NFC before tokenizing, so that a decomposed letter after "<" reads as it
+                // does composed; and after, for what character references produce.
+                let h = html::html_to_text(&normalize::nfc(&decoded.text));
                 title = h.title;
                 normalize::nfc(&h.text)
             }

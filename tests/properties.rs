@@ -381,11 +381,12 @@ fn check_doc(id: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
         let got = doc.source.text_of(src.clone());
         prop_assert_eq!(&got, &want, "text_of({:?}) for sentence {}", src, k);
 
-        prop_assert!(
-            subsequence(&no_ws(clean), &no_ws(&got)),
-            "sentence {k} {clean:?} is not a subsequence of its source text {got:?}"
-        );
         if !html {
+            // (In HTML a character reference decodes to a char its source does not hold.)
+            prop_assert!(
+                subsequence(&no_ws(clean), &no_ws(&got)),
+                "sentence {k} {clean:?} is not a subsequence of its source text {got:?}"
+            );
             prop_assert_eq!(
                 clean.chars().next(),
                 got.chars().next(),

@@ -26,7 +26,17 @@ pub fn nfc(input: &MappedText) -> MappedText {
     // Copy verbatim up to each cluster that is not NFC on its own.
     let mut copied_to = 0;
     let mut chars = s.char_indices().peekable();
-    while let Some((i, _)) = chars.next() {
+    while let Some((i, c)) = chars.next() {
+        // Whitespace and control chars that are NFC themselves never compose: marks after
+        // them (a defective sequence) form a cluster of their own, so that a reordered
+        // cluster never takes a line break into its source range. (U+2000 is whitespace
+        // but not NFC: it still goes through normalization.)
+        if (c.is_ascii_whitespace() || c.is_ascii_control())
+            || ((c.is_whitespace() || c.is_control())
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
+        {
+            continue;
+        }
         // Find the end of this cluster.
         let mut end = s.len();
         while let Some(&(j, d)) = chars.peek() {
@@ -69,6 +79,17 @@ mod tests {
         assert_eq!(m.source_range(2..5), 2..7);
         assert_eq!(m.source_range(0..viet.len()), 0..8);
         assert_eq!(m.source_range(viet.len()..m.len()), 8..12);
+    }
+
+    #[test]
+    fn marks_after_a_line_break_stay_after_it() {
+        // U+2DE0 (class 230) and U+119E0 (class 9) are reordered by NFC; the line break
+        // before them keeps its own byte.
+        let src = "ab\n\u{2de0}\u{119e0} ";
+        let m = nfc(&MappedText::verbatim(src, 0));
+        assert_eq!(m.as_str(), "ab\n\u{119e0}\u{2de0} ");
+        assert_eq!(m.source_range(2..3), 2..3);
+        assert_eq!(m.source_range(3..m.len() - 1), 3..src.len() - 1);
     }
 
     proptest! {
