@@ -98,9 +98,21 @@ pub struct Phase {
     pub store_mb: f64,
 }
 
+/// One extractor's throughput on the reference corpus (documents already read), each
+/// given the facts of the extractors before it, as in the pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractorSpeed {
+    pub name: String,
+    pub mb_per_s: f64,
+    pub facts: usize,
+    /// Milliseconds it adds to one ingest of the reference corpus (one core).
+    pub ms_per_corpus: f64,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    pub extractors: Vec<ExtractorSpeed>,
     pub phases: Vec<Phase>,
 }
 
@@ -108,6 +120,12 @@ impl BenchReport {
     /// Human-readable form.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        for e in &self.extractors {
+            s += &format!(
+                "extractor {}: {:.1} MB/s alone, {} facts, {:.1} ms per reference-corpus ingest\n",
+                e.name, e.mb_per_s, e.facts, e.ms_per_corpus
+            );
+        }
         for p in &self.phases {
             s += &format!(
                 "{}: {} files, {:.1} MB, {} sentences\n  ingest {:.2} s = {:.1} MB/s on {} cores ({:.1} MB/s per core); analysis alone {:.1} MB/s on one core\n  time: read+analyse {:.2} s (CPU, all workers), extract {:.2} s, store {:.2} s, index {:.2} s, commit {:.2} s\n  peak RSS {:.0} MB; store on disk {:.0} MB\n  search: {} queries x {} runs: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms, {:.1} hits per query\n",
@@ -249,6 +267,13 @@ pub fn make_synthetic(reference: &Path, dir: &Path, mb: u64) -> Result<usize> {
 
 fn analyse_one_core(files: &[PathBuf]) -> Result<f64> {
     let pipeline = Pipeline::standard();
+    // Warm up: compile every extractor's rules before timing.
+    if let Some(p) = files.first() {
+        let b = std::fs::read(p)?;
+        if let Ok(doc) = crate::document::Document::read("warm-up", b, Default::default()) {
+            std::hint::black_box(pipeline.run(&doc));
+        }
+    }
     let mut bytes = 0u64;
     let t = Instant::now();
     for p in files {
@@ -263,6 +288,53 @@ fn analyse_one_core(files: &[PathBuf]) -> Result<f64> {
         }
     }
     Ok(bytes as f64 / 1e6 / t.elapsed().as_secs_f64().max(1e-9))
+}
+
+/// Each extractor of the standard pipeline, timed alone over the documents of `corpus`.
+fn extractor_speeds(corpus: &Path, rounds: usize) -> Result<Vec<ExtractorSpeed>> {
+    let mut docs = Vec::new();
+    let mut bytes = 0usize;
+    for p in files_in(corpus)? {
+        let b = std::fs::read(&p)?;
+        bytes += b.len();
+        let id = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Ok(d) = crate::document::Document::read(&id, b, Default::default()) {
+            docs.push(d);
+        }
+    }
+    let pipeline = Pipeline::standard();
+    let mut earlier: Vec<Vec<crate::extract::Fact>> = vec![Vec::new(); docs.len()];
+    let mut out = Vec::new();
+    for e in pipeline.extractors() {
+        let mut facts = 0;
+        let mut found: Vec<Vec<crate::extract::Fact>> = vec![Vec::new(); docs.len()];
+        for (d, f) in docs.iter().zip(found.iter_mut()) {
+            e.extract_after(d, &[], f); // warm up
+            f.clear();
+        }
+        let t = Instant::now();
+        for _ in 0..rounds {
+            for ((d, before), f) in docs.iter().zip(&earlier).zip(found.iter_mut()) {
+                f.clear();
+                e.extract_after(d, before, f);
+            }
+        }
+        let secs = t.elapsed().as_secs_f64() / rounds as f64;
+        for (before, f) in earlier.iter_mut().zip(found) {
+            facts += f.len();
+            before.extend(f);
+        }
+        out.push(ExtractorSpeed {
+            name: e.name().to_string(),
+            mb_per_s: bytes as f64 / 1e6 / secs.max(1e-9),
+            facts,
+            ms_per_corpus: secs * 1e3,
+        });
+    }
+    Ok(out)
 }
 
 fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
@@ -371,5 +443,8 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
     if workdir.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }
-    Ok(BenchReport { phases })
+    Ok(BenchReport {
+        extractors: extractor_speeds(corpus, 10)?,
+        phases,
+    })
 }

@@ -7,6 +7,7 @@
 //!
 //! The time, quantity, entity, event and table extractors plug in here.
 
+pub mod quantity;
 pub mod time;
 
 use crate::document::Document;
@@ -49,13 +50,20 @@ pub struct Pipeline {
 impl Pipeline {
     /// The standard pipeline. Extractors are added here as they are built.
     pub fn standard() -> Pipeline {
-        Pipeline::default().with(Box::new(time::TimeExtractor))
+        Pipeline::default()
+            .with(Box::new(time::TimeExtractor))
+            .with(Box::new(quantity::QuantityExtractor))
     }
 
     /// Adds an extractor at the end.
     pub fn with(mut self, e: Box<dyn Extractor>) -> Pipeline {
         self.extractors.push(e);
         self
+    }
+
+    /// The extractors, in order.
+    pub fn extractors(&self) -> &[Box<dyn Extractor>] {
+        &self.extractors
     }
 
     /// Names of the extractors, in order.

@@ -1,15 +1,15 @@
-//! Arbitrary text through the time extractor. The first byte picks the fallback language.
+//! Arbitrary text through the standard extraction pipeline (time, quantity, and every
+//! extractor added later). The first byte picks the fallback language.
 //!
 //! Checks: reading and extraction do not panic (or loop: libFuzzer's timeout catches that);
-//! every timex's evidence lies inside the input, on char boundaries, and its `text` is
-//! exactly those bytes; `value_start` never sorts after `value_end` when both are full
-//! ISO values.
+//! every fact's evidence lies inside the input, on char boundaries, and its `text` is
+//! exactly those bytes (NFC); a timex's `value_start` never sorts after its `value_end`
+//! when both are full ISO values; a quantity's `value` is finite.
 
 #![no_main]
 
 use annals::document::{Document, ReadOptions};
-use annals::extract::Extractor;
-use annals::extract::time::TimeExtractor;
+use annals::extract::Pipeline;
 use annals::text::lang::Lang;
 use libfuzzer_sys::fuzz_target;
 use unicode_normalization::UnicodeNormalization;
@@ -26,14 +26,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(doc) = Document::read("doc.txt", bytes.to_vec(), opts) else {
         return;
     };
-    let mut facts = Vec::new();
-    TimeExtractor.extract(&doc, &mut facts);
+    let facts = Pipeline::standard().run(&doc);
     for f in &facts {
         let e = &f.evidence;
         assert!(e.start <= e.end && e.end <= bytes.len(), "span outside the input");
         assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "span off char boundaries");
         let want: String = text[e.start..e.end].nfc().collect();
         assert_eq!(e.text, want, "evidence text is not the source bytes");
+        if f.kind == "quantity" {
+            let v = f.body.get("value").and_then(|v| v.as_f64());
+            assert!(v.is_none_or(f64::is_finite), "quantity value is not finite: {v:?}");
+        }
         let (Some(a), Some(b)) = (f.body.get("value_start").and_then(|v| v.as_str()), f.body.get("value_end").and_then(|v| v.as_str())) else {
             continue;
         };

@@ -1,0 +1,674 @@
+//! The quantity extractor: every number that measures something, with its scale, unit,
+//! what it measures, approximation and period.
+//!
+//! Language knowledge lives in `data/quantity/{en,vi,ru}.toml` ([`data`]); one engine
+//! applies it. Each paragraph is cut into tokens ([`token`]); its decimal convention is read
+//! from the shapes of its own numbers, else from the document's paragraphs in the same
+//! language, else from the language ([`number`]). Every number token that is not a date, a
+//! page, a section, a footnote or a designation ([`exclude`]) takes its scale words and unit
+//! or counted thing ([`units`]), and an approximation marker before it. Numbers in words
+//! count only before a unit (or a counted thing, where the language allows). Ranges and
+//! ratios share their scale and unit ("$75-$125 million", "2.14/1.16 billion rubles",
+//! "4 đến 6 tàu"); a bare number takes the unit of the quantity before it in its sentence
+//! ("1,022 people …, in 1986 it was 1,026"). The measure and the period come from the
+//! sentence ([`context`]).
+
+pub mod context;
+pub mod data;
+pub mod exclude;
+pub mod number;
+pub mod token;
+pub mod units;
+
+use super::{Extractor, Fact};
+use crate::document::Document;
+use crate::text::lang::Lang;
+use crate::text::layout::BlockKind;
+use data::{QData, Unit};
+use number::Decimal;
+use serde_json::{Map, Value, json};
+use std::ops::Range;
+use token::{Kind, Tok};
+
+/// The quantity extractor.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct QuantityExtractor;
+
+/// One quantity found in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// Byte range in the clean text.
+    pub range: Range<usize>,
+    /// The number as written, decimal mark resolved.
+    pub number: f64,
+    /// The number as written.
+    pub number_text: String,
+    pub scale: f64,
+    pub value: f64,
+    pub unit: &'static str,
+    pub unit_qualifier: Option<String>,
+    pub counted: Option<String>,
+    pub measure: Option<String>,
+    pub approx: Option<String>,
+    pub decimal_ambiguous: bool,
+    pub lang: Lang,
+    /// `{"value_start", "value_end"}` of the nearest year or interval in the sentence.
+    pub period: Value,
+    /// Index of its sentence in [`Document::sentences`].
+    pub sentence: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    start: usize,
+    end: usize,
+    number: f64,
+    exact: Option<number::Num>,
+    text: String,
+    scale: Option<f64>,
+    unit: Option<Unit>,
+    approx: Option<String>,
+    ambiguous: bool,
+}
+
+impl Cand {
+    fn value(&self) -> f64 {
+        let s = self.scale.unwrap_or(1.0);
+        self.exact.map_or(self.number * s, |n| n.times(s))
+    }
+}
+
+/// Votes of the number shapes of a paragraph for each convention: (comma, point).
+fn votes(toks: &[Tok], in_brackets: &[bool]) -> (u32, u32) {
+    let (mut c, mut p) = (0, 0);
+    for (t, &b) in toks.iter().zip(in_brackets) {
+        if t.kind == Kind::Num && !b {
+            match number::evidence(&t.lower) {
+                Some(Decimal::Comma) => c += 1,
+                Some(Decimal::Point) => p += 1,
+                None => {}
+            }
+        }
+    }
+    (c, p)
+}
+
+fn decide(v: (u32, u32)) -> Option<Decimal> {
+    match v {
+        (c, p) if c > p => Some(Decimal::Comma),
+        (c, p) if p > c => Some(Decimal::Point),
+        _ => None,
+    }
+}
+
+fn fraction(s: &str) -> Option<f64> {
+    Some(match s {
+        "½" => 0.5,
+        "¼" => 0.25,
+        "¾" => 0.75,
+        "⅓" => 1.0 / 3.0,
+        "⅔" => 2.0 / 3.0,
+        _ => return None,
+    })
+}
+
+fn is_duration(u: &Unit) -> bool {
+    u.unit == "year"
+        || (u.unit == "other"
+            && matches!(
+                u.qualifier.as_deref(),
+                Some("month" | "day" | "week" | "hour")
+            ))
+}
+
+struct Para<'a> {
+    d: &'static QData,
+    lang: Lang,
+    toks: &'a [Tok],
+    text: &'a str,
+    brackets: Vec<bool>,
+    heading: bool,
+    conv: Decimal,
+    decided: bool,
+}
+
+impl Para<'_> {
+    /// Approximation marker ending just before token `start`: (tokens, marker).
+    fn approx_before(&self, start: usize) -> Option<(usize, String)> {
+        let k = start.checked_sub(1)?;
+        self.d
+            .approx
+            .ending(self.toks, k)
+            .map(|(n, a)| (n, a.clone()))
+    }
+
+    /// A relative duration ("5 years ago", "the previous five years").
+    fn relative(&self, start: usize, end: usize, unit: &Unit) -> bool {
+        is_duration(unit)
+            && (self.d.relative_after.contains_at(self.toks, end)
+                || start
+                    .checked_sub(1)
+                    .is_some_and(|k| self.d.relative_before.contains_ending(self.toks, k)))
+    }
+
+    fn num_cand(&self, i: usize) -> Option<Cand> {
+        let (d, toks) = (self.d, self.toks);
+        let t = &toks[i];
+        exclude::excluded(
+            d,
+            self.lang,
+            toks,
+            i,
+            self.text,
+            &self.brackets,
+            self.heading,
+        )
+        .is_none()
+        .then_some(())?;
+        let n = number::parse(&t.lower, self.conv)?;
+        let mut tail = units::tail(d, toks, i + 1, true);
+        let mut start = i;
+        if let Some((np, pu)) = i
+            .checked_sub(1)
+            .and_then(|k| d.prefix_units.ending(toks, k))
+        {
+            let short = toks[i - np].lower.chars().count() < 2 && pu.unit == "times";
+            match &tail.unit {
+                Some(u) if u.unit == pu.unit => start = i - np,
+                None if !short => {
+                    start = i - np;
+                    tail.unit = Some(pu.clone());
+                    tail.direct = true;
+                }
+                _ => {}
+            }
+        }
+        // A year-shaped number counts only before a unit proper ("1500 tấn"), not before a
+        // counted noun ("his 2018 works", "in 1979 ships").
+        let measured = tail.direct && tail.unit.as_ref().is_some_and(|u| u.counted.is_none());
+        let plain_year = exclude::year_shaped(t) && tail.scale.is_none() && !measured;
+        if plain_year {
+            return None;
+        }
+        if let Some(u) = &tail.unit
+            && self.relative(start, tail.end, u)
+        {
+            return None;
+        }
+        let mut approx = None;
+        if let Some((na, a)) = self.approx_before(start) {
+            start -= na;
+            approx = Some(a);
+        }
+        Some(Cand {
+            start,
+            end: tail.end.max(i + 1),
+            number: n.value(),
+            exact: Some(n),
+            text: t.lower.clone(),
+            scale: tail.scale,
+            unit: tail.unit,
+            approx,
+            ambiguous: n.shape_ambiguous && !self.decided,
+        })
+    }
+
+    fn word_cand(&self, i: usize) -> Option<Cand> {
+        let (d, toks) = (self.d, self.toks);
+        if i > 0 && toks[i - 1].kind == Kind::Num && !toks[i].space {
+            return None;
+        }
+        if let Some((n, &v)) = d.multiplier_words.at(toks, i) {
+            let mut start = i;
+            let mut approx = None;
+            if let Some((na, a)) = self.approx_before(i) {
+                start -= na;
+                approx = Some(a);
+            }
+            return Some(Cand {
+                start,
+                end: i + n,
+                number: v,
+                exact: None,
+                text: toks[i..i + n]
+                    .iter()
+                    .map(|t| t.lower.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                scale: None,
+                unit: Some(Unit {
+                    unit: "times",
+                    qualifier: None,
+                    counted: None,
+                }),
+                approx,
+                ambiguous: false,
+            });
+        }
+        let (mut n, &v0) = d.number_words.at(toks, i)?;
+        let mut v = v0;
+        // "forty-four"
+        if (20.0..100.0).contains(&v)
+            && v % 10.0 == 0.0
+            && toks.get(i + n).is_some_and(|t| t.lower == "-" && !t.space)
+            && toks.get(i + n + 1).is_some_and(|t| !t.space)
+            && let Some((m, &u)) = d.number_words.at(toks, i + n + 1)
+            && u < 10.0
+        {
+            v += u;
+            n += 1 + m;
+        }
+        let tail = units::tail(d, toks, i + n, d.word_counted);
+        let unit = tail.unit.as_ref()?;
+        if tail.fallback || (unit.unit == "times" && v < 2.0) {
+            return None;
+        }
+        if i > 0 && d.definite.contains_ending(toks, i - 1) {
+            return None;
+        }
+        if self.relative(i, tail.end, unit) {
+            return None;
+        }
+        let mut start = i;
+        let mut approx = None;
+        if let Some((na, a)) = self.approx_before(i) {
+            start -= na;
+            approx = Some(a);
+        }
+        Some(Cand {
+            start,
+            end: tail.end,
+            number: v,
+            exact: None,
+            text: self.text[toks[i].start..toks[i + n - 1].end].to_string(),
+            scale: tail.scale,
+            unit: tail.unit,
+            approx,
+            ambiguous: false,
+        })
+    }
+
+    fn fraction_cand(&self, i: usize) -> Option<Cand> {
+        let v = fraction(&self.toks[i].lower)?;
+        let tail = units::tail(self.d, self.toks, i + 1, true);
+        let unit = tail.unit.unwrap_or(Unit {
+            unit: "times",
+            qualifier: None,
+            counted: None,
+        });
+        Some(Cand {
+            start: i,
+            end: tail.end.max(i + 1),
+            number: v,
+            exact: None,
+            text: self.toks[i].lower.clone(),
+            scale: tail.scale,
+            unit: Some(unit),
+            approx: None,
+            ambiguous: false,
+        })
+    }
+
+    fn candidates(&self) -> Vec<Cand> {
+        let mut out: Vec<Cand> = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let c = match self.toks[i].kind {
+                Kind::Num => self.num_cand(i),
+                Kind::Word => self.word_cand(i),
+                Kind::Sym => self.fraction_cand(i),
+            };
+            match c {
+                Some(c) if out.last().is_none_or(|p| p.end <= c.start) => {
+                    i = c.end.max(i + 1);
+                    out.push(c);
+                }
+                _ => i += 1,
+            }
+        }
+        out
+    }
+
+    /// The join between two candidates, when the tokens between them are exactly one
+    /// range or ratio join: its text.
+    fn join(&self, a: &Cand, b: &Cand) -> Option<String> {
+        let (d, toks) = (self.d, self.toks);
+        let gap = a.end..b.start;
+        if gap.is_empty() {
+            return None;
+        }
+        let (n, _) = d.range_joins.at(toks, gap.start)?;
+        if n != gap.len() {
+            return None;
+        }
+        if d.range_needs_open
+            .at(toks, gap.start)
+            .is_some_and(|(m, _)| m == n)
+        {
+            let open = a
+                .start
+                .checked_sub(1)
+                .is_some_and(|k| d.range_open.contains_ending(toks, k));
+            if !open {
+                return None;
+            }
+        }
+        Some(
+            toks[gap.start..gap.end]
+                .iter()
+                .map(|t| t.lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+}
+
+/// Finds every quantity of `doc`.
+pub fn find_all(doc: &Document) -> Vec<Quantity> {
+    let text = doc.text.as_str();
+    let toks: Vec<Vec<Tok>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| token::tokenize(&text[p.range.clone()], data::data(p.lang).space_groups))
+        .collect();
+    let brackets: Vec<Vec<bool>> = toks.iter().map(|t| exclude::bracketed(t)).collect();
+    let para_votes: Vec<(u32, u32)> = toks
+        .iter()
+        .zip(&brackets)
+        .map(|(t, b)| votes(t, b))
+        .collect();
+    let mut lang_votes = [(0u32, 0u32); 3];
+    for (p, v) in doc.paragraphs.iter().zip(&para_votes) {
+        let e = &mut lang_votes[p.lang as usize];
+        e.0 += v.0;
+        e.1 += v.1;
+    }
+    let mut out = Vec::new();
+    for (pi, p) in doc.paragraphs.iter().enumerate() {
+        let ptoks = &toks[pi];
+        if !ptoks
+            .iter()
+            .any(|t| t.kind == Kind::Num || t.kind == Kind::Word)
+        {
+            continue;
+        }
+        let d = data::data(p.lang);
+        let (conv, decided) =
+            match decide(para_votes[pi]).or_else(|| decide(lang_votes[p.lang as usize])) {
+                Some(c) => (c, true),
+                None => (
+                    if d.decimal_comma {
+                        Decimal::Comma
+                    } else {
+                        Decimal::Point
+                    },
+                    false,
+                ),
+            };
+        let para = Para {
+            d,
+            lang: p.lang,
+            toks: ptoks,
+            text: &text[p.range.clone()],
+            brackets: brackets[pi].clone(),
+            heading: p.kind == BlockKind::Heading,
+            conv,
+            decided,
+        };
+        paragraph(doc, pi, &para, &mut out);
+    }
+    out
+}
+
+fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
+    let p = &doc.paragraphs[pi];
+    let toks = para.toks;
+    let mut cands = para.candidates();
+    if cands.is_empty() {
+        return;
+    }
+    // Ranges and ratios: the first part takes the scale and unit of the second.
+    let mut k = cands.len() - 1;
+    while k > 0 {
+        k -= 1;
+        let Some(j) = para.join(&cands[k], &cands[k + 1]) else {
+            continue;
+        };
+        let next = cands[k + 1].clone();
+        if j == "/"
+            && cands[k].unit.is_none()
+            && next.unit.is_none()
+            && next.scale.is_none()
+            && next.number != 0.0
+        {
+            // "1/3,96": one ratio.
+            let c = &mut cands[k];
+            c.number /= next.number;
+            c.exact = None;
+            c.text = format!("{}/{}", c.text, next.text);
+            c.end = next.end;
+            c.unit = Some(Unit {
+                unit: "times",
+                qualifier: None,
+                counted: None,
+            });
+            cands.remove(k + 1);
+            continue;
+        }
+        let c = &mut cands[k];
+        let same = match (&c.unit, &next.unit) {
+            (None, _) => true,
+            (Some(a), Some(b)) => a.unit == b.unit,
+            _ => false,
+        };
+        if same {
+            if c.unit.is_none() {
+                c.unit = next.unit.clone();
+            }
+            if c.scale.is_none() {
+                c.scale = next.scale;
+            }
+        }
+    }
+    // A bare number takes the unit of the quantity before it in its sentence.
+    let sent_of = |tok: usize| -> usize {
+        let off = p.range.start + toks[tok].start;
+        doc.sentences
+            .partition_point(|s| s.range.start <= off)
+            .saturating_sub(1)
+    };
+    for k in 0..cands.len() {
+        if cands[k].unit.is_some() {
+            continue;
+        }
+        let sk = sent_of(cands[k].start);
+        // Not in a run of numbers (a table row), not after a name ("Nhà máy số 1").
+        let (a, b) = (cands[k].start, cands[k].end);
+        let in_run = (a > 0 && toks[a - 1].kind == Kind::Num)
+            || toks.get(b).is_some_and(|t| t.kind == Kind::Num)
+            || (a > 0 && toks[a - 1].cap);
+        if in_run {
+            continue;
+        }
+        // With a scale word ("90 triệu"), the nearest scaled quantity; else the nearest;
+        // close by, in its sentence, of a unit that a bare number can repeat.
+        let scaled = cands[k].scale.is_some();
+        let same_sentence = |j: usize| {
+            cands[j]
+                .unit
+                .as_ref()
+                .is_some_and(|u| !matches!(u.unit, "year" | "times" | "percent"))
+                && sent_of(cands[j].start) == sk
+                && a - cands[j].end <= 30
+        };
+        // A scaled number ("2 billion") repeats only a scaled quantity: "30,000 students …
+        // 2 billion" is not two billion students.
+        let prev = (0..k)
+            .rev()
+            .find(|&j| same_sentence(j) && (!scaled || cands[j].scale.is_some()))
+            .or_else(|| (0..k).rev().find(|&j| same_sentence(j) && !scaled));
+        if let Some(j) = prev {
+            let (u, s) = (cands[j].unit.clone(), cands[j].scale);
+            let c = &mut cands[k];
+            c.unit = u;
+            if c.scale.is_none() {
+                c.scale = s;
+            }
+        } else if cands[k].scale.is_some() {
+            let money = (0..k).rev().find_map(|j| {
+                cands[j]
+                    .unit
+                    .as_ref()
+                    .filter(|u| matches!(u.unit, "RUB" | "USD"))
+                    .cloned()
+            });
+            cands[k].unit = Some(money.unwrap_or(Unit {
+                unit: "other",
+                qualifier: None,
+                counted: None,
+            }));
+        }
+    }
+    let base = p.range.start;
+    for c in cands {
+        let Some(unit) = c.unit.clone() else { continue };
+        let range = base + toks[c.start].start..base + toks[c.end - 1].end;
+        let si = sent_of(c.start);
+        let (sent_range, sent_tok_start, sent_tok_end) = match doc.sentences.get(si) {
+            Some(s) if s.paragraph == pi => {
+                let a = toks.partition_point(|t| base + t.start < s.range.start);
+                let b = toks.partition_point(|t| base + t.start < s.range.end);
+                (s.range.clone(), a, b)
+            }
+            _ => (p.range.clone(), 0, toks.len()),
+        };
+        let measure = match (&unit.counted, unit.unit) {
+            (Some(thing), "count" | "person") => Some(thing.clone()),
+            _ => context::measure(para.d, toks, sent_tok_start, c.start, c.end, sent_tok_end)
+                .or_else(|| is_duration(&unit).then(|| "duration".to_string())),
+        };
+        let sent = &doc.text.as_str()[sent_range.clone()];
+        let period = context::period(
+            sent,
+            range.start.saturating_sub(sent_range.start)
+                ..range.end.saturating_sub(sent_range.start),
+        );
+        out.push(Quantity {
+            range,
+            number: c.number,
+            number_text: c.text.clone(),
+            scale: c.scale.unwrap_or(1.0),
+            value: c.value(),
+            unit: unit.unit,
+            unit_qualifier: unit.qualifier.clone(),
+            counted: unit.counted.clone(),
+            measure,
+            approx: c.approx.clone(),
+            decimal_ambiguous: c.ambiguous,
+            lang: para.lang,
+            period,
+            sentence: doc
+                .sentences
+                .get(si)
+                .filter(|s| s.paragraph == pi)
+                .map(|_| si),
+        });
+    }
+}
+
+/// A JSON number: an integer when the value is whole.
+fn num(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+impl Quantity {
+    /// The fact's body fields.
+    pub fn body(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("number".into(), num(self.number));
+        m.insert("number_text".into(), self.number_text.clone().into());
+        m.insert("scale".into(), num(self.scale));
+        m.insert("value".into(), num(self.value));
+        m.insert("unit".into(), self.unit.into());
+        m.insert("unit_qualifier".into(), self.unit_qualifier.clone().into());
+        m.insert("counted".into(), self.counted.clone().into());
+        m.insert("measure".into(), self.measure.clone().into());
+        m.insert("approx".into(), self.approx.clone().into());
+        m.insert("decimal_ambiguous".into(), self.decimal_ambiguous.into());
+        m.insert("lang".into(), self.lang.code().into());
+        m.insert("period".into(), self.period.clone());
+        m
+    }
+}
+
+impl Extractor for QuantityExtractor {
+    fn name(&self) -> &'static str {
+        "quantity"
+    }
+
+    fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
+        self.extract_after(doc, &[], out);
+    }
+
+    /// The period is the timex of the sentence nearest to the quantity (one before it wins
+    /// a tie), when the time extractor ran first; else the sentence's nearest year. A timex
+    /// that a comparison introduces ("so với năm 1980", "compared with 1980") is the
+    /// baseline, not the period.
+    fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
+        let timexes: Vec<&Fact> = earlier
+            .iter()
+            .filter(|f| {
+                f.kind == "timex"
+                    && !matches!(
+                        f.body.get("type").and_then(Value::as_str),
+                        Some("duration" | "citation")
+                    )
+                    && f.body.get("value_start").is_some_and(|v| !v.is_null())
+            })
+            .collect();
+        for q in find_all(doc) {
+            let evidence = doc.span_of(q.range.clone());
+            let mut body = q.body();
+            if let Some(s) = q.sentence.and_then(|i| doc.sentences.get(i)) {
+                let best = timexes
+                    .iter()
+                    .filter(|t| {
+                        let e = &t.evidence;
+                        e.start >= s.src.start
+                            && e.end <= s.src.end
+                            && (e.end <= evidence.start || e.start >= evidence.end)
+                            && !data::introduces_comparison(
+                                &doc.source.text_of(s.src.start..e.start),
+                            )
+                    })
+                    .min_by_key(|t| {
+                        let e = &t.evidence;
+                        if e.end <= evidence.start {
+                            2 * (evidence.start - e.end)
+                        } else {
+                            2 * (e.start - evidence.end) + 1
+                        }
+                    });
+                if let Some(t) = best {
+                    body.insert(
+                        "period".into(),
+                        json!({
+                            "value_start": t.body["value_start"],
+                            "value_end": t.body.get("value_end").cloned().unwrap_or(Value::Null),
+                            "timex": {"start": t.evidence.start, "end": t.evidence.end},
+                        }),
+                    );
+                }
+            }
+            out.push(Fact {
+                kind: "quantity",
+                evidence,
+                body,
+            });
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! The quantity extractor: isolated expressions in English, Vietnamese and Russian with exact
+//! values and units, things that are not quantities (dates, pages, ordinals, sections),
+//! snapshots of the five reference documents (spans and values only, never the sources'
+//! text), and a property test that no input makes it panic or produce a span off character
+//! boundaries.
+
+use annals::document::{Document, ReadOptions};
+use annals::extract::quantity::QuantityExtractor;
+use annals::extract::{Extractor, Fact};
+use annals::text::lang::Lang;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn facts(text: &str, lang: Lang) -> Vec<Fact> {
+    let doc = Document::read(
+        "t",
+        text.as_bytes().to_vec(),
+        ReadOptions {
+            lang: Some(lang),
+            ..ReadOptions::default()
+        },
+    )
+    .expect("readable");
+    let mut out = Vec::new();
+    QuantityExtractor.extract(&doc, &mut out);
+    out
+}
+
+fn f64_of(v: &Value) -> f64 {
+    v.as_f64().expect("a number")
+}
+
+/// (span text, value, unit) of every quantity.
+fn found(text: &str, lang: Lang) -> Vec<(String, f64, String)> {
+    facts(text, lang)
+        .iter()
+        .map(|f| {
+            (
+                f.evidence.text.clone(),
+                f64_of(&f.body["value"]),
+                f.body["unit"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The input holds exactly these quantities.
+#[track_caller]
+fn all(text: &str, lang: Lang, want: &[(&str, f64, &str)]) {
+    let got = found(text, lang);
+    let want: Vec<(String, f64, String)> = want
+        .iter()
+        .map(|(s, v, u)| (s.to_string(), *v, u.to_string()))
+        .collect();
+    assert_eq!(got, want, "input: {text:?}");
+}
+
+#[track_caller]
+fn none(text: &str, lang: Lang) {
+    let got = found(text, lang);
+    assert!(got.is_empty(), "input: {text:?}: {got:?}");
+}
+
+/// The one quantity of the input, as its whole fact body.
+#[track_caller]
+fn body(text: &str, lang: Lang) -> serde_json::Map<String, Value> {
+    let f = facts(text, lang);
+    assert_eq!(f.len(), 1, "input: {text:?}: {f:?}");
+    f[0].body.clone()
+}
+
+#[test]
+fn english_money_and_scales() {
+    let en = Lang::En;
+    all(
+        "Trade reached 206.5 million rubles that year.",
+        en,
+        &[("206.5 million rubles", 206_500_000.0, "RUB")],
+    );
+    all(
+        "Aid was worth 4.5 billion USD.",
+        en,
+        &[("4.5 billion USD", 4_500_000_000.0, "USD")],
+    );
+    all(
+        "Deliveries came to about 1540.6 million rubles.",
+        en,
+        &[("about 1540.6 million rubles", 1_540_600_000.0, "RUB")],
+    );
+    all(
+        "Aid rose from $75-$125 million to $600-$800 million.",
+        en,
+        &[
+            ("$75", 75e6, "USD"),
+            ("$125 million", 125e6, "USD"),
+            ("$600", 600e6, "USD"),
+            ("$800 million", 800e6, "USD"),
+        ],
+    );
+    all(
+        "The value was 446.2. million rubles.",
+        en,
+        &[("446.2. million rubles", 446_200_000.0, "RUB")],
+    );
+    all(
+        "Exports grew by 84% (2.14/1.16 billion rubles).",
+        en,
+        &[
+            ("84%", 84.0, "percent"),
+            ("2.14", 2.14e9, "RUB"),
+            ("1.16 billion rubles", 1.16e9, "RUB"),
+        ],
+    );
+    let b = body("It was worth 8.7 billion rubles transferred to Hanoi.", en);
+    assert_eq!(b["unit_qualifier"], json!("transferable"));
+    assert_eq!(b["scale"], json!(1_000_000_000));
+}
+
+#[test]
+fn english_counts_people_times_durations() {
+    let en = Lang::En;
+    all(
+        "The number was 1,022 people, in 1986 it was 1,026.",
+        en,
+        &[
+            ("1,022 people", 1022.0, "person"),
+            ("1,026", 1026.0, "person"),
+        ],
+    );
+    all(
+        "They trained in 203 universities located in 45 cities.",
+        en,
+        &[
+            ("203 universities", 203.0, "count"),
+            ("45 cities", 45.0, "count"),
+        ],
+    );
+    all(
+        "Turnover increased 2.5 times and exports more than twice.",
+        en,
+        &[
+            ("2.5 times", 2.5, "times"),
+            ("more than twice", 2.0, "times"),
+        ],
+    );
+    all(
+        "He stayed for four years; forty-four Soviet servicemen died.",
+        en,
+        &[
+            ("four years", 4.0, "year"),
+            ("forty-four Soviet servicemen", 44.0, "person"),
+        ],
+    );
+    all(
+        "Vietnam sent 68 of its officers and over 60,000 professionals.",
+        en,
+        &[
+            ("68 of its officers", 68.0, "person"),
+            ("over 60,000 professionals", 60000.0, "person"),
+        ],
+    );
+    let b = body("Nearly 5% of them agreed.", en);
+    assert_eq!(b["approx"], json!("nearly"));
+    assert_eq!(b["unit"], json!("percent"));
+}
+
+#[test]
+fn english_non_quantities() {
+    let en = Lang::En;
+    none("Vietnam became the 149th member on September 20, 1977.", en);
+    none(
+        "The treaty was signed in 1978 [6, p.1] and ratified in 1979.",
+        en,
+    );
+    none("From 1976-1980 the plan (see p. 297) was fulfilled.", en);
+    none("Between 21–23 May 2023 he visited Hanoi.", en);
+    none(
+        "The two countries and the two sides agreed in the 1980s.",
+        en,
+    );
+    none(
+        "It supplied MiG-21 jets, AN-12 planes and IL-28 bombers.",
+        en,
+    );
+    none(
+        "Compared to 5 years ago, it was one of the first nations.",
+        en,
+    );
+    none("See Chapter 3 and Article 5 of the treaty.", en);
+}
+
+#[test]
+fn vietnamese_numbers_and_units() {
+    let vi = Lang::Vi;
+    all(
+        "Tổng giá trị đạt 1.540,6 triệu rúp, trong đó 20.662 tấn hàng.",
+        vi,
+        &[
+            ("1.540,6 triệu rúp", 1_540_600_000.0, "RUB"),
+            ("20.662 tấn", 20662.0, "tonne"),
+        ],
+    );
+    all(
+        "Liên Xô viện trợ 4,5 tỷ USD và xây dựng hơn 40 công trình.",
+        vi,
+        &[
+            ("4,5 tỷ USD", 4.5e9, "USD"),
+            ("hơn 40 công trình", 40.0, "count"),
+        ],
+    );
+    all(
+        "Kim ngạch tăng gấp 3 lần, chiếm 42,9% tổng kim ngạch.",
+        vi,
+        &[("gấp 3 lần", 3.0, "times"), ("42,9%", 42.9, "percent")],
+    );
+    all(
+        "Hiệp ước có giá trị trong 25 năm, gia hạn hai năm.",
+        vi,
+        &[("25 năm", 25.0, "year"), ("hai năm", 2.0, "year")],
+    );
+    all(
+        "Cho phép 4 đến 6 tàu quân sự và 550 đến 600 triệu rúp.",
+        vi,
+        &[
+            ("4", 4.0, "count"),
+            ("6 tàu quân sự", 6.0, "count"),
+            ("550", 550e6, "RUB"),
+            ("600 triệu rúp", 600e6, "RUB"),
+        ],
+    );
+    all(
+        "Liên Xô cho vay 240 triệu rúp, có 90 triệu để xây dựng 17 nhà máy.",
+        vi,
+        &[
+            ("240 triệu rúp", 240e6, "RUB"),
+            ("90 triệu", 90e6, "RUB"),
+            ("17 nhà máy", 17.0, "count"),
+        ],
+    );
+    all(
+        "Có khoảng 3 vạn người và 350 nghìn tấn thiết bị.",
+        vi,
+        &[
+            ("khoảng 3 vạn người", 30000.0, "person"),
+            ("350 nghìn tấn", 350_000.0, "tonne"),
+        ],
+    );
+    let b = body("Đạt 30 triệu rúp chuyển nhượng.", vi);
+    assert_eq!(b["unit_qualifier"], json!("transferable"));
+    let b = body("Có 20.662 người.", vi);
+    assert_eq!(b["value"], json!(20662));
+    assert_eq!(b["decimal_ambiguous"], json!(true));
+}
+
+#[test]
+fn vietnamese_non_quantities() {
+    let vi = Lang::Vi;
+    none(
+        "Năm 1978, ngày 03-11-1978, tháng 10-1975 và giai đoạn 1976-1980.",
+        vi,
+    );
+    none(
+        "Theo tài liệu [78, tr.19] và (phụ lục 6,7), Điều 5 quy định.",
+        vi,
+    );
+    none("Đại hội lần thứ 3 của hai nước, hai bên và hai Đảng.", vi);
+    none("Máy bay AN-12 và súng RPG-7 được chuyển tới.", vi);
+}
+
+#[test]
+fn russian_numbers_and_units() {
+    let ru = Lang::Ru;
+    all(
+        "Товарооборот составил 1 540,6 млн рублей.",
+        ru,
+        &[("1 540,6 млн рублей", 1_540_600_000.0, "RUB")],
+    );
+    all(
+        "Экспорт вырос в 2 раза, около 5 тыс. специалистов.",
+        ru,
+        &[
+            ("в 2 раза", 2.0, "times"),
+            ("около 5 тыс. специалистов", 5000.0, "person"),
+        ],
+    );
+    all(
+        "Прибыли два корабля и 300 млн долларов, 12,5%.",
+        ru,
+        &[
+            ("два корабля", 2.0, "count"),
+            ("300 млн долларов", 300e6, "USD"),
+            ("12,5%", 12.5, "percent"),
+        ],
+    );
+    none("В 1978 году, 3 ноября 1978 г., см. с. 45.", ru);
+}
+
+#[test]
+fn per_paragraph_decimal_convention() {
+    // The same shape reads by the paragraph's own evidence, then its language.
+    let b = body("Sales were 1,022 tons in total.", Lang::En);
+    assert_eq!(b["value"], json!(1022));
+    let f = found("Sales were 1.5 tons, and 2,750 tons later.", Lang::En);
+    assert_eq!((f[0].1, f[1].1), (1.5, 2750.0));
+    let f = found("Doanh số 1,5 tấn và 2.750 tấn.", Lang::Vi);
+    assert_eq!(f[1].1, 2750.0);
+}
+
+fn corpus() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    p.is_dir().then_some(p)
+}
+
+/// Spans and values of the quantities of `file` within byte `window`, without text.
+fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Option<Value> {
+    let dir = corpus()?;
+    let bytes = std::fs::read(dir.join(file)).ok()?;
+    let doc = Document::read(file, bytes, ReadOptions::default()).expect("readable");
+    let mut out = Vec::new();
+    QuantityExtractor.extract(&doc, &mut out);
+    let rows: Vec<Value> = out
+        .iter()
+        .filter(|f| window.contains(&f.evidence.start))
+        .map(|f| {
+            json!({
+                "start": f.evidence.start,
+                "end": f.evidence.end,
+                "number": f.body["number"],
+                "scale": f.body["scale"],
+                "value": f.body["value"],
+                "unit": f.body["unit"],
+            })
+        })
+        .collect();
+    Some(Value::Array(rows))
+}
+
+macro_rules! corpus_snapshot {
+    ($test:ident, $name:literal, $file:literal, $window:expr) => {
+        #[test]
+        fn $test() {
+            let Some(v) = snapshot_of($file, $window) else {
+                eprintln!("reference corpus not found; skipped");
+                return;
+            };
+            insta::assert_json_snapshot!($name, v);
+        }
+    };
+}
+
+corpus_snapshot!(
+    snapshot_000,
+    "article_000",
+    "000_72782bffc1e52755.txt",
+    0..usize::MAX
+);
+corpus_snapshot!(
+    snapshot_001,
+    "article_001",
+    "001_4df3fe32bbe0cb43.txt",
+    0..usize::MAX
+);
+corpus_snapshot!(
+    snapshot_002,
+    "article_002",
+    "002_fa59ec319d3102dc.txt",
+    0..usize::MAX
+);
+corpus_snapshot!(
+    snapshot_003,
+    "thesis_003",
+    "003_e1f2f0e4f1247df1.txt",
+    170_000..220_000
+);
+corpus_snapshot!(
+    snapshot_004,
+    "wiki_004",
+    "004_cd795ec2e604cef1.txt",
+    0..usize::MAX
+);
+
+fn digit_heavy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[0-9]{1,5}",
+        "[.,/ \\-–%$½]",
+        Just(" triệu rúp".to_string()),
+        Just(" million ".to_string()),
+        Just(" тыс. ".to_string()),
+        Just("hơn ".to_string()),
+        Just("tr.".to_string()),
+        Just("[".to_string()),
+        Just("\n\n".to_string()),
+        "\\PC{0,3}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn never_panics_and_spans_are_sound(s in prop_oneof![digit_heavy(), "\\PC{0,200}"], l in 0usize..3) {
+        let lang = Lang::ALL[l];
+        let Ok(doc) = Document::read("p", s.as_bytes().to_vec(), ReadOptions { lang: Some(lang), ..ReadOptions::default() }) else {
+            return Ok(());
+        };
+        let mut out = Vec::new();
+        QuantityExtractor.extract(&doc, &mut out);
+        for f in &out {
+            prop_assert!(f.evidence.start < f.evidence.end);
+            prop_assert!(f.evidence.end <= s.len());
+            prop_assert!(s.is_char_boundary(f.evidence.start) && s.is_char_boundary(f.evidence.end));
+            prop_assert!(f.body["value"].as_f64().is_some_and(f64::is_finite));
+        }
+    }
+}
+
+/// Throughput of the quantity extractor alone over the reference corpus (documents read
+/// beforehand). Run with `cargo test --release --test quantity throughput -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let Some(dir) = corpus() else { return };
+    let mut docs = Vec::new();
+    let mut bytes = 0usize;
+    for e in std::fs::read_dir(dir).expect("corpus") {
+        let p = e.expect("entry").path();
+        let b = std::fs::read(&p).expect("file");
+        bytes += b.len();
+        let id = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        docs.push(Document::read(&id, b, ReadOptions::default()).expect("readable"));
+    }
+    let rounds = 20;
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..rounds {
+        for d in &docs {
+            let mut out = Vec::new();
+            QuantityExtractor.extract(d, &mut out);
+            n += out.len();
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    eprintln!(
+        "quantity: {:.1} MB/s ({} facts per round, {:.2} ms per corpus)",
+        mb / s,
+        n / rounds,
+        s * 1e3 / rounds as f64
+    );
+}
+
+/// Quantities after the standard pipeline (time first), by their text: (value, unit, period).
+fn with_periods(text: &str, lang: Lang) -> Vec<(String, f64, String, Option<String>)> {
+    let doc = Document::read(
+        "t",
+        text.as_bytes().to_vec(),
+        ReadOptions {
+            lang: Some(lang),
+            ..ReadOptions::default()
+        },
+    )
+    .expect("readable");
+    annals::extract::Pipeline::standard()
+        .run(&doc)
+        .into_iter()
+        .filter(|f| f.kind == "quantity")
+        .map(|f| {
+            let period = f
+                .body
+                .get("period")
+                .and_then(|p| p.get("value_start"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            (
+                f.evidence.text.clone(),
+                f64_of(&f.body["value"]),
+                f.body["unit"].as_str().unwrap_or_default().to_string(),
+                period,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_period_is_not_a_comparison_baseline() {
+    let q = with_periods(
+        "Năm 1985, kim ngạch đạt 1.540,6 triệu rúp, tăng gấp 2,5 lần so với năm 1980.",
+        Lang::Vi,
+    );
+    assert_eq!(q[0].0, "1.540,6 triệu rúp");
+    assert_eq!(q[0].3.as_deref(), Some("1985"));
+    assert_eq!(q[1].3.as_deref(), Some("1985"));
+    let q = with_periods(
+        "In 1988 exports reached 600 million rubles, 20% more than in 1985.",
+        Lang::En,
+    );
+    assert!(q.iter().all(|x| x.3.as_deref() == Some("1988")), "{q:?}");
+    let q = with_periods(
+        "В 1985 году товарооборот составил 900 млн руб. по сравнению с 1980 годом.",
+        Lang::Ru,
+    );
+    assert_eq!(q[0].3.as_deref(), Some("1985"), "{q:?}");
+}
+
+#[test]
+fn a_scaled_bare_number_does_not_repeat_a_count() {
+    let q = with_periods(
+        "The Soviet Union trained about 30,000 Vietnamese students; aid reached 2 billion.",
+        Lang::En,
+    );
+    let two = q.iter().find(|x| x.1 == 2e9).expect("2 billion found");
+    assert_ne!(two.2, "person", "{q:?}");
+}
