@@ -4,6 +4,8 @@
 //! text), and a property test that no input makes it panic or produce a span off character
 //! boundaries.
 
+mod common;
+
 use annals::document::{Document, ReadOptions};
 use annals::extract::quantity::QuantityExtractor;
 use annals::extract::{Extractor, Fact};
@@ -13,15 +15,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 
 fn facts(text: &str, lang: Lang) -> Vec<Fact> {
-    let doc = Document::read(
-        "t",
-        text.as_bytes().to_vec(),
-        ReadOptions {
-            lang: Some(lang),
-            ..ReadOptions::default()
-        },
-    )
-    .expect("readable");
+    let doc = common::read_as(text, lang);
     let mut out = Vec::new();
     QuantityExtractor.extract(&doc, &mut out);
     out
@@ -457,15 +451,7 @@ fn throughput() {
 
 /// Quantities after the standard pipeline (time first), by their text: (value, unit, period).
 fn with_periods(text: &str, lang: Lang) -> Vec<(String, f64, String, Option<String>)> {
-    let doc = Document::read(
-        "t",
-        text.as_bytes().to_vec(),
-        ReadOptions {
-            lang: Some(lang),
-            ..ReadOptions::default()
-        },
-    )
-    .expect("readable");
+    let doc = common::read_as(text, lang);
     annals::extract::Pipeline::standard()
         .run(&doc)
         .into_iter()

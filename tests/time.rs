@@ -3,6 +3,8 @@
 //! the reference corpus (spans and values only, never the sources' text), and a property
 //! test that no input makes it panic or produce a span off character boundaries.
 
+mod common;
+
 use annals::document::{Document, ReadOptions};
 use annals::extract::time::TimeExtractor;
 use annals::extract::{Extractor, Fact};
@@ -12,15 +14,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 
 fn facts(text: &str, lang: Lang) -> Vec<Fact> {
-    let doc = Document::read(
-        "t",
-        text.as_bytes().to_vec(),
-        ReadOptions {
-            lang: Some(lang),
-            ..ReadOptions::default()
-        },
-    )
-    .expect("readable");
+    let doc = common::read_as(text, lang);
     let mut out = Vec::new();
     TimeExtractor.extract(&doc, &mut out);
     out

@@ -338,3 +338,16 @@ pub fn prose(rng: &mut Rng, bytes: usize, marker: &str) -> String {
     out.push('\n');
     out
 }
+
+/// `text` read as a document whose short paragraphs default to `lang`.
+pub fn read_as(text: &str, lang: annals::text::lang::Lang) -> annals::document::Document {
+    annals::document::Document::read(
+        "t",
+        text.as_bytes().to_vec(),
+        annals::document::ReadOptions {
+            lang: Some(lang),
+            ..annals::document::ReadOptions::default()
+        },
+    )
+    .expect("readable")
+}
