@@ -9,6 +9,7 @@ pub mod source {
 pub mod archive;
 pub mod bench;
 pub mod document;
+pub mod entity_page;
 pub mod export;
 pub mod extract;
 pub mod ingest;

@@ -1,0 +1,86 @@
+//! Entity pages from stored mention facts: grouping by document, surface forms, and
+//! co-occurrence within sentences.
+
+use annals::archive::Archive;
+use annals::document::Document;
+use annals::entity_page::entity_page;
+use annals::extract::{Extractor, Fact, Pipeline};
+use annals::ingest::{self, IngestOptions, Silent};
+use serde_json::{Map, json};
+
+/// Marks two fixed names as mentions of two entities (a stand-in for the gazetteer).
+struct TwoNames;
+
+impl Extractor for TwoNames {
+    fn name(&self) -> &'static str {
+        "two-names"
+    }
+    fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
+        let t = doc.text.as_str();
+        for (name, id, label) in [
+            ("Brezhnev", "brezhnev", "Leonid Brezhnev"),
+            ("Brêgiơnép", "brezhnev", "Leonid Brezhnev"),
+            ("Le Duan", "le-duan", "Lê Duẩn"),
+        ] {
+            for (at, _) in t.match_indices(name) {
+                let mut body = Map::new();
+                body.insert("entity".into(), json!(label));
+                body.insert("entity_id".into(), json!(id));
+                body.insert("matched".into(), json!("exact"));
+                body.insert("confidence".into(), json!(1.0));
+                out.push(Fact {
+                    kind: "mention",
+                    evidence: doc.span_of(at..at + name.len()),
+                    body,
+                });
+            }
+        }
+    }
+}
+
+#[test]
+fn page_groups_mentions_and_counts_co_occurrence() {
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("en.txt"),
+        "Brezhnev met Le Duan in Moscow. Brezhnev spoke.\n",
+    )
+    .unwrap();
+    std::fs::write(src.path().join("vi.txt"), "Brêgiơnép tiếp Le Duan.\n").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut a = Archive::open(data.path()).unwrap();
+    let pipeline = Pipeline::default().with(Box::new(TwoNames));
+    ingest::ingest(
+        &mut a,
+        &[src.path().to_path_buf()],
+        &IngestOptions::default(),
+        &pipeline,
+        &Silent,
+    )
+    .unwrap();
+
+    let page = entity_page(a.store.as_ref(), "brezhnev").unwrap();
+    assert_eq!(page.mentions, 3);
+    assert_eq!(
+        page.documents
+            .iter()
+            .map(|d| (d.doc.as_str(), d.mentions.len()))
+            .collect::<Vec<_>>(),
+        vec![("en.txt", 2), ("vi.txt", 1)]
+    );
+    assert_eq!(page.forms[0], ("Brezhnev".to_string(), 2));
+    assert_eq!(page.forms[1], ("Brêgiơnép".to_string(), 1));
+    // Lê Duẩn shares two sentences with him (one per document); the second English
+    // sentence mentions Brezhnev alone.
+    assert_eq!(page.co_occurring.len(), 1);
+    assert_eq!(page.co_occurring[0].entity, "Lê Duẩn");
+    assert_eq!(page.co_occurring[0].sentences, 2);
+    // Spans are the source's bytes.
+    let vi = &page.documents[1].mentions[0];
+    assert_eq!(vi.text, "Brêgiơnép");
+    assert_eq!((vi.start, vi.end), (0, "Brêgiơnép".len() as u64));
+
+    let nobody = entity_page(a.store.as_ref(), "nobody").unwrap();
+    assert_eq!(nobody.mentions, 0);
+    assert!(nobody.documents.is_empty());
+}
