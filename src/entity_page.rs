@@ -44,21 +44,30 @@ pub struct EntityPage {
     pub co_occurring: Vec<CoOccurrence>,
 }
 
+/// A stored mention, as the page needs it.
+struct Stored {
+    start: u64,
+    end: u64,
+    entity_id: String,
+    entity: String,
+    record: serde_json::Value,
+}
+
 /// Builds the page of the entity `entity_id` from the store.
 pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
     // Every mention, by document, with its entity: the co-occurrence needs them all.
-    let mut by_doc: BTreeMap<String, Vec<(u64, u64, String, String, serde_json::Value)>> =
-        BTreeMap::new();
+    let mut by_doc: BTreeMap<String, Vec<Stored>> = BTreeMap::new();
     store.facts(Some("mention"), &mut |f| {
-        let id = f.record["entity_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let label = f.record["entity"].as_str().unwrap_or_default().to_string();
-        by_doc
-            .entry(f.doc)
-            .or_default()
-            .push((f.start, f.end, id, label, f.record));
+        by_doc.entry(f.doc).or_default().push(Stored {
+            start: f.start,
+            end: f.end,
+            entity_id: f.record["entity_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            entity: f.record["entity"].as_str().unwrap_or_default().to_string(),
+            record: f.record,
+        });
         Ok(())
     })?;
     let mut documents = Vec::new();
@@ -66,24 +75,26 @@ pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
     let mut co: HashMap<String, (String, usize)> = HashMap::new();
     let mut total = 0;
     for (doc, mentions) in &by_doc {
-        let own: Vec<&(u64, u64, String, String, serde_json::Value)> =
-            mentions.iter().filter(|m| m.2 == entity_id).collect();
+        let own: Vec<&Stored> = mentions
+            .iter()
+            .filter(|m| m.entity_id == entity_id)
+            .collect();
         if own.is_empty() {
             continue;
         }
         total += own.len();
         let mut refs = Vec::with_capacity(own.len());
         for m in &own {
-            let text = m.4["text"].as_str().unwrap_or_default().to_string();
+            let text = m.record["text"].as_str().unwrap_or_default().to_string();
             *forms
                 .entry(text.split_whitespace().collect::<Vec<_>>().join(" "))
                 .or_default() += 1;
             refs.push(MentionRef {
-                start: m.0,
-                end: m.1,
+                start: m.start,
+                end: m.end,
                 text,
-                matched: m.4["matched"].as_str().map(str::to_string),
-                confidence: m.4["confidence"].as_f64(),
+                matched: m.record["matched"].as_str().map(str::to_string),
+                confidence: m.record["confidence"].as_f64(),
             });
         }
         documents.push(DocMentions {
@@ -93,7 +104,7 @@ pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
         // Sentences of this document that mention the entity, and who else they mention.
         let mut spans: Vec<(u64, u64)> = Vec::new();
         store.sentences(Some(doc), &mut |s| {
-            if own.iter().any(|m| m.0 >= s.start && m.1 <= s.end) {
+            if own.iter().any(|m| m.start >= s.start && m.end <= s.end) {
                 spans.push((s.start, s.end));
             }
             Ok(())
@@ -101,9 +112,12 @@ pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
         for (a, b) in spans {
             let mut seen: Vec<&str> = Vec::new();
             for m in mentions {
-                if m.2 != entity_id && m.0 >= a && m.1 <= b && !seen.contains(&m.2.as_str()) {
-                    seen.push(&m.2);
-                    co.entry(m.2.clone()).or_insert_with(|| (m.3.clone(), 0)).1 += 1;
+                let id = m.entity_id.as_str();
+                if id != entity_id && m.start >= a && m.end <= b && !seen.contains(&id) {
+                    seen.push(id);
+                    co.entry(m.entity_id.clone())
+                        .or_insert_with(|| (m.entity.clone(), 0))
+                        .1 += 1;
                 }
             }
         }
