@@ -55,8 +55,26 @@ impl Archive {
 
     /// Indexes every document whose current version the index does not hold yet (after a
     /// crash, or a rebuild). Returns how many documents were (re)indexed.
+    ///
+    /// Beyond the documents marked unindexed, when the index's sentence count disagrees
+    /// with the store's, every document whose count differs is re-indexed too: the index is
+    /// derived from the store, and whatever way it drifted (a process killed inside the
+    /// index's own commit), the store decides.
     pub fn reconcile(&mut self) -> Result<usize> {
-        let pending = self.store.unindexed()?;
+        let mut pending = self.store.unindexed()?;
+        let documents = self.store.documents()?;
+        let stored: u64 = documents.iter().map(|d| d.sentences).sum();
+        if self.index.len()? != stored {
+            for d in &documents {
+                if d.indexed && self.index.doc_len(&d.id)? != d.sentences {
+                    pending.push(d.id.clone());
+                }
+            }
+            // Sentences of documents the store no longer holds.
+            if pending.is_empty() {
+                return self.rebuild_index();
+            }
+        }
         if pending.is_empty() {
             return Ok(0);
         }

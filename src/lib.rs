@@ -8,6 +8,7 @@ pub mod source {
 }
 pub mod archive;
 pub mod bench;
+pub mod discover;
 pub mod document;
 pub mod entity_page;
 pub mod export;

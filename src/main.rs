@@ -134,6 +134,26 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
+    /// Show one entity: labels, mentions by document, co-occurring entities. NAME is any
+    /// alias in any language, with or without diacritics ("Brezhnev", "Brêgiơnép",
+    /// "Брежнев", "lien xo").
+    Entity {
+        name: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// List the gazetteer's entities with their mention counts, or (--candidates) names in
+    /// the sources that no entity matched, for curation.
+    Entities {
+        /// Names not in the gazetteer, with counts and example spans.
+        #[arg(long)]
+        candidates: bool,
+        /// With --candidates: only names seen at least this often.
+        #[arg(long, default_value_t = 2)]
+        min_count: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
     /// Check the store's consistency and the index's agreement with it.
     Check,
     /// Rebuild the search index from the store.
@@ -159,6 +179,12 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
 }
 
 fn main() {
+    // Die quietly on a closed pipe (`annals export | head`), as command-line tools do,
+    // instead of panicking in println!.
+    // SAFETY: called first in main, before any thread exists; restores the default action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
@@ -369,6 +395,154 @@ fn run(cli: Cli) -> Result<()> {
                     for r in &rejected {
                         println!("rejected  {}: {}", r.path, r.reason);
                     }
+                }
+            }
+            Ok(())
+        }
+        Command::Entity { name, format } => {
+            let archive = open(&cli.data)?;
+            let name = name.join(" ");
+            let found = annals::extract::entity::resolve_all(&name);
+            let e = match found.as_slice() {
+                [] => bail!(
+                    "no entity is named {name:?} (see `annals entities`, or `annals entities --candidates` for names not in the gazetteer)"
+                ),
+                [e] => *e,
+                many => bail!(
+                    "{name:?} names {} entities: {}; use one of their ids",
+                    many.len(),
+                    many.iter()
+                        .map(|e| format!("{} ({})", e.en, e.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let page = annals::entity_page::entity_page(archive.store.as_ref(), &e.id)?;
+            match format {
+                OutFormat::Json => {
+                    let v = serde_json::json!({
+                        "entity_id": e.id,
+                        "entity": e.en,
+                        "type": e.kind,
+                        "qid": e.qid,
+                        "labels": {"en": e.en, "vi": e.vi, "ru": e.ru},
+                        "aliases": e.aliases.iter().map(|a| a.text.clone()).collect::<Vec<_>>(),
+                        "dates": e.dates,
+                        "page": page,
+                    });
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                }
+                OutFormat::Text => {
+                    let mut head = format!("{} ({}", e.en, e.kind);
+                    if let Some(q) = &e.qid {
+                        head += &format!(", {q}");
+                    }
+                    if let Some(d) = &e.dates {
+                        head += &format!(", {d}");
+                    }
+                    println!("{head})");
+                    let labels: Vec<String> = [("vi", &e.vi), ("ru", &e.ru)]
+                        .iter()
+                        .filter_map(|(l, v)| v.as_ref().map(|v| format!("{l}: {v}")))
+                        .collect();
+                    if !labels.is_empty() {
+                        println!("  {}", labels.join("   "));
+                    }
+                    println!(
+                        "  {} mentions in {} documents",
+                        page.mentions,
+                        page.documents.len()
+                    );
+                    if !page.forms.is_empty() {
+                        let forms: Vec<String> = page
+                            .forms
+                            .iter()
+                            .take(8)
+                            .map(|(f, n)| format!("{f} ({n})"))
+                            .collect();
+                        println!("  written as: {}", forms.join(", "));
+                    }
+                    for d in &page.documents {
+                        let at: Vec<String> = d
+                            .mentions
+                            .iter()
+                            .take(6)
+                            .map(|m| format!("{}..{}", m.start, m.end))
+                            .collect();
+                        let more = if d.mentions.len() > 6 { ", …" } else { "" };
+                        println!(
+                            "  {}: {} [{}{more}]",
+                            d.doc,
+                            d.mentions.len(),
+                            at.join(", ")
+                        );
+                    }
+                    if !page.co_occurring.is_empty() {
+                        let co: Vec<String> = page
+                            .co_occurring
+                            .iter()
+                            .take(10)
+                            .map(|c| format!("{} ({})", c.entity, c.sentences))
+                            .collect();
+                        println!("  in the same sentences: {}", co.join(", "));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Entities {
+            candidates,
+            min_count,
+            format,
+        } => {
+            let archive = open(&cli.data)?;
+            if candidates {
+                let found = annals::discover::candidates(archive.store.as_ref(), min_count)?;
+                match format {
+                    OutFormat::Json => {
+                        for c in &found {
+                            println!("{}", serde_json::to_string(c)?);
+                        }
+                    }
+                    OutFormat::Text => {
+                        for c in &found {
+                            let at: Vec<String> = c
+                                .examples
+                                .iter()
+                                .map(|e| format!("{} [{}..{}]", e.doc, e.start, e.end))
+                                .collect();
+                            println!("{:>5}  {}   {}", c.count, c.name, at.join(", "));
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            let mut counts: std::collections::HashMap<String, usize> = Default::default();
+            archive.store.facts(Some("mention"), &mut |f| {
+                *counts
+                    .entry(
+                        f.record["entity_id"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                    .or_default() += 1;
+                Ok(())
+            })?;
+            let mut rows: Vec<(&annals::extract::entity::gazetteer::Entity, usize)> =
+                annals::extract::entity::gazetteer()
+                    .entities
+                    .iter()
+                    .map(|e| (e, counts.get(&e.id).copied().unwrap_or(0)))
+                    .collect();
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.en.cmp(&b.0.en)));
+            for (e, n) in rows {
+                match format {
+                    OutFormat::Json => println!(
+                        "{}",
+                        serde_json::json!({"entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid, "mentions": n})
+                    ),
+                    OutFormat::Text => println!("{n:>5}  {} ({}, {})", e.en, e.kind, e.id),
                 }
             }
             Ok(())

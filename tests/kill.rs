@@ -165,7 +165,9 @@ fn kill_loop(p: &Params) {
             .arg(&src)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(data.with_extension("stderr")).expect("stderr file"),
+            ))
             .spawn()
             .expect("start annals ingest");
         // An unoptimized annals is several times slower: stretch the delays to match, so
@@ -175,7 +177,11 @@ fn kill_loop(p: &Params) {
         std::thread::sleep(Duration::from_millis(delay));
         match child.try_wait().unwrap() {
             Some(status) => {
-                assert!(status.success(), "iteration {it}: ingest failed: {status}");
+                assert!(
+                    status.success(),
+                    "iteration {it}: ingest failed: {status}: {}",
+                    std::fs::read_to_string(data.with_extension("stderr")).unwrap_or_default()
+                );
                 completed += 1;
             }
             None => {

@@ -7,6 +7,7 @@
 //!
 //! The time, quantity, entity, event and table extractors plug in here.
 
+pub mod entity;
 pub mod quantity;
 pub mod time;
 
@@ -53,6 +54,7 @@ impl Pipeline {
         Pipeline::default()
             .with(Box::new(time::TimeExtractor))
             .with(Box::new(quantity::QuantityExtractor))
+            .with(Box::new(entity::EntityExtractor))
     }
 
     /// Adds an extractor at the end.

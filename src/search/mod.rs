@@ -101,6 +101,8 @@ pub trait SearchIndex {
     fn highlight(&self, query: &str, text: &str) -> Vec<(usize, usize)>;
     /// Number of sentences indexed.
     fn len(&self) -> Result<u64>;
+    /// Number of sentences indexed for document `doc`.
+    fn doc_len(&self, doc: &str) -> Result<u64>;
     /// True when nothing is indexed.
     fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)

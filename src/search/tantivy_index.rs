@@ -360,6 +360,14 @@ impl SearchIndex for TantivyIndex {
         out
     }
 
+    fn doc_len(&self, doc: &str) -> Result<u64> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.f.doc, doc),
+            IndexRecordOption::Basic,
+        );
+        Ok(self.reader.searcher().search(&q, &Count).map_err(err)? as u64)
+    }
+
     fn len(&self) -> Result<u64> {
         let searcher = self.reader.searcher();
         Ok(searcher.search(&AllQuery, &Count).map_err(err)? as u64)

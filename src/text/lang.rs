@@ -63,6 +63,8 @@ struct LangFile {
     abbreviations: Vec<String>,
     function_words: Vec<String>,
     search_exact_only: Vec<String>,
+    #[serde(default)]
+    not_names: Vec<String>,
 }
 
 /// What the text layer knows about one language.
@@ -74,6 +76,8 @@ pub struct LangData {
     pub function_words: HashSet<String>,
     /// Query words never expanded to their diacritic-folded form.
     pub search_exact_only: HashSet<String>,
+    /// Capitalised words that are never a name by themselves (lowercased).
+    pub not_names: HashSet<String>,
 }
 
 fn load(src: &str, want: &str) -> LangData {
@@ -84,6 +88,7 @@ fn load(src: &str, want: &str) -> LangData {
         abbreviations: set(f.abbreviations),
         function_words: set(f.function_words),
         search_exact_only: set(f.search_exact_only),
+        not_names: set(f.not_names),
     }
 }
 

@@ -1,0 +1,394 @@
+//! The entity extractor: every mention of a gazetteer entity, whatever the language, the
+//! transliteration, the abbreviation or the OCR damage.
+//!
+//! The gazetteer is data (`data/gazetteer/*.toml`, [`gazetteer`]), validated on load. One
+//! Aho-Corasick automaton ([`matcher`]) holds the folded key of every alias, its
+//! hyphen-joined form, its abbreviation-table variants ([`variants`]) and its OCR-damaged forms
+//! ([`ocr`]). Each hit is verified against its alias ([`verify`]: case, and diacritics, since a
+//! Vietnamese word with other diacritics is another word), and aliases that need context get
+//! it ([`context`]: titles, initials, trigger words, linked countries, personal-name vetoes).
+//! Overlaps keep the longest, best hit; OCR-damaged hits count only where nothing exact or
+//! folded covers the text; an alias deliberately shared by two entities goes to the one the
+//! document names unambiguously elsewhere, or to none.
+
+pub mod context;
+pub mod gazetteer;
+pub mod matcher;
+pub mod ocr;
+pub mod variants;
+pub mod verify;
+
+use super::{Extractor, Fact};
+use crate::document::Document;
+use gazetteer::{AliasKind, Entity, Gazetteer};
+use matcher::Matcher;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+use verify::Quality;
+
+static GAZETTEER: LazyLock<Gazetteer> =
+    LazyLock::new(|| Gazetteer::load_builtin().expect("data/gazetteer is valid"));
+static MATCHER: LazyLock<Matcher> = LazyLock::new(|| Matcher::build(&GAZETTEER));
+
+/// The compiled-in gazetteer.
+pub fn gazetteer() -> &'static Gazetteer {
+    &GAZETTEER
+}
+
+/// The entity named `name`: any alias, label or id, in any language, folded or not. None
+/// when no entity or several (see [`resolve_all`]).
+pub fn resolve(name: &str) -> Option<&'static Entity> {
+    let all = resolve_all(name);
+    (all.len() == 1).then(|| all[0])
+}
+
+/// Every entity named `name` (any alias, label or id, folded or not).
+pub fn resolve_all(name: &str) -> Vec<&'static Entity> {
+    GAZETTEER.lookup(name)
+}
+
+/// The entity extractor.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EntityExtractor;
+
+/// One mention found in a clean text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// Byte range in the text given.
+    pub range: Range<usize>,
+    /// The entity (index into [`Gazetteer::entities`]).
+    pub entity: usize,
+    /// "exact", "folded", "fuzzy", "abbreviation" or "initials".
+    pub matched: &'static str,
+    pub confidence: f32,
+    /// Inside a longer mention of an organization, treaty or event that names it
+    /// ("ĐCS Liên Xô" in "BCHTƯ ĐCS Liên Xô").
+    pub nested: bool,
+    /// Other entities the same words could name (an ambiguous alias), resolved per document.
+    pub alternatives: Vec<usize>,
+}
+
+impl Mention {
+    pub fn entity(&self) -> &'static Entity {
+        &GAZETTEER.entities[self.entity]
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    range: Range<usize>,
+    entity: usize,
+    matched: &'static str,
+    confidence: f32,
+    fuzzy: bool,
+    guarded: bool,
+    /// A one-word alias of one Vietnamese syllable ("Pháp", "Mỹ", "Lào").
+    syllable: bool,
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// The mentions in one clean text (a paragraph), before document-level disambiguation.
+pub fn mentions(text: &str) -> Vec<Mention> {
+    let g: &Gazetteer = &GAZETTEER;
+    let ctx = &g.context;
+    let mut cands: Vec<Cand> = Vec::new();
+    for h in MATCHER.hits(text) {
+        let e = &g.entities[h.target.entity as usize];
+        let a = &e.aliases[h.target.alias as usize];
+        let span = &text[h.range.clone()];
+        let mut range = h.range.clone();
+        let (mut matched, mut conf) = if let Some(c) = h.target.fuzzy {
+            let af = a.text.chars().find(|c| c.is_alphabetic());
+            let tf = span.chars().find(|c| c.is_alphabetic());
+            if af.is_some_and(char::is_uppercase) != tf.is_some_and(char::is_uppercase) {
+                continue;
+            }
+            ("fuzzy", c)
+        } else {
+            let generic = ctx
+                .generic_heads
+                .iter()
+                .any(|h| a.text.starts_with(h.as_str()));
+            let Some(q) = verify::verify(&a.text, span, generic) else {
+                continue;
+            };
+            if q == Quality::Folded
+                && a.kind.standalone()
+                && variants::words(&a.text).len() == 1
+                && letters(&a.text) < 6
+            {
+                continue;
+            }
+            match (a.kind, q) {
+                (AliasKind::Abbreviation, Quality::Folded) => ("abbreviation", 0.85),
+                (AliasKind::Abbreviation, _) => ("abbreviation", 0.9),
+                (_, Quality::Exact) => ("exact", 1.0),
+                (_, Quality::Case) => ("folded", 0.95),
+                (_, Quality::Folded) => ("folded", 0.9),
+            }
+        };
+        let initials = if e.kind == "person" {
+            context::initials_before(text, range.start)
+        } else {
+            None
+        };
+        match a.kind {
+            AliasKind::Titled | AliasKind::Surname => {
+                let titled = context::title_before(ctx, text, range.start);
+                if !titled && initials.is_none() {
+                    continue;
+                }
+                conf *= 0.9;
+            }
+            AliasKind::Guarded => conf *= 0.9,
+            _ => {}
+        }
+        if let Some(s) = initials {
+            range.start = s;
+            if matched != "fuzzy" {
+                matched = "initials";
+            }
+        }
+        cands.push(Cand {
+            range,
+            entity: h.target.entity as usize,
+            matched,
+            confidence: conf,
+            fuzzy: h.target.fuzzy.is_some(),
+            guarded: a.kind == AliasKind::Guarded,
+            syllable: a.kind.standalone()
+                && !a.text.contains(' ')
+                && verify::has_vi_diacritics(&a.text)
+                && letters(&a.text) <= 7,
+        });
+    }
+    // Guarded hits need evidence and no veto.
+    let firm: Vec<Range<usize>> = cands
+        .iter()
+        .filter(|c| !c.guarded && !c.fuzzy)
+        .map(|c| c.range.clone())
+        .collect();
+    let all: Vec<(Range<usize>, bool)> = cands
+        .iter()
+        .filter(|c| !c.fuzzy)
+        .map(|c| (c.range.clone(), g.entities[c.entity].kind == "country"))
+        .collect();
+    let keep: Vec<bool> = cands
+        .iter()
+        .map(|c| {
+            if !c.guarded {
+                if c.syllable
+                    && !firm
+                        .iter()
+                        .any(|r| r.start <= c.range.start && c.range.end <= r.end && *r != c.range)
+                {
+                    let covered = |p: usize| all.iter().any(|(r, _)| r.contains(&p));
+                    return !context::syllable_vetoed(
+                        ctx,
+                        text,
+                        c.range.start,
+                        c.range.end,
+                        &covered,
+                    );
+                }
+                return true;
+            }
+            // Inside a longer firm hit: the overlap resolution decides.
+            if firm
+                .iter()
+                .any(|r| r.start <= c.range.start && c.range.end <= r.end)
+            {
+                return true;
+            }
+            let covered = |p: usize| all.iter().any(|(r, _)| r.contains(&p));
+            if context::vetoed(ctx, text, c.range.start, c.range.end, &covered) {
+                return false;
+            }
+            if context::trigger(ctx, text, c.range.start, c.range.end) {
+                return true;
+            }
+            all.iter().any(|(r, country)| {
+                *country
+                    && *r != c.range
+                    && ((r.end <= c.range.start
+                        && context::linked(ctx, &text[r.end..c.range.start]))
+                        || (c.range.end <= r.start
+                            && context::linked(ctx, &text[c.range.end..r.start])))
+            })
+        })
+        .collect();
+    let mut cands: Vec<Cand> = cands
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect();
+    // OCR-damaged hits only where nothing exact or folded covers the text.
+    let solid: Vec<Range<usize>> = cands
+        .iter()
+        .filter(|c| !c.fuzzy)
+        .map(|c| c.range.clone())
+        .collect();
+    cands.retain(|c| {
+        !c.fuzzy
+            || !solid
+                .iter()
+                .any(|r| r.start < c.range.end && c.range.start < r.end)
+    });
+    // Longest first, then the most confident; ties between entities are ambiguities.
+    cands.sort_by(|a, b| {
+        (b.range.len(), b.confidence)
+            .partial_cmp(&(a.range.len(), a.confidence))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.range.start.cmp(&b.range.start))
+            .then(a.entity.cmp(&b.entity))
+    });
+    let mut out: Vec<Mention> = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    for (i, c) in cands.iter().enumerate() {
+        if taken
+            .iter()
+            .any(|r| r.start < c.range.end && c.range.start < r.end)
+        {
+            continue;
+        }
+        let alternatives: BTreeSet<usize> = cands[i + 1..]
+            .iter()
+            .filter(|d| d.range == c.range && d.confidence == c.confidence && d.entity != c.entity)
+            .map(|d| d.entity)
+            .collect();
+        taken.push(c.range.clone());
+        out.push(Mention {
+            range: c.range.clone(),
+            entity: c.entity,
+            matched: c.matched,
+            confidence: c.confidence,
+            alternatives: alternatives.into_iter().collect(),
+            nested: false,
+        });
+    }
+    // Nested: entities named inside an organization, treaty or event.
+    let outers: Vec<Range<usize>> = out
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.entity().kind.as_str(),
+                "organization" | "treaty" | "event"
+            )
+        })
+        .map(|m| m.range.clone())
+        .collect();
+    let mut inner_taken: Vec<Range<usize>> = Vec::new();
+    for c in &cands {
+        if c.fuzzy || c.guarded || c.range.len() < 2 {
+            continue;
+        }
+        // Strictly inside, not at its start: the head of an organ is the organ itself
+        // ("BCHTƯ" in "BCHTƯ ĐCS Liên Xô"), what follows names its owner.
+        if !outers
+            .iter()
+            .any(|o| o.start < c.range.start && c.range.end <= o.end)
+        {
+            continue;
+        }
+        if !matches!(
+            g.entities[c.entity].kind.as_str(),
+            "country" | "organization" | "person" | "place"
+        ) || inner_taken
+            .iter()
+            .any(|r| r.start < c.range.end && c.range.start < r.end)
+        {
+            continue;
+        }
+        inner_taken.push(c.range.clone());
+        out.push(Mention {
+            range: c.range.clone(),
+            entity: c.entity,
+            matched: c.matched,
+            confidence: c.confidence,
+            alternatives: Vec::new(),
+            nested: true,
+        });
+    }
+    out.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+    out
+}
+
+/// Resolves ambiguous mentions of one document: to the one candidate entity the document
+/// names unambiguously elsewhere, else dropped.
+pub fn disambiguate(ms: Vec<Mention>) -> Vec<Mention> {
+    let mut named: HashMap<usize, usize> = HashMap::new();
+    for m in ms.iter().filter(|m| m.alternatives.is_empty()) {
+        *named.entry(m.entity).or_default() += 1;
+    }
+    ms.into_iter()
+        .filter_map(|mut m| {
+            if m.alternatives.is_empty() {
+                return Some(m);
+            }
+            let opts: Vec<usize> = std::iter::once(m.entity)
+                .chain(m.alternatives.iter().copied())
+                .filter(|e| named.contains_key(e))
+                .collect();
+            (opts.len() == 1).then(|| {
+                m.entity = opts[0];
+                m.alternatives.clear();
+                m.confidence *= 0.9;
+                m
+            })
+        })
+        .collect()
+}
+
+/// The export body of a mention.
+pub fn body(m: &Mention) -> Map<String, Value> {
+    let e = m.entity();
+    let mut b = Map::new();
+    b.insert("entity".into(), json!(e.en));
+    b.insert("entity_id".into(), json!(e.id));
+    b.insert("qid".into(), json!(e.qid));
+    b.insert("entity_type".into(), json!(e.kind));
+    b.insert("entity_labels".into(), json!(e.other_labels()));
+    b.insert(
+        "confidence".into(),
+        json!((m.confidence as f64 * 1000.0).round() / 1000.0),
+    );
+    b.insert("matched".into(), json!(m.matched));
+    if m.nested {
+        b.insert("nested".into(), json!(true));
+    }
+    b
+}
+
+/// The mentions of a document, in clean-text ranges.
+pub fn document_mentions(doc: &Document) -> Vec<Mention> {
+    let mut all = Vec::new();
+    for p in &doc.paragraphs {
+        let text = doc.paragraph_text(p);
+        for mut m in mentions(text) {
+            m.range = m.range.start + p.range.start..m.range.end + p.range.start;
+            all.push(m);
+        }
+    }
+    disambiguate(all)
+}
+
+impl Extractor for EntityExtractor {
+    fn name(&self) -> &'static str {
+        "entity"
+    }
+
+    fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
+        for m in document_mentions(doc) {
+            out.push(Fact {
+                kind: "mention",
+                evidence: doc.span_of(m.range.clone()),
+                body: body(&m),
+            });
+        }
+    }
+}
