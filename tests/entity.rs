@@ -285,15 +285,13 @@ fn resolve_any_alias() {
     );
 }
 
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    p.is_dir().then_some(p)
+fn corpus() -> PathBuf {
+    common::corpus_dir()
 }
 
 /// Spans and entity ids of the mentions of `file` within byte `window`, without text.
-fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Option<Value> {
-    let dir = corpus()?;
-    let bytes = std::fs::read(dir.join(file)).ok()?;
+fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Value {
+    let bytes = std::fs::read(corpus().join(file)).expect("readable corpus file");
     let doc = Document::read(file, bytes, ReadOptions::default()).expect("readable");
     let mut out = Vec::new();
     EntityExtractor.extract(&doc, &mut out);
@@ -309,18 +307,14 @@ fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Option<Value> {
             ])
         })
         .collect();
-    Some(Value::Array(rows))
+    Value::Array(rows)
 }
 
 macro_rules! corpus_snapshot {
     ($test:ident, $name:literal, $file:literal, $window:expr) => {
         #[test]
         fn $test() {
-            let Some(v) = snapshot_of($file, $window) else {
-                eprintln!("reference corpus not found; skipped");
-                return;
-            };
-            insta::assert_json_snapshot!($name, v);
+            insta::assert_json_snapshot!($name, snapshot_of($file, $window));
         }
     };
 }
@@ -391,7 +385,7 @@ proptest! {
 #[test]
 #[ignore]
 fn throughput() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut docs = Vec::new();
     let mut bytes = 0usize;
     for e in std::fs::read_dir(dir).expect("corpus") {

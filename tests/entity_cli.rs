@@ -17,17 +17,24 @@ fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
 }
 
+/// A fresh store holding the reference corpus.
+fn ingested() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    let out = annals(
+        data.path(),
+        &["ingest", "--quiet", corpus().to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    data
+}
+
 #[test]
 fn any_alias_in_any_language_opens_the_same_entity_page() {
-    let data = tempfile::tempdir().unwrap();
-    assert!(
-        annals(
-            data.path(),
-            &["ingest", "--quiet", corpus().to_str().unwrap()]
-        )
-        .status
-        .success()
-    );
+    let data = ingested();
     let page = |name: &str| -> Value {
         let out = annals(data.path(), &["entity", name, "--format", "json"]);
         assert!(
@@ -67,15 +74,7 @@ fn any_alias_in_any_language_opens_the_same_entity_page() {
 
 #[test]
 fn candidates_point_at_their_source_bytes() {
-    let data = tempfile::tempdir().unwrap();
-    assert!(
-        annals(
-            data.path(),
-            &["ingest", "--quiet", corpus().to_str().unwrap()]
-        )
-        .status
-        .success()
-    );
+    let data = ingested();
     let out = annals(
         data.path(),
         &["entities", "--candidates", "--format", "json"],

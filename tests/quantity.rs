@@ -301,15 +301,13 @@ fn per_paragraph_decimal_convention() {
     assert_eq!(f[1].1, 2750.0);
 }
 
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    p.is_dir().then_some(p)
+fn corpus() -> PathBuf {
+    common::corpus_dir()
 }
 
 /// Spans and values of the quantities of `file` within byte `window`, without text.
-fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Option<Value> {
-    let dir = corpus()?;
-    let bytes = std::fs::read(dir.join(file)).ok()?;
+fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Value {
+    let bytes = std::fs::read(corpus().join(file)).expect("readable corpus file");
     let doc = Document::read(file, bytes, ReadOptions::default()).expect("readable");
     let mut out = Vec::new();
     QuantityExtractor.extract(&doc, &mut out);
@@ -327,18 +325,14 @@ fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Option<Value> {
             })
         })
         .collect();
-    Some(Value::Array(rows))
+    Value::Array(rows)
 }
 
 macro_rules! corpus_snapshot {
     ($test:ident, $name:literal, $file:literal, $window:expr) => {
         #[test]
         fn $test() {
-            let Some(v) = snapshot_of($file, $window) else {
-                eprintln!("reference corpus not found; skipped");
-                return;
-            };
-            insta::assert_json_snapshot!($name, v);
+            insta::assert_json_snapshot!($name, snapshot_of($file, $window));
         }
     };
 }
@@ -416,7 +410,7 @@ proptest! {
 #[test]
 #[ignore]
 fn throughput() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut docs = Vec::new();
     let mut bytes = 0usize;
     for e in std::fs::read_dir(dir).expect("corpus") {

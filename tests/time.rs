@@ -11,7 +11,6 @@ use annals::extract::{Extractor, Fact};
 use annals::text::lang::Lang;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 fn facts(text: &str, lang: Lang) -> Vec<Fact> {
     let doc = common::read_as(text, lang);
@@ -613,14 +612,7 @@ fn edtf_and_flags() {
 // ---- the reference corpus -------------------------------------------------------------
 
 fn corpus_doc(prefix: &str) -> Document {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let path = std::fs::read_dir(&dir)
-        .expect("the reference corpus at ../shared/corpus")
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no corpus file {prefix}*"));
-    let id = path.file_name().unwrap().to_string_lossy().into_owned();
-    Document::read(&id, std::fs::read(&path).unwrap(), ReadOptions::default()).unwrap()
+    common::corpus_doc(prefix)
 }
 
 /// Spans and values of the expressions in `lo..hi` (source bytes); never the text.

@@ -351,3 +351,35 @@ pub fn read_as(text: &str, lang: annals::text::lang::Lang) -> annals::document::
     )
     .expect("readable")
 }
+
+/// The reference corpus, read at test time. A test that needs it fails when it is missing:
+/// it must never pass by checking nothing.
+pub fn corpus_dir() -> std::path::PathBuf {
+    let d = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        d.is_dir(),
+        "the reference corpus must be at {} (shared/ beside the repository)",
+        d.display()
+    );
+    d
+}
+
+/// The corpus document whose file name starts with `prefix`, read.
+pub fn corpus_doc(prefix: &str) -> annals::document::Document {
+    let path = std::fs::read_dir(corpus_dir())
+        .expect("readable corpus folder")
+        .map(|e| e.expect("readable entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .unwrap_or_else(|| panic!("no corpus file {prefix}*"));
+    let id = path
+        .file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned();
+    let bytes = std::fs::read(&path).expect("readable corpus file");
+    annals::document::Document::read(&id, bytes, annals::document::ReadOptions::default())
+        .expect("the corpus reads")
+}
