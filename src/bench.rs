@@ -114,6 +114,8 @@ pub struct ExtractorSpeed {
 pub struct BenchReport {
     pub extractors: Vec<ExtractorSpeed>,
     pub phases: Vec<Phase>,
+    /// `ask` latency on the reference corpus (store warm).
+    pub ask: Option<crate::ask::latency::AskLatency>,
 }
 
 impl BenchReport {
@@ -151,6 +153,19 @@ impl BenchReport {
                 p.search.p99_ms,
                 p.search.max_ms,
                 p.search.mean_hits
+            );
+        }
+        if let Some(a) = &self.ask {
+            s += &format!(
+                "ask ({} questions from {}, x {} runs, store warm; load once {:.0} ms): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0}% answered\n",
+                a.questions,
+                a.questions_from,
+                a.runs,
+                a.load_ms,
+                a.p50_ms,
+                a.p99_ms,
+                a.max_ms,
+                a.answered * 100.0
             );
         }
         s
@@ -430,6 +445,27 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
         &work.join("data-reference"),
         usize::MAX,
     )?];
+    // `ask` over the dev questions when the evaluation folder sits beside the corpus.
+    let dev = corpus.join("../eval/gold/qa.jsonl");
+    let (questions, from) = match crate::ask::latency::read_questions(&dev) {
+        Some(q) => (q, dev.display().to_string()),
+        None => (
+            crate::ask::latency::QUESTIONS
+                .iter()
+                .map(|q| q.to_string())
+                .collect(),
+            "annals::ask::latency::QUESTIONS".to_string(),
+        ),
+    };
+    let ask = {
+        let archive = Archive::open(&work.join("data-reference"))?;
+        Some(crate::ask::latency::measure(
+            archive.store.as_ref(),
+            &questions,
+            &from,
+            10,
+        )?)
+    };
     if synthetic_mb > 0 {
         let syn = work.join("synthetic");
         make_synthetic(corpus, &syn, synthetic_mb)?;
@@ -446,5 +482,6 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
     Ok(BenchReport {
         extractors: extractor_speeds(corpus, 10)?,
         phases,
+        ask,
     })
 }

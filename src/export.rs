@@ -135,5 +135,68 @@ pub fn write_store(
             writeln!(out, "{f}")?;
         }
     }
+    write_history(&crate::history::History::build(store)?, out)
+}
+
+/// An event's record: the contract's fields (`id`, `type`, `date_start`, `date_end`,
+/// `participants`, `summary`, `evidence`: one span per statement) and the rest of the event.
+pub fn event_record(e: &crate::history::merge::Event) -> Value {
+    let evidence: Vec<Value> = e
+        .statements
+        .iter()
+        .map(|s| {
+            json!({
+                "doc": s.evidence.doc, "start": s.evidence.start, "end": s.evidence.end,
+                "text": s.evidence.text, "lang": s.lang, "fact": s.fact,
+                "date_text": s.date_text, "date_origin": s.date_origin, "trigger": s.trigger,
+            })
+        })
+        .collect();
+    json!({
+        "kind": "event",
+        "id": e.id,
+        "type": e.ty,
+        "field": e.field,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "participants": e.participants,
+        "place": e.place,
+        "about": e.about,
+        "modality": e.modality,
+        "summary": e.summary,
+        "sources": e.sources,
+        "languages": e.languages,
+        "merge_reason": e.merge_reason,
+        "related": e.related,
+        "evidence": evidence,
+    })
+}
+
+/// Writes the history (events, series, conflicts) as JSON Lines.
+pub fn write_history(
+    h: &crate::history::History,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    for e in &h.events {
+        writeln!(out, "{}", event_record(e))?;
+    }
+    for s in &h.series {
+        let mut v = serde_json::to_value(s)?;
+        if let Value::Object(m) = &mut v {
+            m.insert("kind".into(), "series".into());
+        }
+        writeln!(out, "{v}")?;
+    }
+    for c in &h.conflicts {
+        let mut v = serde_json::to_value(c)?;
+        if let Value::Object(m) = &mut v {
+            m.insert(
+                "conflict_kind".into(),
+                m.get("kind").cloned().unwrap_or(Value::Null),
+            );
+            m.insert("kind".into(), "conflict".into());
+        }
+        writeln!(out, "{v}")?;
+    }
     Ok(())
 }

@@ -7,12 +7,14 @@ pub mod source {
     pub mod html;
 }
 pub mod archive;
+pub mod ask;
 pub mod bench;
 pub mod discover;
 pub mod document;
 pub mod entity_page;
 pub mod export;
 pub mod extract;
+pub mod history;
 pub mod ingest;
 pub mod search;
 pub mod span;

@@ -41,6 +41,13 @@ enum OutFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum AskFormat {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum ExportFormat {
     Jsonl,
 }
@@ -151,6 +158,55 @@ enum Command {
         /// With --candidates: only names seen at least this often.
         #[arg(long, default_value_t = 2)]
         min_count: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Answer a question from the sources, with citations (English, Vietnamese, Russian).
+    Ask {
+        /// The question.
+        question: Vec<String>,
+        /// Answer every {"id","question"} line of this file (JSON Lines out).
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// text or json (one question); jsonl (batch).
+        #[arg(long, value_enum, default_value = "text")]
+        format: AskFormat,
+    },
+    /// The events of the sources, merged across documents and languages: one line per
+    /// event with its sources.
+    Timeline {
+        /// Earliest date (ISO prefix: 1975, 1978-11).
+        #[arg(long)]
+        from: Option<String>,
+        /// Latest date (ISO prefix).
+        #[arg(long)]
+        to: Option<String>,
+        /// Field: politics, economy, education, science, military, culture.
+        #[arg(long)]
+        field: Option<String>,
+        /// An actor, by any name in any language ("Brezhnev", "Liên Xô").
+        #[arg(long)]
+        actor: Option<String>,
+        /// Event type (visit, treaty, agreement, aid, trade, membership, war, ...).
+        #[arg(long = "type")]
+        ty: Option<String>,
+        /// Print each statement's text under its event.
+        #[arg(long)]
+        evidence: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// Where the sources disagree: event dates, figures, orderings; every side with its
+    /// evidence.
+    Conflicts {
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    /// List the series of measures over time (trade, aid, students...), or show the series
+    /// NAME selects (its key, or a name in any language: "trade", "kim ngạch", "товарооборот")
+    /// as a table with its sources and its value conflicts.
+    Series {
+        name: Vec<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -545,6 +601,102 @@ fn run(cli: Cli) -> Result<()> {
                     OutFormat::Text => println!("{n:>5}  {} ({}, {})", e.en, e.kind, e.id),
                 }
             }
+            Ok(())
+        }
+        Command::Ask {
+            question,
+            batch,
+            format,
+        } => {
+            let archive = open(&cli.data)?;
+            let asker = annals::ask::Asker::load(archive.store.as_ref())?;
+            let out = std::io::stdout();
+            let mut out = BufWriter::new(out.lock());
+            if let Some(path) = batch {
+                let input = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                annals::ask::batch(&asker, &input, &mut out)?;
+            } else {
+                if question.is_empty() {
+                    bail!("give a question, or --batch FILE");
+                }
+                let a = asker.ask(&question.join(" "));
+                match format {
+                    AskFormat::Text => write!(out, "{}", annals::ask::render::text(&a))?,
+                    AskFormat::Json | AskFormat::Jsonl => {
+                        serde_json::to_writer_pretty(&mut out, &a)?;
+                        writeln!(out)?;
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Timeline {
+            from,
+            to,
+            field,
+            actor,
+            ty,
+            evidence,
+            format,
+        } => {
+            let archive = open(&cli.data)?;
+            let history = annals::history::History::build(archive.store.as_ref())?;
+            let filter = annals::history::timeline::Filter {
+                from,
+                to,
+                field,
+                actor,
+                ty,
+            };
+            let events = annals::history::timeline::filter(&history.events, &filter)?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            match format {
+                OutFormat::Text => write!(
+                    out,
+                    "{}",
+                    annals::history::timeline::render_text(&events, evidence)
+                )?,
+                OutFormat::Json => {
+                    let records: Vec<serde_json::Value> =
+                        events.iter().map(|e| export::event_record(e)).collect();
+                    serde_json::to_writer_pretty(&mut out, &records)?;
+                    writeln!(out)?;
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Conflicts { format } => {
+            let archive = open(&cli.data)?;
+            let history = annals::history::History::build(archive.store.as_ref())?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            match format {
+                OutFormat::Text => write!(
+                    out,
+                    "{}",
+                    annals::history::timeline::render_conflicts(&history.conflicts)
+                )?,
+                OutFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &history.conflicts)?;
+                    writeln!(out)?;
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Series { name, format } => {
+            let archive = open(&cli.data)?;
+            let series = annals::history::series::load(archive.store.as_ref())?;
+            let name = name.join(" ");
+            let out = annals::history::series::render::command(
+                &series,
+                Some(name.as_str()),
+                matches!(format, OutFormat::Json),
+            )
+            .map_err(|e| anyhow::anyhow!(e))?;
+            print!("{out}");
             Ok(())
         }
         Command::Check => {

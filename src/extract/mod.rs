@@ -8,7 +8,9 @@
 //! The time, quantity, entity, event and table extractors plug in here.
 
 pub mod entity;
+pub mod event;
 pub mod quantity;
+pub mod table;
 pub mod time;
 
 use crate::document::Document;
@@ -55,6 +57,8 @@ impl Pipeline {
             .with(Box::new(time::TimeExtractor))
             .with(Box::new(quantity::QuantityExtractor))
             .with(Box::new(entity::EntityExtractor))
+            .with(Box::new(table::TableExtractor))
+            .with(Box::new(event::EventExtractor))
     }
 
     /// Adds an extractor at the end.

@@ -1,0 +1,476 @@
+//! What `ask` knows, loaded once per process from the store: every sentence with the facts
+//! stored inside it (timexes, quantities, mentions) and the lexicon concepts and words it
+//! holds, plus an inverted index from those features to sentences, and tables.
+
+use super::lexicon;
+use super::question::Key;
+use super::tokens::tokenize;
+use crate::store::Store;
+use crate::text::lang::Lang;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A timex inside a sentence.
+#[derive(Debug, Clone)]
+pub struct TimexRef {
+    pub start: u64,
+    pub end: u64,
+    pub text: String,
+    pub value_start: String,
+    pub value_end: String,
+    pub ty: String,
+}
+
+/// A quantity inside a sentence.
+#[derive(Debug, Clone)]
+pub struct QuantityRef {
+    pub start: u64,
+    pub end: u64,
+    pub text: String,
+    pub number: f64,
+    pub value: f64,
+    pub scale: f64,
+    pub unit: String,
+    pub qualifier: Option<String>,
+    /// The counted thing and the measure, as one text.
+    pub about: String,
+    pub period: Option<(String, String)>,
+}
+
+/// A mention inside a sentence.
+#[derive(Debug, Clone)]
+pub struct MentionRef {
+    pub start: u64,
+    pub end: u64,
+    pub text: String,
+    pub entity_id: String,
+    pub entity: String,
+    pub kind: String,
+}
+
+/// A sentence and what was extracted inside it.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub doc: usize,
+    pub start: u64,
+    pub end: u64,
+    pub paragraph: u64,
+    pub lang: Lang,
+    pub clean: String,
+    pub timexes: Vec<TimexRef>,
+    pub quantities: Vec<QuantityRef>,
+    pub mentions: Vec<MentionRef>,
+}
+
+impl Sent {
+    /// The approximate byte offset in `clean` of a source offset inside the sentence.
+    pub fn clean_pos(&self, src: u64) -> usize {
+        let len = (self.end - self.start).max(1) as f64;
+        let r = (src.saturating_sub(self.start)) as f64 / len;
+        ((r * self.clean.len() as f64) as usize).min(self.clean.len())
+    }
+}
+
+/// A table cell with a number.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub value: f64,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// A table row: its label, features, unit and numeric cells by column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub label: String,
+    pub unit: Option<String>,
+    pub keys: Vec<Key>,
+    /// (column, cell) for every numeric cell.
+    pub cells: Vec<(usize, Cell)>,
+    /// Source span of the whole row.
+    pub start: u64,
+    pub end: u64,
+}
+
+/// A stored table (`table` facts: caption, columns with periods, rows, cells with spans).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub doc: usize,
+    pub lang: Lang,
+    pub caption: String,
+    pub unit: Option<String>,
+    pub caption_keys: Vec<Key>,
+    pub columns: Vec<String>,
+    pub column_keys: Vec<Vec<Key>>,
+    pub column_periods: Vec<Option<(String, String)>>,
+    pub rows: Vec<Row>,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// An event statement (`event_statement` facts): a dated act with its participants.
+#[derive(Debug, Clone)]
+pub struct EventRef {
+    pub sent: usize,
+    pub start: u64,
+    pub end: u64,
+    pub date_start: String,
+    pub date_end: String,
+    pub ty: String,
+    pub summary: String,
+}
+
+/// The features of a short text (a caption, a row label, a column header).
+pub fn text_keys(text: &str) -> Vec<Key> {
+    let lx = lexicon::lexicon();
+    let toks = tokenize(text);
+    let mut keys: Vec<Key> = Vec::new();
+    for m in crate::extract::entity::mentions(text) {
+        keys.push(Key::Entity(m.entity().id.clone()));
+    }
+    for h in lx.find(&toks) {
+        keys.push(Key::Concept(h.concept));
+    }
+    for t in &toks {
+        keys.push(if t.num {
+            Key::Num(t.lower.clone())
+        } else {
+            Key::Word(t.folded.clone())
+        });
+    }
+    keys.sort_by_key(|k| format!("{k:?}"));
+    keys.dedup();
+    keys
+}
+
+fn parse_table(doc: usize, r: &Value, start: u64, end: u64) -> Option<Table> {
+    let strs = |k: &str| -> Vec<String> {
+        r.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let columns = strs("columns");
+    let caption = str_of(r, "caption").unwrap_or_default();
+    let periods: Vec<Option<(String, String)>> = r
+        .get("column_periods")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    let p = p.as_array()?;
+                    let y = |i: usize| p.get(i)?.as_i64().map(|y| format!("{y:04}"));
+                    Some((y(0)?, y(1)?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let row_units: Vec<Option<String>> = r
+        .get("row_units")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let rows_v = r.get("rows").and_then(Value::as_array)?;
+    let cells_v = r.get("cells").and_then(Value::as_array);
+    let mut rows = Vec::new();
+    for (ri, row) in rows_v.iter().enumerate() {
+        let row = row.as_array()?;
+        let label = row
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let spans = cells_v.and_then(|c| c.get(ri)).and_then(Value::as_array);
+        let span_of = |ci: usize| -> Option<(u64, u64)> {
+            let c = spans?.get(ci)?;
+            Some((c.get("start")?.as_u64()?, c.get("end")?.as_u64()?))
+        };
+        let mut cells = Vec::new();
+        let (mut rs, mut re) = (u64::MAX, 0);
+        for (ci, v) in row.iter().enumerate() {
+            if let Some((a, b)) = span_of(ci) {
+                rs = rs.min(a);
+                re = re.max(b);
+                if let Some(x) = v.as_f64() {
+                    cells.push((
+                        ci,
+                        Cell {
+                            value: x,
+                            start: a,
+                            end: b,
+                        },
+                    ));
+                }
+            }
+        }
+        if cells.is_empty() || rs >= re {
+            continue;
+        }
+        let unit = row_units.get(ri).cloned().flatten();
+        rows.push(Row {
+            keys: text_keys(&format!("{label} {}", unit.clone().unwrap_or_default())),
+            label,
+            unit,
+            cells,
+            start: rs,
+            end: re,
+        });
+    }
+    Some(Table {
+        doc,
+        lang: str_of(r, "lang")
+            .and_then(|l| Lang::from_code(&l))
+            .unwrap_or(Lang::Vi),
+        caption_keys: text_keys(&caption),
+        caption,
+        unit: str_of(r, "unit"),
+        column_keys: columns.iter().map(|c| text_keys(c)).collect(),
+        columns,
+        column_periods: periods,
+        rows,
+        start,
+        end,
+    })
+}
+
+/// A document's original bytes, for exact citation texts.
+#[derive(Debug, Clone)]
+pub struct DocSource {
+    pub bytes: Vec<u8>,
+    pub encoding: crate::source::decode::Encoding,
+}
+
+/// Everything `ask` reads, in memory.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub docs: Vec<String>,
+    pub sources: Vec<Option<DocSource>>,
+    pub sents: Vec<Sent>,
+    pub tables: Vec<Table>,
+    pub events: Vec<EventRef>,
+    /// Feature → sentences holding it (sorted, unique).
+    postings: HashMap<Key, Vec<u32>>,
+}
+
+fn str_of(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+impl Knowledge {
+    /// Loads sentences and facts from `store`.
+    pub fn load(store: &dyn Store) -> crate::store::Result<Knowledge> {
+        let mut k = Knowledge::default();
+        let mut doc_ix: HashMap<String, usize> = HashMap::new();
+        store.sentences(None, &mut |s| {
+            let d = match doc_ix.get(&s.doc) {
+                Some(&d) => d,
+                None => {
+                    k.docs.push(s.doc.clone());
+                    doc_ix.insert(s.doc.clone(), k.docs.len() - 1);
+                    k.docs.len() - 1
+                }
+            };
+            k.sents.push(Sent {
+                doc: d,
+                start: s.start,
+                end: s.end,
+                paragraph: s.paragraph,
+                lang: s.lang,
+                clean: s.clean,
+                timexes: Vec::new(),
+                quantities: Vec::new(),
+                mentions: Vec::new(),
+            });
+            Ok(())
+        })?;
+        for id in &k.docs {
+            let enc = store.document(id)?.map(|d| d.encoding());
+            let bytes = store.source_bytes(id)?;
+            k.sources.push(match (bytes, enc) {
+                (Some(bytes), Some(encoding)) => Some(DocSource { bytes, encoding }),
+                _ => None,
+            });
+        }
+        // Sentences of each document, by start.
+        let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); k.docs.len()];
+        for (i, s) in k.sents.iter().enumerate() {
+            by_doc[s.doc].push(i);
+        }
+        for v in &mut by_doc {
+            v.sort_by_key(|&i| k.sents[i].start);
+        }
+        let sents = &mut k.sents;
+        let tables = &mut k.tables;
+        let events = &mut k.events;
+        store.facts(None, &mut |f| {
+            let Some(&d) = doc_ix.get(&f.doc) else {
+                return Ok(());
+            };
+            if f.kind == "table" {
+                if let Some(t) = parse_table(d, &f.record, f.start, f.end) {
+                    tables.push(t);
+                }
+                return Ok(());
+            }
+            let list = &by_doc[d];
+            let at = list.partition_point(|&i| sents[i].start <= f.start);
+            let Some(&si) = at.checked_sub(1).and_then(|a| list.get(a)) else {
+                return Ok(());
+            };
+            let s = &mut sents[si];
+            if f.end > s.end {
+                return Ok(());
+            }
+            let r = &f.record;
+            let text = str_of(r, "text").unwrap_or_default();
+            match f.kind.as_str() {
+                "timex" => {
+                    if let (Some(vs), Some(ve)) = (str_of(r, "value_start"), str_of(r, "value_end"))
+                    {
+                        s.timexes.push(TimexRef {
+                            start: f.start,
+                            end: f.end,
+                            text,
+                            value_start: vs,
+                            value_end: ve,
+                            ty: str_of(r, "type").unwrap_or_default(),
+                        });
+                    }
+                }
+                "quantity" => {
+                    let num = |k: &str| r.get(k).and_then(Value::as_f64);
+                    let (Some(value), Some(unit)) = (num("value"), str_of(r, "unit")) else {
+                        return Ok(());
+                    };
+                    let about = [str_of(r, "counted"), str_of(r, "measure")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let period = r.get("period").and_then(|p| {
+                        Some((
+                            p.get("value_start")?.as_str()?.to_string(),
+                            p.get("value_end")?.as_str()?.to_string(),
+                        ))
+                    });
+                    s.quantities.push(QuantityRef {
+                        start: f.start,
+                        end: f.end,
+                        text,
+                        number: num("number").unwrap_or(value),
+                        value,
+                        scale: num("scale").unwrap_or(1.0),
+                        unit,
+                        qualifier: str_of(r, "unit_qualifier"),
+                        about,
+                        period,
+                    });
+                }
+                "mention" => {
+                    if let (Some(id), Some(en), Some(kind)) = (
+                        str_of(r, "entity_id"),
+                        str_of(r, "entity"),
+                        str_of(r, "entity_type"),
+                    ) {
+                        s.mentions.push(MentionRef {
+                            start: f.start,
+                            end: f.end,
+                            text,
+                            entity_id: id,
+                            entity: en,
+                            kind,
+                        });
+                    }
+                }
+                "event_statement" => {
+                    if let (Some(a), Some(b)) = (str_of(r, "date_start"), str_of(r, "date_end")) {
+                        events.push(EventRef {
+                            sent: si,
+                            start: f.start,
+                            end: f.end,
+                            date_start: a,
+                            date_end: b,
+                            ty: str_of(r, "type").unwrap_or_default(),
+                            summary: str_of(r, "summary").unwrap_or_default(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        k.index();
+        Ok(k)
+    }
+
+    /// Builds the inverted index over every sentence's features.
+    fn index(&mut self) {
+        let lx = lexicon::lexicon();
+        let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
+        for (i, s) in self.sents.iter().enumerate() {
+            let i = i as u32;
+            let toks = tokenize(&s.clean);
+            let mut add = |key: Key| {
+                let v = postings.entry(key).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            };
+            for m in &s.mentions {
+                add(Key::Entity(m.entity_id.clone()));
+            }
+            for h in lx.find(&toks) {
+                add(Key::Concept(h.concept));
+            }
+            for t in &toks {
+                if t.num {
+                    add(Key::Num(t.lower.clone()));
+                } else {
+                    add(Key::Word(t.folded.clone()));
+                }
+            }
+        }
+        self.postings = postings;
+    }
+
+    /// The sentences holding `key`.
+    pub fn postings(&self, key: &Key) -> &[u32] {
+        self.postings.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Inverse document frequency of a feature (over sentences).
+    pub fn idf(&self, key: &Key) -> f64 {
+        let n = self.sents.len().max(1) as f64;
+        let df = self.postings(key).len() as f64;
+        (1.0 + n / (df + 1.0)).ln()
+    }
+
+    /// The exact text of a source range (the original bytes, decoded).
+    pub fn source_text(&self, doc: usize, start: u64, end: u64) -> Option<String> {
+        let s = self.sources.get(doc)?.as_ref()?;
+        Some(crate::source::decode::decode_range(
+            &s.bytes,
+            s.encoding,
+            start as usize..end as usize,
+        ))
+    }
+
+    /// Whether sentence `i` lies inside a table (its facts are the table's).
+    pub fn in_table(&self, i: usize) -> bool {
+        let s = &self.sents[i];
+        self.tables
+            .iter()
+            .any(|t| t.doc == s.doc && t.start < s.end && s.start < t.end && !t.rows.is_empty())
+    }
+
+    /// The sentence before `i` in the same paragraph.
+    pub fn prev(&self, i: usize) -> Option<usize> {
+        let p = i.checked_sub(1)?;
+        let (a, b) = (&self.sents[p], &self.sents[i]);
+        (a.doc == b.doc && a.paragraph == b.paragraph).then_some(p)
+    }
+}

@@ -1,0 +1,311 @@
+//! The domain lexicon (`data/lexicon/*.toml`): key terms as concepts with their forms in
+//! English, Vietnamese and Russian, so that a question's words meet a sentence written in
+//! another language. A form is a word sequence; a trailing `*` on a word matches any word
+//! that starts so (Russian and English inflection). Multi-word and long forms also match
+//! diacritic-folded (a question typed without diacritics); short single words match only as
+//! written, since folding joins distinct Vietnamese words.
+
+use super::tokens::Tok;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// The lexicon files, compiled in.
+pub const FILES: [(&str, &str); 1] = [(
+    "domain.toml",
+    include_str!("../../data/lexicon/domain.toml"),
+)];
+
+/// One concept.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub id: String,
+    /// What a question asking for this noun wants (person, place, name, event,
+    /// organization, field, field_noun, measure), if anything.
+    pub class: Option<String>,
+    /// The quantity unit a measure or counted thing implies.
+    pub unit: Option<String>,
+    /// English label of a field.
+    pub label: Option<String>,
+    /// A proper name stands beside this noun ("tỉnh Khánh Hòa", "pseudonym Tran Luc").
+    pub names_follow: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConcept {
+    id: String,
+    class: Option<String>,
+    unit: Option<String>,
+    label: Option<String>,
+    #[serde(default)]
+    names_follow: bool,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    vi: Vec<String>,
+    #[serde(default)]
+    ru: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFile {
+    #[serde(default)]
+    concept: Vec<RawConcept>,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Word(String),
+    Prefix(String),
+}
+
+#[derive(Debug, Clone)]
+struct Form {
+    concept: usize,
+    parts: Vec<Part>,
+    /// Match folded (several words, or a long word).
+    folded: bool,
+}
+
+/// A concept found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub concept: usize,
+    /// Token range.
+    pub toks: Range<usize>,
+    /// Byte range in the text.
+    pub range: Range<usize>,
+}
+
+/// The lexicon: concepts and an index of their forms by first word.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub concepts: Vec<Concept>,
+    forms: Vec<Form>,
+    by_word: HashMap<String, Vec<usize>>,
+    by_folded: HashMap<String, Vec<usize>>,
+    by_prefix: HashMap<String, Vec<usize>>,
+    max_prefix: usize,
+}
+
+/// Errors in the lexicon data.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{file}: {msg}")]
+    Invalid { file: String, msg: String },
+}
+
+static LEXICON: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::load(&FILES).expect("data/lexicon is valid"));
+
+/// The compiled-in lexicon.
+pub fn lexicon() -> &'static Lexicon {
+    &LEXICON
+}
+
+fn words(form: &str) -> Vec<String> {
+    super::tokens::tokenize(form)
+        .into_iter()
+        .map(|t| t.lower)
+        .collect()
+}
+
+impl Lexicon {
+    /// Loads and validates lexicon files.
+    pub fn load(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
+        let mut lx = Lexicon {
+            concepts: Vec::new(),
+            forms: Vec::new(),
+            by_word: HashMap::new(),
+            by_folded: HashMap::new(),
+            by_prefix: HashMap::new(),
+            max_prefix: 0,
+        };
+        let classes = [
+            "person",
+            "place",
+            "name",
+            "event",
+            "organization",
+            "field",
+            "field_noun",
+            "measure",
+        ];
+        for (name, src) in files {
+            let bad = |msg: String| LexiconError::Invalid {
+                file: name.to_string(),
+                msg,
+            };
+            let raw: RawFile = toml::from_str(src).map_err(|e| bad(e.to_string()))?;
+            for c in raw.concept {
+                if lx.concepts.iter().any(|x| x.id == c.id) {
+                    return Err(bad(format!("concept {:?} defined twice", c.id)));
+                }
+                if let Some(k) = &c.class
+                    && !classes.contains(&k.as_str())
+                {
+                    return Err(bad(format!("concept {:?}: unknown class {k:?}", c.id)));
+                }
+                if c.class.as_deref() == Some("field") && c.label.is_none() {
+                    return Err(bad(format!("field concept {:?} needs a label", c.id)));
+                }
+                let ci = lx.concepts.len();
+                for f in c.en.iter().chain(&c.vi).chain(&c.ru) {
+                    let star_words: Vec<&str> = f.split_whitespace().collect();
+                    let mut parts = Vec::new();
+                    for w in &star_words {
+                        let (w, star) = match w.strip_suffix('*') {
+                            Some(s) => (s, true),
+                            None => (*w, false),
+                        };
+                        for (k, t) in words(w).into_iter().enumerate() {
+                            let last = k + 1 == words(w).len();
+                            parts.push(if star && last {
+                                Part::Prefix(t)
+                            } else {
+                                Part::Word(t)
+                            });
+                        }
+                    }
+                    if parts.is_empty() {
+                        return Err(bad(format!("concept {:?}: empty form {f:?}", c.id)));
+                    }
+                    let long = match &parts[0] {
+                        Part::Word(w) => w.chars().count() >= 6,
+                        Part::Prefix(_) => false,
+                    };
+                    let fi = lx.forms.len();
+                    let folded = parts.len() > 1 || long;
+                    match &parts[0] {
+                        Part::Word(w) => {
+                            lx.by_word.entry(w.clone()).or_default().push(fi);
+                            if folded {
+                                let k = crate::text::fold::fold(w);
+                                lx.by_folded.entry(k).or_default().push(fi);
+                            }
+                        }
+                        Part::Prefix(p) => {
+                            lx.max_prefix = lx.max_prefix.max(p.chars().count());
+                            lx.by_prefix.entry(p.clone()).or_default().push(fi);
+                        }
+                    }
+                    lx.forms.push(Form {
+                        concept: ci,
+                        parts,
+                        folded,
+                    });
+                }
+                lx.concepts.push(Concept {
+                    id: c.id,
+                    class: c.class,
+                    unit: c.unit,
+                    label: c.label,
+                    names_follow: c.names_follow,
+                });
+            }
+        }
+        Ok(lx)
+    }
+
+    /// Index of the concept `id`.
+    pub fn concept(&self, id: &str) -> Option<usize> {
+        self.concepts.iter().position(|c| c.id == id)
+    }
+
+    fn part_ok(part: &Part, t: &Tok, folded: bool) -> bool {
+        match part {
+            Part::Word(w) => t.lower == *w || (folded && t.folded == crate::text::fold::fold(w)),
+            Part::Prefix(p) => t.lower.starts_with(p.as_str()),
+        }
+    }
+
+    /// Every concept found in `toks` (tokens of `text`). A hit inside a longer hit of
+    /// another concept is dropped ("chủ tịch" inside "chủ tịch hội đồng bộ trưởng").
+    pub fn find(&self, toks: &[Tok]) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut cand: Vec<usize> = Vec::new();
+        for i in 0..toks.len() {
+            cand.clear();
+            let t = &toks[i];
+            if let Some(v) = self.by_word.get(&t.lower) {
+                cand.extend(v);
+            }
+            if let Some(v) = self.by_folded.get(&t.folded) {
+                cand.extend(v);
+            }
+            for (n, (j, c)) in t.lower.char_indices().enumerate() {
+                if n >= self.max_prefix {
+                    break;
+                }
+                if let Some(v) = self.by_prefix.get(&t.lower[..j + c.len_utf8()]) {
+                    cand.extend(v);
+                }
+            }
+            cand.sort_unstable();
+            cand.dedup();
+            for &fi in &cand {
+                let f = &self.forms[fi];
+                let n = f.parts.len();
+                if i + n > toks.len() {
+                    continue;
+                }
+                if f.parts
+                    .iter()
+                    .zip(&toks[i..i + n])
+                    .all(|(p, t)| Self::part_ok(p, t, f.folded))
+                {
+                    hits.push(Hit {
+                        concept: f.concept,
+                        toks: i..i + n,
+                        range: toks[i].range.start..toks[i + n - 1].range.end,
+                    });
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.toks.start, std::cmp::Reverse(h.toks.end), h.concept));
+        hits.dedup_by(|a, b| a.concept == b.concept && a.toks == b.toks);
+        // Inside a longer hit: the longer one names it.
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                !hits.iter().any(|o| {
+                    o.toks != h.toks
+                        && o.toks.start <= h.toks.start
+                        && h.toks.end <= o.toks.end
+                        && o.toks.len() > h.toks.len()
+                })
+            })
+            .collect();
+        hits.into_iter()
+            .zip(keep)
+            .filter_map(|(h, k)| k.then_some(h))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        let lx = lexicon();
+        lx.find(&tokenize(text))
+            .into_iter()
+            .map(|h| lx.concepts[h.concept].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn loads_and_matches_three_languages() {
+        assert!(ids("kim ngạch thương mại").contains(&"trade".to_string()));
+        assert!(ids("trade turnover").contains(&"trade".to_string()));
+        assert!(ids("товарооборота").contains(&"trade".to_string()));
+        assert!(ids("подписали договор").contains(&"treaty".to_string()));
+        assert!(ids("luu hoc sinh").contains(&"students".to_string()));
+        // Nested hits of other concepts give way to the longer one.
+        assert_eq!(ids("Chủ tịch Hội đồng Bộ trưởng"), vec!["prime_minister"]);
+    }
+}

@@ -1,0 +1,315 @@
+//! `annals ask`: questions answered from the sources, with citations, in Vietnamese, English
+//! and Russian.
+//!
+//! A question is parsed ([`question`]) into what it asks for (a date, a number, a person, a
+//! place, an entity, a name, a field, the events of a date), at what granularity or in what
+//! unit, and what it says: entities (one identity across languages), dates (the time
+//! extractor on the question), lexicon concepts ([`lexicon`], `data/lexicon/`: the
+//! domain's key terms in three languages) and words. The stored sentences and the facts
+//! inside them are loaded once per process ([`knowledge`]); sentences are ranked by how
+//! much of the question they cover, candidates inside them come from the typed facts
+//! ([`candidates`]: timexes, quantities, mentions; names and fields by the lexicon; bare
+//! numbers as a fallback), and are scored by coverage, fit and nearness ([`rank`]). Below a
+//! calibrated confidence annals says "insufficient evidence" and cites nothing. Every
+//! citation is a sentence span of the original bytes that contains the answer.
+
+pub mod candidates;
+pub mod events;
+pub mod knowledge;
+pub mod latency;
+pub mod lexicon;
+pub mod question;
+pub mod rank;
+pub mod render;
+pub mod tokens;
+
+use crate::store::Store;
+use knowledge::Knowledge;
+use question::{Gran, QType, Question};
+use rank::Group;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Below this score annals abstains (a wrong answer costs more than an abstention).
+pub const THRESHOLD: f64 = 0.35;
+/// A second value this close to the best one, from other sentences, is a disagreement.
+const DISAGREE: f64 = 0.8;
+/// Citations per answer, at most.
+const MAX_CITATIONS: usize = 5;
+
+/// A cited span: exact source bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    pub doc: String,
+    pub start: u64,
+    pub end: u64,
+    /// Exactly the source bytes `start..end`, decoded.
+    pub text: String,
+    /// Where the answer itself stands (a fact's span), when a fact states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_span: Option<(u64, u64)>,
+}
+
+/// Another answer the sources give.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Side {
+    pub answer: String,
+    pub value: Value,
+    pub citations: Vec<Citation>,
+}
+
+/// The answer to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub question: String,
+    pub lang: String,
+    /// What was asked: date, number, person, place, entity, name, field, events.
+    #[serde(rename = "type")]
+    pub qtype: String,
+    pub answer: String,
+    /// The normalized answer (ISO date, number, canonical label); null when the evidence
+    /// is insufficient.
+    pub value: Value,
+    pub confidence: f64,
+    pub citations: Vec<Citation>,
+    /// Other values the sources state, when they disagree.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disagreement: Vec<Side>,
+}
+
+/// The message of an abstention, per language.
+fn insufficient(q: &Question) -> String {
+    match q.lang {
+        crate::text::lang::Lang::Vi => "insufficient evidence (không đủ bằng chứng)".into(),
+        crate::text::lang::Lang::Ru => "insufficient evidence (недостаточно данных)".into(),
+        crate::text::lang::Lang::En => "insufficient evidence".into(),
+    }
+}
+
+/// Where a candidate stands: its sentence, or the table row it cites.
+type Where = (usize, Option<(usize, u64, u64)>);
+
+/// Answers questions from one store's knowledge, loaded once.
+pub struct Asker {
+    pub knowledge: Knowledge,
+}
+
+impl Asker {
+    /// Loads the store's sentences and facts.
+    pub fn load(store: &dyn Store) -> crate::store::Result<Asker> {
+        Ok(Asker {
+            knowledge: Knowledge::load(store)?,
+        })
+    }
+
+    fn citations(&self, g: &Group, top: f64) -> Vec<Citation> {
+        let k = &self.knowledge;
+        g.members
+            .iter()
+            .filter(|m| m.score >= 0.6 * top)
+            .take(MAX_CITATIONS)
+            .filter_map(|m| {
+                let (doc, start, end) = match m.cand.cite {
+                    Some(c) => c,
+                    None => {
+                        let s = k.sents.get(m.cand.sent)?;
+                        (s.doc, s.start, s.end)
+                    }
+                };
+                Some(Citation {
+                    doc: k.docs[doc].clone(),
+                    start,
+                    end,
+                    text: k.source_text(doc, start, end)?,
+                    answer_span: m.cand.span,
+                })
+            })
+            .collect()
+    }
+
+    fn debug(&self, q: &Question, groups: &[Group]) {
+        let lx = lexicon::lexicon();
+        let feats: Vec<String> = q
+            .features
+            .iter()
+            .map(|f| {
+                let k = match &f.key {
+                    question::Key::Concept(c) => format!("c:{}", lx.concepts[*c].id),
+                    k => format!("{k:?}"),
+                };
+                if f.head { format!("{k}*") } else { k }
+            })
+            .collect();
+        eprintln!(
+            "Q {:?} {:?} gran={:?} unit={:?} scale={:?} dates={:?} nums={:?}\n  feats: {}",
+            q.lang,
+            q.qtype,
+            q.gran,
+            q.unit,
+            q.scale,
+            q.dates,
+            q.numbers,
+            feats.join(" ")
+        );
+        for g in groups.iter().take(6) {
+            eprintln!("  {:.3} {}", g.score, g.key);
+            for m in g.members.iter().take(3) {
+                let Some(s) = self.knowledge.sents.get(m.cand.sent) else {
+                    eprintln!(
+                        "     {:.3} cov {:.3} fit {:.2} table {}",
+                        m.score, m.coverage, m.cand.fit, m.cand.answer
+                    );
+                    continue;
+                };
+                eprintln!(
+                    "     {:.3} cov {:.3} fit {:.2} {}@{} {}",
+                    m.score,
+                    m.coverage,
+                    m.cand.fit,
+                    &self.knowledge.docs[s.doc][..3],
+                    s.start,
+                    s.clean.chars().take(110).collect::<String>()
+                );
+            }
+        }
+    }
+
+    /// Answers one question.
+    pub fn ask(&self, text: &str) -> Answer {
+        let t0 = std::time::Instant::now();
+        let q = question::parse(text);
+        if std::env::var_os("ANNALS_ASK_DEBUG").is_some() {
+            eprintln!("parse {:.2} ms", t0.elapsed().as_secs_f64() * 1e3);
+        }
+        if q.qtype == QType::Events {
+            return events::what_happened(&q, self);
+        }
+        let groups = rank::rank(&q, &self.knowledge);
+        if std::env::var_os("ANNALS_ASK_DEBUG").is_some() {
+            eprintln!("parse+rank {:.2} ms", t0.elapsed().as_secs_f64() * 1e3);
+            self.debug(&q, &groups);
+        }
+        let mut answer = Answer {
+            question: text.to_string(),
+            lang: q.lang.code().into(),
+            qtype: q.qtype.name().into(),
+            answer: insufficient(&q),
+            value: Value::Null,
+            confidence: 0.0,
+            citations: Vec::new(),
+            disagreement: Vec::new(),
+        };
+        let Some(mut best) = groups.first() else {
+            return answer;
+        };
+        // "When": a date that a close answer states more precisely ("1978" and "June 28,
+        // 1978") is given at that precision, unless the question asks for less.
+        if q.qtype == QType::Date {
+            let finer = groups.iter().skip(1).take(8).find(|g| {
+                g.score >= 0.8 * best.score
+                    && compatible(&q, &best.members[0].cand.value, &g.members[0].cand.value)
+                    && g.key.len() > best.key.len()
+                    && q.gran.is_none_or(|w| Gran::of(&best.key) < w)
+            });
+            if let Some(g) = finer {
+                best = g;
+            }
+        }
+        answer.confidence = (best.score * 1000.0).round() / 1000.0;
+        if best.score < THRESHOLD {
+            return answer;
+        }
+        let top = &best.members[0];
+        answer.answer = top.cand.answer.clone();
+        answer.value = top.cand.value.clone();
+        answer.citations = self.citations(best, top.score);
+        let cited: Vec<Where> = best
+            .members
+            .iter()
+            .map(|m| (m.cand.sent, m.cand.cite))
+            .collect();
+        for g in groups.iter().skip(1).take(4) {
+            if g.score < DISAGREE * best.score || g.score < THRESHOLD {
+                break;
+            }
+            let m = &g.members[0];
+            if cited.contains(&(m.cand.sent, m.cand.cite))
+                || compatible(&q, &top.cand.value, &m.cand.value)
+            {
+                continue;
+            }
+            answer.disagreement.push(Side {
+                answer: m.cand.answer.clone(),
+                value: m.cand.value.clone(),
+                citations: self.citations(g, m.score),
+            });
+            break;
+        }
+        answer
+    }
+}
+
+/// Whether two values say the same at different precision (a year and a date in it; a
+/// number and its rounding).
+fn compatible(q: &Question, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) if q.qtype == QType::Date => {
+            let g = Gran::of(x).min(Gran::of(y));
+            g.cut(x) == g.cut(y)
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
+            (x - y).abs() <= 0.005 * x.abs().max(y.abs())
+        }
+        _ => a == b,
+    }
+}
+
+/// One line of a batch input.
+#[derive(Debug, Deserialize)]
+pub struct BatchQuestion {
+    pub id: Value,
+    pub question: String,
+}
+
+/// One line of a batch output (the contract in `shared/eval/README.md`).
+#[derive(Debug, Serialize)]
+pub struct BatchAnswer<'a> {
+    pub id: &'a Value,
+    pub answer: &'a str,
+    pub value: &'a Value,
+    pub citations: &'a [Citation],
+    pub confidence: f64,
+    #[serde(rename = "type")]
+    pub qtype: &'a str,
+    #[serde(skip_serializing_if = "<[Side]>::is_empty")]
+    pub disagreement: &'a [Side],
+}
+
+/// Answers every `{"id","question"}` line of `input`, writing one JSON line per question.
+/// Blank lines are skipped; a line that is not a question is an error naming its number.
+pub fn batch(asker: &Asker, input: &str, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for (i, line) in input.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let q: BatchQuestion = serde_json::from_str(line).map_err(|e| {
+            anyhow::anyhow!("line {}: not a {{\"id\",\"question\"}} object: {e}", i + 1)
+        })?;
+        let a = asker.ask(&q.question);
+        let rec = BatchAnswer {
+            id: &q.id,
+            answer: &a.answer,
+            value: &a.value,
+            citations: &a.citations,
+            confidence: a.confidence,
+            qtype: &a.qtype,
+            disagreement: &a.disagreement,
+        };
+        serde_json::to_writer(&mut *out, &rec)?;
+        writeln!(out)?;
+        n += 1;
+    }
+    Ok(n)
+}

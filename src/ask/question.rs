@@ -1,0 +1,626 @@
+//! Question parsing: the language, what is asked (a date, a number, a person, a place, an
+//! entity, a name, a field, a list of events), at what granularity or in what unit and
+//! scale, and what the question says about it: entities (the gazetteer's identities, one
+//! across languages), dates (the time extractor run on the question), lexicon concepts and
+//! the remaining content words.
+//!
+//! Question words are data (`data/question/{en,vi,ru}.toml`): phrases with the type they
+//! ask for; the longest phrase found wins. "which X" questions take their type from the
+//! asked-for noun X (after the question word in English and Russian, before "nào" in
+//! Vietnamese) through the lexicon's classes.
+
+use super::lexicon::{self, Hit};
+use super::tokens::{Tok, tokenize};
+use crate::document::{Document, ReadOptions};
+use crate::extract::Pipeline;
+use crate::text::lang::{self, Lang};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// What a question asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QType {
+    Date,
+    Number,
+    Person,
+    Place,
+    /// An entity of this gazetteer type (any type when `None`).
+    Entity(Option<String>),
+    /// A proper name standing beside a noun of the question ("bút danh", "pseudonym").
+    Name,
+    /// A field of cooperation or activity.
+    Field,
+    /// What happened at a date.
+    Events,
+}
+
+impl QType {
+    pub fn name(&self) -> &'static str {
+        match self {
+            QType::Date => "date",
+            QType::Number => "number",
+            QType::Person => "person",
+            QType::Place => "place",
+            QType::Entity(_) => "entity",
+            QType::Name => "name",
+            QType::Field => "field",
+            QType::Events => "events",
+        }
+    }
+}
+
+/// The granularity a date question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Gran {
+    Year,
+    Month,
+    Day,
+}
+
+impl Gran {
+    /// The granularity of an ISO value ("1978", "1978-11", "1978-11-03").
+    pub fn of(iso: &str) -> Gran {
+        match iso.len() {
+            0..=4 => Gran::Year,
+            5..=7 => Gran::Month,
+            _ => Gran::Day,
+        }
+    }
+
+    /// `iso` cut to this granularity.
+    pub fn cut(self, iso: &str) -> String {
+        let n = match self {
+            Gran::Year => 4,
+            Gran::Month => 7,
+            Gran::Day => 10,
+        };
+        iso.chars().take(n).collect()
+    }
+}
+
+/// What a feature of the question is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A gazetteer entity id.
+    Entity(String),
+    /// A lexicon concept.
+    Concept(usize),
+    /// A content word (folded), matched only in the same spelling.
+    Word(String),
+    /// A number written in the question ("Soyuz 37", "Article 2").
+    Num(String),
+}
+
+/// One thing the question says.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub key: Key,
+    /// Part of the asked-for noun ("which spaceport", "Bộ trưởng Quốc phòng … nào").
+    pub head: bool,
+    /// Its share of weight: words that name several concepts at once ("thăm dò": explore
+    /// and poll) split one feature's weight.
+    pub share: f64,
+}
+
+/// A parsed question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub text: String,
+    pub lang: Lang,
+    pub qtype: QType,
+    pub gran: Option<Gran>,
+    /// The unit a number question asks in (percent, RUB, USD, person, ...).
+    pub unit: Option<String>,
+    /// The scale a number question asks in ("bao nhiêu triệu rúp": 1e6).
+    pub scale: Option<f64>,
+    pub features: Vec<Feature>,
+    /// Dates and intervals the question names: (value_start, value_end).
+    pub dates: Vec<(String, String)>,
+    /// Numbers the question names (never the answer).
+    pub numbers: Vec<f64>,
+    /// The asked-for noun's concepts (for names: the noun a name stands beside).
+    pub head_concepts: Vec<usize>,
+    /// Every word of the question, folded.
+    pub words: HashSet<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPattern {
+    phrases: Vec<String>,
+    #[serde(rename = "type")]
+    kind: String,
+    granularity: Option<String>,
+    unit: Option<String>,
+    head: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFile {
+    code: String,
+    #[serde(default)]
+    stop: Vec<String>,
+    #[serde(default)]
+    pattern: Vec<RawPattern>,
+    #[serde(default)]
+    scales: HashMap<String, f64>,
+}
+
+#[derive(Debug)]
+struct Pattern {
+    words: Vec<String>,
+    kind: String,
+    gran: Option<Gran>,
+    unit: Option<String>,
+    head_after: Option<bool>,
+}
+
+/// One language's question words.
+#[derive(Debug)]
+pub struct QData {
+    stop: HashSet<String>,
+    patterns: Vec<Pattern>,
+    scales: HashMap<String, f64>,
+}
+
+impl QData {
+    /// The multiplier of a scale word ("triệu": 1e6).
+    pub fn scale(&self, word: &str) -> Option<f64> {
+        self.scales.get(word).copied()
+    }
+}
+
+/// The question data files, compiled in.
+pub const FILES: [(&str, &str); 3] = [
+    ("vi", include_str!("../../data/question/vi.toml")),
+    ("en", include_str!("../../data/question/en.toml")),
+    ("ru", include_str!("../../data/question/ru.toml")),
+];
+
+fn load(code: &str, src: &str) -> Result<QData, String> {
+    let f: RawFile = toml::from_str(src).map_err(|e| format!("data/question/{code}.toml: {e}"))?;
+    if f.code != code {
+        return Err(format!("data/question/{code}.toml holds {:?}", f.code));
+    }
+    let mut patterns = Vec::new();
+    for p in f.pattern {
+        if !matches!(
+            p.kind.as_str(),
+            "date" | "number" | "person" | "place" | "which" | "events"
+        ) {
+            return Err(format!(
+                "data/question/{code}.toml: unknown type {:?}",
+                p.kind
+            ));
+        }
+        let gran = match p.granularity.as_deref() {
+            None => None,
+            Some("year") => Some(Gran::Year),
+            Some("month") => Some(Gran::Month),
+            Some("day") => Some(Gran::Day),
+            Some(g) => return Err(format!("data/question/{code}.toml: granularity {g:?}")),
+        };
+        let head_after = match p.head.as_deref() {
+            None => None,
+            Some("after") => Some(true),
+            Some("before") => Some(false),
+            Some(h) => return Err(format!("data/question/{code}.toml: head {h:?}")),
+        };
+        for ph in p.phrases {
+            let words: Vec<String> = tokenize(&ph).into_iter().map(|t| t.lower).collect();
+            if words.is_empty() {
+                continue;
+            }
+            patterns.push(Pattern {
+                words,
+                kind: p.kind.clone(),
+                gran,
+                unit: p.unit.clone(),
+                head_after,
+            });
+        }
+    }
+    Ok(QData {
+        stop: f.stop.iter().map(|s| s.to_lowercase()).collect(),
+        patterns,
+        scales: f.scales,
+    })
+}
+
+static DATA: LazyLock<Vec<QData>> = LazyLock::new(|| {
+    FILES
+        .iter()
+        .map(|(c, s)| load(c, s).expect("data/question is valid"))
+        .collect()
+});
+
+/// The question data of `lang`.
+pub fn data(lang: Lang) -> &'static QData {
+    &DATA[lang as usize]
+}
+
+/// The language of a question: Cyrillic is Russian; otherwise the language whose question
+/// words and function words the question uses most (a name written in Vietnamese inside an
+/// English question leaves it English), Vietnamese letters breaking ties.
+fn language(toks: &[Tok], text: &str) -> Lang {
+    if text.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+        return Lang::Ru;
+    }
+    let score = |l: Lang| -> usize {
+        let d = data(l);
+        let fw = &l.data().function_words;
+        toks.iter()
+            .filter(|t| d.stop.contains(&t.lower) || fw.contains(&t.lower))
+            .count()
+            + d.patterns
+                .iter()
+                .filter(|p| {
+                    toks.windows(p.words.len())
+                        .any(|w| w.iter().zip(&p.words).all(|(t, x)| t.lower == *x))
+                })
+                .map(|p| p.words.len())
+                .max()
+                .unwrap_or(0)
+                * 2
+    };
+    let (vi, en) = (score(Lang::Vi), score(Lang::En));
+    if vi > en || (vi == en && text.chars().any(lang::is_vietnamese_letter)) {
+        Lang::Vi
+    } else if en > 0 {
+        Lang::En
+    } else {
+        lang::identify(text, Lang::En)
+    }
+}
+
+struct Found {
+    toks: Range<usize>,
+    kind: String,
+    gran: Option<Gran>,
+    unit: Option<String>,
+    head_after: Option<bool>,
+}
+
+fn find_pattern(d: &QData, toks: &[Tok]) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for i in 0..toks.len() {
+        for p in &d.patterns {
+            let n = p.words.len();
+            if i + n > toks.len()
+                || !p
+                    .words
+                    .iter()
+                    .zip(&toks[i..i + n])
+                    .all(|(w, t)| *w == t.lower || *w == t.folded)
+            {
+                continue;
+            }
+            match &mut best {
+                Some(b) if b.toks == (i..i + n) => {
+                    // The same words in several patterns: the specific one adds to the
+                    // general one.
+                    if b.kind == "which" || (b.kind == "number" && p.kind == "number") {
+                        b.kind = p.kind.clone();
+                    }
+                    b.gran = b.gran.or(p.gran);
+                    b.unit = b.unit.clone().or(p.unit.clone());
+                    b.head_after = b.head_after.or(p.head_after);
+                }
+                Some(b) if b.toks.len() >= n => {}
+                _ => {
+                    best = Some(Found {
+                        toks: i..i + n,
+                        kind: p.kind.clone(),
+                        gran: p.gran,
+                        unit: p.unit.clone(),
+                        head_after: p.head_after,
+                    })
+                }
+            }
+        }
+    }
+    best
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Parses a question.
+pub fn parse(text: &str) -> Question {
+    let toks = tokenize(text);
+    let lang = language(&toks, text);
+    let d = data(lang);
+    let lx = lexicon::lexicon();
+    let found = find_pattern(d, &toks);
+
+    // What the extractors find in the question.
+    let mut dates = Vec::new();
+    let mut numbers = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut times: Vec<Range<usize>> = Vec::new();
+    let mut entities: Vec<(String, Range<usize>, String)> = Vec::new();
+    if let Ok(doc) = Document::read(
+        "question",
+        text.as_bytes().to_vec(),
+        ReadOptions {
+            lang: Some(lang),
+            ..Default::default()
+        },
+    ) {
+        for f in Pipeline::standard().run(&doc) {
+            let r = f.evidence.start..f.evidence.end;
+            match f.kind {
+                "timex" => {
+                    let s = f.body.get("value_start").and_then(Value::as_str);
+                    let e = f.body.get("value_end").and_then(Value::as_str);
+                    let ty = f.body.get("type").and_then(Value::as_str).unwrap_or("");
+                    if let (Some(s), Some(e)) = (s, e)
+                        && !s.starts_with('X')
+                        && ty != "citation"
+                    {
+                        dates.push((s.to_string(), e.to_string()));
+                        times.push(r.clone());
+                        taken.push(r);
+                    }
+                }
+                "quantity" | "duration" => {
+                    if let Some(v) = f.body.get("value").and_then(Value::as_f64) {
+                        numbers.push(v);
+                    }
+                    if let Some(v) = f.body.get("number").and_then(Value::as_f64) {
+                        numbers.push(v);
+                    }
+                }
+                "mention" => {
+                    let id = f.body.get("entity_id").and_then(Value::as_str);
+                    let kind = f.body.get("entity_type").and_then(Value::as_str);
+                    if let (Some(id), Some(kind)) = (id, kind) {
+                        entities.push((id.to_string(), r.clone(), kind.to_string()));
+                        taken.push(r);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let pat_toks = found.as_ref().map(|f| f.toks.clone()).unwrap_or(0..0);
+    let pat_range = if pat_toks.is_empty() {
+        0..0
+    } else {
+        toks[pat_toks.start].range.start..toks[pat_toks.end - 1].range.end
+    };
+    // The asked-for noun: the noun phrase beside the question word, up to a stop word or
+    // punctuation (leading stop words skipped after it: "what was Vietnam's rate").
+    let head_after = found.as_ref().and_then(|f| f.head_after);
+    let breaks = |a: &Tok, b: &Tok| {
+        text[a.range.end..b.range.start]
+            .chars()
+            .any(|c| !c.is_whitespace() && c != '\'' && c != '’' && c != '-')
+    };
+    let head_toks: Range<usize> = match head_after {
+        Some(true) => {
+            let mut i = pat_toks.end;
+            while i < toks.len() && d.stop.contains(&toks[i].lower) && i < pat_toks.end + 3 {
+                i += 1;
+            }
+            let mut j = i;
+            while j < toks.len()
+                && j < i + 6
+                && !d.stop.contains(&toks[j].lower)
+                && (j == i || !breaks(&toks[j - 1], &toks[j]))
+            {
+                j += 1;
+            }
+            pat_toks.start..j.max(pat_toks.end)
+        }
+        Some(false) => {
+            let mut i = pat_toks.start;
+            while i > 0
+                && i + 6 > pat_toks.start
+                && !d.stop.contains(&toks[i - 1].lower)
+                && !breaks(&toks[i - 1], &toks[i])
+            {
+                i -= 1;
+            }
+            i..pat_toks.end
+        }
+        None => pat_toks.clone(),
+    };
+    let head_range = if head_toks.is_empty() {
+        0..0
+    } else {
+        toks[head_toks.start].range.start..toks[head_toks.end - 1].range.end
+    };
+
+    let all_hits = lx.find(&toks);
+    let hits: Vec<Hit> = all_hits
+        .iter()
+        .filter(|h| {
+            !entities
+                .iter()
+                .map(|(_, r, _)| r)
+                .chain(&times)
+                .any(|r| r.start <= h.range.start && h.range.end <= r.end)
+        })
+        .cloned()
+        .collect();
+    // Head concepts from the left: the first classed one names what is asked (English
+    // "Soviet General Secretary": the role; Vietnamese "Bộ trưởng Quốc phòng … nào": the
+    // head noun comes first).
+    let head_hits: Vec<&Hit> = all_hits
+        .iter()
+        .filter(|h| overlaps(&h.range, &head_range))
+        .collect();
+    let head_concepts: Vec<usize> = head_hits.iter().map(|h| h.concept).collect();
+
+    // The type.
+    let mut gran = found.as_ref().and_then(|f| f.gran);
+    let mut unit = found.as_ref().and_then(|f| f.unit.clone());
+    let kind = found.as_ref().map_or("which", |f| f.kind.as_str());
+    let class_of = |c: usize| lx.concepts[c].class.as_deref();
+    let qtype = match kind {
+        "date" => QType::Date,
+        "number" => QType::Number,
+        "person" => QType::Person,
+        "events" => QType::Events,
+        "place" => QType::Place,
+        _ => {
+            // "which X": X decides.
+            let mut t = None;
+            for &c in &head_concepts {
+                t = match class_of(c) {
+                    Some("person") => Some(QType::Person),
+                    Some("place") => Some(QType::Place),
+                    Some("name") => Some(QType::Name),
+                    Some("event") => Some(QType::Entity(Some("event".into()))),
+                    Some("organization") => Some(QType::Entity(Some("organization".into()))),
+                    Some("field" | "field_noun") => Some(QType::Field),
+                    Some("measure") => {
+                        unit = unit.or(lx.concepts[c].unit.clone());
+                        Some(QType::Number)
+                    }
+                    _ => None,
+                };
+                if t.is_some() {
+                    break;
+                }
+            }
+            t.unwrap_or(QType::Entity(None))
+        }
+    };
+    if qtype != QType::Date {
+        gran = None;
+    }
+    // Unit and scale of a number question, from the words after the question word.
+    let mut scale = None;
+    if qtype == QType::Number {
+        for t in &toks[head_toks.clone()] {
+            if let Some(s) = d.scales.get(&t.lower) {
+                scale = Some(*s);
+                break;
+            }
+        }
+        if unit.is_none() {
+            unit = head_concepts
+                .iter()
+                .find_map(|&c| lx.concepts[c].unit.clone());
+        }
+    }
+
+    // Features.
+    let mut features = Vec::new();
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut push = |key: Key, head: bool, share: f64, features: &mut Vec<Feature>| {
+        if seen.insert(key.clone()) {
+            features.push(Feature { key, head, share });
+        } else if head && let Some(f) = features.iter_mut().find(|f| f.key == key) {
+            f.head = true;
+        }
+    };
+    for (id, r, _) in &entities {
+        push(
+            Key::Entity(id.clone()),
+            overlaps(r, &head_range) && qtype != QType::Place,
+            1.0,
+            &mut features,
+        );
+    }
+    for h in &hits {
+        // The question word's own nouns ("tháng năm nào") are not content.
+        let in_pattern = pat_range.start <= h.range.start
+            && h.range.end <= pat_range.end
+            && matches!(qtype, QType::Date | QType::Number | QType::Events);
+        if in_pattern {
+            continue;
+        }
+        let head = head_concepts.contains(&h.concept)
+            || (qtype == QType::Person && class_of(h.concept) == Some("person"));
+        let same = hits.iter().filter(|x| x.range == h.range).count().max(1);
+        push(
+            Key::Concept(h.concept),
+            head,
+            1.0 / same as f64,
+            &mut features,
+        );
+    }
+    let fw = &lang.data().function_words;
+    for (i, t) in toks.iter().enumerate() {
+        if pat_toks.contains(&i)
+            || taken.iter().any(|r| overlaps(r, &t.range))
+            || hits.iter().any(|h| h.toks.contains(&i))
+            || d.stop.contains(&t.lower)
+            || d.scales.contains_key(&t.lower)
+        {
+            continue;
+        }
+        if t.num {
+            push(Key::Num(t.lower.clone()), false, 1.0, &mut features);
+            continue;
+        }
+        if (lang != Lang::Vi && fw.contains(&t.lower)) || t.lower.chars().count() < 2 {
+            continue;
+        }
+        let head = head_toks.contains(&i) && !pat_toks.contains(&i);
+        push(Key::Word(t.folded.clone()), head, 1.0, &mut features);
+    }
+    Question {
+        text: text.to_string(),
+        lang,
+        qtype,
+        gran,
+        unit,
+        scale,
+        features,
+        dates,
+        numbers,
+        head_concepts,
+        words: toks.iter().map(|t| t.folded.clone()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concept_ids(q: &Question) -> Vec<String> {
+        let lx = lexicon::lexicon();
+        q.features
+            .iter()
+            .filter_map(|f| match f.key {
+                Key::Concept(c) => Some(lx.concepts[c].id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn types_granularity_unit_scale() {
+        let q = parse("In which month and year did the Soviet Union sign the treaty?");
+        assert_eq!((q.qtype.clone(), q.gran), (QType::Date, Some(Gran::Month)));
+        assert!(concept_ids(&q).contains(&"sign".to_string()));
+        assert!(
+            q.features
+                .iter()
+                .any(|f| f.key == Key::Entity("soviet-union".into()))
+        );
+        let q = parse("Giai đoạn 1981-1985, Việt Nam xuất khẩu bao nhiêu triệu rúp?");
+        assert_eq!(q.lang, Lang::Vi);
+        assert_eq!(q.qtype, QType::Number);
+        assert_eq!(q.scale, Some(1e6));
+        assert_eq!(q.unit.as_deref(), Some("RUB"));
+        assert_eq!(q.dates, vec![("1981".to_string(), "1985".to_string())]);
+        let q = parse("Сколько процентов составил рост?");
+        assert_eq!((q.lang, q.qtype.clone()), (Lang::Ru, QType::Number));
+        assert_eq!(q.unit.as_deref(), Some("percent"));
+        let q = parse("Hồ Chí Minh dùng bút danh nào?");
+        assert_eq!(q.qtype, QType::Name);
+        let q = parse("Who signed the treaty?");
+        assert_eq!(q.qtype, QType::Person);
+        let q = parse("Lĩnh vực nào được ưu tiên?");
+        assert_eq!(q.qtype, QType::Field);
+    }
+}

@@ -1,0 +1,534 @@
+//! Ranking: which sentences cover the question, and which candidate inside them answers it.
+//!
+//! A sentence's *coverage* is the weighted share of the question's features it holds:
+//! entities, lexicon concepts (whatever the sentence's language), words and numbers (in the
+//! question's own language), and the question's dates (a timex or a quantity's period that
+//! overlaps them). Weights are inverse sentence frequencies; the asked-for noun counts more;
+//! the sentence before in the same paragraph lends half its matches (a date or a subject
+//! stated just before). Inside a sentence, each candidate takes the features near it (same
+//! clause fully, farther ones less), so "83% … of Russia and 89% … of Putin" gives Russia
+//! to 83%. Score = coverage × fit to the asked type × nearness; candidates with one value
+//! are one answer, and more sentences stating it add a little.
+
+use super::candidates::{self, Cand, interval, overlap};
+use super::knowledge::{Knowledge, Sent, Table};
+use super::lexicon::{Hit, lexicon};
+use super::question::{self, Key, QType, Question};
+use super::tokens::{Tok, tokenize};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// How many sentences are examined closely.
+const TOP: usize = 80;
+/// Weight of one date of the question.
+const DATE_WEIGHT: f64 = 3.0;
+
+/// A candidate with its score.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub cand: Cand,
+    pub score: f64,
+    pub coverage: f64,
+}
+
+/// One answer: candidates sharing a value.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub key: String,
+    pub score: f64,
+    /// Best first; at most one per sentence.
+    pub members: Vec<Scored>,
+}
+
+fn base_weight(key: &Key) -> f64 {
+    match key {
+        Key::Entity(_) => 1.2,
+        Key::Concept(_) => 1.0,
+        Key::Word(_) => 0.6,
+        Key::Num(_) => 1.0,
+    }
+}
+
+/// Clause boundaries of a sentence (byte offsets): punctuation and conjunctions.
+fn boundaries(text: &str, toks: &[Tok]) -> Vec<usize> {
+    let mut b: Vec<usize> = text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ',' | ';' | ':' | '–' | '—'))
+        .map(|(i, _)| i)
+        .collect();
+    for t in toks {
+        if matches!(
+            t.lower.as_str(),
+            "and" | "while" | "whereas" | "but" | "và" | "còn" | "nhưng" | "и" | "а" | "но"
+        ) {
+            b.push(t.range.start);
+        }
+    }
+    b.sort_unstable();
+    // A short lead ("Ngày 31-10-1989, …", "In February 1979, …") belongs to its clause.
+    let mut out: Vec<usize> = Vec::new();
+    for x in b {
+        let from = out.last().copied().unwrap_or(0);
+        if x - from >= 24 {
+            out.push(x);
+        }
+    }
+    out
+}
+
+fn segment(bounds: &[usize], pos: usize) -> usize {
+    bounds.partition_point(|&b| b <= pos)
+}
+
+fn gap(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// Where the question's features stand in a sentence: (feature index, range).
+fn feature_spots(q: &Question, s: &Sent, toks: &[Tok], hits: &[Hit]) -> Vec<(usize, Range<usize>)> {
+    let mut out = Vec::new();
+    for (j, f) in q.features.iter().enumerate() {
+        match &f.key {
+            Key::Entity(e) => {
+                for m in s.mentions.iter().filter(|m| m.entity_id == *e) {
+                    out.push((j, s.clean_pos(m.start)..s.clean_pos(m.end)));
+                }
+            }
+            Key::Concept(c) => {
+                for h in hits.iter().filter(|h| h.concept == *c) {
+                    out.push((j, h.range.clone()));
+                }
+            }
+            Key::Word(w) => {
+                for t in toks.iter().filter(|t| t.folded == *w) {
+                    out.push((j, t.range.clone()));
+                }
+            }
+            Key::Num(n) => {
+                for t in toks.iter().filter(|t| t.lower == *n) {
+                    out.push((j, t.range.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a sentence states one of the question's dates: where, and how well (1 when it
+/// states that very date or interval, or a date inside it; for a number, a part of the
+/// interval asked counts half).
+fn date_match(s: &Sent, d: (i64, i64), number: bool) -> Option<(Range<usize>, f64)> {
+    let how = |iv: (i64, i64)| {
+        if iv == d || !number { 1.0 } else { 0.5 }
+    };
+    let mut best: Option<(Range<usize>, f64)> = None;
+    let spans = s
+        .timexes
+        .iter()
+        .filter(|t| t.ty != "citation")
+        .map(|t| (t.start, t.end, t.value_start.as_str(), t.value_end.as_str()))
+        .chain(s.quantities.iter().filter_map(|x| {
+            let (a, b) = x.period.as_ref()?;
+            Some((x.start, x.end, a.as_str(), b.as_str()))
+        }));
+    for (a, b, vs, ve) in spans {
+        if let Some(iv) = interval(vs, ve)
+            && overlap(iv, d)
+            && best.as_ref().is_none_or(|x| x.1 < how(iv))
+        {
+            best = Some((s.clean_pos(a)..s.clean_pos(b), how(iv)));
+        }
+    }
+    best
+}
+
+/// Scores every candidate answer of `q` and groups them by value, best first.
+pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
+    let feats: Vec<_> = q.features.iter().take(64).collect();
+    let weights: Vec<f64> = feats
+        .iter()
+        .map(|f| {
+            // A word the sources never use weighs as much as a concept: the question asks
+            // about something they do not say.
+            let base = match f.key {
+                Key::Word(_) if k.postings(&f.key).is_empty() => 1.0,
+                ref key => base_weight(key),
+            };
+            base * k.idf(&f.key) * f.share * if f.head { 1.5 } else { 1.0 }
+        })
+        .collect();
+    // Sentences holding any feature: matched weight and which features.
+    let mut pre: HashMap<u32, (f64, u64)> = HashMap::new();
+    for (j, f) in feats.iter().enumerate() {
+        for &si in k.postings(&f.key) {
+            let e = pre.entry(si).or_default();
+            e.0 += weights[j];
+            e.1 |= 1 << j;
+        }
+    }
+    let mut order: Vec<(u32, f64)> = pre.iter().map(|(&s, &(w, _))| (s, w)).collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut chosen: Vec<usize> = order.iter().take(TOP).map(|&(s, _)| s as usize).collect();
+    let next: Vec<usize> = chosen
+        .iter()
+        .filter_map(|&s| (s + 1 < k.sents.len() && k.prev(s + 1) == Some(s)).then_some(s + 1))
+        .collect();
+    chosen.extend(next);
+    chosen.sort_unstable();
+    chosen.dedup();
+
+    let qdates: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
+    let lx = lexicon();
+    let mut scored: Vec<Scored> = Vec::new();
+    if q.qtype == QType::Number {
+        scored.extend(tables(q, k, &feats, &weights, &qdates));
+    }
+    for si in chosen {
+        if k.in_table(si) {
+            continue; // its numbers are the table's, read by column above
+        }
+        let s = &k.sents[si];
+        let own = pre.get(&(si as u32)).map_or(0, |e| e.1);
+        let prev = k.prev(si);
+        let before = prev.and_then(|p| pre.get(&(p as u32))).map_or(0, |e| e.1);
+        let same_lang = s.lang == q.lang;
+        let (mut matched, mut total) = (0.0, 0.0);
+        for (j, f) in feats.iter().enumerate() {
+            // A word of the question's language cannot be matched in another language's
+            // sentence: it counts half there, unless the sources never use it (then the
+            // question asks what they do not say, and it counts fully everywhere).
+            let w = if matches!(f.key, Key::Word(_)) && !same_lang && !k.postings(&f.key).is_empty()
+            {
+                0.5 * weights[j]
+            } else {
+                weights[j]
+            };
+            total += w;
+            if own & (1 << j) != 0 {
+                matched += weights[j];
+            } else if before & (1 << j) != 0 {
+                matched += 0.5 * weights[j];
+            }
+        }
+        let mut date_spots = Vec::new();
+        let number = q.qtype == QType::Number;
+        for &d in &qdates {
+            total += DATE_WEIGHT;
+            if let Some((r, how)) = date_match(s, d, number) {
+                matched += how * DATE_WEIGHT;
+                date_spots.push(r);
+            } else if let Some((_, how)) = prev.and_then(|p| date_match(&k.sents[p], d, number)) {
+                matched += 0.5 * how * DATE_WEIGHT;
+            }
+        }
+        if total <= 0.0 {
+            continue;
+        }
+        let mut coverage = matched / total;
+        if !same_lang {
+            coverage *= 0.92;
+        }
+        if coverage < 0.15 {
+            continue;
+        }
+        let toks = tokenize(&s.clean);
+        let hits = lx.find(&toks);
+        let cands = candidates::generate(q, k, si, &toks, &hits);
+        if cands.is_empty() {
+            continue;
+        }
+        let spots = feature_spots(q, s, &toks, &hits);
+        let bounds = boundaries(&s.clean, &toks);
+        // Each spot belongs to one candidate: the one it touches, else the one before it
+        // (what follows a name, a date or a number describes it), a title right before a
+        // candidate going to that candidate.
+        let mut starts: Vec<(usize, usize)> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.pos.start, i))
+            .collect();
+        starts.sort_unstable();
+        let owner = |r: &Range<usize>| -> Option<usize> {
+            if let Some((i, _)) = cands
+                .iter()
+                .enumerate()
+                .find(|(_, c)| r.start < c.pos.end.max(c.pos.start + 1) && c.pos.start < r.end)
+            {
+                return Some(i);
+            }
+            let next = starts.partition_point(|&(p, _)| p < r.end);
+            if let Some(&(p, i)) = starts.get(next)
+                && p.saturating_sub(r.end) <= 3
+            {
+                return Some(i);
+            }
+            // Far before every candidate: nobody's.
+            (next > 0).then(|| starts[next - 1].1)
+        };
+        let owners: Vec<Option<usize>> = spots.iter().map(|(_, r)| owner(r)).collect();
+        let date_owners: Vec<Option<usize>> = date_spots.iter().map(owner).collect();
+        let local: Vec<f64> = cands
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                let seg = segment(&bounds, c.pos.start);
+                let near = |r: &Range<usize>, own: Option<usize>| {
+                    if own == Some(ci) {
+                        1.0
+                    } else if segment(&bounds, r.start) == seg {
+                        0.6
+                    } else {
+                        0.3 * (-(gap(r, &c.pos) as f64) / 50.0).exp()
+                    }
+                };
+                let mut best: HashMap<usize, f64> = HashMap::new();
+                for ((j, r), own) in spots.iter().zip(&owners) {
+                    let w = weights[*j] * if feats[*j].head { 2.0 } else { 1.0 };
+                    let v = w * near(r, *own);
+                    let e = best.entry(*j).or_default();
+                    *e = e.max(v);
+                }
+                let mut sum: f64 = best.values().sum();
+                for (r, own) in date_spots.iter().zip(&date_owners) {
+                    sum += DATE_WEIGHT * near(r, *own);
+                }
+                sum
+            })
+            .collect();
+        let max_local = local.iter().cloned().fold(0.0, f64::max);
+        for (c, l) in cands.into_iter().zip(local) {
+            let share = if max_local > 0.0 { l / max_local } else { 1.0 };
+            let score = coverage * c.fit * (0.55 + 0.45 * share);
+            scored.push(Scored {
+                cand: c,
+                score,
+                coverage,
+            });
+        }
+    }
+    group(scored)
+}
+
+/// The years a caption names ("… từ năm 1981-1985", "… đến năm 1988"), as an interval.
+fn caption_years(caption: &str) -> Option<(i64, i64)> {
+    let ys: Vec<i64> = tokenize(caption)
+        .iter()
+        .filter_map(|t| t.lower.parse::<i64>().ok())
+        .filter(|y| (1800..=2100).contains(y))
+        .collect();
+    let (a, b) = (*ys.iter().min()?, *ys.iter().max()?);
+    interval(&format!("{a:04}"), &format!("{b:04}"))
+}
+
+/// The scale and unit a table states for a cell (row unit, column header, table unit).
+fn cell_unit(t: &Table, row_unit: Option<&str>, column: &str) -> (f64, Option<String>) {
+    let lx = lexicon();
+    let d = question::data(t.lang);
+    let mut scale = None;
+    let mut unit = None;
+    for text in [
+        row_unit.unwrap_or(""),
+        column,
+        t.unit.as_deref().unwrap_or(""),
+    ] {
+        let toks = tokenize(text);
+        if scale.is_none() {
+            scale = toks.iter().find_map(|x| d.scale(&x.lower));
+        }
+        if unit.is_none() {
+            unit = lx
+                .find(&toks)
+                .iter()
+                .find_map(|h| lx.concepts[h.concept].unit.clone());
+        }
+    }
+    (scale.unwrap_or(1.0), unit)
+}
+
+/// Candidates from table cells: a row whose label the question names, a column whose
+/// period and header agree with it; the table's caption counts for the whole table.
+fn tables(
+    q: &Question,
+    k: &Knowledge,
+    feats: &[&question::Feature],
+    weights: &[f64],
+    qdates: &[(i64, i64)],
+) -> Vec<Scored> {
+    let mut out = Vec::new();
+    let lx = lexicon();
+    let head = candidates::counted_head(q);
+    let q_concepts: Vec<usize> = feats
+        .iter()
+        .filter_map(|f| match f.key {
+            Key::Concept(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    for t in &k.tables {
+        let cap_years = caption_years(&t.caption);
+        for row in &t.rows {
+            let row_match: f64 = feats
+                .iter()
+                .zip(weights)
+                .filter(|(f, _)| row.keys.contains(&f.key))
+                .map(|(_, w)| *w)
+                .sum();
+            if row_match <= 0.0 {
+                continue;
+            }
+            // A row label the question names all of beats one it names a part of.
+            let label_toks = tokenize(&row.label);
+            let label_hits = lx.find(&label_toks);
+            let named = label_toks
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| {
+                    q.words.contains(&t.folded)
+                        || label_hits
+                            .iter()
+                            .any(|h| h.toks.contains(i) && q_concepts.contains(&h.concept))
+                })
+                .count();
+            let label_head = head.is_empty()
+                || row
+                    .keys
+                    .iter()
+                    .any(|k| matches!(k, Key::Concept(c) if head.contains(c)));
+            let label_fit = (0.7 + 0.3 * named as f64 / label_toks.len().max(1) as f64)
+                * if label_head { 1.0 } else { 0.85 };
+            for (ci, cell) in &row.cells {
+                let col_keys = t.column_keys.get(*ci).map_or(&[][..], Vec::as_slice);
+                let (mut matched, mut total) = (0.0, 0.0);
+                for (f, w) in feats.iter().zip(weights) {
+                    if matches!(f.key, Key::Word(_)) && t.lang != q.lang {
+                        continue;
+                    }
+                    total += w;
+                    if row.keys.contains(&f.key)
+                        || col_keys.contains(&f.key)
+                        || t.caption_keys.contains(&f.key)
+                    {
+                        matched += w;
+                    }
+                }
+                let period = t
+                    .column_periods
+                    .get(*ci)
+                    .cloned()
+                    .flatten()
+                    .and_then(|(a, b)| interval(&a, &b));
+                if let Some(p) = period
+                    && !qdates.is_empty()
+                    && !qdates.iter().any(|d| overlap(*d, p))
+                {
+                    continue; // another period's column
+                }
+                for d in qdates {
+                    total += DATE_WEIGHT;
+                    if period.is_some_and(|p| overlap(p, *d)) {
+                        matched += DATE_WEIGHT;
+                    } else if cap_years.is_some_and(|p| overlap(p, *d)) {
+                        matched += 0.8 * DATE_WEIGHT;
+                    }
+                }
+                if total <= 0.0 {
+                    continue;
+                }
+                let column = t.columns.get(*ci).map_or("", String::as_str);
+                let (scale, unit) = cell_unit(t, row.unit.as_deref(), column);
+                let mut fit = match &unit {
+                    Some(u) => candidates::unit_fit(q.unit.as_deref(), u, Some("table")),
+                    None => 0.8,
+                };
+                let found: Vec<usize> = row
+                    .keys
+                    .iter()
+                    .chain(col_keys)
+                    .chain(&t.caption_keys)
+                    .filter_map(|k| match k {
+                        Key::Concept(c) => Some(*c),
+                        _ => None,
+                    })
+                    .collect();
+                fit *= candidates::head_factor(&head, &found) * label_fit;
+                let abs = cell.value * scale;
+                let v = if unit.as_deref() == Some("percent") {
+                    cell.value
+                } else {
+                    q.scale.map_or(abs, |sc| abs / sc)
+                };
+                let coverage = 0.95 * matched / total;
+                let cand = Cand {
+                    sent: usize::MAX,
+                    value: candidates::num_value(v),
+                    key: format!("{v:.6e}"),
+                    answer: format!(
+                        "{} ({}: {} / {} = {})",
+                        candidates::fmt_num(v),
+                        t.caption,
+                        row.label,
+                        column,
+                        candidates::fmt_num(cell.value)
+                    ),
+                    pos: 0..0,
+                    fit,
+                    span: Some((cell.start, cell.end)),
+                    cite: Some((t.doc, row.start, row.end)),
+                };
+                out.push(Scored {
+                    score: coverage * fit,
+                    coverage,
+                    cand,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn group(scored: Vec<Scored>) -> Vec<Group> {
+    let mut by_key: HashMap<String, Vec<Scored>> = HashMap::new();
+    for s in scored {
+        by_key.entry(s.cand.key.clone()).or_default().push(s);
+    }
+    let mut groups: Vec<Group> = by_key
+        .into_iter()
+        .map(|(key, mut members)| {
+            members.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(a.cand.sent.cmp(&b.cand.sent))
+            });
+            // One per sentence (or table row).
+            let mut seen = Vec::new();
+            members.retain(|m| {
+                let at = (m.cand.sent, m.cand.cite);
+                if seen.contains(&at) {
+                    false
+                } else {
+                    seen.push(at);
+                    true
+                }
+            });
+            let top = members[0].score;
+            let cov = members[0].coverage;
+            let support = members
+                .iter()
+                .skip(1)
+                .filter(|m| m.score >= 0.7 * top && m.coverage >= 0.75 * cov)
+                .count()
+                .min(3);
+            Group {
+                key,
+                score: top * (1.0 + 0.04 * support as f64),
+                members,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
+    groups
+}

@@ -1,0 +1,201 @@
+//! Loads the event knowledge: the ontology (`data/event/ontology.toml`) and the per-language
+//! trigger lexicons (`data/event/{vi,en,ru}.toml`). The data is embedded at build time and
+//! checked when first used: every trigger type must be a type of the ontology.
+
+use super::lexicon::PhraseSet;
+use crate::text::lang::Lang;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One event type of the ontology.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventType {
+    /// Human label ("visit", "diplomatic recognition").
+    pub label: String,
+    /// The field a statement of this type belongs to unless a field cue says otherwise.
+    pub field: String,
+    /// Which type wins when one clause has triggers of several types.
+    pub priority: u32,
+    /// Participant roles, first and second ("visitor", "host").
+    pub roles: Vec<String>,
+    /// English summary template.
+    pub summary: String,
+    /// Whether field cues in the sentence may change the field.
+    #[serde(default)]
+    pub field_from_context: bool,
+    /// Needs a signing word or a date to the day in its sentence.
+    #[serde(default)]
+    pub needs_act: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct OntologyFile {
+    fields: Vec<String>,
+    types: BTreeMap<String, EventType>,
+}
+
+/// The ontology: types by name, and the fields.
+#[derive(Debug)]
+pub struct Ontology {
+    pub fields: Vec<String>,
+    pub types: BTreeMap<String, EventType>,
+}
+
+impl Ontology {
+    /// The type named `name`. Panics on an unknown name: names come from validated data.
+    pub fn get(&self, name: &str) -> &EventType {
+        &self.types[name]
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LexiconFile {
+    code: String,
+    triggers: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    not_triggers: Vec<String>,
+    negation: Vec<String>,
+    negation_window: usize,
+    planned: Vec<String>,
+    planned_window: usize,
+    subordinate: Vec<String>,
+    range_from: Vec<String>,
+    range_to: Vec<String>,
+    until: Vec<String>,
+    coordination: Vec<String>,
+    second_role_cues: Vec<String>,
+    fields: BTreeMap<String, Vec<String>>,
+    ordinal_after: Vec<String>,
+    ordinal_tied: Vec<String>,
+    signing: Vec<String>,
+    framing: Vec<String>,
+    ordinals: BTreeMap<String, u32>,
+}
+
+/// The event knowledge of one language.
+#[derive(Debug)]
+pub struct EventLexicon {
+    /// Trigger phrases; the value is the event type ("" for a phrase that is not a trigger).
+    pub triggers: PhraseSet<String>,
+    pub negation: PhraseSet<()>,
+    pub negation_window: usize,
+    pub planned: PhraseSet<()>,
+    pub planned_window: usize,
+    pub subordinate: PhraseSet<()>,
+    pub range_from: PhraseSet<()>,
+    pub range_to: PhraseSet<()>,
+    /// Words that make the date after them an end bound ("until 2004").
+    pub until: PhraseSet<()>,
+    pub coordination: PhraseSet<()>,
+    pub second_role_cues: PhraseSet<()>,
+    /// Field cues; the value is the field.
+    pub fields: PhraseSet<String>,
+    /// Rank phrases ("the second" = 2).
+    pub ordinals: PhraseSet<u32>,
+    /// Words before the actor a rank is counted after ("after China").
+    pub ordinal_after: PhraseSet<()>,
+    /// Words before an actor sharing the rank ("along with China").
+    pub ordinal_tied: PhraseSet<()>,
+    /// Signing words ("signed", "ký kết").
+    pub signing: PhraseSet<()>,
+    /// Words of sentences about the literature, which state no event.
+    pub framing: PhraseSet<()>,
+}
+
+fn unit_set(words: &[String]) -> PhraseSet<()> {
+    let mut s = PhraseSet::default();
+    for w in words {
+        s.insert(w, ());
+    }
+    s
+}
+
+fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
+    let f: LexiconFile = toml::from_str(src).expect("embedded event data is valid TOML");
+    assert_eq!(f.code, want, "event data file holds the wrong language");
+    let mut triggers = PhraseSet::default();
+    for (ty, phrases) in &f.triggers {
+        assert!(
+            ontology.types.contains_key(ty),
+            "event data ({want}): unknown type {ty}"
+        );
+        for p in phrases {
+            triggers.insert(p, ty.clone());
+        }
+    }
+    for p in &f.not_triggers {
+        triggers.insert(p, String::new());
+    }
+    let mut fields = PhraseSet::default();
+    for (field, phrases) in &f.fields {
+        assert!(
+            ontology.fields.contains(field),
+            "event data ({want}): unknown field {field}"
+        );
+        for p in phrases {
+            fields.insert(p, field.clone());
+        }
+    }
+    EventLexicon {
+        triggers,
+        negation: unit_set(&f.negation),
+        negation_window: f.negation_window,
+        planned: unit_set(&f.planned),
+        planned_window: f.planned_window,
+        subordinate: unit_set(&f.subordinate),
+        range_from: unit_set(&f.range_from),
+        range_to: unit_set(&f.range_to),
+        until: unit_set(&f.until),
+        coordination: unit_set(&f.coordination),
+        second_role_cues: unit_set(&f.second_role_cues),
+        fields,
+        ordinals: {
+            let mut o = PhraseSet::default();
+            for (p, r) in &f.ordinals {
+                o.insert(p, *r);
+            }
+            o
+        },
+        ordinal_after: unit_set(&f.ordinal_after),
+        ordinal_tied: unit_set(&f.ordinal_tied),
+        signing: unit_set(&f.signing),
+        framing: unit_set(&f.framing),
+    }
+}
+
+static ONTOLOGY: LazyLock<Ontology> = LazyLock::new(|| {
+    let f: OntologyFile = toml::from_str(include_str!("../../../data/event/ontology.toml"))
+        .expect("embedded event ontology is valid TOML");
+    for (name, t) in &f.types {
+        assert!(
+            f.fields.contains(&t.field),
+            "ontology: type {name} has unknown field {}",
+            t.field
+        );
+        assert!(!t.roles.is_empty(), "ontology: type {name} has no roles");
+    }
+    Ontology {
+        fields: f.fields,
+        types: f.types,
+    }
+});
+
+static LEXICONS: LazyLock<[EventLexicon; 3]> = LazyLock::new(|| {
+    let o = &*ONTOLOGY;
+    [
+        load_lexicon(include_str!("../../../data/event/vi.toml"), "vi", o),
+        load_lexicon(include_str!("../../../data/event/en.toml"), "en", o),
+        load_lexicon(include_str!("../../../data/event/ru.toml"), "ru", o),
+    ]
+});
+
+/// The event ontology.
+pub fn ontology() -> &'static Ontology {
+    &ONTOLOGY
+}
+
+/// The event knowledge of `lang`.
+pub fn lexicon(lang: Lang) -> &'static EventLexicon {
+    &LEXICONS[lang as usize]
+}

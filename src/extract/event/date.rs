@@ -1,0 +1,248 @@
+//! An event's date: the sentence's timexes grouped into the dates events can take, and the
+//! choice of a trigger's date.
+
+use super::data::EventLexicon;
+use super::lexicon::Word;
+use crate::extract::Fact;
+use std::ops::Range;
+
+/// A timex of the sentence usable as an event date.
+#[derive(Debug, Clone)]
+pub struct Dated {
+    /// Word indexes it covers.
+    pub words: Range<usize>,
+    pub value_start: String,
+    pub value_end: String,
+    pub src: Range<usize>,
+    pub text: String,
+}
+
+impl Dated {
+    /// A timex fact as a date, unless it cannot date an event (a citation year, a duration,
+    /// a phrase with no value).
+    pub fn from_fact(f: &Fact, first_word: usize, end_word: usize) -> Option<Dated> {
+        let ty = f.body.get("type").and_then(|v| v.as_str()).unwrap_or("");
+        if matches!(
+            ty,
+            "citation" | "duration" | "vague" | "relative_unresolved"
+        ) {
+            return None;
+        }
+        let vs = f.body.get("value_start")?.as_str()?.to_string();
+        let ve = f.body.get("value_end")?.as_str()?.to_string();
+        // Centuries are too coarse to date an event.
+        if ty == "century" {
+            return None;
+        }
+        Some(Dated {
+            words: first_word..end_word.max(first_word + 1),
+            value_start: vs,
+            value_end: ve,
+            src: f.evidence.start..f.evidence.end,
+            text: f.evidence.text.clone(),
+        })
+    }
+}
+
+/// A date an event can take: one timex, or two joined into a range.
+#[derive(Debug, Clone)]
+pub struct DateGroup {
+    pub words: Range<usize>,
+    pub value_start: String,
+    pub value_end: String,
+    pub src: Range<usize>,
+    pub text: String,
+    /// How it was formed: "sentence" (one timex), "range" (from … to …), "coordinated"
+    /// (consecutive years joined by "and").
+    pub origin: &'static str,
+    /// Inside a quoted title.
+    pub quoted: bool,
+    /// The group it is coordinated with ("March 2022 and February 2023"), if any.
+    pub coordinated_with: Option<usize>,
+    /// Taken from an earlier sentence (its word positions mean nothing here).
+    pub inherited: bool,
+    /// Introduced by an "until" word ("đến năm 2004"): an end bound, not an event's date.
+    pub until: bool,
+}
+
+impl DateGroup {
+    /// The same date, carried to a later sentence of the paragraph.
+    pub fn inherited(mut self) -> DateGroup {
+        self.inherited = true;
+        self.coordinated_with = None;
+        self
+    }
+}
+
+/// For each word, whether it lies inside quotation marks. A quote left open at the end of
+/// its list item (";") or sentence marks nothing: OCR often loses closing quotes.
+pub fn quoted_words(ws: &[Word]) -> Vec<bool> {
+    let mut out = vec![false; ws.len()];
+    let mut open: Option<usize> = None;
+    for (i, w) in ws.iter().enumerate() {
+        match w.canon.as_str() {
+            "“" | "«" | "„" => open = Some(i),
+            "\"" if open.is_none() => open = Some(i),
+            "”" | "»" | "\"" => {
+                if let Some(o) = open.take() {
+                    out[o..=i].iter_mut().for_each(|q| *q = true);
+                }
+            }
+            ";" => open = None,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An "until" date ("đến năm 2004", "until 2002") after an earlier date of the sentence: the
+/// end of a span that began at that earlier date. Not when the phrase opens its clause and
+/// ends with a comma ("đến tháng 02-1976, Lê Duẩn …" means "then, in February 1976").
+fn is_until(ws: &[Word], lex: &EventLexicon, a: &Dated, earlier_date: bool) -> bool {
+    if !earlier_date {
+        return false;
+    }
+    let Some(k) = (1..=2).find(|&k| {
+        a.words.start >= k
+            && lex
+                .until
+                .longest_at(ws, a.words.start - k)
+                .is_some_and(|f| f.words.end + k > a.words.start)
+    }) else {
+        return false;
+    };
+    let opens_clause = a.words.start - k == 0
+        || matches!(ws[a.words.start - k - 1].canon.as_str(), "," | ";" | ":");
+    let comma_after = ws.get(a.words.end).is_some_and(|w| w.canon == ",");
+    !(opens_clause && comma_after)
+}
+
+fn is_bare_year(v: &str) -> bool {
+    v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Groups the sentence's dates: ranges ("from X … to Y"), consecutive years joined by
+/// "and" (one interval), other coordinated dates (kept apart but linked).
+pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) -> Vec<DateGroup> {
+    let mut out: Vec<DateGroup> = Vec::new();
+    let mut i = 0;
+    while i < dated.len() {
+        let a = &dated[i];
+        let q = quoted.get(a.words.start).copied().unwrap_or(false);
+        let mut g = DateGroup {
+            words: a.words.clone(),
+            value_start: a.value_start.clone(),
+            value_end: a.value_end.clone(),
+            src: a.src.clone(),
+            text: a.text.clone(),
+            origin: "sentence",
+            quoted: q,
+            coordinated_with: None,
+            inherited: false,
+            until: is_until(ws, lex, a, i > 0),
+        };
+        if let Some(b) = dated.get(i + 1) {
+            let between = a.words.end..b.words.start.max(a.words.end);
+            let joined_only_by = |set: &super::lexicon::PhraseSet<()>| {
+                !between.is_empty() && between.clone().all(|k| set.longest_at(ws, k).is_some())
+            };
+            let ordered = a.value_start <= b.value_start;
+            let short = between.len() <= 8;
+            let from_before = lex
+                .range_from
+                .occurs_in(ws, a.words.start.saturating_sub(10)..a.words.start);
+            let to_between = lex.range_to.occurs_in(ws, between.clone());
+            let clause_break = between
+                .clone()
+                .any(|k| matches!(ws[k].canon.as_str(), ";" | "."));
+            if ordered && short && from_before && to_between && !clause_break {
+                g.value_end = b.value_end.clone();
+                g.words = a.words.start..b.words.end;
+                g.src = a.src.start..b.src.end;
+                g.text = format!("{} … {}", a.text, b.text);
+                g.origin = "range";
+                out.push(g);
+                i += 2;
+                continue;
+            }
+            if joined_only_by(&lex.coordination) {
+                let consecutive_years = is_bare_year(&a.value_start)
+                    && is_bare_year(&b.value_start)
+                    && a.value_start == a.value_end
+                    && b.value_start == b.value_end
+                    && b.value_start.parse::<i32>().ok()
+                        == a.value_start.parse::<i32>().ok().map(|y| y + 1);
+                if consecutive_years {
+                    g.value_end = b.value_end.clone();
+                    g.words = a.words.start..b.words.end;
+                    g.src = a.src.start..b.src.end;
+                    g.text = format!("{} … {}", a.text, b.text);
+                    g.origin = "coordinated";
+                    out.push(g);
+                    i += 2;
+                    continue;
+                }
+                // Keep apart, but let the second share the first's event.
+                let idx = out.len();
+                out.push(g);
+                let bq = quoted.get(b.words.start).copied().unwrap_or(false);
+                out.push(DateGroup {
+                    words: b.words.clone(),
+                    value_start: b.value_start.clone(),
+                    value_end: b.value_end.clone(),
+                    src: b.src.clone(),
+                    text: b.text.clone(),
+                    origin: "sentence",
+                    quoted: bq,
+                    coordinated_with: Some(idx),
+                    inherited: false,
+                    until: false,
+                });
+                i += 2;
+                continue;
+            }
+        }
+        out.push(g);
+        i += 1;
+    }
+    out
+}
+
+/// The date group a trigger at `trigger` takes: the nearest, in words, preferring dates
+/// outside quoted titles. With `inherited`, the single inherited group.
+/// Dates across a ";" from the trigger (another item of a list) and "until" dates weigh
+/// less.
+pub fn nearest(
+    groups: &[DateGroup],
+    ws: &[Word],
+    trigger: Range<usize>,
+    inherited: bool,
+) -> Option<usize> {
+    if inherited {
+        return (!groups.is_empty()).then_some(0);
+    }
+    let any_unquoted = groups.iter().any(|g| !g.quoted);
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.coordinated_with.is_none())
+        .map(|(i, g)| {
+            let d = if g.words.end <= trigger.start {
+                trigger.start - g.words.end
+            } else {
+                g.words.start.saturating_sub(trigger.end)
+            };
+            let between = if g.words.end <= trigger.start {
+                g.words.end..trigger.start
+            } else {
+                trigger.end..g.words.start.max(trigger.end)
+            };
+            let lists = ws[between].iter().filter(|w| w.canon == ";").count();
+            let penalty = if g.quoted && any_unquoted { 1000 } else { 0 }
+                + if g.until { 300 } else { 0 }
+                + 200 * lists;
+            (d + penalty, i)
+        })
+        .min()
+        .map(|(_, i)| i)
+}

@@ -1,0 +1,171 @@
+//! Participants, roles, field and summary of an event statement.
+
+use super::data::{EventLexicon, EventType};
+use super::lexicon::Word;
+use crate::extract::Fact;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Entity types that take part in events (places say where, treaties and wars say what).
+const ACTOR_TYPES: [&str; 3] = ["country", "person", "organization"];
+
+/// One participant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    /// Canonical label.
+    pub label: String,
+    pub id: String,
+    /// The role the sentence gives it, if it gives one.
+    pub role: Option<String>,
+}
+
+/// The participants of one statement, with the place and what it is about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Participants {
+    pub list: Vec<Participant>,
+    /// The first place named.
+    pub place: Option<String>,
+    /// Treaties, wars, conferences named.
+    pub about: Vec<String>,
+}
+
+impl Participants {
+    pub fn labels(&self) -> Vec<String> {
+        self.list.iter().map(|p| p.label.clone()).collect()
+    }
+    pub fn ids(&self) -> Vec<String> {
+        self.list.iter().map(|p| p.id.clone()).collect()
+    }
+    pub fn roles_json(&self) -> Value {
+        Value::Array(
+            self.list
+                .iter()
+                .map(|p| json!({"entity": p.label, "role": p.role}))
+                .collect(),
+        )
+    }
+    fn with_role(&self, role: &str) -> Vec<&str> {
+        self.list
+            .iter()
+            .filter(|p| p.role.as_deref() == Some(role))
+            .map(|p| p.label.as_str())
+            .collect()
+    }
+}
+
+fn str_of<'a>(f: &'a Fact, key: &str) -> Option<&'a str> {
+    f.body.get(key).and_then(|v| v.as_str())
+}
+
+/// The participants of a statement whose trigger covers `trigger` words: the actors named in
+/// the sentence, in order, each once. With two roles, an actor before the trigger takes the
+/// first role ("Lê Duẩn" visits), one right after it or after a role cue ("to", "thăm",
+/// "cho") the second (the host, the recipient), any other the first.
+pub fn participants(
+    mentions: &[&Fact],
+    ws: &[Word],
+    trigger: Range<usize>,
+    word_of: &dyn Fn(usize) -> usize,
+    ty: &EventType,
+    lex: &EventLexicon,
+) -> Participants {
+    let mut out = Participants::default();
+    for m in mentions {
+        let (Some(label), Some(id), Some(et)) = (
+            str_of(m, "entity"),
+            str_of(m, "entity_id"),
+            str_of(m, "entity_type"),
+        ) else {
+            continue;
+        };
+        match et {
+            "place" => {
+                if out.place.is_none() {
+                    out.place = Some(label.to_string());
+                }
+                continue;
+            }
+            "treaty" | "event" => {
+                if !out.about.iter().any(|a| a == label) {
+                    out.about.push(label.to_string());
+                }
+                continue;
+            }
+            t if !ACTOR_TYPES.contains(&t) => continue,
+            _ => {}
+        }
+        if out.list.iter().any(|p| p.id == id) {
+            continue;
+        }
+        let w = word_of(m.evidence.start);
+        let role = if ty.roles.len() < 2 {
+            ty.roles.first().cloned()
+        } else if w < trigger.start {
+            Some(ty.roles[0].clone())
+        } else {
+            let gap = trigger.end..w.max(trigger.end);
+            let cue = gap.is_empty()
+                || lex
+                    .second_role_cues
+                    .occurs_in(ws, w.saturating_sub(3).max(trigger.end)..w);
+            Some(ty.roles[if cue { 1 } else { 0 }].clone())
+        };
+        out.list.push(Participant {
+            label: label.to_string(),
+            id: id.to_string(),
+            role,
+        });
+    }
+    out
+}
+
+/// The statement's field: the type's own, or, where the type allows it, the field whose cues
+/// the sentence names most.
+pub fn field(ty: &EventType, ws: &[Word], lex: &EventLexicon) -> String {
+    if !ty.field_from_context {
+        return ty.field.clone();
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in lex.fields.find_all(ws) {
+        *counts.entry(f.value.as_str()).or_default() += 1;
+    }
+    let own = counts.get(ty.field.as_str()).copied().unwrap_or(0);
+    match counts.iter().max_by_key(|(f, n)| (**n, **f == ty.field)) {
+        Some((f, n)) if *n > own => f.to_string(),
+        _ => ty.field.clone(),
+    }
+}
+
+/// A one-line English summary from the type's template.
+pub fn summary(ty: &EventType, p: &Participants, start: &str, end: &str) -> String {
+    let all = p.labels().join(", ");
+    let all = if all.is_empty() {
+        "unnamed parties".to_string()
+    } else {
+        all
+    };
+    let role_or_all = |i: usize| {
+        let holders = ty.roles.get(i).map(|r| p.with_role(r)).unwrap_or_default();
+        if holders.is_empty() {
+            all.clone()
+        } else {
+            holders.join(", ")
+        }
+    };
+    let mut s = ty
+        .summary
+        .replace("{label}", &ty.label)
+        .replace("{participants}", &all)
+        .replace("{first}", &role_or_all(0))
+        .replace("{second}", &role_or_all(1));
+    if let Some(c) = s.get(..1) {
+        s = c.to_uppercase() + &s[1..];
+    }
+    let date = if start == end {
+        start.to_string()
+    } else {
+        format!("{start}/{end}")
+    };
+    format!("{s} ({date})")
+}

@@ -1,0 +1,359 @@
+//! Merging: statements of one event, in any language and any document, become one [`Event`]
+//! that keeps every statement's evidence.
+//!
+//! The rule, kept simple so that it can be explained on every event page:
+//! - only statements of the same type, the same date interval (as normalized) and the same
+//!   modality merge ("will visit" never merges with a visit); negated statements, and
+//!   statements whose date was carried over from the sentence before, are not events;
+//! - within those, statements merge when they share a participant, and never when they name
+//!   different treaties or agreements;
+//! - statements whose dates differ are never merged, even when one date contains the other
+//!   ("1978" and "3 November 1978"): the event with the coarser date is linked to the finer
+//!   one as `related`, and disjoint dates of what looks like one event are a conflict
+//!   (`super::conflict`), never a silent choice.
+
+use crate::span::Span;
+use crate::store::StoredFact;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One statement of an event, as stored by the event extractor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    /// The stored fact's id.
+    pub fact: i64,
+    pub evidence: Span,
+    pub lang: String,
+    pub ty: String,
+    pub field: String,
+    pub date_start: String,
+    pub date_end: String,
+    /// Where the date came from: "sentence", "range", "coordinated", "paragraph".
+    pub date_origin: String,
+    pub date_text: String,
+    pub participants: Vec<String>,
+    pub participant_ids: Vec<String>,
+    pub roles: Value,
+    pub place: Option<String>,
+    pub about: Vec<String>,
+    pub trigger: String,
+    pub polarity: String,
+    pub modality: String,
+    pub circumstance: bool,
+    pub summary: String,
+    pub ordinal: Value,
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+fn strings(v: &Value, k: &str) -> Vec<String> {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Statement {
+    /// Reads a stored `event_statement` fact.
+    pub fn from_fact(f: &StoredFact) -> Option<Statement> {
+        let r = &f.record;
+        if f.kind != "event_statement" {
+            return None;
+        }
+        Some(Statement {
+            fact: f.id,
+            evidence: Span {
+                doc: f.doc.clone(),
+                start: f.start as usize,
+                end: f.end as usize,
+                text: s(r, "text"),
+            },
+            lang: s(r, "lang"),
+            ty: s(r, "type"),
+            field: s(r, "field"),
+            date_start: s(r, "date_start"),
+            date_end: s(r, "date_end"),
+            date_origin: s(r, "date_origin"),
+            date_text: s(r, "date_text"),
+            participants: strings(r, "participants"),
+            participant_ids: strings(r, "participant_ids"),
+            roles: r.get("roles").cloned().unwrap_or(Value::Null),
+            place: r.get("place").and_then(Value::as_str).map(str::to_string),
+            about: strings(r, "about"),
+            trigger: s(r, "trigger"),
+            polarity: s(r, "polarity"),
+            modality: s(r, "modality"),
+            circumstance: r
+                .get("circumstance")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            summary: s(r, "summary"),
+            ordinal: r.get("ordinal").cloned().unwrap_or(Value::Null),
+        })
+    }
+}
+
+/// One event, with every statement of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Stable id: derived from the type, the date and the first statement's span.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub field: String,
+    pub date_start: String,
+    pub date_end: String,
+    /// Canonical labels, most often named first.
+    pub participants: Vec<String>,
+    pub place: Option<String>,
+    /// Treaties, agreements, wars named by the statements.
+    pub about: Vec<String>,
+    pub modality: String,
+    pub summary: String,
+    /// Every statement, in document order.
+    pub statements: Vec<Statement>,
+    /// How many documents state it.
+    pub sources: usize,
+    /// The languages it is stated in.
+    pub languages: Vec<String>,
+    /// Why these statements were merged.
+    pub merge_reason: String,
+    /// Events that may be the same one told with a coarser or finer date.
+    pub related: Vec<String>,
+}
+
+impl Event {
+    /// The evidence spans, one per statement.
+    pub fn evidence(&self) -> Vec<&Span> {
+        self.statements.iter().map(|s| &s.evidence).collect()
+    }
+}
+
+/// Groups statements into events (see the module doc for the rule).
+pub fn merge(statements: Vec<Statement>) -> Vec<Event> {
+    let mut by_key: BTreeMap<(String, String, String, String), Vec<Statement>> = BTreeMap::new();
+    for st in statements {
+        // Negated statements are not events; a date carried over from the sentence before is
+        // kept on the statement (for curation) but too weak to make an event.
+        if st.polarity == "negative" || st.date_start.is_empty() || st.date_origin == "paragraph" {
+            continue;
+        }
+        let key = (
+            st.ty.clone(),
+            st.date_start.clone(),
+            st.date_end.clone(),
+            st.modality.clone(),
+        );
+        by_key.entry(key).or_default().push(st);
+    }
+    let mut events = Vec::new();
+    for (_, group) in by_key {
+        for cluster in cluster(group) {
+            events.push(build(cluster));
+        }
+    }
+    link_related(&mut events);
+    events.sort_by(|a, b| {
+        (&a.date_start, &a.date_end, &a.ty, &a.id).cmp(&(&b.date_start, &b.date_end, &b.ty, &b.id))
+    });
+    events
+}
+
+/// Clusters statements of one type and date: linked when they share a participant and name
+/// no different treaties.
+fn cluster(group: Vec<Statement>) -> Vec<Vec<Statement>> {
+    let n = group.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while p[r] != r {
+            r = p[r];
+        }
+        p[i] = r;
+        r
+    }
+    let compatible = |a: &Statement, b: &Statement| {
+        let share = a
+            .participant_ids
+            .iter()
+            .any(|x| b.participant_ids.contains(x));
+        let about_clash = !a.about.is_empty()
+            && !b.about.is_empty()
+            && !a.about.iter().any(|x| b.about.contains(x));
+        share && !about_clash
+    };
+    for i in 0..n {
+        for j in i + 1..n {
+            if compatible(&group[i], &group[j]) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    // Statements naming no participant join the only cluster there is, if there is one.
+    let roots: BTreeSet<usize> = (0..n)
+        .filter(|&i| !group[i].participant_ids.is_empty())
+        .map(|i| find(&mut parent, i))
+        .collect();
+    if roots.len() == 1 {
+        let r = *roots.iter().next().unwrap_or(&0);
+        for i in 0..n {
+            if group[i].participant_ids.is_empty() {
+                parent[i] = r;
+            }
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<Statement>> = BTreeMap::new();
+    for (i, st) in group.into_iter().enumerate() {
+        let r = find(&mut parent, i);
+        clusters.entry(r).or_default().push(st);
+    }
+    clusters.into_values().collect()
+}
+
+fn short_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h >> 32)
+}
+
+fn build(mut sts: Vec<Statement>) -> Event {
+    sts.sort_by(|a, b| {
+        (&a.evidence.doc, a.evidence.start).cmp(&(&b.evidence.doc, b.evidence.start))
+    });
+    let first = &sts[0];
+    let id = format!(
+        "ev-{}-{}-{}",
+        first.date_start,
+        first.ty,
+        short_hash(&format!(
+            "{}:{}:{}",
+            first.evidence.doc, first.evidence.start, first.date_end
+        ))
+    );
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut order = 0;
+    for st in &sts {
+        for p in &st.participants {
+            let e = counts.entry(p.as_str()).or_insert((0, order));
+            e.0 += 1;
+            order += 1;
+        }
+    }
+    let mut participants: Vec<(&str, (usize, usize))> = counts.into_iter().collect();
+    participants.sort_by_key(|(_, (n, o))| (std::cmp::Reverse(*n), *o));
+    let participants: Vec<String> = participants
+        .into_iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    let docs: BTreeSet<&str> = sts.iter().map(|s| s.evidence.doc.as_str()).collect();
+    let languages: BTreeSet<String> = sts.iter().map(|s| s.lang.clone()).collect();
+    let mut about: Vec<String> = Vec::new();
+    for st in &sts {
+        for a in &st.about {
+            if !about.contains(a) {
+                about.push(a.clone());
+            }
+        }
+    }
+    // The field most statements give; the summary of the statement naming most participants.
+    let mut fields: BTreeMap<&str, usize> = BTreeMap::new();
+    for st in &sts {
+        *fields.entry(st.field.as_str()).or_default() += 1;
+    }
+    let field = fields
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(f, _)| f.to_string())
+        .unwrap_or_default();
+    let summary = sts
+        .iter()
+        .max_by_key(|s| (s.participants.len(), std::cmp::Reverse(s.evidence.start)))
+        .map(|s| s.summary.clone())
+        .unwrap_or_default();
+    let merge_reason = if sts.len() == 1 {
+        "one statement".to_string()
+    } else {
+        format!(
+            "{} statements in {} document(s): same type ({}), same date ({}), shared participants",
+            sts.len(),
+            docs.len(),
+            first.ty,
+            if first.date_start == first.date_end {
+                first.date_start.clone()
+            } else {
+                format!("{}/{}", first.date_start, first.date_end)
+            }
+        )
+    };
+    Event {
+        id,
+        ty: first.ty.clone(),
+        field,
+        date_start: first.date_start.clone(),
+        date_end: first.date_end.clone(),
+        participants,
+        place: sts.iter().find_map(|s| s.place.clone()),
+        about,
+        modality: first.modality.clone(),
+        summary,
+        sources: docs.len(),
+        languages: languages.into_iter().collect(),
+        merge_reason,
+        related: Vec::new(),
+        statements: sts,
+    }
+}
+
+/// True when interval `a` lies inside `b` (ISO prefixes compare as intervals).
+pub fn within(a: (&str, &str), b: (&str, &str)) -> bool {
+    let lo = |s: &str| s.to_string();
+    let hi = |s: &str| format!("{s}\u{10ffff}");
+    lo(a.0) >= lo(b.0) && hi(a.1) <= hi(b.1)
+}
+
+/// True when two intervals share a day.
+pub fn overlaps(a: (&str, &str), b: (&str, &str)) -> bool {
+    let hi = |s: &str| format!("{s}\u{10ffff}");
+    a.0 <= hi(b.1).as_str() && b.0 <= hi(a.1).as_str()
+}
+
+/// Links events of one type and shared participants whose dates nest (one told with a
+/// coarser date than the other).
+fn link_related(events: &mut [Event]) {
+    let n = events.len();
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            if i == j || events[i].ty != events[j].ty {
+                continue;
+            }
+            let (a, b) = (&events[i], &events[j]);
+            let nested = (a.date_start != b.date_start || a.date_end != b.date_end)
+                && within((&a.date_start, &a.date_end), (&b.date_start, &b.date_end));
+            let share = a.participants.iter().any(|p| b.participants.contains(p));
+            if nested && share {
+                links.push((i, j));
+            }
+        }
+    }
+    for (i, j) in links {
+        let (a, b) = (events[i].id.clone(), events[j].id.clone());
+        if !events[i].related.contains(&b) {
+            events[i].related.push(b);
+        }
+        if !events[j].related.contains(&a) {
+            events[j].related.push(a);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The series knowledge: `data/series/series.toml` (concepts, scopes, units) and the words of
+//! each language (`data/series/{en,vi,ru}.toml`), loaded once into a phrase matcher over
+//! simple tokens.
+
+use crate::text::lang::Lang;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+/// What a phrase of the lexicon is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Class {
+    /// Names a concept (its id).
+    Concept(String),
+    /// Looks like a concept word but is not one ("sản xuất").
+    NotConcept,
+    Counterpart,
+    /// Vietnam itself.
+    Vietnam,
+    Total,
+    Subset,
+    Neutral,
+    Blocker,
+    Baseline,
+    Price,
+    CurrentPrices,
+    PartialYear,
+    Plan,
+    Excluding,
+    RangeOpen,
+    RangeJoin,
+    Conjunction,
+    TableNeutral,
+    /// Before a year that closes a cumulative total ("đến năm 1988").
+    UpTo,
+    Scale(f64),
+    Unit(String),
+}
+
+/// A concept: what is measured.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Concept {
+    pub id: String,
+    pub units: Vec<String>,
+    pub en: String,
+    pub vi: String,
+    pub ru: String,
+}
+
+/// A scope: between whom.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scope {
+    pub id: String,
+    pub en: String,
+    pub vi: String,
+    pub ru: String,
+}
+
+/// Unit names in the three languages.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnitNames {
+    pub en: String,
+    pub vi: String,
+    pub ru: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Defs {
+    concept: Vec<Concept>,
+    scope: Vec<Scope>,
+    units: BTreeMap<String, UnitNames>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LangFile {
+    concepts: BTreeMap<String, Vec<String>>,
+    not_concepts: Vec<String>,
+    counterpart: Vec<String>,
+    vietnam: Vec<String>,
+    total: Vec<String>,
+    subset: Vec<String>,
+    neutral: Vec<String>,
+    blockers: Vec<String>,
+    baseline: Vec<String>,
+    price: Vec<String>,
+    current_prices: Vec<String>,
+    partial_year: Vec<String>,
+    plan: Vec<String>,
+    excluding: Vec<String>,
+    range_open: Vec<String>,
+    range_join: Vec<String>,
+    conjunctions: Vec<String>,
+    table_neutral: Vec<String>,
+    up_to: Vec<String>,
+    scales: BTreeMap<String, f64>,
+    units: BTreeMap<String, String>,
+}
+
+/// A token of text: a run of letters and digits (lowercased), one other non-space char, or
+/// a marker standing for a fact (a timex or a quantity) by its index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Word(String),
+    Punct(char),
+    Timex(usize),
+    Quantity(usize),
+}
+
+impl Tok {
+    fn key(&self) -> Option<String> {
+        match self {
+            Tok::Word(w) => Some(w.clone()),
+            Tok::Punct(c) => Some(c.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Cuts `s` into tokens (lowercased).
+pub fn tokenize(s: &str, out: &mut Vec<Tok>) {
+    let mut word = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                word.push(l);
+            }
+            continue;
+        }
+        if !word.is_empty() {
+            out.push(Tok::Word(std::mem::take(&mut word)));
+        }
+        if !c.is_whitespace() {
+            out.push(Tok::Punct(c));
+        }
+    }
+    if !word.is_empty() {
+        out.push(Tok::Word(word));
+    }
+}
+
+fn phrase_keys(p: &str) -> Vec<String> {
+    let mut t = Vec::new();
+    tokenize(&unicode_nfc(p), &mut t);
+    t.iter().filter_map(Tok::key).collect()
+}
+
+fn unicode_nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+/// A phrase (its token keys) and its classes.
+type Entry = (Vec<String>, Vec<Class>);
+
+/// One language's phrases.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    by_first: HashMap<String, Vec<Entry>>,
+}
+
+impl Lexicon {
+    fn insert(&mut self, phrase: &str, class: Class) {
+        let keys = phrase_keys(phrase);
+        let Some(first) = keys.first().cloned() else {
+            return;
+        };
+        let v = self.by_first.entry(first).or_default();
+        match v.iter_mut().find(|(k, _)| *k == keys) {
+            Some((_, cs)) => {
+                if !cs.contains(&class) {
+                    cs.push(class);
+                }
+            }
+            None => {
+                v.push((keys, vec![class]));
+                v.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+            }
+        }
+    }
+
+    /// The longest phrase starting at `toks[i]`: (token count, its classes).
+    pub fn at(&self, toks: &[Tok], i: usize) -> Option<(usize, &[Class])> {
+        let first = toks.get(i)?.key()?;
+        let cands = self.by_first.get(&first)?;
+        cands.iter().find_map(|(k, cs)| {
+            let n = k.len();
+            (i + n <= toks.len()
+                && k.iter()
+                    .zip(&toks[i..i + n])
+                    .all(|(a, t)| t.key().as_deref() == Some(a.as_str())))
+            .then_some((n, cs.as_slice()))
+        })
+    }
+
+    /// True when some phrase with class `c` starts anywhere in `toks` (not only the
+    /// longest one at its place: "của Việt Nam" is neutral and also names Vietnam).
+    pub fn mentions(&self, toks: &[Tok], c: &Class) -> bool {
+        (0..toks.len()).any(|i| {
+            let Some(first) = toks[i].key() else {
+                return false;
+            };
+            self.by_first.get(&first).is_some_and(|cands| {
+                cands.iter().any(|(k, cs)| {
+                    let n = k.len();
+                    cs.contains(c)
+                        && i + n <= toks.len()
+                        && k.iter()
+                            .zip(&toks[i..i + n])
+                            .all(|(a, t)| t.key().as_deref() == Some(a.as_str()))
+                })
+            })
+        })
+    }
+
+    fn from_file(f: LangFile) -> Lexicon {
+        let mut l = Lexicon::default();
+        for (id, words) in &f.concepts {
+            for w in words {
+                l.insert(w, Class::Concept(id.clone()));
+            }
+        }
+        let lists: [(&Vec<String>, Class); 18] = [
+            (&f.up_to, Class::UpTo),
+            (&f.not_concepts, Class::NotConcept),
+            (&f.vietnam, Class::Vietnam),
+            (&f.counterpart, Class::Counterpart),
+            (&f.total, Class::Total),
+            (&f.subset, Class::Subset),
+            (&f.neutral, Class::Neutral),
+            (&f.blockers, Class::Blocker),
+            (&f.baseline, Class::Baseline),
+            (&f.price, Class::Price),
+            (&f.current_prices, Class::CurrentPrices),
+            (&f.partial_year, Class::PartialYear),
+            (&f.plan, Class::Plan),
+            (&f.excluding, Class::Excluding),
+            (&f.range_open, Class::RangeOpen),
+            (&f.range_join, Class::RangeJoin),
+            (&f.conjunctions, Class::Conjunction),
+            (&f.table_neutral, Class::TableNeutral),
+        ];
+        for (words, class) in lists {
+            for w in words {
+                l.insert(w, class.clone());
+            }
+        }
+        for (w, s) in &f.scales {
+            l.insert(w, Class::Scale(*s));
+        }
+        for (w, u) in &f.units {
+            l.insert(w, Class::Unit(u.clone()));
+        }
+        l
+    }
+}
+
+/// Everything the series builder knows.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub concepts: Vec<Concept>,
+    pub scopes: Vec<Scope>,
+    pub units: BTreeMap<String, UnitNames>,
+    langs: [Lexicon; 3],
+}
+
+impl Knowledge {
+    /// The lexicon of a language.
+    pub fn lexicon(&self, lang: Lang) -> &Lexicon {
+        &self.langs[lang as usize]
+    }
+
+    /// A concept by id.
+    pub fn concept(&self, id: &str) -> Option<&Concept> {
+        self.concepts.iter().find(|c| c.id == id)
+    }
+
+    /// A scope by id.
+    pub fn scope(&self, id: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|c| c.id == id)
+    }
+}
+
+fn parse_lang(name: &str, src: &str) -> Lexicon {
+    let f: LangFile =
+        toml::from_str(src).unwrap_or_else(|e| panic!("data/series/{name}.toml is invalid: {e}"));
+    Lexicon::from_file(f)
+}
+
+/// The knowledge, loaded once.
+pub fn knowledge() -> &'static Knowledge {
+    static K: LazyLock<Knowledge> = LazyLock::new(|| {
+        let defs: Defs = toml::from_str(include_str!("../../../data/series/series.toml"))
+            .unwrap_or_else(|e| panic!("data/series/series.toml is invalid: {e}"));
+        let mut langs: [Lexicon; 3] = Default::default();
+        for (lang, name, src) in [
+            (Lang::En, "en", include_str!("../../../data/series/en.toml")),
+            (Lang::Vi, "vi", include_str!("../../../data/series/vi.toml")),
+            (Lang::Ru, "ru", include_str!("../../../data/series/ru.toml")),
+        ] {
+            langs[lang as usize] = parse_lang(name, src);
+        }
+        Knowledge {
+            concepts: defs.concept,
+            scopes: defs.scope,
+            units: defs.units,
+            langs,
+        }
+    });
+    &K
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_loads_and_every_concept_word_names_a_defined_concept() {
+        let k = knowledge();
+        for lex in &k.langs {
+            for cands in lex.by_first.values() {
+                for (_, classes) in cands {
+                    for c in classes {
+                        if let Class::Concept(id) = c {
+                            assert!(k.concept(id).is_some(), "undefined concept {id}");
+                        }
+                        if let Class::Unit(u) = c {
+                            assert!(k.units.contains_key(u), "undefined unit {u}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn longest_phrase_wins() {
+        let k = knowledge();
+        let mut t = Vec::new();
+        tokenize("Tổng kim ngạch xuất khẩu của Việt Nam", &mut t);
+        let (n, cs) = k.lexicon(Lang::Vi).at(&t, 0).unwrap();
+        assert_eq!(n, 8);
+        assert!(cs.contains(&Class::Concept("exports".into())));
+        assert!(cs.contains(&Class::Total));
+        t.clear();
+        tokenize("sản xuất", &mut t);
+        assert_eq!(
+            k.lexicon(Lang::Vi).at(&t, 0).unwrap().1,
+            &[Class::NotConcept]
+        );
+    }
+}

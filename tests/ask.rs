@@ -1,0 +1,234 @@
+//! `annals ask` on the reference corpus: questions of our own (not the gold's) in English,
+//! Vietnamese and Russian, answered across languages; every citation is exact source bytes
+//! and contains the answer; unanswerable questions abstain; batch mode keeps the contract.
+
+mod common;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn corpus() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        p.is_dir(),
+        "the reference corpus is missing at {}",
+        p.display()
+    );
+    p
+}
+
+/// One store holding the reference corpus, shared by the tests of this file.
+fn data() -> &'static Path {
+    static DATA: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        common::run_ok(d.path(), &["ingest", "--quiet", corpus().to_str().unwrap()]);
+        d
+    })
+    .path()
+}
+
+fn ask(q: &str) -> Value {
+    let out = common::run_ok(data(), &["ask", "--format", "json", q]);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// Every citation is the exact bytes of its source and holds the answer's own span.
+fn check_citations(q: &str, a: &Value) {
+    let cites = a["citations"].as_array().expect("citations");
+    for c in cites {
+        let doc = c["doc"].as_str().unwrap();
+        let (s, e) = (
+            c["start"].as_u64().unwrap() as usize,
+            c["end"].as_u64().unwrap() as usize,
+        );
+        let bytes = std::fs::read(corpus().join(doc)).unwrap();
+        assert_eq!(
+            c["text"].as_str().unwrap(),
+            String::from_utf8_lossy(&bytes[s..e]),
+            "{q}: citation text is not the source bytes {doc}@{s}..{e}"
+        );
+        if let Some(span) = c["answer_span"].as_array() {
+            let (a0, a1) = (
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            );
+            assert!(
+                s <= a0 && a1 <= e,
+                "{q}: the answer {a0}..{a1} lies outside its citation {s}..{e}"
+            );
+        }
+    }
+}
+
+/// (question, expected value). Dates are ISO at the granularity asked; numbers plain.
+const ANSWERED: [(&str, &str); 14] = [
+    (
+        "When did Vietnam join the Council for Mutual Economic Assistance?",
+        "\"1978-06-28\"",
+    ),
+    (
+        "In which month and year did Sergey Lavrov visit Vietnam?",
+        "\"2009-07\"",
+    ),
+    (
+        "Who received Vladimir Putin in Hanoi in January 2001?",
+        "\"Trần Đức Lương\"",
+    ),
+    (
+        "Until what year did the Russian Navy maintain a presence at Cam Ranh Bay?",
+        "\"2002\"",
+    ),
+    (
+        "How many times did the Soviets expand the Cam Ranh base by 1987?",
+        "4",
+    ),
+    // English question, answered from the Vietnamese thesis.
+    (
+        "In which year was the Hòa Bình hydropower plant completed?",
+        "\"1985\"",
+    ),
+    (
+        "Liên Xô công nhận Việt Nam Dân chủ Cộng hòa vào tháng năm nào?",
+        "\"1950-01\"",
+    ),
+    (
+        "Hiệp ước hữu nghị và hợp tác giữa Việt Nam và Liên Xô được ký vào ngày nào?",
+        "\"1978-11-03\"",
+    ),
+    (
+        "Ai là Tổng Bí thư Ban Chấp hành Trung ương Đảng Cộng sản Liên Xô năm 1985?",
+        "\"Mikhail Gorbachev\"",
+    ),
+    // Vietnamese question, answered from an English article.
+    (
+        "Sergey Lavrov thăm Việt Nam vào tháng năm nào?",
+        "\"2009-07\"",
+    ),
+    // Russian questions: the corpus has no Russian text.
+    ("Когда Вьетнам вступил в СЭВ?", "\"1978-06-28\""),
+    (
+        "Когда был подписан Договор о дружбе и сотрудничестве между Вьетнамом и СССР?",
+        "\"1978-11-03\"",
+    ),
+    (
+        "В каком году Вьетнам и США нормализовали дипломатические отношения?",
+        "\"1995\"",
+    ),
+    (
+        "В каком месяце и году Сергей Лавров посетил Вьетнам?",
+        "\"2009-07\"",
+    ),
+];
+
+#[test]
+fn answers_in_three_languages_with_exact_citations() {
+    let mut got = Vec::new();
+    for (q, want) in ANSWERED {
+        let a = ask(q);
+        let want: Value = serde_json::from_str(want).unwrap();
+        assert_eq!(a["value"], want, "{q}: {a:#}");
+        assert!(
+            !a["citations"].as_array().unwrap().is_empty(),
+            "{q}: no citation"
+        );
+        check_citations(q, &a);
+        let first = &a["citations"][0];
+        got.push(serde_json::json!({
+            "question": q,
+            "value": a["value"],
+            "type": a["type"],
+            "cited": format!("{}@{}..{}", first["doc"].as_str().unwrap(), first["start"], first["end"]),
+        }));
+    }
+    insta::assert_json_snapshot!("ask_answers", got);
+}
+
+#[test]
+fn unanswerable_questions_abstain_without_citations() {
+    for q in [
+        "When did Vietnam launch a satellite to Mars?",
+        "Bao nhiêu người Việt Nam sống ở Nam Cực năm 1960?",
+        "Кто был послом Вьетнама на Украине с 2020 по 2024 год?",
+    ] {
+        let a = ask(q);
+        assert_eq!(a["value"], Value::Null, "{q}: {a:#}");
+        assert!(a["citations"].as_array().unwrap().is_empty(), "{q}: {a:#}");
+        assert!(
+            a["answer"]
+                .as_str()
+                .unwrap()
+                .contains("insufficient evidence")
+        );
+    }
+}
+
+#[test]
+fn events_of_a_date_are_listed_with_their_statements() {
+    let a = ask("What happened in 1978?");
+    let list = a["value"].as_array().expect("a list of events");
+    assert!(!list.is_empty());
+    check_citations("What happened in 1978?", &a);
+    assert!(list.iter().all(|e| e.as_str().unwrap().contains("1978")));
+}
+
+#[test]
+fn batch_mode_writes_one_contract_line_per_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("q.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\": \"a\", \"question\": \"When did Vietnam join the Council for Mutual Economic Assistance?\"}\n",
+            "\n",
+            "{\"id\": 7, \"question\": \"When did Vietnam launch a satellite to Mars?\"}\n",
+            "{\"id\": \"c\", \"question\": \"Когда Вьетнам вступил в СЭВ?\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = common::run_ok(
+        data(),
+        &[
+            "ask",
+            "--batch",
+            input.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ],
+    );
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let ids: Vec<&Value> = lines.iter().map(|l| &l["id"]).collect();
+    assert_eq!(ids, [&Value::from("a"), &Value::from(7), &Value::from("c")]);
+    for l in &lines {
+        for k in ["id", "answer", "value", "citations"] {
+            assert!(l.get(k).is_some(), "missing {k}: {l}");
+        }
+        for c in l["citations"].as_array().unwrap() {
+            for k in ["doc", "start", "end", "text"] {
+                assert!(c.get(k).is_some(), "citation without {k}: {c}");
+            }
+        }
+    }
+    assert_eq!(lines[0]["value"], "1978-06-28");
+    assert_eq!(lines[1]["value"], Value::Null);
+    assert!(lines[1]["citations"].as_array().unwrap().is_empty());
+    // A line that is not a question is an error naming the line.
+    std::fs::write(&input, "{\"id\": 1, \"question\": \"Who?\"}\nnot json\n").unwrap();
+    let o = common::run(
+        data(),
+        &[
+            "ask",
+            "--batch",
+            input.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
+}

@@ -1,0 +1,303 @@
+//! Events: statements on real passages of the reference corpus, the merge across documents
+//! and languages, conflicts, and a snapshot of the whole corpus's timeline (dates, types,
+//! participants and spans; never the sources' sentences).
+
+mod common;
+
+use annals::extract::Pipeline;
+use annals::extract::event::lexicon;
+use serde_json::{Value, json};
+
+/// Event statements of one corpus document.
+fn statements(prefix: &str) -> Vec<annals::extract::Fact> {
+    let doc = common::corpus_doc(prefix);
+    Pipeline::standard()
+        .run(&doc)
+        .into_iter()
+        .filter(|f| f.kind == "event_statement")
+        .collect()
+}
+
+fn s<'a>(f: &'a annals::extract::Fact, k: &str) -> &'a str {
+    f.body.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+#[test]
+fn every_statement_has_a_typed_dated_exact_span() {
+    let ontology = annals::extract::event::data::ontology();
+    for prefix in ["000", "001", "002", "003", "004"] {
+        let doc = common::corpus_doc(prefix);
+        for f in statements(prefix) {
+            let src = &doc.source.bytes[f.evidence.start..f.evidence.end];
+            assert_eq!(common::nfc(&String::from_utf8_lossy(src)), f.evidence.text);
+            assert!(ontology.types.contains_key(s(&f, "type")), "{:?}", f.body);
+            assert!(ontology.fields.iter().any(|x| x == s(&f, "field")));
+            let (a, b) = (s(&f, "date_start"), s(&f, "date_end"));
+            assert!(a.len() >= 4 && a <= b, "bad interval {a}..{b}");
+            // The date phrase and the trigger lie inside the statement's sentence.
+            for key in ["date_span", "trigger_span"] {
+                let sp = &f.body[key];
+                let (st, en) = (
+                    sp["start"].as_u64().unwrap() as usize,
+                    sp["end"].as_u64().unwrap() as usize,
+                );
+                if key == "date_span" && s(&f, "date_origin") == "paragraph" {
+                    assert!(
+                        en <= f.evidence.start,
+                        "an inherited date comes from before"
+                    );
+                } else {
+                    assert!(
+                        st >= f.evidence.start && en <= f.evidence.end,
+                        "{key} outside its sentence"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The statement of `doc` whose sentence contains the byte `at`, with type `ty`.
+fn statement_at(prefix: &str, needle: &str, ty: &str) -> annals::extract::Fact {
+    let doc = common::corpus_doc(prefix);
+    let at = doc
+        .source
+        .bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .expect("needle in corpus");
+    statements(prefix)
+        .into_iter()
+        .find(|f| f.evidence.start <= at && at < f.evidence.end && s(f, "type") == ty)
+        .unwrap_or_else(|| panic!("no {ty} statement at {needle:?}"))
+}
+
+#[test]
+fn dates_roles_and_types_on_real_sentences() {
+    // English: a treaty signed on a day, with its signatories.
+    let t = statement_at("000", "was signed on November 3", "treaty");
+    assert_eq!(
+        (s(&t, "date_start"), s(&t, "date_end")),
+        ("1978-11-03", "1978-11-03")
+    );
+    let p: Vec<&str> = t.body["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        p.contains(&"Vietnam") && p.contains(&"Soviet Union"),
+        "{p:?}"
+    );
+    // A visit: the visitor before the trigger, the host after it.
+    let v = statement_at("000", "traveled to the Soviet Union", "visit");
+    assert_eq!(s(&v, "date_start"), "1975-10");
+    let roles = &v.body["roles"];
+    assert!(
+        roles
+            .as_array()
+            .unwrap()
+            .contains(&json!({"entity": "Lê Duẩn", "role": "visitor"})),
+        "{roles}"
+    );
+    assert!(
+        roles
+            .as_array()
+            .unwrap()
+            .contains(&json!({"entity": "Soviet Union", "role": "host"})),
+        "{roles}"
+    );
+    // Vietnamese: a date in brackets after a congress, and an interval "từ 23-02 đến 03-03-1981".
+    let c = statement_at("003", "(12-1976)", "congress");
+    assert_eq!(s(&c, "date_start"), "1976-12");
+    let c = statement_at("003", "23-02 đến 03-03-1981", "congress");
+    assert_eq!(
+        (s(&c, "date_start"), s(&c, "date_end")),
+        ("1981-02-23", "1981-03-03")
+    );
+    // Coordinated dates are two events of one kind; consecutive years are one interval.
+    let doc = "004";
+    let votes: Vec<_> = statements(doc)
+        .into_iter()
+        .filter(|f| s(f, "type") == "statement" && f.evidence.text.contains("abstained"))
+        .collect();
+    let dates: Vec<&str> = votes.iter().map(|f| s(f, "date_start")).collect();
+    assert_eq!(dates, ["2022-03", "2023-02"]);
+    let aid = statement_at("000", "and 1979, when Vietnam", "aid");
+    assert_eq!(
+        (s(&aid, "date_start"), s(&aid, "date_end")),
+        ("1978", "1979")
+    );
+}
+
+#[test]
+fn negation_plans_and_circumstances_are_marked() {
+    let ws = |t: &str| lexicon::words(t);
+    let lex = annals::extract::event::data::lexicon(annals::text::lang::Lang::En);
+    // The matcher sees "did not" before a trigger and "will" before a plan.
+    assert!(
+        lex.negation
+            .occurs_in(&ws("did not take military action"), 0..3)
+    );
+    assert!(lex.planned.occurs_in(&ws("will visit Hanoi"), 0..1));
+    // A negated act is a negative statement, never an event.
+    let doc = common::read_as(
+        "In 1979 the Soviet Union did not sign the treaty with China.",
+        annals::text::lang::Lang::En,
+    );
+    let neg: Vec<_> = Pipeline::standard()
+        .run(&doc)
+        .into_iter()
+        .filter(|f| f.kind == "event_statement")
+        .collect();
+    assert_eq!(neg.len(), 1);
+    assert_eq!(s(&neg[0], "polarity"), "negative");
+    // On the corpus: "did not take direct military action, provided … support" is support.
+    let st = statements("004");
+    let intel = st
+        .iter()
+        .find(|f| {
+            f.evidence
+                .text
+                .contains("did not take direct military action")
+        })
+        .expect("statement of the 1979 support");
+    assert_eq!(
+        (s(intel, "type"), s(intel, "polarity")),
+        ("aid", "positive")
+    );
+    // "was to travel" is a plan, not a visit.
+    assert!(
+        st.iter()
+            .any(|f| s(f, "modality") == "planned" && s(f, "type") == "visit")
+    );
+}
+
+/// A fresh store holding the reference corpus.
+fn ingested() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    common::run_ok(
+        data.path(),
+        &["ingest", "--quiet", common::corpus_dir().to_str().unwrap()],
+    );
+    data
+}
+
+#[test]
+fn one_treaty_told_in_two_languages_and_three_documents_is_one_event() {
+    let data = ingested();
+    let out = common::run_ok(
+        data.path(),
+        &[
+            "timeline",
+            "--type",
+            "treaty",
+            "--from",
+            "1978-11-03",
+            "--to",
+            "1978-11-03",
+            "--format",
+            "json",
+        ],
+    );
+    let events: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let day: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["date_start"] == "1978-11-03" && e["date_end"] == "1978-11-03")
+        .collect();
+    assert_eq!(day.len(), 1, "{out}");
+    let e = day[0];
+    let docs: std::collections::BTreeSet<&str> = e["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["doc"].as_str().unwrap())
+        .collect();
+    let langs: Vec<&str> = e["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(docs.len() >= 3, "{docs:?}");
+    assert!(langs.contains(&"en") && langs.contains(&"vi"), "{langs:?}");
+    // Actor filter in any language.
+    let by_ru = common::run_ok(
+        data.path(),
+        &["timeline", "--actor", "Брежнев", "--format", "json"],
+    );
+    let by_vi = common::run_ok(
+        data.path(),
+        &["timeline", "--actor", "Brêgiơnép", "--format", "json"],
+    );
+    assert_eq!(by_ru, by_vi);
+    assert!(serde_json::from_str::<Vec<Value>>(&by_ru).unwrap().len() >= 2);
+    // A bad filter is a clear error.
+    let o = common::run(data.path(), &["timeline", "--type", "picnic"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no event type is named"));
+}
+
+#[test]
+fn conflicts_show_every_side_with_evidence() {
+    let data = ingested();
+    let out = common::run_ok(data.path(), &["conflicts", "--format", "json"]);
+    let cs: Vec<Value> = serde_json::from_str(&out).unwrap();
+    // The ranking of the Soviet recognition: "one of the first, along with China" against
+    // "the second, after China".
+    let ordering = cs
+        .iter()
+        .find(|c| c["kind"] == "ordering")
+        .expect("ordering conflict");
+    assert!(ordering["claims"].as_array().unwrap().len() >= 2);
+    for c in &cs {
+        let claims = c["claims"].as_array().unwrap();
+        assert!(claims.len() >= 2, "{c}");
+        for cl in claims {
+            assert!(!cl["evidence"].as_array().unwrap().is_empty());
+        }
+    }
+}
+
+#[test]
+fn timeline_of_the_reference_corpus() {
+    let data = ingested();
+    let out = common::run_ok(data.path(), &["timeline", "--format", "json"]);
+    let events: Vec<Value> = serde_json::from_str(&out).unwrap();
+    // Dates, types, participants and spans; not the sentences.
+    let lines: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let spans: Vec<String> = e["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}@{}-{}",
+                        &v["doc"].as_str().unwrap()[..3],
+                        v["start"],
+                        v["end"]
+                    )
+                })
+                .collect();
+            let parts: Vec<&str> = e["participants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            format!(
+                "{}..{} {} [{}] {} {}",
+                e["date_start"].as_str().unwrap(),
+                e["date_end"].as_str().unwrap(),
+                e["type"].as_str().unwrap(),
+                e["field"].as_str().unwrap(),
+                parts.join("; "),
+                spans.join(" ")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}
