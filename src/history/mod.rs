@@ -39,18 +39,21 @@ impl History {
             }
             Ok(())
         })?;
-        Ok(History::from_parts(statements, &quantities, &tables))
+        let ctx = series::Context::from_store(store)?;
+        Ok(History::from_parts(statements, &quantities, &tables, &ctx))
     }
 
-    /// Builds the history from statements, quantities and tables already read.
+    /// Builds the history from statements, quantities and tables already read; `ctx` holds
+    /// the sentences the series read running-text figures from.
     pub fn from_parts(
         statements: Vec<Statement>,
         quantities: &[StoredFact],
         tables: &[StoredFact],
+        ctx: &series::Context,
     ) -> History {
         let ordering = conflict::orderings(&statements);
         let events = merge::merge(statements);
-        let series = series::build(quantities, tables);
+        let series = series::build_with(quantities, tables, ctx);
         let mut conflicts = conflict::event_dates(&events);
         conflicts.extend(ordering);
         conflicts.extend(series::conflicts(&series));

@@ -578,7 +578,7 @@ pub fn conflicts(series: &[Series]) -> Vec<Conflict> {
         }
     }
     for (i, c) in out.iter_mut().enumerate() {
-        c.id = format!("conflict-measure_value-{}", i + 1);
+        c.id = format!("conflict-measure-value-{}", i + 1);
     }
     out
 }

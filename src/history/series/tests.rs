@@ -221,7 +221,7 @@ fn values_beyond_rounding_are_a_conflict_with_every_side() {
     assert_eq!(c[0].kind, ConflictKind::MeasureValue);
     assert_eq!(c[0].claims.len(), 2);
     assert!(c[0].claims.iter().all(|cl| cl.evidence.len() == 1));
-    assert_eq!(c[0].id, "conflict-measure_value-1");
+    assert_eq!(c[0].id, "conflict-measure-value-1");
     assert!(c[0].topic.contains("1976–1980"), "{}", c[0].topic);
 }
 
