@@ -1,7 +1,7 @@
 //! Candidate answers inside one sentence, by the type the question asks for: its timexes
 //! (dates), quantities (numbers; bare numbers beside the asked-for noun as a fallback),
 //! mentions (people, places, entities), proper names beside a noun that introduces one
-//! ("tỉnh Khánh Hòa", "pseudonym Tran Luc", "Đại tướng Võ Nguyên Giáp"), and fields. Each
+//! ("tỉnh Nghệ An", "pseudonym Ba", "Đại tướng Văn Tiến Dũng"), and fields. Each
 //! candidate lies inside the sentence, so the sentence that is cited contains the answer.
 
 use super::knowledge::{Knowledge, Sent};
@@ -102,7 +102,7 @@ fn q_concepts(q: &Question) -> Vec<usize> {
         .collect()
 }
 
-/// A run of capitalised words starting at token `i` (names: "Khánh Hòa", "Tran Luc",
+/// A run of capitalised words starting at token `i` (names: "Nghệ An", "Nguyen Van Ba",
 /// "L.I. Brêgiơnép"), at most four words, all in `text` separated by spaces, hyphens or
 /// initials' dots only.
 fn name_run(text: &str, toks: &[Tok], i: usize, forward: bool) -> Option<Range<usize>> {
@@ -402,7 +402,7 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
         });
     }
     // Bare numbers no quantity took, beside the asked-for noun ("sinh viên đại học
-    // (20.662)"): a weaker fallback.
+    // (12.345)"): a weaker fallback.
     let covered: Vec<Range<usize>> = s
         .quantities
         .iter()
@@ -539,7 +539,7 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
         if let Some(r) = name_run(&s.clean, toks, h.toks.end, true) {
             runs.push(r);
         }
-        // "Khánh Hòa Province": the name before a capitalised noun (English).
+        // "Nghệ An Province": the name before a capitalised noun (English).
         if s.lang == Lang::En
             && toks[h.toks.start].cap
             && h.toks.start > 0
@@ -547,7 +547,7 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
         {
             runs.push(r);
         }
-        // "the province of Khánh Hòa"
+        // "the province of Nghệ An"
         if let Some(of) = toks.get(h.toks.end)
             && (of.lower == "of" || of.lower == "под")
             && let Some(r) = name_run(&s.clean, toks, h.toks.end + 1, true)
@@ -556,7 +556,7 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
         }
         for r in runs {
             let name = s.clean[r.clone()].to_string();
-            // A capitalised common noun ("Quốc phòng") is no name; nor is one Vietnamese
+            // A capitalised common noun ("Ngoại giao") is no name; nor is one Vietnamese
             // syllable.
             if hits.iter().any(|x| x.range.start == r.start)
                 || (s.lang == Lang::Vi && !name.contains([' ', '-', '.']))

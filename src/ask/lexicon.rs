@@ -28,7 +28,7 @@ pub struct Concept {
     pub unit: Option<String>,
     /// English label of a field.
     pub label: Option<String>,
-    /// A proper name stands beside this noun ("tỉnh Khánh Hòa", "pseudonym Tran Luc").
+    /// A proper name stands beside this noun ("tỉnh Nghệ An", "pseudonym Ba").
     pub names_follow: bool,
 }
 

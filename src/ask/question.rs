@@ -98,7 +98,7 @@ pub enum Key {
 #[derive(Debug, Clone)]
 pub struct Feature {
     pub key: Key,
-    /// Part of the asked-for noun ("which spaceport", "Bộ trưởng Quốc phòng … nào").
+    /// Part of the asked-for noun ("which harbour", "Bộ trưởng Ngoại giao … nào").
     pub head: bool,
     /// Its share of weight: words that name several concepts at once ("thăm dò": explore
     /// and poll) split one feature's weight.
@@ -394,7 +394,7 @@ pub fn parse(text: &str) -> Question {
         toks[pat_toks.start].range.start..toks[pat_toks.end - 1].range.end
     };
     // The asked-for noun: the noun phrase beside the question word, up to a stop word or
-    // punctuation (leading stop words skipped after it: "what was Vietnam's rate").
+    // punctuation (leading stop words skipped after it: "what was the country's growth rate").
     let head_after = found.as_ref().and_then(|f| f.head_after);
     let breaks = |a: &Tok, b: &Tok| {
         text[a.range.end..b.range.start]
@@ -449,7 +449,7 @@ pub fn parse(text: &str) -> Question {
         .cloned()
         .collect();
     // Head concepts from the left: the first classed one names what is asked (English
-    // "Soviet General Secretary": the role; Vietnamese "Bộ trưởng Quốc phòng … nào": the
+    // "Chinese Prime Minister": the role; Vietnamese "Bộ trưởng Ngoại giao … nào": the
     // head noun comes first).
     let head_hits: Vec<&Hit> = all_hits
         .iter()
@@ -616,7 +616,7 @@ mod tests {
         let q = parse("Сколько процентов составил рост?");
         assert_eq!((q.lang, q.qtype.clone()), (Lang::Ru, QType::Number));
         assert_eq!(q.unit.as_deref(), Some("percent"));
-        let q = parse("Hồ Chí Minh dùng bút danh nào?");
+        let q = parse("Tác giả ký bài báo dưới bút danh nào?");
         assert_eq!(q.qtype, QType::Name);
         let q = parse("Who signed the treaty?");
         assert_eq!(q.qtype, QType::Person);

@@ -6,8 +6,8 @@
 //! overlaps them). Weights are inverse sentence frequencies; the asked-for noun counts more;
 //! the sentence before in the same paragraph lends half its matches (a date or a subject
 //! stated just before). Inside a sentence, each candidate takes the features near it (same
-//! clause fully, farther ones less), so "83% … of Russia and 89% … of Putin" gives Russia
-//! to 83%. Score = coverage × fit to the asked type × nearness; candidates with one value
+//! clause fully, farther ones less), so "40% … of X and 60% … of Y" gives X to
+//! 40%. Score = coverage × fit to the asked type × nearness; candidates with one value
 //! are one answer, and more sentences stating it add a little.
 
 use super::candidates::{self, Cand, interval, overlap};
