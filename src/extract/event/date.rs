@@ -66,6 +66,22 @@ pub struct DateGroup {
 }
 
 impl DateGroup {
+    /// One timex as a date group.
+    fn of(d: &Dated, quoted: &[bool]) -> DateGroup {
+        DateGroup {
+            words: d.words.clone(),
+            value_start: d.value_start.clone(),
+            value_end: d.value_end.clone(),
+            src: d.src.clone(),
+            text: d.text.clone(),
+            origin: "sentence",
+            quoted: quoted.get(d.words.start).copied().unwrap_or(false),
+            coordinated_with: None,
+            inherited: false,
+            until: false,
+        }
+    }
+
     /// The same date, carried to a later sentence of the paragraph.
     pub fn inherited(mut self) -> DateGroup {
         self.inherited = true;
@@ -128,19 +144,8 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
     let mut i = 0;
     while i < dated.len() {
         let a = &dated[i];
-        let q = quoted.get(a.words.start).copied().unwrap_or(false);
-        let mut g = DateGroup {
-            words: a.words.clone(),
-            value_start: a.value_start.clone(),
-            value_end: a.value_end.clone(),
-            src: a.src.clone(),
-            text: a.text.clone(),
-            origin: "sentence",
-            quoted: q,
-            coordinated_with: None,
-            inherited: false,
-            until: is_until(ws, lex, a, i > 0),
-        };
+        let mut g = DateGroup::of(a, quoted);
+        g.until = is_until(ws, lex, a, i > 0);
         if let Some(b) = dated.get(i + 1) {
             let between = a.words.end..b.words.start.max(a.words.end);
             let joined_only_by = |set: &super::lexicon::PhraseSet<()>| {
@@ -185,18 +190,9 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
                 // Keep apart, but let the second share the first's event.
                 let idx = out.len();
                 out.push(g);
-                let bq = quoted.get(b.words.start).copied().unwrap_or(false);
                 out.push(DateGroup {
-                    words: b.words.clone(),
-                    value_start: b.value_start.clone(),
-                    value_end: b.value_end.clone(),
-                    src: b.src.clone(),
-                    text: b.text.clone(),
-                    origin: "sentence",
-                    quoted: bq,
                     coordinated_with: Some(idx),
-                    inherited: false,
-                    until: false,
+                    ..DateGroup::of(b, quoted)
                 });
                 i += 2;
                 continue;
