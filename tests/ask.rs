@@ -63,7 +63,7 @@ fn check_citations(q: &str, a: &Value) {
 }
 
 /// (question, expected value). Dates are ISO at the granularity asked; numbers plain.
-const ANSWERED: [(&str, &str); 14] = [
+const ANSWERED: [(&str, &str); 17] = [
     (
         "When did Vietnam join the Council for Mutual Economic Assistance?",
         "\"1978-06-28\"",
@@ -108,6 +108,21 @@ const ANSWERED: [(&str, &str); 14] = [
     ),
     // Russian questions: the corpus has no Russian text.
     ("Когда Вьетнам вступил в СЭВ?", "\"1978-06-28\""),
+    // A duration ("12 tháng" = P12M) answers "how many months".
+    (
+        "How many months before the 1978 treaty expires must a party give notice to end it?",
+        "12",
+    ),
+    // The number of the year asked, among three years' numbers in one sentence.
+    (
+        "How many Vietnamese students were in the Soviet Union in 1987?",
+        "1550",
+    ),
+    // An ordinal congress, answered by the congress of the year asked.
+    (
+        "Which congress of the Communist Party of Vietnam in 1982 called cooperation with the Soviet Union a principle and a strategy?",
+        "\"5th National Congress of the Communist Party of Vietnam\"",
+    ),
     (
         "Когда был подписан Договор о дружбе и сотрудничестве между Вьетнамом и СССР?",
         "\"1978-11-03\"",
@@ -171,6 +186,22 @@ fn events_of_a_date_are_listed_with_their_statements() {
     assert!(!list.is_empty());
     check_citations("What happened in 1978?", &a);
     assert!(list.iter().all(|e| e.as_str().unwrap().contains("1978")));
+    // One entry per merged event: the treaty of 3 November 1978 is stated by several
+    // documents in two languages and listed once, with its sources counted.
+    let treaty: Vec<&str> = list
+        .iter()
+        .filter_map(|e| e.as_str())
+        .filter(|e| e.starts_with("Treaty signed") && e.contains("1978-11-03"))
+        .collect();
+    assert_eq!(treaty.len(), 1, "{list:#?}");
+    assert!(treaty[0].contains("sources)"), "{}", treaty[0]);
+    let docs: std::collections::BTreeSet<&str> = a["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["doc"].as_str().unwrap())
+        .collect();
+    assert!(docs.len() >= 3, "{docs:?}");
 }
 
 #[test]

@@ -307,8 +307,10 @@ fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
 pub fn unit_fit(want: Option<&str>, unit: &str, qualifier: Option<&str>) -> f64 {
     match want {
         None => match unit {
-            "year" => 0.3,
-            "percent" | "times" => 0.7,
+            "year" | "month" | "week" | "day" => 0.3,
+            "percent" => 0.7,
+            // "more than twice" answers "how much" only when nothing better is stated.
+            "times" => 0.4,
             _ => 1.0,
         },
         Some(w) if w == unit => 1.0,
@@ -367,7 +369,10 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
             .map(|h| h.concept)
             .chain(near_concepts(toks, hits, a..b))
             .collect();
-        fit *= head_factor(&head, &found);
+        // The counted noun beside the number, or else anywhere in its sentence ("the number
+        // of Vietnamese students … by 1987, this number had increased to 1,550 people").
+        let in_sentence: Vec<usize> = hits.iter().map(|h| h.concept).collect();
+        fit *= head_factor(&head, &found).max(0.85 * head_factor(&head, &in_sentence));
         if !qd.is_empty()
             && let Some((a, b)) = &x.period
             && let Some(iv) = interval(a, b)
@@ -380,6 +385,9 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
             } else {
                 0.5
             };
+        } else if !qd.is_empty() && x.period.is_none() {
+            // A dated question, a number whose sentence states no time of its own.
+            fit *= 0.85;
         }
         let v = express(x.value, x.number, &x.unit);
         let unit = match x.unit.as_str() {

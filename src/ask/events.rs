@@ -1,7 +1,8 @@
 //! "What happened in <date>": the statements of events at that date: the event extractor's
 //! `event_statement` facts when the store has them, else the sentences that date an act the
-//! lexicon knows (sign, visit, establish, launch, join, war, aid, congress, ...). Merged
-//! events from `crate::history` plug in here as one more source when they land.
+//! lexicon knows (sign, visit, establish, launch, join, war, aid, congress, ...). Events are
+//! the merged ones of `crate::history::merge`, so one event stated by five sources is one
+//! answer with its sources' sentences.
 
 use super::candidates::{interval, overlap};
 use super::lexicon::lexicon;
@@ -9,6 +10,11 @@ use super::question::Question;
 use super::tokens::tokenize;
 use super::{Answer, Asker, Citation};
 use serde_json::{Value, json};
+
+/// At most this many events are listed, in date order.
+const MAX_EVENTS: usize = 40;
+/// Citations per event (different documents first).
+const CITES_PER_EVENT: usize = 3;
 
 /// Concepts that make a dated sentence an event statement.
 const ACTS: [&str; 16] = [
@@ -44,32 +50,63 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
                 .any(|d| overlap(*d, iv) && iv.1 - iv.0 <= d.1 - d.0)
         })
     };
-    // Event statements of the event extractor first: dated, typed, with participants.
-    let mut seen: Vec<usize> = Vec::new();
-    for e in &k.events {
-        if found.len() >= 20 || seen.contains(&e.sent) || !within(&e.date_start, &e.date_end) {
+    // Merged events first: one answer per event, however many sources state it, dated,
+    // typed, with participants; the citations are its statements (at most three, one per
+    // document first, so that both languages show when both state it).
+    let mut merged: Vec<&crate::history::merge::Event> = k
+        .merged
+        .iter()
+        .filter(|e| e.modality == "asserted" && within(&e.date_start, &e.date_end))
+        .collect();
+    merged.sort_by(|a, b| (&a.date_start, &a.date_end).cmp(&(&b.date_start, &b.date_end)));
+    for (n, e) in merged.into_iter().enumerate() {
+        if n >= MAX_EVENTS {
+            break;
+        }
+        let mut cites: Vec<Citation> = Vec::new();
+        let mut docs_cited: Vec<usize> = Vec::new();
+        for pass in 0..2 {
+            for st in &e.statements {
+                let Some(r) = k.events.iter().find(|r| r.fact == st.fact) else {
+                    continue;
+                };
+                let s = &k.sents[r.sent];
+                if cites.len() >= CITES_PER_EVENT
+                    || (pass == 0 && docs_cited.contains(&s.doc))
+                    || cites
+                        .iter()
+                        .any(|c| c.start == s.start && c.doc == k.docs[s.doc])
+                {
+                    continue;
+                }
+                let Some(text) = k.source_text(s.doc, s.start, s.end) else {
+                    continue;
+                };
+                docs_cited.push(s.doc);
+                cites.push(Citation {
+                    doc: k.docs[s.doc].clone(),
+                    start: s.start,
+                    end: s.end,
+                    text,
+                    answer_span: Some((r.start, r.end)),
+                });
+            }
+        }
+        if cites.is_empty() {
             continue;
         }
-        let s = &k.sents[e.sent];
-        let Some(text) = k.source_text(s.doc, s.start, s.end) else {
-            continue;
-        };
-        seen.push(e.sent);
         let what = if e.summary.is_empty() {
             format!("{}: {}", e.date_start, e.ty)
         } else {
             e.summary.clone()
         };
-        found.push((
-            what,
-            Citation {
-                doc: k.docs[s.doc].clone(),
-                start: s.start,
-                end: s.end,
-                text,
-                answer_span: Some((e.start, e.end)),
-            },
-        ));
+        let what = match e.sources {
+            0 | 1 => what,
+            n => format!("{what} ({n} sources)"),
+        };
+        for c in cites {
+            found.push((what.clone(), c));
+        }
     }
     // Else the dated sentences that name an act.
     if !dates.is_empty() && found.is_empty() {
@@ -118,16 +155,19 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
         disagreement: Vec::new(),
     };
     if !found.is_empty() {
+        let mut whats: Vec<String> = Vec::new();
+        for (w, _) in &found {
+            if !whats.contains(w) {
+                whats.push(w.clone());
+            }
+        }
         a.answer = format!(
-            "{} event statements: {}",
-            found.len(),
-            found
-                .iter()
-                .map(|f| f.0.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
+            "{} {}: {}",
+            whats.len(),
+            if whats.len() == 1 { "event" } else { "events" },
+            whats.join("; ")
         );
-        a.value = json!(found.iter().map(|f| f.0.clone()).collect::<Vec<_>>());
+        a.value = json!(whats);
         a.confidence = 1.0;
         a.citations = found.into_iter().map(|f| f.1).collect();
     }

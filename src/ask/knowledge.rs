@@ -111,6 +111,8 @@ pub struct Table {
 /// An event statement (`event_statement` facts): a dated act with its participants.
 #[derive(Debug, Clone)]
 pub struct EventRef {
+    /// The `event_statement` fact's id.
+    pub fact: i64,
     pub sent: usize,
     pub start: u64,
     pub end: u64,
@@ -252,8 +254,25 @@ pub struct Knowledge {
     pub sents: Vec<Sent>,
     pub tables: Vec<Table>,
     pub events: Vec<EventRef>,
+    /// The statements merged into events across documents (`crate::history::merge`).
+    pub merged: Vec<crate::history::merge::Event>,
     /// Feature → sentences holding it (sorted, unique).
     postings: HashMap<Key, Vec<u32>>,
+}
+
+/// The number and unit of a one-unit ISO 8601 duration ("P12M" → 12 month); None for
+/// compound or time-of-day durations, which questions do not ask for.
+fn duration_unit(iso: &str) -> Option<(f64, &'static str)> {
+    let body = iso.strip_prefix('P')?;
+    let unit = match body.chars().last()? {
+        'Y' => "year",
+        'M' => "month",
+        'W' => "week",
+        'D' => "day",
+        _ => return None,
+    };
+    let n: f64 = body[..body.len() - 1].parse().ok()?;
+    Some((n, unit))
 }
 
 fn str_of(v: &Value, k: &str) -> Option<String> {
@@ -306,6 +325,7 @@ impl Knowledge {
         let sents = &mut k.sents;
         let tables = &mut k.tables;
         let events = &mut k.events;
+        let mut statements = Vec::new();
         store.facts(None, &mut |f| {
             let Some(&d) = doc_ix.get(&f.doc) else {
                 return Ok(());
@@ -370,6 +390,26 @@ impl Knowledge {
                         period,
                     });
                 }
+                "duration" => {
+                    // "12 tháng" (P12M), "25 years" (P25Y): numbers in a time unit, for
+                    // questions that ask "how many months".
+                    let Some((n, unit)) = str_of(r, "duration").as_deref().and_then(duration_unit)
+                    else {
+                        return Ok(());
+                    };
+                    s.quantities.push(QuantityRef {
+                        start: f.start,
+                        end: f.end,
+                        text,
+                        number: n,
+                        value: n,
+                        scale: 1.0,
+                        unit: unit.to_string(),
+                        qualifier: None,
+                        about: "duration".to_string(),
+                        period: None,
+                    });
+                }
                 "mention" => {
                     if let (Some(id), Some(en), Some(kind)) = (
                         str_of(r, "entity_id"),
@@ -387,8 +427,10 @@ impl Knowledge {
                     }
                 }
                 "event_statement" => {
+                    statements.extend(crate::history::merge::Statement::from_fact(&f));
                     if let (Some(a), Some(b)) = (str_of(r, "date_start"), str_of(r, "date_end")) {
                         events.push(EventRef {
+                            fact: f.id,
                             sent: si,
                             start: f.start,
                             end: f.end,
@@ -403,6 +445,7 @@ impl Knowledge {
             }
             Ok(())
         })?;
+        k.merged = crate::history::merge::merge(statements);
         k.index();
         Ok(k)
     }

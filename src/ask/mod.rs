@@ -151,7 +151,14 @@ impl Asker {
             q.numbers,
             feats.join(" ")
         );
-        for g in groups.iter().take(6) {
+        for g in groups
+            .iter()
+            .take(if std::env::var_os("ANNALS_ASK_DEBUG_ALL").is_some() {
+                60
+            } else {
+                6
+            })
+        {
             eprintln!("  {:.3} {}", g.score, g.key);
             for m in g.members.iter().take(3) {
                 let Some(s) = self.knowledge.sents.get(m.cand.sent) else {

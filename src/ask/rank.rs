@@ -216,19 +216,32 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         }
         let mut date_spots = Vec::new();
         let number = q.qtype == QType::Number;
+        let mut dated_near = false;
         for &d in &qdates {
             total += DATE_WEIGHT;
             if let Some((r, how)) = date_match(s, d, number) {
                 matched += how * DATE_WEIGHT;
                 date_spots.push(r);
+                dated_near = true;
             } else if let Some((_, how)) = prev.and_then(|p| date_match(&k.sents[p], d, number)) {
                 matched += 0.5 * how * DATE_WEIGHT;
+                dated_near = true;
             }
         }
         if total <= 0.0 {
             continue;
         }
         let mut coverage = matched / total;
+        // The question names a time and the sentence states only other times: it is about
+        // something else ("the 1978 treaty" against a sentence on a 2008 visit). Not for
+        // people: a role holds over years, so "TBT … in 1986" still speaks of 1985.
+        if !qdates.is_empty()
+            && q.qtype != QType::Person
+            && !dated_near
+            && s.timexes.iter().any(|t| t.ty != "citation")
+        {
+            coverage *= 0.5;
+        }
         if !same_lang {
             coverage *= 0.92;
         }
@@ -426,6 +439,13 @@ fn tables(
                     && !qdates.iter().any(|d| overlap(*d, p))
                 {
                     continue; // another period's column
+                }
+                if period.is_none()
+                    && let Some(c) = cap_years
+                    && !qdates.is_empty()
+                    && !qdates.iter().any(|d| overlap(*d, c))
+                {
+                    continue; // a table of another period
                 }
                 for d in qdates {
                     total += DATE_WEIGHT;

@@ -145,16 +145,25 @@ pub fn summary(ty: &EventType, p: &Participants, start: &str, end: &str) -> Stri
     } else {
         all
     };
+    let holders = |i: usize| ty.roles.get(i).map(|r| p.with_role(r)).unwrap_or_default();
+    // A template that names roles ("{first} visits {second}") reads wrongly when the roles
+    // are not known ("Vietnam, USSR visits Vietnam, USSR"): then the neutral form is used.
+    let roles_known = (!ty.summary.contains("{first}") || !holders(0).is_empty())
+        && (!ty.summary.contains("{second}") || !holders(1).is_empty());
+    let template = if roles_known {
+        ty.summary.as_str()
+    } else {
+        "{label}: {participants}"
+    };
     let role_or_all = |i: usize| {
-        let holders = ty.roles.get(i).map(|r| p.with_role(r)).unwrap_or_default();
-        if holders.is_empty() {
+        let h = holders(i);
+        if h.is_empty() {
             all.clone()
         } else {
-            holders.join(", ")
+            h.join(", ")
         }
     };
-    let mut s = ty
-        .summary
+    let mut s = template
         .replace("{label}", &ty.label)
         .replace("{participants}", &all)
         .replace("{first}", &role_or_all(0))

@@ -614,8 +614,9 @@ impl Extractor for QuantityExtractor {
         self.extract_after(doc, &[], out);
     }
 
-    /// The period is the timex of the sentence nearest to the quantity (one before it wins
-    /// a tie), when the time extractor ran first; else the sentence's nearest year. A timex
+    /// The period is the timex of the sentence nearest to the quantity in its clause (one
+    /// before it wins a tie), else the nearest before it, else after it, when the time
+    /// extractor ran first; else the sentence's nearest year. A timex
     /// that a comparison introduces ("so với năm 1980", "compared with 1980") is the
     /// baseline, not the period.
     fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
@@ -647,10 +648,20 @@ impl Extractor for QuantityExtractor {
                     })
                     .min_by_key(|t| {
                         let e = &t.evidence;
-                        if e.end <= evidence.start {
-                            2 * (evidence.start - e.end)
+                        let (gap, after) = if e.end <= evidence.start {
+                            (e.end..evidence.start, false)
                         } else {
-                            2 * (e.start - evidence.end) + 1
+                            (evidence.end..e.start, true)
+                        };
+                        // The same clause first ("in 1986 it was 1,026, by 1987 …" gives
+                        // 1986); across clauses the date before the number ("In 1981, the
+                        // number … was 1,022") before the one after it.
+                        let across = crosses_clause(&doc.source.text_of(gap.clone()));
+                        let len = gap.end - gap.start;
+                        match (across, after) {
+                            (false, _) => (0, 2 * len + after as usize),
+                            (true, false) => (1, len),
+                            (true, true) => (2, len),
                         }
                     });
                 if let Some(t) = best {
@@ -671,4 +682,13 @@ impl Extractor for QuantityExtractor {
             });
         }
     }
+}
+
+/// Whether text between a number and a date crosses a clause boundary: a comma or semicolon
+/// followed by a space (not the thousands comma of "1,022").
+fn crosses_clause(between: &str) -> bool {
+    let b = between.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        (c == b',' || c == b';') && b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+    })
 }
