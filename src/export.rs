@@ -8,6 +8,12 @@ use crate::document::{Document, Source};
 use crate::extract::Fact;
 use serde_json::{Map, Value, json};
 
+pub mod annotation;
+pub mod bibliography;
+pub mod csl;
+pub mod csv;
+pub mod timelinejs;
+
 /// The `document` record.
 pub fn document_record(doc: &Document, aliases: &[String]) -> Value {
     json!({
@@ -90,8 +96,12 @@ pub fn write_store(
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {
     use crate::store::StoreError;
+    // Curated values replace the machine's (kept under `curation.machine`); rejected facts
+    // and events stay, marked, so that nothing a historian judged disappears.
+    let curation = crate::curation::Curation::load(store)?;
     let mut facts_by_doc: std::collections::HashMap<String, Vec<Value>> = Default::default();
-    store.facts(None, &mut |f| {
+    store.facts(None, &mut |mut f| {
+        curation.apply_to_fact(&mut f);
         facts_by_doc.entry(f.doc).or_default().push(f.record);
         Ok(())
     })?;
@@ -135,7 +145,17 @@ pub fn write_store(
             writeln!(out, "{f}")?;
         }
     }
-    write_history(&crate::history::History::build(store)?, out)
+    let history = crate::history::History::build_with(store, &curation)?;
+    for e in history.events.iter().chain(&history.rejected) {
+        writeln!(out, "{}", history.event_record(e))?;
+    }
+    // Series and conflicts (the events are written above, with their curation).
+    let rest = crate::history::History {
+        events: Vec::new(),
+        rejected: Vec::new(),
+        ..history
+    };
+    write_history(&rest, out)
 }
 
 /// An event's record: the contract's fields (`id`, `type`, `date_start`, `date_end`,

@@ -9,6 +9,7 @@ pub mod source {
 pub mod archive;
 pub mod ask;
 pub mod bench;
+pub mod curation;
 pub mod discover;
 pub mod document;
 pub mod entity_page;
@@ -17,6 +18,7 @@ pub mod extract;
 pub mod history;
 pub mod ingest;
 pub mod search;
+pub mod server;
 pub mod span;
 pub mod store;
 pub mod text {

@@ -49,7 +49,30 @@ enum AskFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum ExportFormat {
+    /// Every record, JSON Lines (the contract in shared/eval/README.md).
     Jsonl,
+    /// One table as CSV (--kind); cells starting with = + - @ get a leading '.
+    Csv,
+    /// The merged events as TimelineJS 3 JSON.
+    Timelinejs,
+    /// Every fact as a W3C Web Annotation, JSON Lines (one annotation a line).
+    Annotations,
+    /// Every fact as one W3C Web Annotation AnnotationCollection (JSON-LD).
+    AnnotationCollection,
+    /// The works the sources cite, CSL-JSON.
+    Csl,
+    /// The works the sources cite, BibTeX.
+    Bibtex,
+}
+
+/// The table `export --format csv` writes.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CsvKindArg {
+    Events,
+    Facts,
+    Series,
+    Conflicts,
+    Documents,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,6 +155,12 @@ enum Command {
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
+        /// The table written by --format csv.
+        #[arg(long, value_enum, default_value = "events")]
+        kind: CsvKindArg,
+        /// Annotations: documents are BASE_URL + id instead of urn:annals:doc:id.
+        #[arg(long)]
+        base_url: Option<String>,
         /// Write here instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -214,6 +243,21 @@ enum Command {
     Check,
     /// Rebuild the search index from the store.
     Reindex,
+    /// Serve the workbench: web pages and the JSON API (OpenAPI at /openapi.json); PATHs
+    /// given are ingested in the background while serving.
+    Serve {
+        /// Address to listen on. Anything but loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Token every write (curation) needs; made at start and printed when not given.
+        #[arg(long, env = "ANNALS_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// A query running longer than this many milliseconds is abandoned with a reason.
+        #[arg(long, default_value_t = 5000)]
+        query_timeout_ms: u64,
+        /// Files and folders to ingest once serving.
+        paths: Vec<PathBuf>,
+    },
     /// Measure ingest throughput, memory and search latency.
     Bench {
         /// The reference corpus.
@@ -228,6 +272,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
+    // --- curation (`annals curate ...`, `annals audit`) ---
+    /// Confirm, reject or edit a fact or an event, merge or split events, or retract a
+    /// decision. Every decision needs --reason and goes into the audit log.
+    Curate {
+        #[command(subcommand)]
+        action: CurateCommand,
+    },
+    /// The curation audit log (who, when, what, old and new value, why), each entry with
+    /// how it stands now: applies, reanchored, stale, retracted.
+    Audit {
+        /// Only the decisions that no longer apply (their text or the machine's value
+        /// changed when a document was re-ingested).
+        #[arg(long)]
+        stale: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutFormat,
+    },
+    // --- end of curation ---
 }
 
 fn parse_encoding(s: &str) -> Result<Encoding, String> {
@@ -392,8 +454,13 @@ fn run(cli: Cli) -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        Command::Export { format, output } => {
-            let ExportFormat::Jsonl = format;
+        Command::Export {
+            format,
+            kind,
+            base_url,
+            output,
+        } => {
+            use annals::export::{annotation, csl, csv, timelinejs};
             let archive = open(&cli.data)?;
             let sink: Box<dyn Write> = match &output {
                 Some(p) => Box::new(
@@ -403,7 +470,39 @@ fn run(cli: Cli) -> Result<()> {
                 None => Box::new(std::io::stdout().lock()),
             };
             let mut out = BufWriter::new(sink);
-            annals::export::write_store(archive.store.as_ref(), &mut out)?;
+            let store = archive.store.as_ref();
+            let anno = annotation::AnnotationOptions { base_url };
+            match format {
+                ExportFormat::Jsonl => annals::export::write_store(store, &mut out)?,
+                ExportFormat::Csv => {
+                    let kind = match kind {
+                        CsvKindArg::Events => csv::CsvKind::Events,
+                        CsvKindArg::Facts => csv::CsvKind::Facts,
+                        CsvKindArg::Series => csv::CsvKind::Series,
+                        CsvKindArg::Conflicts => csv::CsvKind::Conflicts,
+                        CsvKindArg::Documents => csv::CsvKind::Documents,
+                    };
+                    csv::write_csv(store, kind, &mut out)?;
+                }
+                ExportFormat::Timelinejs => {
+                    let stats = timelinejs::write_timelinejs(store, &mut out)?;
+                    if stats.skipped > 0 {
+                        eprintln!("{} events without a known year left out", stats.skipped);
+                    }
+                }
+                ExportFormat::Annotations => {
+                    annotation::write_annotations(store, &anno, &mut out)?;
+                }
+                ExportFormat::AnnotationCollection => {
+                    annotation::write_annotation_collection(store, &anno, &mut out)?;
+                }
+                ExportFormat::Csl => {
+                    csl::write_csl(store, &mut out)?;
+                }
+                ExportFormat::Bibtex => {
+                    csl::write_bibtex(store, &mut out)?;
+                }
+            }
             out.flush()?;
             Ok(())
         }
@@ -660,7 +759,7 @@ fn run(cli: Cli) -> Result<()> {
                 )?,
                 OutFormat::Json => {
                     let records: Vec<serde_json::Value> =
-                        events.iter().map(|e| export::event_record(e)).collect();
+                        events.iter().map(|e| history.event_record(e)).collect();
                     serde_json::to_writer_pretty(&mut out, &records)?;
                     writeln!(out)?;
                 }
@@ -738,6 +837,33 @@ fn run(cli: Cli) -> Result<()> {
             println!("reindexed {n} documents");
             Ok(())
         }
+        Command::Serve {
+            addr,
+            token,
+            query_timeout_ms,
+            paths,
+        } => {
+            let opts = annals::server::ServeOptions {
+                data: cli.data.clone(),
+                addr,
+                token,
+                paths,
+                limits: annals::server::state::Limits {
+                    query_timeout: std::time::Duration::from_millis(query_timeout_ms),
+                    ..Default::default()
+                },
+                ingest: Default::default(),
+                poll_every: std::time::Duration::from_secs(3),
+            };
+            annals::server::serve(opts, |addr, token| {
+                println!(
+                    "annals is serving http://{addr}/  (data: {})",
+                    cli.data.display()
+                );
+                println!("write token (curation): {token}");
+                println!("press Ctrl-C to stop");
+            })
+        }
         Command::Bench {
             corpus,
             synthetic_mb,
@@ -751,8 +877,167 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        // --- curation ---
+        Command::Curate { action } => curate(&cli.data, action),
+        Command::Audit { stale, format } => {
+            let archive = open(&cli.data)?;
+            let entries = if stale {
+                annals::curation::stale(archive.store.as_ref())?
+            } else {
+                annals::curation::audit_log(archive.store.as_ref())?
+            };
+            match format {
+                OutFormat::Json => println!("{}", serde_json::to_string_pretty(&entries)?),
+                OutFormat::Text => {
+                    if entries.is_empty() {
+                        println!(
+                            "{}",
+                            if stale {
+                                "no stale decisions"
+                            } else {
+                                "no decisions yet"
+                            }
+                        );
+                    }
+                    for e in &entries {
+                        println!("{}", e.line());
+                    }
+                }
+            }
+            Ok(())
+        } // --- end of curation ---
     }
 }
+
+// --- curation (`annals curate ...`) ---
+
+/// What every decision takes.
+#[derive(clap::Args)]
+struct DecisionArgs {
+    /// Why (required).
+    #[arg(long)]
+    reason: Option<String>,
+    /// Who decides (default: $USER).
+    #[arg(long, env = "USER")]
+    who: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutFormat,
+}
+
+#[derive(Subcommand)]
+enum CurateCommand {
+    /// The fact or event is right. TARGET: a fact id, DOC@START-END[:KIND[:TYPE]] (the
+    /// export's spans), or an event id (ev-..., `annals timeline --format json`).
+    Confirm {
+        target: String,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+    /// The fact or event is wrong: it is no longer used (answers, timeline) but stays in the
+    /// export, marked.
+    Reject {
+        target: String,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+    /// Give a field another value. Facts: date, entity, or a record field (value, unit,
+    /// value_start...); events: date, date_start, date_end, type, field, participants,
+    /// place, summary. VALUE: text, or JSON (2.5, ["A","B"]); dates as 1978-11-03 or
+    /// 1975/1991; participants as "A, B".
+    Edit {
+        target: String,
+        #[arg(long)]
+        field: String,
+        #[arg(long)]
+        value: String,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+    /// The events --with are the same event as EVENT: one event with every statement.
+    Merge {
+        event: String,
+        #[arg(long = "with", required = true)]
+        with: Vec<String>,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+    /// A statement of EVENT (its fact id or DOC@START-END) is an event of its own.
+    Split {
+        event: String,
+        #[arg(long)]
+        statement: String,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+    /// Undo an earlier decision (its audit id: 7 or #7); recorded as a new entry.
+    Retract {
+        entry: String,
+        #[command(flatten)]
+        d: DecisionArgs,
+    },
+}
+
+fn curate(data: &std::path::Path, cmd: CurateCommand) -> Result<()> {
+    use annals::curation::{Action, NewDecision, TargetRef};
+    let (action, target, field, value, with, statement, d) = match cmd {
+        CurateCommand::Confirm { target, d } => {
+            (Action::Confirm, target, None, None, vec![], None, d)
+        }
+        CurateCommand::Reject { target, d } => {
+            (Action::Reject, target, None, None, vec![], None, d)
+        }
+        CurateCommand::Edit {
+            target,
+            field,
+            value,
+            d,
+        } => (
+            Action::Edit,
+            target,
+            Some(field),
+            Some(annals::curation::cli_value(&value)),
+            vec![],
+            None,
+            d,
+        ),
+        CurateCommand::Merge { event, with, d } => {
+            (Action::Merge, event, None, None, with, None, d)
+        }
+        CurateCommand::Split {
+            event,
+            statement,
+            d,
+        } => (Action::Split, event, None, None, vec![], Some(statement), d),
+        CurateCommand::Retract { entry, d } => (
+            Action::Retract,
+            TargetRef::audit(&entry)?.to_string(),
+            None,
+            None,
+            vec![],
+            None,
+            d,
+        ),
+    };
+    let decision = NewDecision {
+        action,
+        target: target.parse()?,
+        field,
+        value,
+        with,
+        statement: statement.map(|s| s.parse()).transpose()?,
+        reason: d.reason.unwrap_or_default(),
+        who: d.who.unwrap_or_default(),
+    };
+    let mut archive = open(data)?;
+    let entry = annals::curation::decide(archive.store.as_mut(), decision)?;
+    match d.format {
+        OutFormat::Json => println!("{}", serde_json::to_string_pretty(&entry)?),
+        OutFormat::Text => println!("{}", entry.line()),
+    }
+    Ok(())
+}
+
+// --- end of curation ---
 
 fn bold_marks(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);

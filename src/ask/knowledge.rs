@@ -254,7 +254,8 @@ pub struct Knowledge {
     pub sents: Vec<Sent>,
     pub tables: Vec<Table>,
     pub events: Vec<EventRef>,
-    /// The statements merged into events across documents (`crate::history::merge`).
+    /// The statements merged into events across documents (`crate::history::merge`), with
+    /// the historians' decisions applied (`crate::curation`).
     pub merged: Vec<crate::history::merge::Event>,
     /// Feature → sentences holding it (sorted, unique).
     postings: HashMap<Key, Vec<u32>>,
@@ -326,7 +327,12 @@ impl Knowledge {
         let tables = &mut k.tables;
         let events = &mut k.events;
         let mut statements = Vec::new();
-        store.facts(None, &mut |f| {
+        // Curation: rejected facts are not used; edited values replace the machine's.
+        let curation = crate::curation::Curation::load(store)?;
+        store.facts(None, &mut |mut f| {
+            if curation.apply_to_fact(&mut f) == Some(crate::curation::Status::Rejected) {
+                return Ok(());
+            }
             let Some(&d) = doc_ix.get(&f.doc) else {
                 return Ok(());
             };
@@ -445,7 +451,10 @@ impl Knowledge {
             }
             Ok(())
         })?;
-        k.merged = crate::history::merge::merge(statements);
+        // The merged events as curated (rejected events left out, edits, merges, splits).
+        k.merged = curation
+            .apply_events(crate::history::merge::merge(statements))
+            .events;
         k.index();
         Ok(k)
     }

@@ -107,6 +107,37 @@ pub struct StoredFact {
     pub record: serde_json::Value,
 }
 
+/// One row of the curation audit log, as stored. The log is append-only: rows are never
+/// updated or deleted, and they do not belong to a document (re-ingesting or replacing a
+/// document keeps them). Their meaning (targets, actions) is [`crate::curation`]'s.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurationRow {
+    /// Increasing with every row.
+    pub id: i64,
+    /// When the row was written: UTC, RFC 3339 (`2024-05-01T09:30:00Z`).
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    /// What the decision is about (a fact or an event, anchored), as JSON.
+    pub target: serde_json::Value,
+    pub field: Option<String>,
+    pub old_value: serde_json::Value,
+    pub new_value: serde_json::Value,
+    pub reason: String,
+}
+
+/// A curation row to append (the store gives it its `id` and `at`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCurationRow {
+    pub who: String,
+    pub action: String,
+    pub target: serde_json::Value,
+    pub field: Option<String>,
+    pub old_value: serde_json::Value,
+    pub new_value: serde_json::Value,
+    pub reason: String,
+}
+
 /// A file that could not be ingested, kept so that nothing is lost silently.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rejection {
@@ -157,4 +188,11 @@ pub trait Store {
     fn mark_all_unindexed(&mut self) -> Result<()>;
     /// Checks internal consistency (counts agree, no orphans); returns the problems found.
     fn check(&self) -> Result<Vec<String>>;
+    /// One fact by id (ids change when its document is replaced).
+    fn fact(&self, id: i64) -> Result<Option<StoredFact>>;
+    /// Appends a row to the curation audit log and returns it as stored. Rows survive the
+    /// replacement of the documents they are about.
+    fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow>;
+    /// The whole curation audit log, oldest first.
+    fn curations(&self) -> Result<Vec<CurationRow>>;
 }

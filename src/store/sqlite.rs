@@ -7,13 +7,16 @@
 //! - `paragraphs`, `sentences`: spans of the original bytes, with language and clean text;
 //! - `furniture`: lines left out by layout repair (headers, page numbers);
 //! - `facts`: every extracted fact, as its export record (JSON), by kind and span;
-//! - `rejections`: files that could not be ingested, with the reason.
+//! - `rejections`: files that could not be ingested, with the reason;
+//! - `curation_log`: the historians' decisions (append-only; not tied to a document row, so
+//!   it survives re-ingest).
 //!
 //! The schema version is SQLite's `user_version`; [`SqliteStore::open`] migrates older
 //! stores and refuses newer ones.
 
 use super::{
-    PutOutcome, Rejection, Result, Store, StoreError, StoredDocument, StoredFact, StoredSentence,
+    CurationRow, NewCurationRow, PutOutcome, Rejection, Result, Store, StoreError, StoredDocument,
+    StoredFact, StoredSentence,
 };
 use crate::document::Document;
 use crate::export;
@@ -23,10 +26,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations: entry `i` takes a store from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -94,7 +98,27 @@ CREATE TABLE rejections (
     reason TEXT NOT NULL,
     at TEXT NOT NULL
 );
-"#];
+"#,
+    // 2: the curation audit log. No foreign key to `documents`: replacing a document must
+    // keep the decisions about it (they are re-anchored, or flagged stale, when read).
+    r#"
+CREATE TABLE curation_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    field TEXT,
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TRIGGER curation_log_no_update BEFORE UPDATE ON curation_log
+BEGIN SELECT RAISE(ABORT, 'the curation log is append-only'); END;
+CREATE TRIGGER curation_log_no_delete BEFORE DELETE ON curation_log
+BEGIN SELECT RAISE(ABORT, 'the curation log is append-only'); END;
+"#,
+];
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -543,5 +567,92 @@ impl Store for SqliteStore {
             problems.extend(fk.into_iter().map(|m| format!("integrity: {m}")));
         }
         Ok(problems)
+    }
+
+    fn fact(&self, id: i64) -> Result<Option<StoredFact>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, doc_id, kind, start, \"end\", record FROM facts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, doc, kind, start, end, record)| {
+            Ok(StoredFact {
+                id,
+                doc,
+                kind,
+                start: start as u64,
+                end: end as u64,
+                record: serde_json::from_str(&record)
+                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow> {
+        let at = now();
+        self.conn.execute(
+            "INSERT INTO curation_log (at, who, action, target, field, old_value, new_value, reason) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+            params![
+                at,
+                row.who,
+                row.action,
+                row.target.to_string(),
+                row.field,
+                row.old_value.to_string(),
+                row.new_value.to_string(),
+                row.reason
+            ],
+        )?;
+        Ok(CurationRow {
+            id: self.conn.last_insert_rowid(),
+            at,
+            who: row.who.clone(),
+            action: row.action.clone(),
+            target: row.target.clone(),
+            field: row.field.clone(),
+            old_value: row.old_value.clone(),
+            new_value: row.new_value.clone(),
+            reason: row.reason.clone(),
+        })
+    }
+
+    fn curations(&self) -> Result<Vec<CurationRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, at, who, action, target, field, old_value, new_value, reason \
+             FROM curation_log ORDER BY id",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        let json = |s: String| {
+            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("curation row: {e}")))
+        };
+        while let Some(r) = rows.next()? {
+            out.push(CurationRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                who: r.get(2)?,
+                action: r.get(3)?,
+                target: json(r.get(4)?)?,
+                field: r.get(5)?,
+                old_value: json(r.get(6)?)?,
+                new_value: json(r.get(7)?)?,
+                reason: r.get(8)?,
+            });
+        }
+        Ok(out)
     }
 }

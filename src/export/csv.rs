@@ -1,0 +1,377 @@
+//! CSV exports for spreadsheets: one table per `kind` (events, facts, series, conflicts,
+//! documents), UTF-8 without a byte-order mark, a header row, RFC 4180 quoting.
+//!
+//! **Formula injection.** A spreadsheet runs a cell starting with `=`, `+`, `-` or `@` (and,
+//! in some programs, a tab or carriage return) as a formula; a source can contain such text
+//! (`=HYPERLINK(…)`). Every cell starting with one of these characters is written with a
+//! single quote (`'`) in front, whatever the column, so `-2` becomes `'-2`. This includes
+//! negative numbers rendered as text: the CSV is for reading and filtering, and a value that
+//! must stay numeric is in the JSON Lines export with its type. The header names never start
+//! with these characters.
+
+use crate::history::History;
+use crate::store::Store;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Which table [`write_csv`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvKind {
+    /// One row per merged event.
+    Events,
+    /// One row per stored fact (timex, quantity, mention, event statement, table, …).
+    Facts,
+    /// One row per source of a value of a series point.
+    Series,
+    /// One row per evidence span of a side of a conflict.
+    Conflicts,
+    /// One row per stored document.
+    Documents,
+}
+
+impl CsvKind {
+    /// Every kind.
+    pub const ALL: [CsvKind; 5] = [
+        CsvKind::Events,
+        CsvKind::Facts,
+        CsvKind::Series,
+        CsvKind::Conflicts,
+        CsvKind::Documents,
+    ];
+
+    /// Stable name ("events", "facts", …).
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvKind::Events => "events",
+            CsvKind::Facts => "facts",
+            CsvKind::Series => "series",
+            CsvKind::Conflicts => "conflicts",
+            CsvKind::Documents => "documents",
+        }
+    }
+}
+
+impl std::str::FromStr for CsvKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        CsvKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                format!("unknown CSV kind {s:?} (events, facts, series, conflicts, documents)")
+            })
+    }
+}
+
+/// The cell as written: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in
+/// front (see the module docs).
+pub fn neutralize(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV writer that neutralises every cell.
+pub struct SafeWriter<'a> {
+    inner: ::csv::Writer<&'a mut dyn std::io::Write>,
+    rows: usize,
+}
+
+impl<'a> SafeWriter<'a> {
+    pub fn new(out: &'a mut dyn std::io::Write) -> SafeWriter<'a> {
+        SafeWriter {
+            inner: ::csv::WriterBuilder::new()
+                .quote_style(::csv::QuoteStyle::Necessary)
+                .from_writer(out),
+            rows: 0,
+        }
+    }
+
+    /// Writes the header row (not counted as a row).
+    pub fn header(&mut self, names: &[&str]) -> anyhow::Result<()> {
+        self.inner
+            .write_record(names.iter().map(|n| neutralize(n).into_owned()))?;
+        Ok(())
+    }
+
+    /// Writes one row.
+    pub fn row<I, S>(&mut self, cells: I) -> anyhow::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| neutralize(c.as_ref()).into_owned())
+            .collect();
+        self.inner.write_record(&cells)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Flushes; returns the number of rows written (without the header).
+    pub fn finish(mut self) -> anyhow::Result<usize> {
+        self.inner.flush()?;
+        Ok(self.rows)
+    }
+}
+
+fn s(v: &Value, k: &str) -> String {
+    match v.get(k) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(x)) => x.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A fact's value in one cell: the normalized value of its kind.
+pub fn fact_value(kind: &str, r: &Value) -> String {
+    match kind {
+        "timex" => {
+            let (a, b) = (s(r, "value_start"), s(r, "value_end"));
+            if b.is_empty() || a == b {
+                a
+            } else {
+                format!("{a}/{b}")
+            }
+        }
+        "duration" => {
+            let d = s(r, "duration");
+            if d.is_empty() { s(r, "value_start") } else { d }
+        }
+        "quantity" => s(r, "value"),
+        "mention" => s(r, "entity"),
+        "event_statement" => {
+            let (a, b) = (s(r, "date_start"), s(r, "date_end"));
+            let date = if b.is_empty() || a == b {
+                a
+            } else {
+                format!("{a}/{b}")
+            };
+            format!("{} {}", s(r, "type"), date).trim().to_string()
+        }
+        "table" => s(r, "caption"),
+        _ => ["value", "entity", "label", "type"]
+            .iter()
+            .map(|k| s(r, k))
+            .find(|x| !x.is_empty())
+            .unwrap_or_default(),
+    }
+}
+
+/// Writes one table of the store as CSV. Returns the number of rows (without the header).
+pub fn write_csv(
+    store: &dyn Store,
+    kind: CsvKind,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
+    match kind {
+        CsvKind::Events => write_events(&History::build(store)?, out),
+        CsvKind::Series => write_series(&History::build(store)?, out),
+        CsvKind::Conflicts => write_conflicts(&History::build(store)?, out),
+        CsvKind::Facts => write_facts(store, out),
+        CsvKind::Documents => write_documents(store, out),
+    }
+}
+
+/// The merged events, one row each; `evidence` lists `doc@start-end` per statement.
+pub fn write_events(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut w = SafeWriter::new(out);
+    w.header(&[
+        "id",
+        "type",
+        "field",
+        "date_start",
+        "date_end",
+        "participants",
+        "place",
+        "about",
+        "modality",
+        "summary",
+        "sources",
+        "statements",
+        "languages",
+        "evidence",
+        "merge_reason",
+        "related",
+    ])?;
+    for e in &h.events {
+        let evidence: Vec<String> = e
+            .statements
+            .iter()
+            .map(|s| format!("{}@{}-{}", s.evidence.doc, s.evidence.start, s.evidence.end))
+            .collect();
+        w.row([
+            e.id.clone(),
+            e.ty.clone(),
+            e.field.clone(),
+            e.date_start.clone(),
+            e.date_end.clone(),
+            e.participants.join("; "),
+            e.place.clone().unwrap_or_default(),
+            e.about.join("; "),
+            e.modality.clone(),
+            e.summary.clone(),
+            e.sources.to_string(),
+            e.statements.len().to_string(),
+            e.languages.join("; "),
+            evidence.join("; "),
+            e.merge_reason.clone(),
+            e.related.join("; "),
+        ])?;
+    }
+    w.finish()
+}
+
+/// Every stored fact: span, text, normalized value, and the whole record as JSON.
+pub fn write_facts(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut w = SafeWriter::new(out);
+    w.header(&[
+        "doc", "kind", "start", "end", "text", "value", "unit", "type", "qid", "lang", "record",
+    ])?;
+    let mut err: Option<anyhow::Error> = None;
+    store.facts(None, &mut |f| {
+        if err.is_some() {
+            return Ok(());
+        }
+        let r = &f.record;
+        let res = w.row([
+            f.doc.clone(),
+            f.kind.clone(),
+            f.start.to_string(),
+            f.end.to_string(),
+            s(r, "text"),
+            fact_value(&f.kind, r),
+            s(r, "unit"),
+            s(r, "type"),
+            s(r, "qid"),
+            s(r, "lang"),
+            r.to_string(),
+        ]);
+        if let Err(e) = res {
+            err = Some(e);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = err {
+        return Err(e);
+    }
+    w.finish()
+}
+
+/// The series: one row per source of each value of each point.
+pub fn write_series(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut w = SafeWriter::new(out);
+    w.header(&[
+        "series", "name", "concept", "scope", "unit", "period", "value", "display", "approx",
+        "basis", "doc", "start", "end", "written", "origin", "lang",
+    ])?;
+    for se in &h.series {
+        for p in &se.points {
+            for v in &p.values {
+                for src in &v.sources {
+                    let origin = serde_json::to_value(src.origin)
+                        .ok()
+                        .and_then(|x| x.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    w.row([
+                        se.key.clone(),
+                        se.name.clone(),
+                        se.concept.clone(),
+                        se.scope.clone(),
+                        se.unit.clone(),
+                        p.period.display(),
+                        v.value.to_string(),
+                        v.display.clone(),
+                        v.approx.to_string(),
+                        v.basis.clone().unwrap_or_default(),
+                        src.span.doc.clone(),
+                        src.span.start.to_string(),
+                        src.span.end.to_string(),
+                        src.written.clone(),
+                        origin,
+                        src.lang.clone(),
+                    ])?;
+                }
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The conflicts: one row per evidence span of each side.
+pub fn write_conflicts(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut w = SafeWriter::new(out);
+    w.header(&[
+        "conflict", "kind", "topic", "claim", "value", "doc", "start", "end", "text", "note",
+    ])?;
+    for c in &h.conflicts {
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|x| x.as_str().map(str::to_string))
+            .unwrap_or_default();
+        for (i, cl) in c.claims.iter().enumerate() {
+            for ev in &cl.evidence {
+                w.row([
+                    c.id.clone(),
+                    kind.clone(),
+                    c.topic.clone(),
+                    (i + 1).to_string(),
+                    cl.value.clone(),
+                    ev.doc.clone(),
+                    ev.start.to_string(),
+                    ev.end.to_string(),
+                    ev.text.clone(),
+                    c.note.clone(),
+                ])?;
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The stored documents.
+pub fn write_documents(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let mut w = SafeWriter::new(out);
+    w.header(&[
+        "doc",
+        "sha256",
+        "bytes",
+        "encoding",
+        "format",
+        "lang",
+        "title",
+        "paragraphs",
+        "sentences",
+        "facts",
+        "ingested_at",
+        "aliases",
+    ])?;
+    for d in store.documents()? {
+        w.row([
+            d.id.clone(),
+            d.sha256.clone(),
+            d.bytes.to_string(),
+            d.encoding.clone(),
+            d.format.clone(),
+            d.lang.clone(),
+            d.title.clone().unwrap_or_default(),
+            d.paragraphs.to_string(),
+            d.sentences.to_string(),
+            d.facts.to_string(),
+            d.ingested_at.clone(),
+            d.aliases.join("; "),
+        ])?;
+    }
+    w.finish()
+}

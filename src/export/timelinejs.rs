@@ -1,0 +1,213 @@
+//! The merged events in the JSON that TimelineJS 3 reads
+//! (`{"title": slide, "events": [slide, …]}`, each slide with `start_date`, optional
+//! `end_date`, `text.headline`, `text.text` (HTML), `group`, `unique_id`).
+//!
+//! Each event's text gives how many documents state it and, for every statement, the
+//! document, the byte span of the original file and the sentence (repaired text), HTML-
+//! escaped. Dates are the event's ISO dates at the granularity the sources give ("1978",
+//! "1978-11", "1978-11-03"): a year-only event has only `year`. An event whose year is
+//! unknown ("XXXX-02") cannot be placed on a timeline and is left out (counted in
+//! [`TimelineStats::skipped`]).
+
+use crate::history::History;
+use crate::history::merge::Event;
+use crate::store::Store;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// What [`write_timelinejs`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimelineStats {
+    pub events: usize,
+    /// Events without a known year.
+    pub skipped: usize,
+}
+
+/// A TimelineJS date object from an ISO date ("1978", "1978-11", "1978-11-03", "-0500");
+/// `None` when the year is unknown.
+pub fn date_object(iso: &str) -> Option<Value> {
+    let (neg, body) = match iso.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, iso),
+    };
+    let mut parts = body.split('-');
+    let y = parts.next()?;
+    if y.is_empty() || !y.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut year: i64 = y.parse().ok()?;
+    if neg {
+        year = -year;
+    }
+    let mut m = Map::new();
+    m.insert("year".into(), year.into());
+    if let Some(mo) = parts.next().and_then(|x| x.parse::<u32>().ok()) {
+        // EDTF seasons (21–24) and other codes are not months.
+        if (1..=12).contains(&mo) {
+            m.insert("month".into(), mo.into());
+            if let Some(d) = parts.next().and_then(|x| x.parse::<u32>().ok())
+                && (1..=31).contains(&d)
+            {
+                m.insert("day".into(), d.into());
+            }
+        }
+    }
+    Some(Value::Object(m))
+}
+
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+/// The stored sentences by document, to quote the sentence of an evidence span.
+#[derive(Debug, Default)]
+pub struct SentenceIndex {
+    /// (start, end, clean text), sorted by start.
+    by_doc: HashMap<String, Vec<(usize, usize, String)>>,
+}
+
+impl SentenceIndex {
+    /// Reads every stored sentence.
+    pub fn new(store: &dyn Store) -> anyhow::Result<SentenceIndex> {
+        let mut by_doc: HashMap<String, Vec<(usize, usize, String)>> = HashMap::new();
+        store.sentences(None, &mut |s| {
+            by_doc
+                .entry(s.doc)
+                .or_default()
+                .push((s.start as usize, s.end as usize, s.clean));
+            Ok(())
+        })?;
+        for v in by_doc.values_mut() {
+            v.sort_by_key(|x| (x.0, x.1));
+        }
+        Ok(SentenceIndex { by_doc })
+    }
+
+    /// The repaired text of the sentence holding byte `at` of `doc`.
+    pub fn sentence_at(&self, doc: &str, at: usize) -> Option<&str> {
+        let v = self.by_doc.get(doc)?;
+        let i = v.partition_point(|x| x.0 <= at);
+        let (s, e, clean) = v.get(i.checked_sub(1)?)?;
+        (*s <= at && at < *e).then_some(clean.as_str())
+    }
+}
+
+fn human(s: &str) -> String {
+    s.replace('_', " ")
+}
+
+/// One event as a TimelineJS slide; `None` when its year is unknown.
+pub fn event_slide(e: &Event, sentences: &SentenceIndex) -> Option<Value> {
+    let start = date_object(&e.date_start)?;
+    let mut slide = Map::new();
+    slide.insert("start_date".into(), start);
+    if !e.date_end.is_empty()
+        && e.date_end != e.date_start
+        && let Some(end) = date_object(&e.date_end)
+    {
+        slide.insert("end_date".into(), end);
+    }
+    let docs = e.sources;
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<p>{} · {} · stated in {} source{} ({})</p>",
+        esc(&human(&e.ty)),
+        esc(&human(&e.field)),
+        docs,
+        if docs == 1 { "" } else { "s" },
+        esc(&e.languages.join(", "))
+    ));
+    if !e.participants.is_empty() {
+        html.push_str(&format!(
+            "<p>Participants: {}</p>",
+            esc(&e.participants.join(", "))
+        ));
+    }
+    html.push_str("<ol>");
+    for st in &e.statements {
+        let ev = &st.evidence;
+        let sentence = sentences
+            .sentence_at(&ev.doc, ev.start)
+            .map(str::to_string)
+            .unwrap_or_else(|| ev.text.split_whitespace().collect::<Vec<_>>().join(" "));
+        html.push_str(&format!(
+            "<li><cite>{}</cite>, bytes {}–{} ({}): “{}”</li>",
+            esc(&ev.doc),
+            ev.start,
+            ev.end,
+            esc(&st.lang),
+            esc(&sentence)
+        ));
+    }
+    html.push_str("</ol>");
+    slide.insert(
+        "text".into(),
+        json!({ "headline": esc(&e.summary), "text": html }),
+    );
+    slide.insert("group".into(), human(&e.field).into());
+    slide.insert("unique_id".into(), e.id.clone().into());
+    // Not read by TimelineJS; kept for other readers of the file.
+    slide.insert(
+        "annals".into(),
+        json!({
+            "type": e.ty,
+            "sources": e.sources,
+            "evidence": e.statements.iter().map(|s| json!({
+                "doc": s.evidence.doc, "start": s.evidence.start, "end": s.evidence.end,
+            })).collect::<Vec<_>>(),
+        }),
+    );
+    Some(Value::Object(slide))
+}
+
+/// The TimelineJS document of the store's merged events.
+pub fn timeline(store: &dyn Store) -> anyhow::Result<(Value, TimelineStats)> {
+    timeline_from_history(&History::build(store)?, store)
+}
+
+/// The TimelineJS document of the events of `h` (a history built from `store`).
+pub fn timeline_from_history(
+    h: &History,
+    store: &dyn Store,
+) -> anyhow::Result<(Value, TimelineStats)> {
+    let sentences = SentenceIndex::new(store)?;
+    let docs = store.documents()?.len();
+    let mut stats = TimelineStats::default();
+    let mut events = Vec::with_capacity(h.events.len());
+    for e in &h.events {
+        match event_slide(e, &sentences) {
+            Some(s) => {
+                events.push(s);
+                stats.events += 1;
+            }
+            None => stats.skipped += 1,
+        }
+    }
+    let doc = json!({
+        "title": {
+            "text": {
+                "headline": "annals: events stated in the sources",
+                "text": format!(
+                    "<p>{} events merged from {} document{}; each with the sentences that state it.</p>",
+                    stats.events,
+                    docs,
+                    if docs == 1 { "" } else { "s" }
+                ),
+            }
+        },
+        "scale": "human",
+        "events": events,
+    });
+    Ok((doc, stats))
+}
+
+/// Writes the TimelineJS JSON of the store's merged events.
+pub fn write_timelinejs(
+    store: &dyn Store,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<TimelineStats> {
+    let (doc, stats) = timeline(store)?;
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(stats)
+}

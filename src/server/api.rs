@@ -1,0 +1,783 @@
+//! The JSON API. Every handler is annotated for OpenAPI (`utoipa`), and the router is built
+//! from the same annotations (`utoipa_axum::routes!`), so `/openapi.json` cannot drift from
+//! the handlers. Lists are paginated (`offset`, `limit`, and `total` in the answer); errors
+//! are `{"error": {"status", "reason"}}`.
+
+use super::error::{ApiError, ErrorBody};
+use super::state::{AppState, IngestStatus, View};
+use crate::history::timeline::{Filter, filter};
+use crate::search::SearchRequest;
+use crate::text::lang::Lang;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest page any list returns.
+pub const MAX_LIMIT: usize = 500;
+const DEFAULT_LIMIT: usize = 50;
+
+type S = State<Arc<AppState>>;
+
+/// The API's routes with their OpenAPI description.
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes(routes!(search))
+        .routes(routes!(timeline))
+        .routes(routes!(event))
+        .routes(routes!(entities))
+        .routes(routes!(entity))
+        .routes(routes!(series_list))
+        .routes(routes!(series_one))
+        .routes(routes!(conflicts))
+        .routes(routes!(tables))
+        .routes(routes!(table))
+        .routes(routes!(ask))
+        .routes(routes!(documents))
+        .routes(routes!(document))
+        .routes(routes!(document_text))
+        .routes(routes!(export))
+        .routes(routes!(curate))
+        .routes(routes!(audit))
+}
+
+/// Paging of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// Items to skip (default 0).
+    pub offset: Option<usize>,
+    /// Items to return (default 50, at most 500).
+    pub limit: Option<usize>,
+}
+
+impl Paging {
+    fn window(&self) -> Result<(usize, usize), ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ApiError::bad_request(format!(
+                "limit must be between 1 and {MAX_LIMIT}, not {limit}"
+            )));
+        }
+        Ok((self.offset.unwrap_or(0), limit))
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// Items in the whole list (after filters).
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub items: Vec<T>,
+}
+
+fn page<T: Clone>(all: &[T], offset: usize, limit: usize) -> Page<T> {
+    Page {
+        total: all.len(),
+        offset,
+        limit,
+        items: all.iter().skip(offset).take(limit).cloned().collect(),
+    }
+}
+
+/// The store's counts and the ingest's progress.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Status {
+    pub documents: usize,
+    pub events: usize,
+    pub series: usize,
+    pub conflicts: usize,
+    /// Increases whenever the view is rebuilt after a change.
+    pub generation: u64,
+    pub ingest: IngestStatus,
+}
+
+/// Counts and ingest progress.
+#[utoipa::path(get, path = "/api/status", tag = "store",
+    responses((status = 200, body = Status)))]
+pub async fn status(State(st): S) -> Json<Status> {
+    let v = st.view();
+    let ingest = st.ingest.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Json(Status {
+        documents: v.documents.len(),
+        events: v.history.events.len(),
+        series: v.history.series.len(),
+        conflicts: v.history.conflicts.len(),
+        generation: v.generation,
+        ingest,
+    })
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words (all must match; "double quotes" for a phrase). Diacritics optional: "lien xo"
+    /// finds "Liên Xô".
+    pub q: String,
+    /// Only sentences in this language: vi, en or ru.
+    pub lang: Option<String>,
+    /// Only this document (its id).
+    pub doc: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// A sentence that matched.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Hit {
+    pub doc: String,
+    /// Byte span in the original file.
+    pub start: u64,
+    pub end: u64,
+    /// The sentence, repaired.
+    pub text: String,
+    /// Shortened around the matches, matched words between `**`.
+    pub snippet: String,
+    pub score: f32,
+    pub lang: String,
+    /// Byte ranges in `text` of the matched words.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Parses a language code.
+pub fn parse_lang(s: &str) -> Result<Lang, ApiError> {
+    Lang::from_code(s)
+        .ok_or_else(|| ApiError::bad_request(format!("unknown language {s:?}: use vi, en or ru")))
+}
+
+/// Ranked sentences (BM25; exact forms before diacritic-folded ones).
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = Page<Hit>), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn search(
+    State(st): S,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<Page<Hit>>, ApiError> {
+    Ok(Json(search_page(&st, p).await?))
+}
+
+/// The search the API and the search page share.
+pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<Page<Hit>, ApiError> {
+    let (offset, limit) = Paging {
+        offset: p.offset,
+        limit: p.limit,
+    }
+    .window()?;
+    if p.q.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "q is empty: give words to search for",
+        ));
+    }
+    if p.q.len() > 1000 {
+        return Err(ApiError::bad_request("q is longer than 1000 bytes"));
+    }
+    let lang = p
+        .lang
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(parse_lang)
+        .transpose()?;
+    let req = SearchRequest {
+        query: p.q,
+        doc: p.doc.filter(|d| !d.is_empty()),
+        lang,
+        limit: (offset + limit).min(2 * MAX_LIMIT),
+    };
+    st.query(move |_, archive| {
+        // The total: the index's own hits (no snippets), up to MAX_TOTAL.
+        let total = archive
+            .index
+            .search(&SearchRequest {
+                limit: MAX_TOTAL,
+                ..req.clone()
+            })
+            .map_err(ApiError::internal)?
+            .len();
+        let hits = archive.search(&req).map_err(ApiError::internal)?;
+        let all: Vec<Hit> = hits
+            .into_iter()
+            .map(|h| Hit {
+                doc: h.doc,
+                start: h.start,
+                end: h.end,
+                text: h.text,
+                snippet: h.snippet,
+                score: h.score,
+                lang: h.lang.code().to_string(),
+                highlights: h.highlights,
+            })
+            .collect();
+        let mut p = page(&all, offset, limit);
+        p.total = total.max(all.len());
+        Ok(p)
+    })
+    .await
+}
+
+/// Search counts hits up to this many (`total` of a search page).
+pub const MAX_TOTAL: usize = 10_000;
+
+/// Timeline filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineParams {
+    /// Earliest date, an ISO prefix ("1975", "1978-11").
+    pub from: Option<String>,
+    /// Latest date, an ISO prefix.
+    pub to: Option<String>,
+    /// Field, by name or prefix ("military").
+    pub field: Option<String>,
+    /// Any name of an actor in any language ("Brezhnev", "Liên Xô", "Брежнев").
+    pub actor: Option<String>,
+    /// Event type ("visit", "treaty").
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub ty: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+impl TimelineParams {
+    pub fn filter(&self) -> Filter {
+        let f = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+        Filter {
+            from: f(&self.from),
+            to: f(&self.to),
+            field: f(&self.field),
+            actor: f(&self.actor),
+            ty: f(&self.ty),
+        }
+    }
+}
+
+/// The merged events, in date order, filtered; each with its statements as evidence.
+#[utoipa::path(get, path = "/api/timeline", tag = "history", params(TimelineParams),
+    responses((status = 200, body = Page<Object>), (status = 400, body = ErrorBody)))]
+pub async fn timeline(
+    State(st): S,
+    Query(p): Query<TimelineParams>,
+) -> Result<Json<Page<Value>>, ApiError> {
+    let (offset, limit) = Paging {
+        offset: p.offset,
+        limit: p.limit,
+    }
+    .window()?;
+    for (name, d) in [("from", &p.from), ("to", &p.to)] {
+        if let Some(d) = d.as_deref().filter(|d| !d.trim().is_empty())
+            && !crate::curation::value::is_iso_prefix(d.trim())
+        {
+            return Err(ApiError::bad_request(format!(
+                "{name} must be an ISO date or prefix (1978, 1978-11, 1978-11-03), not {d:?}"
+            )));
+        }
+    }
+    let v = st.view();
+    let events =
+        filter(&v.history.events, &p.filter()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let all: Vec<Value> = events
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|e| v.history.event_record(e))
+        .collect();
+    Ok(Json(Page {
+        total: events.len(),
+        offset,
+        limit,
+        items: all,
+    }))
+}
+
+/// One event: its record, its statements side by side, and the conflicts that involve it.
+#[utoipa::path(get, path = "/api/events/{id}", tag = "history",
+    params(("id" = String, Path, description = "Event id, as the timeline gives it")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn event(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let v = st.view();
+    event_json(&v, &id).map(Json)
+}
+
+/// The event `id` with its conflicts.
+pub fn event_json(v: &View, id: &str) -> Result<Value, ApiError> {
+    let e = v
+        .history
+        .events
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("no event has the id {id:?}")))?;
+    let conflicts: Vec<&crate::history::conflict::Conflict> = v
+        .history
+        .conflicts
+        .iter()
+        .filter(|c| {
+            c.claims.iter().any(|cl| {
+                cl.evidence.iter().any(|sp| {
+                    e.statements.iter().any(|s| {
+                        s.evidence.doc == sp.doc
+                            && s.evidence.start < sp.end
+                            && sp.start < s.evidence.end
+                    })
+                })
+            })
+        })
+        .collect();
+    Ok(json!({"event": v.history.event_record(e), "conflicts": conflicts}))
+}
+
+/// Entity list filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntityParams {
+    /// Part of a name in any language, diacritics optional.
+    pub q: Option<String>,
+    /// person, state, party, organization, place, agreement, event.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub ty: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// An entity of the gazetteer with its mention count.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntitySummary {
+    pub entity_id: String,
+    pub entity: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub qid: Option<String>,
+    pub labels: Value,
+    pub mentions: usize,
+}
+
+/// Entities, most mentioned first.
+#[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntityParams),
+    responses((status = 200, body = Page<EntitySummary>), (status = 400, body = ErrorBody)))]
+pub async fn entities(
+    State(st): S,
+    Query(p): Query<EntityParams>,
+) -> Result<Json<Page<EntitySummary>>, ApiError> {
+    let (offset, limit) = Paging {
+        offset: p.offset,
+        limit: p.limit,
+    }
+    .window()?;
+    let v = st.view();
+    Ok(Json(page(
+        &entity_list(&v, p.q.as_deref(), p.ty.as_deref()),
+        offset,
+        limit,
+    )))
+}
+
+/// Entities matching `q` and `ty`, most mentioned first.
+pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySummary> {
+    let fold = |s: &str| crate::text::fold::fold(s).to_lowercase();
+    let q = q.map(str::trim).filter(|s| !s.is_empty()).map(fold);
+    let g = crate::extract::entity::gazetteer();
+    let mut rows: Vec<EntitySummary> = g
+        .entities
+        .iter()
+        .filter(|e| ty.is_none_or(|t| t.is_empty() || e.kind == t))
+        .filter(|e| {
+            q.as_ref().is_none_or(|q| {
+                std::iter::once(&e.en)
+                    .chain(e.vi.iter())
+                    .chain(e.ru.iter())
+                    .chain(e.aliases.iter().map(|a| &a.text))
+                    .any(|n| fold(n).contains(q.as_str()))
+            })
+        })
+        .map(|e| EntitySummary {
+            entity_id: e.id.clone(),
+            entity: e.en.clone(),
+            ty: e.kind.clone(),
+            qid: e.qid.clone(),
+            labels: json!({"en": e.en, "vi": e.vi, "ru": e.ru}),
+            mentions: v.mentions.get(&e.id).copied().unwrap_or(0),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.entity.cmp(&b.entity)));
+    rows
+}
+
+/// One entity: labels, aliases seen in the sources, mentions by document, co-occurring
+/// entities, and the events it takes part in.
+#[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
+    params(("id" = String, Path, description = "Entity id, or any of its names")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn entity(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    st.query(move |v, a| entity_json(v, a, &id)).await.map(Json)
+}
+
+/// The entity page as JSON.
+pub fn entity_json(v: &View, a: &crate::archive::Archive, id: &str) -> Result<Value, ApiError> {
+    let g = crate::extract::entity::gazetteer();
+    let e = g
+        .entities
+        .iter()
+        .find(|e| e.id == id)
+        .or_else(|| crate::extract::entity::resolve(id))
+        .ok_or_else(|| ApiError::not_found(format!("no entity is named {id:?}")))?;
+    let page =
+        crate::entity_page::entity_page(a.store.as_ref(), &e.id).map_err(ApiError::internal)?;
+    let events: Vec<Value> = v
+        .history
+        .events
+        .iter()
+        .filter(|ev| {
+            ev.participants.iter().any(|p| p == &e.en)
+                || ev
+                    .statements
+                    .iter()
+                    .any(|s| s.participant_ids.contains(&e.id))
+        })
+        .map(|ev| {
+            json!({"id": ev.id, "type": ev.ty, "date_start": ev.date_start, "date_end": ev.date_end,
+                   "summary": ev.summary, "sources": ev.sources})
+        })
+        .collect();
+    Ok(json!({
+        "entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid,
+        "labels": {"en": e.en, "vi": e.vi, "ru": e.ru},
+        "aliases": e.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(),
+        "dates": e.dates,
+        "page": page, "events": events,
+    }))
+}
+
+/// Every series with its points and their sources.
+#[utoipa::path(get, path = "/api/series", tag = "history",
+    responses((status = 200, body = [Object])))]
+pub async fn series_list(State(st): S) -> Json<Value> {
+    let v = st.view();
+    Json(json!(v.history.series))
+}
+
+/// One series, by key.
+#[utoipa::path(get, path = "/api/series/{key}", tag = "history",
+    params(("key" = String, Path, description = "Series key, e.g. vn-ussr-exports-rub")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn series_one(State(st): S, Path(key): Path<String>) -> Result<Json<Value>, ApiError> {
+    let v = st.view();
+    let s = v
+        .history
+        .series
+        .iter()
+        .find(|s| s.key == key)
+        .ok_or_else(|| ApiError::not_found(format!("no series has the key {key:?}")))?;
+    Ok(Json(json!(s)))
+}
+
+/// Where the sources disagree: every side with its evidence.
+#[utoipa::path(get, path = "/api/conflicts", tag = "history",
+    responses((status = 200, body = [Object])))]
+pub async fn conflicts(State(st): S) -> Json<Value> {
+    let v = st.view();
+    Json(json!(v.history.conflicts))
+}
+
+/// The tables found in the sources (id, label, caption, unit, document, span).
+#[utoipa::path(get, path = "/api/tables", tag = "sources", params(Paging),
+    responses((status = 200, body = Page<Object>)))]
+pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<Value>>, ApiError> {
+    let (offset, limit) = p.window()?;
+    st.query(move |_, a| {
+        let mut all = Vec::new();
+        a.store
+            .facts(Some("table"), &mut |f| {
+                let r = &f.record;
+                all.push(json!({
+                    "id": r["id"], "label": r["label"], "caption": r["caption"], "unit": r["unit"],
+                    "doc": f.doc, "start": f.start, "end": f.end,
+                    "rows": r["rows"].as_array().map_or(0, Vec::len),
+                    "columns": r["columns"].as_array().map_or(0, Vec::len),
+                }));
+                Ok(())
+            })
+            .map_err(ApiError::internal)?;
+        Ok(Json(page(&all, offset, limit)))
+    })
+    .await
+}
+
+/// One table with its cells and their spans.
+#[utoipa::path(get, path = "/api/tables/{id}", tag = "sources",
+    params(("id" = String, Path, description = "Table id")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    st.query(move |_, a| {
+        let mut found = None;
+        a.store
+            .facts(Some("table"), &mut |f| {
+                if found.is_none() && f.record["id"].as_str() == Some(id.as_str()) {
+                    found = Some(f.record);
+                }
+                Ok(())
+            })
+            .map_err(ApiError::internal)?;
+        found
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found(format!("no table has the id {id:?}")))
+    })
+    .await
+}
+
+/// A question.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AskParams {
+    /// The question, in English, Vietnamese or Russian.
+    pub q: String,
+}
+
+/// The answer with its citations (or "insufficient evidence" and a null value).
+#[utoipa::path(get, path = "/api/ask", tag = "ask", params(AskParams),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn ask(State(st): S, Query(p): Query<AskParams>) -> Result<Json<Value>, ApiError> {
+    ask_answer(&st, p.q).await.map(|a| Json(json!(a)))
+}
+
+/// Answers `q` within the query limits.
+pub async fn ask_answer(st: &Arc<AppState>, q: String) -> Result<crate::ask::Answer, ApiError> {
+    if q.trim().is_empty() {
+        return Err(ApiError::bad_request("q is empty: ask a question"));
+    }
+    if q.len() > 2000 {
+        return Err(ApiError::bad_request(
+            "the question is longer than 2000 bytes",
+        ));
+    }
+    st.query(move |v, _| Ok(v.asker.ask(&q))).await
+}
+
+/// The stored documents (without their text).
+#[utoipa::path(get, path = "/api/documents", tag = "sources", params(Paging),
+    responses((status = 200, body = Page<Object>)))]
+pub async fn documents(
+    State(st): S,
+    Query(p): Query<Paging>,
+) -> Result<Json<Page<Value>>, ApiError> {
+    let (offset, limit) = p.window()?;
+    let v = st.view();
+    let all: Vec<Value> = v.documents.iter().map(|d| json!(d)).collect();
+    Ok(Json(page(&all, offset, limit)))
+}
+
+/// One document: its record and its facts (kind, span, text, value), in text order.
+#[utoipa::path(get, path = "/api/documents/{id}", tag = "sources",
+    params(("id" = String, Path, description = "Document id (URL-encoded)")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    st.query(move |v, a| {
+        let d = v
+            .document(&id)
+            .ok_or_else(|| ApiError::not_found(format!("no document has the id {id:?}")))?;
+        let mut facts = Vec::new();
+        a.store
+            .facts(None, &mut |f| {
+                if f.doc == d.id && f.kind != "table" {
+                    let mut r = f.record;
+                    if let Value::Object(m) = &mut r {
+                        m.insert("fact_id".into(), f.id.into());
+                    }
+                    facts.push(r);
+                }
+                Ok(())
+            })
+            .map_err(ApiError::internal)?;
+        Ok(Json(json!({"document": d, "facts": facts})))
+    })
+    .await
+}
+
+/// The document's text, decoded (UTF-8), exactly as stored.
+#[utoipa::path(get, path = "/api/documents/{id}/text", tag = "sources",
+    params(("id" = String, Path, description = "Document id (URL-encoded)")),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 404, body = ErrorBody)))]
+pub async fn document_text(State(st): S, Path(id): Path<String>) -> Result<Response, ApiError> {
+    st.query(move |v, a| {
+        let d = v
+            .document(&id)
+            .ok_or_else(|| ApiError::not_found(format!("no document has the id {id:?}")))?;
+        let bytes = a
+            .store
+            .source_bytes(&d.id)
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| ApiError::not_found(format!("the source of {id:?} is missing")))?;
+        let text = crate::source::decode::decode_range(&bytes, d.encoding(), 0..bytes.len());
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Export parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// jsonl (the evaluation contract; default), csv, timelinejs, annotations (W3C Web
+    /// Annotation, JSON Lines), annotation-collection (one JSON-LD collection), csl
+    /// (CSL-JSON of the references the sources cite), bibtex.
+    pub format: Option<String>,
+    /// For csv: events (default), facts, series, conflicts, documents.
+    pub kind: Option<String>,
+}
+
+/// The whole store in an export format, as a download. Curated values are used and the
+/// machine's originals kept beside them.
+#[utoipa::path(get, path = "/api/export", tag = "export", params(ExportParams),
+    responses((status = 200, description = "The export file"), (status = 400, body = ErrorBody)))]
+pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Response, ApiError> {
+    use crate::export::csv::CsvKind;
+    let format = p.format.unwrap_or_else(|| "jsonl".into());
+    let kind = match p.kind.as_deref().unwrap_or("events") {
+        "events" => CsvKind::Events,
+        "facts" => CsvKind::Facts,
+        "series" => CsvKind::Series,
+        "conflicts" => CsvKind::Conflicts,
+        "documents" => CsvKind::Documents,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "unknown csv kind {other:?}: use events, facts, series, conflicts or documents"
+            )));
+        }
+    };
+    let (content_type, ext) = match format.as_str() {
+        "jsonl" | "annotations" => ("application/x-ndjson; charset=utf-8", "jsonl"),
+        "csv" => ("text/csv; charset=utf-8", "csv"),
+        "timelinejs" | "csl" => ("application/json; charset=utf-8", "json"),
+        "annotation-collection" => ("application/ld+json; charset=utf-8", "jsonld"),
+        "bibtex" => ("application/x-bibtex; charset=utf-8", "bib"),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl or bibtex"
+            )));
+        }
+    };
+    st.query(move |_, a| {
+        let store = a.store.as_ref();
+        let mut out = Vec::new();
+        let opts = crate::export::annotation::AnnotationOptions::default();
+        match format.as_str() {
+            "jsonl" => crate::export::write_store(store, &mut out).map(drop),
+            "csv" => crate::export::csv::write_csv(store, kind, &mut out).map(drop),
+            "timelinejs" => crate::export::timelinejs::write_timelinejs(store, &mut out).map(drop),
+            "annotations" => {
+                crate::export::annotation::write_annotations(store, &opts, &mut out).map(drop)
+            }
+            "annotation-collection" => {
+                crate::export::annotation::write_annotation_collection(store, &opts, &mut out)
+                    .map(drop)
+            }
+            "csl" => crate::export::csl::write_csl(store, &mut out).map(drop),
+            _ => crate::export::csl::write_bibtex(store, &mut out).map(drop),
+        }
+        .map_err(ApiError::internal)?;
+        Ok((
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"annals.{ext}\""),
+                ),
+            ],
+            out,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Records a curation decision (confirm, reject, edit, merge, split, retract) with its
+/// reason, in the audit log; the views are rebuilt so that pages, answers and exports use
+/// it at once. Needs the write token.
+///
+/// Body: `{"action": "confirm|reject|edit|merge|split|retract", "target": {"fact": 12} |
+/// {"event": "ev-…"}, "field": "date", "value": "1978-11-03", "with": ["ev-…"],
+/// "statement": {"fact": 34}, "reason": "…", "who": "…"}`.
+#[utoipa::path(post, path = "/api/curation", tag = "curation",
+    request_body(content = Object, description = "The decision (see above)", content_type = "application/json"),
+    responses((status = 200, description = "The audit entry as recorded", body = Object),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)),
+    security(("token" = [])))]
+pub async fn curate(
+    State(st): S,
+    _auth: super::auth::Authorized,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let d: crate::curation::NewDecision = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the decision is not valid JSON of the expected shape: {e}"
+        ))
+    })?;
+    let state = st.clone();
+    let entry = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let mut store = crate::store::sqlite::SqliteStore::open(&state.data.join("annals.db"))
+            .map_err(ApiError::internal)?;
+        let entry = crate::curation::decide(&mut store, d).map_err(|e| match e {
+            crate::curation::CurationError::Store(_)
+            | crate::curation::CurationError::History(_) => ApiError::internal(e),
+            other => ApiError::bad_request(other.to_string()),
+        })?;
+        state.refresh(true).map_err(ApiError::internal)?;
+        Ok(json!(entry))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(Json(entry))
+}
+
+/// Audit filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only decisions that no longer apply after a re-ingest.
+    pub stale: Option<bool>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// The audit log: every decision (who, when, what, why), newest first, with how it stands
+/// against the store now (applies, reanchored, stale, retracted).
+#[utoipa::path(get, path = "/api/audit", tag = "curation", params(AuditParams),
+    responses((status = 200, body = Page<Object>)))]
+pub async fn audit(
+    State(st): S,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Page<Value>>, ApiError> {
+    let (offset, limit) = Paging {
+        offset: p.offset,
+        limit: p.limit,
+    }
+    .window()?;
+    let stale = p.stale.unwrap_or(false);
+    st.query(move |_, a| {
+        let entries = if stale {
+            crate::curation::stale(a.store.as_ref())
+        } else {
+            crate::curation::audit_log(a.store.as_ref())
+        }
+        .map_err(ApiError::internal)?;
+        let mut all: Vec<Value> = entries.iter().map(|e| json!(e)).collect();
+        all.reverse();
+        Ok(Json(page(&all, offset, limit)))
+    })
+    .await
+}

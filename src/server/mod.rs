@@ -1,0 +1,203 @@
+//! `annals serve`: the researcher's workbench over HTTP (axum).
+//!
+//! - `api.rs`: the JSON API under `/api/…`, described at `/openapi.json` from the handlers'
+//!   own annotations.
+//! - `pages/`: server-rendered HTML pages (search, timeline, event, entity, series, document
+//!   reader, conflicts, ask, curation), every source text HTML-escaped.
+//! - `state.rs`: the view of the store that requests read, rebuilt when the store changes;
+//!   per-thread search archives; query time and concurrency limits; the background ingest.
+//! - `error.rs`: errors as JSON with a reason.
+//!
+//! Safety: loopback by default; writes need the token (`--token` / `ANNALS_TOKEN`, or one
+//! made at start and printed); a non-loopback address without a token is refused; bodies
+//! are limited; queries time out with a reason; document ids are looked up in the store,
+//! never used as paths.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+pub mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use state::{AppState, Limits};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub data: PathBuf,
+    pub addr: SocketAddr,
+    /// The write token; None: one is made at start (printed), and only loopback is allowed.
+    pub token: Option<String>,
+    /// Files and folders to ingest in the background once serving.
+    pub paths: Vec<PathBuf>,
+    pub limits: Limits,
+    pub ingest: crate::ingest::IngestOptions,
+    /// How often to look for changes made by other processes.
+    pub poll_every: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            query_timeout: Duration::from_secs(5),
+            max_body_bytes: 1 << 20,
+            max_concurrent_queries: 64,
+        }
+    }
+}
+
+/// Why the server will not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "refusing to listen on {0}: it is not a loopback address and no token is set; give --token (or ANNALS_TOKEN) so that only holders of it can change the curation"
+    )]
+    PublicWithoutToken(SocketAddr),
+    #[error("the token must be at least 16 characters (it guards every write)")]
+    WeakToken,
+}
+
+/// Checks the address and token before binding.
+pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), ServeError> {
+    if let Some(t) = token
+        && t.chars().count() < 16
+    {
+        return Err(ServeError::WeakToken);
+    }
+    if !addr.ip().is_loopback() && token.is_none() {
+        return Err(ServeError::PublicWithoutToken(*addr));
+    }
+    Ok(())
+}
+
+/// A random token (128 bits from the OS, hex).
+pub fn random_token() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut b = [0u8; 16];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut b)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// The OpenAPI description of the API (what `/openapi.json` serves).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    describe(api::routes().split_for_parts().1)
+}
+
+fn describe(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+    api.info.title = "annals".into();
+    api.info.description = Some(
+        "Historical sources as an evidence-backed knowledge base: every fact points at the bytes of the source that state it. Writes need the token that `annals serve` prints (Authorization: Bearer TOKEN)."
+            .into(),
+    );
+    api.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    api
+}
+
+/// The whole application: API, OpenAPI description, pages, limits and security headers.
+pub fn app(state: Arc<AppState>) -> Router {
+    let (api_router, api) = api::routes().split_for_parts();
+    let api_json = Arc::new(describe(api));
+    let body_limit = state.limits.max_body_bytes;
+    Router::new()
+        .merge(api_router)
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let api = api_json.clone();
+                async move { axum::Json((*api).clone()) }
+            }),
+        )
+        .merge(pages::routes())
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Errors that axum's extractors produce (a bad query string, a body over the limit) are
+/// plain text; under `/api/` they are rewritten as the API's JSON errors, with the reason.
+async fn json_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = req.uri().path().starts_with("/api/");
+    let r = next.run(req).await;
+    let plain = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !api || !(r.status().is_client_error() || r.status().is_server_error()) || !plain {
+        return r;
+    }
+    let status = r.status();
+    let body = axum::body::to_bytes(r.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let reason = String::from_utf8_lossy(&body).trim().to_string();
+    axum::response::IntoResponse::into_response(error::ApiError::new(status, reason))
+}
+
+async fn security_headers(mut r: axum::response::Response) -> axum::response::Response {
+    let h = r.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        );
+    }
+    r
+}
+
+/// Serves until interrupted. `ready` is called once listening, with the address and token.
+pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr, &str)) -> anyhow::Result<()> {
+    check_bind(&opts.addr, opts.token.as_deref())?;
+    let token = match &opts.token {
+        Some(t) => t.clone(),
+        None => random_token()?,
+    };
+    let state = Arc::new(AppState::open(&opts.data, token, opts.limits.clone())?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+        let addr = listener.local_addr()?;
+        if !opts.paths.is_empty() {
+            state.spawn_ingest(opts.paths.clone(), opts.ingest.clone());
+        }
+        state.spawn_poller(opts.poll_every);
+        ready(addr, &state.token);
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}

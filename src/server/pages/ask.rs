@@ -1,0 +1,172 @@
+//! `/ask`: a question box; the answer with its value, confidence, citations (the answer's
+//! own span marked in each cited sentence) and the other values the sources state.
+//! "Insufficient evidence" is shown plainly.
+
+use super::home::ask_box;
+use super::layout::{Nav, page};
+use super::reader::{Mark, render};
+use super::{PageError, PageResult, esc, evidence_link, json_text, nonempty};
+use crate::ask::Citation;
+use crate::server::api::ask_answer;
+use crate::server::error::ApiError;
+use crate::server::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    pub q: Option<String>,
+}
+
+const EXAMPLES: [&str; 4] = [
+    "When did Vietnam join the CMEA?",
+    "Bao nhiêu lưu học sinh Việt Nam học tại Liên Xô năm 1987?",
+    "Когда был подписан договор о дружбе и сотрудничестве?",
+    "What happened in November 1978?",
+];
+
+/// A citation: the cited sentence from the source bytes, the answer's span marked.
+fn citation_html(
+    c: &Citation,
+    sources: &HashMap<String, (Vec<u8>, crate::source::decode::Encoding)>,
+) -> String {
+    let body = match sources.get(&c.doc) {
+        Some((bytes, enc)) => {
+            let marks: Vec<Mark> = c
+                .answer_span
+                .iter()
+                .map(|&(a, b)| Mark::marked(a as usize, b as usize, "answer-span"))
+                .collect();
+            render(bytes, *enc, c.start as usize..c.end as usize, &marks)
+        }
+        None => esc(&c.text),
+    };
+    format!(
+        "<li class=\"citation\" data-doc=\"{}\" data-start=\"{}\" data-end=\"{}\">{}<blockquote>{body}</blockquote></li>",
+        esc(&c.doc),
+        c.start,
+        c.end,
+        evidence_link(&c.doc, c.start, c.end)
+    )
+}
+
+pub async fn ask(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<Params>, QueryRejection>,
+) -> PageResult {
+    let Query(p) = q?;
+    let question = nonempty(&p.q).map(str::to_string);
+    let mut b = String::from("<h1>Ask the sources</h1>");
+    b.push_str(&ask_box(question.as_deref().unwrap_or("")));
+    let Some(question) = question else {
+        b.push_str("<section class=\"examples\"><h2>For example</h2><ul>");
+        for e in EXAMPLES {
+            let _ = write!(
+                b,
+                "<li><a href=\"/ask?q={}\">{}</a></li>",
+                super::url_enc(e),
+                esc(e)
+            );
+        }
+        b.push_str("</ul></section>");
+        return Ok(page("Ask", Nav::Ask, "page-ask", &b));
+    };
+    let a = ask_answer(&st, question.clone())
+        .await
+        .map_err(PageError::from)?;
+    // The cited documents' bytes, to mark each answer inside its sentence.
+    let mut docs: Vec<String> = a
+        .citations
+        .iter()
+        .chain(a.disagreement.iter().flat_map(|d| &d.citations))
+        .map(|c| c.doc.clone())
+        .collect();
+    docs.sort();
+    docs.dedup();
+    let sources = st
+        .query(move |v, ar| {
+            let mut out = HashMap::new();
+            for d in docs {
+                if let Some(doc) = v.document(&d)
+                    && let Some(bytes) = ar.store.source_bytes(&d).map_err(ApiError::internal)?
+                {
+                    out.insert(d, (bytes, doc.encoding()));
+                }
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(PageError::from)?;
+    let insufficient = a.value.is_null();
+    let _ = write!(
+        b,
+        "<section id=\"answer\" class=\"answer{}\" data-type=\"{}\" data-lang=\"{}\"{}>",
+        if insufficient {
+            " insufficient-answer"
+        } else {
+            ""
+        },
+        esc(&a.qtype),
+        esc(&a.lang),
+        if insufficient {
+            " data-value-null=\"true\""
+        } else {
+            ""
+        }
+    );
+    if insufficient {
+        let _ = write!(
+            b,
+            "<p class=\"insufficient\"><b>Insufficient evidence.</b>{}</p>\
+             <p class=\"hint\">No passage of the sources answers this well enough to cite (confidence {:.0}% is below the threshold). Try other words, or <a href=\"/search?q={}\">search</a>.</p>",
+            {
+                let rest = a.answer.trim_start_matches("insufficient evidence").trim();
+                if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", esc(rest))
+                }
+            },
+            a.confidence * 100.0,
+            super::url_enc(&question)
+        );
+    } else {
+        let _ = write!(
+            b,
+            "<p class=\"answer-text\">{}</p><dl class=\"facts-table\"><dt>Value</dt><dd class=\"answer-value\"><code>{}</code></dd>\
+             <dt>Asked for</dt><dd>{}</dd><dt>Confidence</dt><dd class=\"confidence\" data-confidence=\"{:.2}\"><meter min=\"0\" max=\"1\" value=\"{:.2}\"></meter> {:.0}%</dd></dl>",
+            esc(&a.answer),
+            esc(&json_text(&a.value)),
+            esc(&a.qtype),
+            a.confidence,
+            a.confidence,
+            a.confidence * 100.0
+        );
+        b.push_str("<h2>Cited</h2><ol class=\"citations\">");
+        for c in &a.citations {
+            b.push_str(&citation_html(c, &sources));
+        }
+        b.push_str("</ol>");
+    }
+    if !a.disagreement.is_empty() {
+        b.push_str("<section class=\"disagreements\"><h2>The sources also state</h2>");
+        for d in &a.disagreement {
+            let _ = write!(
+                b,
+                "<div class=\"disagreement\"><p class=\"answer-text\">{}</p><ol class=\"citations\">",
+                esc(&d.answer)
+            );
+            for c in &d.citations {
+                b.push_str(&citation_html(c, &sources));
+            }
+            b.push_str("</ol></div>");
+        }
+        b.push_str("</section>");
+    }
+    b.push_str("</section>");
+    Ok(page(&format!("Ask: {question}"), Nav::Ask, "page-ask", &b))
+}

@@ -1,0 +1,226 @@
+//! The curation controls (a form that `/assets/annals.js` turns into a JSON decision POSTed to
+//! `/api/curation` with the token) and the display of curated values beside the machine's.
+
+use super::{esc, json_text};
+use crate::history::merge::Event;
+use serde_json::Value;
+use std::fmt::Write as _;
+
+const ACTIONS: [(&str, &str); 5] = [
+    ("confirm", "Confirm: the machine is right"),
+    ("reject", "Reject: this is wrong"),
+    ("edit", "Edit a value"),
+    ("merge", "Merge with another event"),
+    ("split", "Split a statement out"),
+];
+
+fn common_tail(out: &mut String) {
+    out.push_str(
+        "<label class=\"wide\">Reason (required) <textarea id=\"cur-reason\" name=\"reason\" rows=\"2\" required placeholder=\"Why: the source says…\"></textarea></label>\
+         <div class=\"row\"><label>Your name <input id=\"cur-who\" name=\"who\" autocomplete=\"name\" placeholder=\"historian\"></label>\
+         <label>Token <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" placeholder=\"write token\"></label>\
+         <button id=\"cur-submit\" type=\"submit\">Record decision</button></div>\
+         <output id=\"curation-result\" role=\"status\" aria-live=\"polite\"></output></form>",
+    );
+}
+
+fn actions(out: &mut String, allowed: &[&str]) {
+    out.push_str("<label>Decision <select id=\"cur-action\" name=\"action\">");
+    for (a, label) in ACTIONS.iter().filter(|(a, _)| allowed.contains(a)) {
+        let _ = write!(out, "<option value=\"{a}\">{label}</option>");
+    }
+    out.push_str("</select></label>");
+}
+
+/// The form on an event page: confirm, reject, edit (date, participants, type, field,
+/// place, summary), merge with another event, split a statement out.
+pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
+    let date = if e.date_start == e.date_end {
+        e.date_start.clone()
+    } else {
+        format!("{}/{}", e.date_start, e.date_end)
+    };
+    let mut s = format!(
+        "<form id=\"curation-form\" class=\"curation-form box\" data-target-kind=\"event\" data-target=\"{}\" \
+         data-current-date=\"{}\" data-current-participants=\"{}\" data-current-type=\"{}\" data-current-field=\"{}\" \
+         data-current-place=\"{}\" data-current-summary=\"{}\">",
+        esc(&e.id),
+        esc(&date),
+        esc(&e.participants.join(", ")),
+        esc(&e.ty),
+        esc(&e.field),
+        esc(e.place.as_deref().unwrap_or("")),
+        esc(&e.summary),
+    );
+    s.push_str("<div class=\"row\">");
+    actions(&mut s, &["confirm", "reject", "edit", "merge", "split"]);
+    s.push_str(
+        "<label class=\"for-edit\">Field <select id=\"cur-field\" name=\"field\">\
+         <option value=\"date\">date</option><option value=\"participants\">participants</option>\
+         <option value=\"type\">type</option><option value=\"field\">field</option>\
+         <option value=\"place\">place</option><option value=\"summary\">summary</option></select></label>",
+    );
+    let _ = write!(
+        s,
+        "<label class=\"for-edit grow\">New value <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"1978-11-03, or 1975/1991; participants separated by commas\"></label>",
+        esc(&date)
+    );
+    s.push_str("<label class=\"for-merge grow\">Other event <input id=\"cur-merge-with\" name=\"merge_with\" list=\"cur-merge-list\" placeholder=\"ev-…\"></label><datalist id=\"cur-merge-list\">");
+    for (id, label) in others {
+        let _ = write!(s, "<option value=\"{}\">{}</option>", esc(id), esc(label));
+    }
+    s.push_str("</datalist><label class=\"for-split grow\">Statement <select id=\"cur-statement\" name=\"statement\">");
+    for st in &e.statements {
+        let _ = write!(
+            s,
+            "<option value=\"{}\" data-doc=\"{}\" data-start=\"{}\" data-end=\"{}\">{} @ {}–{} ({})</option>",
+            st.fact,
+            esc(&st.evidence.doc),
+            st.evidence.start,
+            st.evidence.end,
+            esc(&st.evidence.doc),
+            st.evidence.start,
+            st.evidence.end,
+            esc(&st.lang)
+        );
+    }
+    s.push_str("</select></label></div>");
+    common_tail(&mut s);
+    s
+}
+
+/// The form in the reader, for the fact selected (filled in by the script).
+pub fn fact_form() -> String {
+    let mut s = String::from(
+        "<form id=\"curation-form\" class=\"curation-form\" data-target-kind=\"fact\" data-target=\"\" hidden>\
+         <div class=\"row\">",
+    );
+    actions(&mut s, &["confirm", "reject", "edit"]);
+    s.push_str(
+        "<label class=\"for-edit\">Field <select id=\"cur-field\" name=\"field\"></select></label>\
+         <label class=\"for-edit grow\">New value <input id=\"cur-value\" name=\"value\" placeholder=\"1978-11-03 · an entity name · a number\"></label></div>",
+    );
+    common_tail(&mut s);
+    s
+}
+
+/// A record's curation (its `curation` member: status, who, when, why, and under
+/// `machine` the machine's value of every curated field): the status, and each field whose
+/// curated value differs from the machine's, both shown.
+pub fn curation_html(record: &Value) -> String {
+    let Some(c) = record.get("curation").filter(|c| c.is_object()) else {
+        return String::new();
+    };
+    let get = |k: &str| c.get(k).map(json_text).unwrap_or_default();
+    let status = get("status");
+    let mut s = format!(
+        "<section class=\"curation-note status-{st}\" data-status=\"{st}\"><p><span class=\"curation-status\">{st}</span> by <b class=\"curation-by\">{}</b> <time>{}</time>",
+        esc(&get("by")),
+        esc(&get("at")),
+        st = esc(&status),
+    );
+    let reason = get("reason");
+    if !reason.is_empty() {
+        let _ = write!(s, " — <q class=\"curation-reason\">{}</q>", esc(&reason));
+    }
+    if let Some(id) = c.get("audit_id").and_then(Value::as_i64) {
+        let _ = write!(
+            s,
+            " <a class=\"audit-ref\" href=\"/audit#audit-{id}\">#{id}</a>"
+        );
+    }
+    s.push_str("</p>");
+    let note = get("note");
+    if !note.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"curation-stale\">Not applied: {}</p>",
+            esc(&note)
+        );
+    }
+    let mut rows = String::new();
+    if let Some(machine) = c.get("machine").and_then(Value::as_object) {
+        // An interval shows as one date.
+        let mut machine = machine.clone();
+        let mut record = record.clone();
+        for (a, b) in [("date_start", "date_end"), ("value_start", "value_end")] {
+            if let (Some(ms), Some(me), Some(rs), Some(re)) = (
+                machine.get(a).and_then(Value::as_str),
+                machine.get(b).and_then(Value::as_str),
+                record.get(a).and_then(Value::as_str),
+                record.get(b).and_then(Value::as_str),
+            ) {
+                let (m, r) = (super::date_range(ms, me), super::date_range(rs, re));
+                machine.remove(a);
+                machine.remove(b);
+                machine.insert("date".into(), Value::String(m));
+                record["date"] = Value::String(r);
+            }
+        }
+        for (k, mv) in &machine {
+            let cur = record.get(k).unwrap_or(&Value::Null);
+            if cur == mv {
+                continue;
+            }
+            let _ = write!(
+                rows,
+                "<li class=\"curated\" data-field=\"{k}\"><span class=\"curation-field\">{k}</span>: <span class=\"curated-value\">{}</span> <span class=\"machine-value\" title=\"the machine's value\">machine: {}</span></li>",
+                esc(&json_text(cur)),
+                esc(&json_text(mv)),
+                k = esc(k),
+            );
+        }
+    }
+    for m in c
+        .get("merged_from")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let id = m
+            .get("id")
+            .or_else(|| m.get("event_id"))
+            .map(json_text)
+            .unwrap_or_else(|| json_text(m));
+        let _ = write!(
+            rows,
+            "<li class=\"merged-from\">merged from {}</li>",
+            esc(&id)
+        );
+    }
+    let split = get("split_from");
+    if !split.is_empty() {
+        let _ = write!(
+            rows,
+            "<li class=\"split-from\">split out of <a href=\"/events/{}\">{}</a></li>",
+            super::url_enc(&split),
+            esc(&split)
+        );
+    }
+    if !rows.is_empty() {
+        let _ = write!(s, "<ul>{rows}</ul>");
+    }
+    s.push_str("</section>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn curated_and_machine_values_both_show_escaped() {
+        let r = json!({"date_start": "1978-11-03", "date_end": "1978-11-03", "type": "treaty",
+            "curation": {"status": "edited", "by": "<b>lan</b>", "at": "2024-05-01T09:30:00Z",
+                "reason": "<script>alert(1)</script>", "audit_id": 7,
+                "machine": {"date_start": "1978", "date_end": "1978", "type": "treaty"}}});
+        let h = curation_html(&r);
+        assert!(h.contains("status-edited") && h.contains("href=\"/audit#audit-7\""));
+        assert!(h.contains("data-field=\"date\"><span class=\"curation-field\">date</span>: <span class=\"curated-value\">1978-11-03</span>"));
+        assert!(h.contains("machine: 1978<"));
+        assert!(!h.contains("data-field=\"type\""));
+        assert!(!h.contains("<script") && !h.contains("<b>lan"));
+        assert_eq!(curation_html(&json!({"type": "x"})), "");
+    }
+}

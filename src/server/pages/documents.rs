@@ -1,0 +1,490 @@
+//! `/documents` (the stored sources) and `/documents/{id}` (the reader: the source text with
+//! its extracted facts highlighted, a legend with toggles, and the curation panel).
+//!
+//! The text is rendered by walking the facts' byte offsets over the original bytes
+//! ([`super::reader`]), so a UTF-16 or legacy-encoded file shows exactly the bytes its facts
+//! point at. `?at=START&end=END` marks a span (`#target`) and the browser scrolls to it.
+
+use super::curation::fact_form;
+use super::layout::{Nav, page};
+use super::reader::{Mark, render};
+use super::{PageError, PageResult, esc, lang_badge, pager, url_enc};
+use crate::server::state::AppState;
+use crate::store::StoredFact;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+pub async fn list(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult {
+    let Query(p) = q?;
+    let (offset, limit) = super::window(p.offset, p.limit, 50)?;
+    let v = st.view();
+    let mut b = format!(
+        "<h1>Documents</h1><p class=\"lead\"><span class=\"count-total\">{}</span> stored source{}. Open one to read it with its facts highlighted.</p>",
+        v.documents.len(),
+        if v.documents.len() == 1 { "" } else { "s" }
+    );
+    b.push_str("<table id=\"documents\" class=\"list\"><thead><tr><th>Document</th><th>Language</th><th>Encoding</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Sentences</th><th class=\"num\">Facts</th></tr></thead><tbody>");
+    for d in v.documents.iter().skip(offset).take(limit) {
+        let _ = write!(
+            b,
+            "<tr class=\"document-row\" data-id=\"{id}\"><td><a href=\"/documents/{href}\">{id}</a>{title}{aliases}</td>\
+             <td>{lang}</td><td>{enc}</td><td>{fmt}</td><td class=\"num\">{kb}</td><td class=\"num\">{sents}</td><td class=\"num\">{facts}</td></tr>",
+            id = esc(&d.id),
+            href = url_enc(&d.id),
+            title = d
+                .title
+                .as_ref()
+                .map(|t| format!("<div class=\"doc-title\">{}</div>", esc(t)))
+                .unwrap_or_default(),
+            aliases = if d.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<div class=\"aliases\">also as {}</div>",
+                    esc(&d.aliases.join(", "))
+                )
+            },
+            lang = lang_badge(&d.lang),
+            enc = esc(&d.encoding),
+            fmt = esc(&d.format),
+            kb = size(d.bytes),
+            sents = d.sentences,
+            facts = d.facts,
+        );
+    }
+    b.push_str("</tbody></table>");
+    if v.documents.is_empty() {
+        b.push_str("<p class=\"empty\">No documents yet: <code>annals ingest PATH</code>.</p>");
+    }
+    b.push_str(&pager(
+        "/documents",
+        offset,
+        limit,
+        v.documents.len(),
+        false,
+    ));
+    Ok(page("Documents", Nav::Documents, "page-documents", &b))
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
+    } else {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReaderParams {
+    /// Byte offset of the span to show.
+    pub at: Option<usize>,
+    /// Its end.
+    pub end: Option<usize>,
+    /// The part of a long document (parts of [`PART_BYTES`]).
+    pub part: Option<usize>,
+}
+
+/// Documents longer than this are shown in parts.
+pub const PART_BYTES: usize = 1 << 20;
+
+/// The kinds the reader highlights, with their legend names.
+pub const KINDS: [(&str, &str); 5] = [
+    ("event", "event statements"),
+    ("mention", "names (entities)"),
+    ("timex", "dates"),
+    ("duration", "durations"),
+    ("quantity", "quantities"),
+];
+
+fn s<'a>(r: &'a Value, k: &str) -> &'a str {
+    r.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The machine's value of a curated fact, for display.
+fn machine_display(kind: &str, m: &Value) -> String {
+    match kind {
+        "timex" => super::date_range(s(m, "value_start"), s(m, "value_end")),
+        "event" => super::date_range(s(m, "date_start"), s(m, "date_end")),
+        "mention" => s(m, "entity_id").to_string(),
+        _ => m
+            .as_object()
+            .map(|o| {
+                o.values()
+                    .map(super::json_text)
+                    .filter(|v| !v.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The mark of one stored fact; `events` sends an event statement's fact id to its merged
+/// event.
+pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mark {
+    let r = &f.record;
+    let kind = if f.kind == "event_statement" {
+        "event"
+    } else {
+        f.kind.as_str()
+    };
+    let (title, href, value) = match f.kind.as_str() {
+        "event_statement" => {
+            let date = super::date_range(s(r, "date_start"), s(r, "date_end"));
+            match events.get(&f.id) {
+                Some((id, summary)) => (
+                    format!("event: {summary}"),
+                    Some(format!("/events/{}", url_enc(id))),
+                    date,
+                ),
+                None => (
+                    format!(
+                        "event statement (not merged into an event: {}): {}",
+                        if s(r, "polarity") == "negative" {
+                            "negated"
+                        } else if s(r, "date_start").is_empty() {
+                            "no date"
+                        } else {
+                            "date carried over from an earlier sentence"
+                        },
+                        s(r, "summary")
+                    ),
+                    None,
+                    date,
+                ),
+            }
+        }
+        "mention" => {
+            let id = s(r, "entity_id");
+            let matched = s(r, "matched");
+            (
+                format!(
+                    "{} ({}){}",
+                    s(r, "entity"),
+                    s(r, "entity_type"),
+                    if matched.is_empty() || matched == "exact" {
+                        String::new()
+                    } else {
+                        format!(", matched {matched}")
+                    }
+                ),
+                (!id.is_empty()).then(|| format!("/entities/{}", url_enc(id))),
+                s(r, "entity").to_string(),
+            )
+        }
+        "timex" => {
+            let d = super::date_range(s(r, "value_start"), s(r, "value_end"));
+            (format!("date: {d} ({})", s(r, "type")), None, d)
+        }
+        "duration" => (
+            format!("duration: {}", s(r, "duration")),
+            None,
+            s(r, "duration").to_string(),
+        ),
+        "quantity" => {
+            let value = r.get("value").map(super::json_text).unwrap_or_default();
+            let unit = s(r, "unit");
+            let measure = s(r, "measure");
+            let v = format!("{value} {unit}");
+            (
+                format!(
+                    "quantity: {v}{}",
+                    if measure.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({measure})")
+                    }
+                ),
+                None,
+                v,
+            )
+        }
+        other => (other.to_string(), None, String::new()),
+    };
+    let mut m = Mark::span(
+        f.start as usize,
+        f.end as usize,
+        format!("fact fact-{kind}"),
+    )
+    .with_id(format!("f-{}", f.id))
+    .with_attr("data-kind", kind)
+    .with_attr("data-fact", f.id.to_string())
+    .with_attr("data-start", f.start.to_string())
+    .with_attr("data-end", f.end.to_string())
+    .with_attr("data-value", value)
+    .with_attr("title", title);
+    if let Some(h) = href {
+        m = m.with_attr("data-href", h);
+    }
+    if let Some(c) = r.get("curation").filter(|c| c.is_object()) {
+        let status = c.get("status").and_then(Value::as_str).unwrap_or("curated");
+        m.class.push_str(" is-curated cur-");
+        m.class
+            .push_str(&status.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        m = m.with_attr(
+            "data-curation",
+            format!("{status} by {} — {}", s(c, "by"), s(c, "reason")),
+        );
+        let machine = machine_display(kind, &c["machine"]);
+        if !machine.is_empty() {
+            m = m.with_attr("data-machine", machine);
+        }
+    }
+    m
+}
+
+pub async fn reader(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<ReaderParams>, QueryRejection>,
+) -> PageResult {
+    let Query(p) = q?;
+    if let (Some(a), Some(e)) = (p.at, p.end)
+        && e < a
+    {
+        return Err(PageError::bad_request(format!(
+            "end ({e}) is before at ({a})"
+        )));
+    }
+    let (doc, bytes, facts, events) = st
+        .query(move |v, a| {
+            let d = v.document(&id).cloned().ok_or_else(|| {
+                crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
+            })?;
+            let bytes = a
+                .store
+                .source_bytes(&d.id)
+                .map_err(crate::server::error::ApiError::internal)?
+                .ok_or_else(|| {
+                    crate::server::error::ApiError::not_found(format!(
+                        "the source of {id:?} is missing"
+                    ))
+                })?;
+            let curation = crate::curation::Curation::load(a.store.as_ref())
+                .map_err(crate::server::error::ApiError::internal)?;
+            let mut facts = Vec::new();
+            a.store
+                .facts(None, &mut |mut f| {
+                    if f.doc == d.id && f.kind != "table" {
+                        curation.apply_to_fact(&mut f);
+                        facts.push(f);
+                    }
+                    Ok(())
+                })
+                .map_err(crate::server::error::ApiError::internal)?;
+            let mut events: HashMap<i64, (String, String)> = HashMap::new();
+            for e in v.history.events.iter().chain(&v.history.rejected) {
+                for s in &e.statements {
+                    if s.evidence.doc == d.id {
+                        events.insert(s.fact, (e.id.clone(), e.summary.clone()));
+                    }
+                }
+            }
+            Ok((d, bytes, facts, events))
+        })
+        .await
+        .map_err(PageError::from)?;
+    let enc = doc.encoding();
+    let parts = bytes.len().div_ceil(PART_BYTES).max(1);
+    let part = match (p.part, p.at) {
+        (Some(n), _) if n >= parts => {
+            return Err(PageError::bad_request(format!(
+                "part {n} does not exist: the document has {parts} part{}",
+                if parts == 1 { "" } else { "s" }
+            )));
+        }
+        (Some(n), _) => n,
+        (None, Some(a)) => (a / PART_BYTES).min(parts - 1),
+        (None, None) => 0,
+    };
+    let window = part * PART_BYTES..((part + 1) * PART_BYTES).min(bytes.len());
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut marks: Vec<Mark> = Vec::with_capacity(facts.len() + 1);
+    for f in &facts {
+        let m = fact_mark(f, &events);
+        let kind = if f.kind == "event_statement" {
+            "event"
+        } else {
+            f.kind.as_str()
+        };
+        *counts.entry(kind).or_default() += 1;
+        marks.push(m);
+    }
+    if let Some(a) = p.at {
+        if a > bytes.len() {
+            return Err(PageError::bad_request(format!(
+                "at ({a}) is beyond the end of the document ({} bytes)",
+                bytes.len()
+            )));
+        }
+        let e = p.end.unwrap_or(a).min(bytes.len());
+        marks.push(
+            Mark::marked(a, e, "target")
+                .with_id("target")
+                .with_attr("title", format!("bytes {a}–{e}")),
+        );
+    }
+    let text = render(&bytes, enc, window.clone(), &marks);
+    let mut b = format!(
+        "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>",
+        esc(&doc.id),
+        esc(doc.title.as_deref().unwrap_or(&doc.id))
+    );
+    let _ = write!(
+        b,
+        "<p class=\"meta\">{} <span class=\"doc-name\">{}</span> · {} · {} · {} · {} sentences · {} facts · ingested {}{} · <a href=\"/api/documents/{}/text\">plain text</a> · <a href=\"/search?doc={}\">search in it</a></p>",
+        lang_badge(&doc.lang),
+        esc(&doc.id),
+        esc(&doc.encoding),
+        esc(&doc.format),
+        size(doc.bytes),
+        doc.sentences,
+        doc.facts,
+        esc(&doc.ingested_at),
+        if doc.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" · also as {}", esc(&doc.aliases.join(", ")))
+        },
+        url_enc(&doc.id),
+        url_enc(&doc.id),
+    );
+    if let Some(a) = p.at {
+        let _ = write!(
+            b,
+            "<p class=\"target-note\">Showing bytes <a href=\"#target\">{a}–{}</a>.</p>",
+            p.end.unwrap_or(a)
+        );
+    }
+    // Legend and toggles.
+    b.push_str(
+        "<div class=\"reader\"><div class=\"reader-text\"><div id=\"legend\" class=\"legend\">",
+    );
+    for (kind, name) in KINDS {
+        let n = counts.get(kind).copied().unwrap_or(0);
+        let _ = write!(
+            b,
+            "<label class=\"legend-item key-{kind}\"><input type=\"checkbox\" class=\"toggle\" data-kind=\"{kind}\" checked> <span class=\"swatch fact-{kind}\"></span> {name} <span class=\"count\">{n}</span></label>"
+        );
+    }
+    b.push_str("<label class=\"legend-item curate\"><input type=\"checkbox\" id=\"curate-mode\"> curate: clicking selects a fact</label></div>");
+    if parts > 1 {
+        b.push_str(&part_nav(&doc.id, part, parts));
+    }
+    let _ = write!(
+        b,
+        "<div id=\"source-text\" class=\"source-text\" lang=\"{}\">{text}</div>",
+        esc(&doc.lang)
+    );
+    if parts > 1 {
+        b.push_str(&part_nav(&doc.id, part, parts));
+    }
+    b.push_str("</div><aside id=\"fact-panel\" class=\"fact-panel\"><h2>Fact</h2><div id=\"fact-detail\" class=\"hint\">Click a highlighted passage to open its event or entity. With “curate” on, clicking selects the fact here to confirm, reject or correct it.</div>");
+    b.push_str(&fact_form());
+    b.push_str("</aside></div></article>");
+    Ok(page(
+        doc.title.as_deref().unwrap_or(&doc.id),
+        Nav::Documents,
+        "page-document",
+        &b,
+    ))
+}
+
+fn part_nav(id: &str, part: usize, parts: usize) -> String {
+    let mut s = format!("<nav class=\"pager parts\">Part {} of {parts} ", part + 1);
+    if part > 0 {
+        let _ = write!(
+            s,
+            "<a class=\"pager-prev\" href=\"/documents/{}?part={}\">← previous part</a> ",
+            url_enc(id),
+            part - 1
+        );
+    }
+    if part + 1 < parts {
+        let _ = write!(
+            s,
+            "<a class=\"pager-next\" href=\"/documents/{}?part={}\">next part →</a>",
+            url_enc(id),
+            part + 1
+        );
+    }
+    s.push_str("</nav>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::decode::Encoding;
+    use serde_json::json;
+
+    fn fact(id: i64, kind: &str, start: u64, end: u64, record: Value) -> StoredFact {
+        StoredFact {
+            id,
+            doc: "d".into(),
+            kind: kind.into(),
+            start,
+            end,
+            record,
+        }
+    }
+
+    #[test]
+    fn reader_nests_mentions_in_statements_and_escapes() {
+        let text = "<script>alert(1)</script> Liên Xô ký Hiệp ước ngày 3-11-1978.";
+        let b = text.as_bytes();
+        let lx = text.find("Liên Xô").unwrap();
+        let d = text.find("3-11-1978").unwrap();
+        let facts = [
+            fact(
+                1,
+                "event_statement",
+                lx as u64,
+                b.len() as u64,
+                json!({"date_start": "1978-11-03", "date_end": "1978-11-03", "summary": "<b>treaty</b>"}),
+            ),
+            fact(
+                2,
+                "mention",
+                lx as u64,
+                (lx + "Liên Xô".len()) as u64,
+                json!({"entity": "Soviet Union", "entity_id": "soviet-union", "entity_type": "country"}),
+            ),
+            fact(
+                3,
+                "timex",
+                d as u64,
+                (d + 9) as u64,
+                json!({"value_start": "1978-11-03", "value_end": "1978-11-03", "type": "date"}),
+            ),
+        ];
+        let mut events = HashMap::new();
+        events.insert(1, ("ev-1\"".to_string(), "<i>Treaty</i>".to_string()));
+        let marks: Vec<Mark> = facts.iter().map(|f| fact_mark(f, &events)).collect();
+        let h = render(b, Encoding::Utf8, 0..b.len(), &marks);
+        assert!(h.starts_with("&lt;script&gt;alert(1)&lt;/script&gt; "));
+        assert!(!h.contains("<script") && !h.contains("<i>") && !h.contains("<b>"));
+        let ev = h.find("class=\"fact fact-event\"").unwrap();
+        let me = h.find("class=\"fact fact-mention\"").unwrap();
+        let ti = h.find("class=\"fact fact-timex\"").unwrap();
+        assert!(ev < me && me < ti);
+        assert!(h.contains("data-href=\"/events/ev-1%22\""));
+        assert!(h.contains("data-href=\"/entities/soviet-union\""));
+        assert!(h.contains(">Liên Xô</span>"));
+        assert!(h.contains(">3-11-1978</span>.</span>"));
+    }
+}

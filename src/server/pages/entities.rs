@@ -1,0 +1,327 @@
+//! `/entities` (the gazetteer's entities, searchable, most mentioned first) and
+//! `/entities/{id}` (labels, names as written in the sources, mentions by document,
+//! co-occurring entities, events over time).
+
+use super::layout::{Nav, page};
+use super::svg::{Bar, bars};
+use super::{
+    PageError, PageResult, date_html, esc, json_text, nonempty, pager, query_string, reader_href,
+    url_enc,
+};
+use crate::server::api::{entity_json, entity_list};
+use crate::server::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    pub q: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+pub async fn list(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<Params>, QueryRejection>,
+) -> PageResult {
+    let Query(p) = q?;
+    let (offset, limit) = super::window(p.offset, p.limit, 50)?;
+    let v = st.view();
+    let g = crate::extract::entity::gazetteer();
+    let mut kinds: Vec<&str> = g.entities.iter().map(|e| e.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let ty = nonempty(&p.ty);
+    if let Some(t) = ty
+        && !kinds.contains(&t)
+    {
+        return Err(PageError::bad_request(format!(
+            "no entity type is named {t:?}; types: {}",
+            kinds.join(", ")
+        )));
+    }
+    let rows = entity_list(&v, nonempty(&p.q), ty);
+    let mut b = String::from("<h1>Entities</h1>");
+    let _ = write!(
+        b,
+        "<form id=\"entity-search\" class=\"box filters\" action=\"/entities\" method=\"get\"><div class=\"row\">\
+         <label class=\"grow\">Name <input id=\"entity-q\" name=\"q\" type=\"search\" value=\"{}\" placeholder=\"Brezhnev, Brêgiơnép, Брежнев, lien xo\"></label>\
+         <label>Type <select id=\"entity-type\" name=\"type\"><option value=\"\">any</option>",
+        esc(nonempty(&p.q).unwrap_or(""))
+    );
+    for k in &kinds {
+        let _ = write!(
+            b,
+            "<option value=\"{0}\"{1}>{0}</option>",
+            esc(k),
+            if Some(*k) == ty { " selected" } else { "" }
+        );
+    }
+    b.push_str("</select></label><button type=\"submit\">Find</button></div></form>");
+    let _ = write!(
+        b,
+        "<p class=\"lead\"><span class=\"count-total\">{}</span> entit{} (any name, any language, diacritics optional), most mentioned first.</p>",
+        rows.len(),
+        if rows.len() == 1 { "y" } else { "ies" }
+    );
+    b.push_str("<table id=\"entities\" class=\"list\"><thead><tr><th>Entity</th><th>Type</th><th>Vietnamese</th><th>Russian</th><th>Wikidata</th><th class=\"num\">Mentions</th></tr></thead><tbody>");
+    for r in rows.iter().skip(offset).take(limit) {
+        let label = |k: &str| r.labels.get(k).map(json_text).unwrap_or_default();
+        let _ = write!(
+            b,
+            "<tr class=\"entity-row\" data-id=\"{id}\"><td><a href=\"/entities/{href}\">{en}</a></td><td>{ty}</td>\
+             <td lang=\"vi\">{vi}</td><td lang=\"ru\">{ru}</td><td>{qid}</td><td class=\"num\">{n}</td></tr>",
+            id = esc(&r.entity_id),
+            href = url_enc(&r.entity_id),
+            en = esc(&r.entity),
+            ty = esc(&r.ty),
+            vi = esc(&label("vi")),
+            ru = esc(&label("ru")),
+            qid = esc(r.qid.as_deref().unwrap_or("")),
+            n = r.mentions,
+        );
+    }
+    b.push_str("</tbody></table>");
+    if rows.is_empty() {
+        b.push_str("<p class=\"empty\">No entity has that name.</p>");
+    }
+    let base = format!(
+        "/entities{}",
+        query_string(&[
+            ("q", nonempty(&p.q).unwrap_or("").to_string()),
+            ("type", ty.unwrap_or("").to_string()),
+        ])
+    );
+    b.push_str(&pager(&base, offset, limit, rows.len(), false));
+    Ok(page("Entities", Nav::Entities, "page-entities", &b))
+}
+
+/// Mentions shown per document before "and N more".
+const MENTIONS_SHOWN: usize = 40;
+
+pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> PageResult {
+    let j = st
+        .query(move |v, a| entity_json(v, a, &id))
+        .await
+        .map_err(PageError::from)?;
+    let s = |k: &str| j.get(k).map(json_text).unwrap_or_default();
+    let id = s("entity_id");
+    let mut b = format!(
+        "<article id=\"entity\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/entities\">Entities</a> ›</p><h1>{}</h1>\
+         <p class=\"meta\"><span class=\"entity-type\">{}</span>",
+        esc(&id),
+        esc(&s("entity")),
+        esc(&s("type")),
+    );
+    let dates = s("dates");
+    if !dates.is_empty() {
+        let _ = write!(
+            b,
+            " · <span class=\"life-dates\">{}</span>",
+            esc(&dates.replace('/', " – "))
+        );
+    }
+    let qid = s("qid");
+    if !qid.is_empty() {
+        let _ = write!(
+            b,
+            " · Wikidata <a class=\"qid\" href=\"https://www.wikidata.org/wiki/{}\" rel=\"noreferrer\">{}</a>",
+            url_enc(&qid),
+            esc(&qid)
+        );
+    }
+    b.push_str("</p>");
+    // Labels.
+    b.push_str("<section id=\"labels\"><h2>Names</h2><dl class=\"facts-table\">");
+    for (code, name) in [("en", "English"), ("vi", "Vietnamese"), ("ru", "Russian")] {
+        let l = j["labels"].get(code).map(json_text).unwrap_or_default();
+        let _ = write!(
+            b,
+            "<dt>{name}</dt><dd lang=\"{code}\" class=\"label-{code}\">{}</dd>",
+            if l.is_empty() {
+                "<span class=\"none\">—</span>".to_string()
+            } else {
+                esc(&l)
+            }
+        );
+    }
+    let aliases: Vec<String> = j["aliases"]
+        .as_array()
+        .map(|a| a.iter().map(json_text).collect())
+        .unwrap_or_default();
+    if !aliases.is_empty() {
+        let _ = write!(
+            b,
+            "<dt>Also known as</dt><dd class=\"aliases\">{}</dd>",
+            aliases
+                .iter()
+                .map(|a| esc(a))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        );
+    }
+    b.push_str("</dl></section>");
+    let pg = &j["page"];
+    // Forms as written.
+    let forms = pg["forms"].as_array().cloned().unwrap_or_default();
+    let _ = write!(
+        b,
+        "<section id=\"forms\"><h2>As written in the sources</h2><p class=\"hint\">{} mention{}, OCR damage and all.</p><ul class=\"forms\">",
+        pg["mentions"].as_u64().unwrap_or(0),
+        if pg["mentions"].as_u64() == Some(1) {
+            ""
+        } else {
+            "s"
+        }
+    );
+    for f in &forms {
+        let text = f.get(0).map(json_text).unwrap_or_default();
+        let n = f.get(1).and_then(Value::as_u64).unwrap_or(0);
+        let _ = write!(
+            b,
+            "<li><span class=\"form\">{}</span> <span class=\"form-count\">×{n}</span></li>",
+            esc(&text)
+        );
+    }
+    if forms.is_empty() {
+        b.push_str("<li class=\"empty\">Not mentioned in the stored sources.</li>");
+    }
+    b.push_str("</ul></section>");
+    // Events over time.
+    let events = j["events"].as_array().cloned().unwrap_or_default();
+    if !events.is_empty() {
+        let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
+        for e in &events {
+            if let Some(y) = e["date_start"]
+                .as_str()
+                .and_then(|d| d.get(..4)?.parse().ok())
+            {
+                *by_year.entry(y).or_default() += 1;
+            }
+        }
+        b.push_str("<section id=\"entity-events\"><h2>Events</h2>");
+        if let (Some((&lo, _)), Some((&hi, _))) =
+            (by_year.first_key_value(), by_year.last_key_value())
+        {
+            let lo = lo.min(hi - 4);
+            let bars_: Vec<Bar> = (lo..=hi)
+                .map(|y| {
+                    let n = by_year.get(&y).copied().unwrap_or(0);
+                    Bar {
+                        label: y.to_string(),
+                        value: n,
+                        title: format!("{y}: {n} event{}", if n == 1 { "" } else { "s" }),
+                        href: (n > 0).then(|| {
+                            format!("/timeline?actor={}&from={y}&to={y}", url_enc(&s("entity")))
+                        }),
+                        key: y.to_string(),
+                    }
+                })
+                .collect();
+            b.push_str(&bars(
+                "entity-histogram",
+                "events by year",
+                &bars_,
+                &[],
+                150.0,
+            ));
+        }
+        b.push_str("<ul class=\"event-list\">");
+        for e in &events {
+            let g = |k: &str| e.get(k).map(json_text).unwrap_or_default();
+            let n = e["sources"].as_u64().unwrap_or(0);
+            let _ = write!(
+                b,
+                "<li class=\"event\" data-id=\"{}\">{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\" data-sources=\"{n}\">({n} source{})</span></li>",
+                esc(&g("id")),
+                date_html(&g("date_start"), &g("date_end")),
+                url_enc(&g("id")),
+                esc(&g("summary")),
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        let _ = write!(
+            b,
+            "</ul><p><a href=\"/timeline?actor={}\">On the timeline →</a></p></section>",
+            url_enc(&s("entity"))
+        );
+    }
+    // Co-occurring.
+    let co = pg["co_occurring"].as_array().cloned().unwrap_or_default();
+    if !co.is_empty() {
+        b.push_str(
+            "<section id=\"co-occurring\"><h2>Named in the same sentences</h2><ul class=\"co\">",
+        );
+        for c in co.iter().take(40) {
+            let _ = write!(
+                b,
+                "<li><a href=\"/entities/{}\">{}</a> <span class=\"count\">{} sentence{}</span></li>",
+                url_enc(c["entity_id"].as_str().unwrap_or("")),
+                esc(c["entity"].as_str().unwrap_or("")),
+                c["sentences"].as_u64().unwrap_or(0),
+                if c["sentences"].as_u64() == Some(1) {
+                    ""
+                } else {
+                    "s"
+                }
+            );
+        }
+        b.push_str("</ul></section>");
+    }
+    // Mentions by document.
+    let docs = pg["documents"].as_array().cloned().unwrap_or_default();
+    b.push_str("<section id=\"mentions\"><h2>Mentions by document</h2>");
+    for d in &docs {
+        let doc = d["doc"].as_str().unwrap_or("");
+        let ms = d["mentions"].as_array().cloned().unwrap_or_default();
+        let _ = write!(
+            b,
+            "<details class=\"doc-mentions\" data-doc=\"{}\"{}><summary><a href=\"/documents/{}\">{}</a> — {} mention{}</summary><ul class=\"mention-list\">",
+            esc(doc),
+            if docs.len() <= 2 { " open" } else { "" },
+            url_enc(doc),
+            esc(doc),
+            ms.len(),
+            if ms.len() == 1 { "" } else { "s" }
+        );
+        for m in ms.iter().take(MENTIONS_SHOWN) {
+            let (start, end) = (
+                m["start"].as_u64().unwrap_or(0),
+                m["end"].as_u64().unwrap_or(0),
+            );
+            let matched = m["matched"].as_str().unwrap_or("");
+            let _ = write!(
+                b,
+                "<li><a class=\"mention\" href=\"{}\">{}</a> <span class=\"span\">{start}–{end}</span>{}</li>",
+                esc(&reader_href(doc, start, end)),
+                esc(m["text"].as_str().unwrap_or("")),
+                if matched.is_empty() || matched == "exact" {
+                    String::new()
+                } else {
+                    format!(" <span class=\"matched\">{}</span>", esc(matched))
+                }
+            );
+        }
+        if ms.len() > MENTIONS_SHOWN {
+            let _ = write!(
+                b,
+                "<li class=\"more\">and {} more in <a href=\"/documents/{}\">the document</a></li>",
+                ms.len() - MENTIONS_SHOWN,
+                url_enc(doc)
+            );
+        }
+        b.push_str("</ul></details>");
+    }
+    if docs.is_empty() {
+        b.push_str("<p class=\"empty\">No mentions.</p>");
+    }
+    b.push_str("</section></article>");
+    Ok(page(&s("entity"), Nav::Entities, "page-entity", &b))
+}

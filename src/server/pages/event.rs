@@ -1,0 +1,261 @@
+//! `/events/{id}`: one merged event: its testimonies side by side, the conflicts that
+//! involve it, related events, and the curation controls.
+
+use super::conflicts::conflict_html;
+use super::curation::{curation_html, event_form};
+use super::layout::{Nav, page};
+use super::reader::{Mark, render};
+use super::timeline::{field_label, participants_html, type_label};
+use super::{PageError, PageResult, date_html, esc, evidence_link, json_text, lang_badge, url_enc};
+use crate::history::merge::Statement;
+use crate::server::api::event_json;
+use crate::server::state::AppState;
+use crate::source::decode::Encoding;
+use axum::extract::{Path, State};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// The statement's sentence with its date and trigger words marked.
+pub fn sentence_html(text: &str, date_text: &str, trigger: &str) -> String {
+    let mut marks = Vec::new();
+    if !date_text.is_empty()
+        && let Some(i) = text.find(date_text)
+    {
+        marks.push(Mark::marked(i, i + date_text.len(), "date-mark"));
+    }
+    if !trigger.is_empty()
+        && let Some(i) = text.find(trigger)
+    {
+        marks.push(Mark::marked(i, i + trigger.len(), "trigger-mark"));
+    }
+    render(text.as_bytes(), Encoding::Utf8, 0..text.len(), &marks)
+}
+
+/// The machine's date under a curated one, when they differ.
+fn machine_date(rec: &Value) -> String {
+    let m = &rec["curation"]["machine"];
+    match (m["date_start"].as_str(), m["date_end"].as_str()) {
+        (Some(a), Some(b))
+            if Some(a) != rec["date_start"].as_str() || Some(b) != rec["date_end"].as_str() =>
+        {
+            format!(
+                "<div class=\"machine-value machine-date\" title=\"the machine's date\">{}</div>",
+                esc(&super::date_range(a, b))
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+fn origin_label(o: &str) -> &str {
+    match o {
+        "sentence" => "stated in the sentence",
+        "range" => "a range in the sentence",
+        "coordinated" => "shared with a coordinated date",
+        "paragraph" => "carried over from an earlier sentence",
+        other => other,
+    }
+}
+
+fn statement_html(s: &Statement, record: Option<&Value>) -> String {
+    let mut out = format!(
+        "<article class=\"statement\" data-fact=\"{}\" data-doc=\"{}\" lang=\"{}\">\
+         <header>{} {}</header>",
+        s.fact,
+        esc(&s.evidence.doc),
+        esc(&s.lang),
+        lang_badge(&s.lang),
+        evidence_link(
+            &s.evidence.doc,
+            s.evidence.start as u64,
+            s.evidence.end as u64
+        ),
+    );
+    let _ = write!(
+        out,
+        "<p class=\"date-line\"><span class=\"statement-date\">{}</span> · as written: <q class=\"date-text\">{}</q> <span class=\"date-origin\">({})</span></p>",
+        date_html(&s.date_start, &s.date_end),
+        esc(&s.date_text),
+        esc(origin_label(&s.date_origin))
+    );
+    let _ = write!(
+        out,
+        "<blockquote class=\"sentence\">{}</blockquote>",
+        sentence_html(&s.evidence.text, &s.date_text, &s.trigger)
+    );
+    let mut meta = Vec::new();
+    if !s.trigger.is_empty() {
+        meta.push(format!("trigger <q>{}</q>", esc(&s.trigger)));
+    }
+    if !s.participants.is_empty() {
+        meta.push(format!("names {}", participants_html(&s.participants)));
+    }
+    if let Some(p) = &s.place {
+        meta.push(format!("place {}", esc(p)));
+    }
+    if s.modality != "asserted" && !s.modality.is_empty() {
+        meta.push(esc(&s.modality));
+    }
+    if !meta.is_empty() {
+        let _ = write!(out, "<p class=\"statement-meta\">{}</p>", meta.join(" · "));
+    }
+    if let Some(r) = record {
+        out.push_str(&curation_html(r));
+    }
+    out.push_str("</article>");
+    out
+}
+
+pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> PageResult {
+    let v = st.view();
+    // A rejected event has left the timeline but keeps its page (with its curation).
+    let (e, conflicts) = match v.history.events.iter().find(|e| e.id == id) {
+        Some(e) => {
+            let json = event_json(&v, &id).map_err(PageError::from)?;
+            (e, json.get("conflicts").cloned().unwrap_or(Value::Null))
+        }
+        None => (
+            v.history
+                .rejected
+                .iter()
+                .find(|e| e.id == id)
+                .ok_or_else(|| PageError::not_found(format!("no event has the id {id:?}")))?,
+            Value::Null,
+        ),
+    };
+    let record = v.history.event_record(e);
+    let rec = &record;
+    let get = |k: &str| rec.get(k).map(json_text).unwrap_or_default();
+    let (ds, de) = (get("date_start"), get("date_end"));
+    let mut b = format!(
+        "<article id=\"event\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/timeline\">Timeline</a> ›</p>\
+         <div class=\"event-head\"><div class=\"event-date big\">{}{}</div><div><h1>{}</h1>\
+         <p class=\"meta\"><span class=\"event-type\">{}</span> · <span class=\"event-field\">{}</span> · \
+         <span class=\"source-count\" data-sources=\"{n}\">stated by <b>{n}</b> source{ns}</span> ({m} statement{ms}) {}</p></div></div>",
+        esc(&e.id),
+        date_html(&ds, &de),
+        machine_date(rec),
+        esc(&get("summary")),
+        esc(&type_label(&get("type"))),
+        esc(&field_label(&get("field"))),
+        e.languages
+            .iter()
+            .map(|l| lang_badge(l))
+            .collect::<String>(),
+        n = e.sources,
+        ns = if e.sources == 1 { "" } else { "s" },
+        m = e.statements.len(),
+        ms = if e.statements.len() == 1 { "" } else { "s" },
+    );
+    if !v.history.events.iter().any(|x| x.id == e.id) {
+        b.push_str("<p class=\"rejected-banner\">A historian rejected this event: it is not on the timeline. Its testimonies and the decision are kept below.</p>");
+    }
+    b.push_str(&curation_html(rec));
+    b.push_str("<dl class=\"facts-table\">");
+    let participants: Vec<String> = rec
+        .get("participants")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(json_text).collect())
+        .unwrap_or_default();
+    if !participants.is_empty() {
+        let _ = write!(
+            b,
+            "<dt>Participants</dt><dd class=\"participants\">{}</dd>",
+            participants_html(&participants)
+        );
+    }
+    for (label, key) in [
+        ("Place", "place"),
+        ("About", "about"),
+        ("Modality", "modality"),
+    ] {
+        let val = get(key);
+        if !val.is_empty() {
+            let _ = write!(b, "<dt>{label}</dt><dd>{}</dd>", esc(&val));
+        }
+    }
+    let _ = write!(
+        b,
+        "<dt>Why merged</dt><dd class=\"merge-reason\">{}</dd></dl>",
+        esc(&get("merge_reason"))
+    );
+    // Testimonies, side by side.
+    b.push_str("<section id=\"statements\"><h2>Testimonies</h2><div class=\"side-by-side\">");
+    let evidence = rec.get("evidence").and_then(Value::as_array);
+    for s in &e.statements {
+        let r = evidence.and_then(|ev| {
+            ev.iter()
+                .find(|x| x.get("fact").and_then(Value::as_i64) == Some(s.fact))
+        });
+        b.push_str(&statement_html(s, r));
+    }
+    b.push_str("</div></section>");
+    // Conflicts.
+    if let Some(cs) = conflicts.as_array().filter(|c| !c.is_empty()) {
+        b.push_str("<section id=\"conflicts\"><h2>Sources disagree</h2>");
+        for c in cs {
+            b.push_str(&conflict_html(c));
+        }
+        b.push_str("</section>");
+    }
+    // Related events.
+    if !e.related.is_empty() {
+        b.push_str("<section id=\"related\"><h2>Related events</h2><p class=\"hint\">The same kind of event with shared participants, told with a coarser or finer date.</p><ul>");
+        for r in &e.related {
+            match v.history.events.iter().find(|x| &x.id == r) {
+                Some(x) => {
+                    let _ = write!(
+                        b,
+                        "<li>{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\">({} source{})</span></li>",
+                        date_html(&x.date_start, &x.date_end),
+                        url_enc(&x.id),
+                        esc(&x.summary),
+                        x.sources,
+                        if x.sources == 1 { "" } else { "s" }
+                    );
+                }
+                None => {
+                    let _ = write!(b, "<li>{}</li>", esc(r));
+                }
+            }
+        }
+        b.push_str("</ul></section>");
+    }
+    // Curation.
+    let others: Vec<(&str, String)> = v
+        .history
+        .events
+        .iter()
+        .filter(|x| x.id != e.id && x.ty == e.ty)
+        .map(|x| {
+            (
+                x.id.as_str(),
+                format!(
+                    "{} {}",
+                    super::date_range(&x.date_start, &x.date_end),
+                    x.summary
+                ),
+            )
+        })
+        .collect();
+    b.push_str(
+        "<section id=\"curation\"><h2>Curation</h2><p class=\"hint\">Decisions are kept in the <a href=\"/audit\">audit log</a> with your reason; the machine's values stay visible beside the curated ones.</p>",
+    );
+    b.push_str(&event_form(e, &others));
+    b.push_str("</section></article>");
+    Ok(page(&e.summary, Nav::Timeline, "page-event", &b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_marks_and_escapes() {
+        let h = sentence_html("<b>Ngày 3-11-1978</b>, ký Hiệp ước", "3-11-1978", "ký");
+        assert!(h.contains("<mark class=\"date-mark\">3-11-1978</mark>"));
+        assert!(h.contains("<mark class=\"trigger-mark\">ký</mark>"));
+        assert!(h.starts_with("&lt;b&gt;"));
+    }
+}

@@ -1,0 +1,536 @@
+//! `/timeline`: the merged events, filtered by period, field, actor and type, with an SVG
+//! axis drawn by the server (events per decade, year or month; a bar zooms into its period)
+//! and the list of events beneath.
+
+use super::layout::{Nav, page};
+use super::svg::{Bar, Rug, bars};
+use super::{
+    PageError, PageResult, date_html, esc, is_iso_prefix, lang_badge, nonempty, pager,
+    query_string, url_enc,
+};
+use crate::history::merge::Event;
+use crate::history::timeline::{Filter, filter};
+use crate::server::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub field: Option<String>,
+    pub actor: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// decade, year or month.
+    pub zoom: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// The granularity of the axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zoom {
+    Decade,
+    Year,
+    Month,
+}
+
+impl Zoom {
+    fn name(self) -> &'static str {
+        match self {
+            Zoom::Decade => "decade",
+            Zoom::Year => "year",
+            Zoom::Month => "month",
+        }
+    }
+}
+
+/// A position in fractional years ("1978-11-03" → 1978.84).
+pub fn year_pos(iso: &str, end: bool) -> Option<f64> {
+    let y: i32 = iso.get(..4)?.parse().ok()?;
+    let m: Option<u32> = iso.get(5..7).and_then(|s| s.parse().ok());
+    let d: Option<u32> = iso.get(8..10).and_then(|s| s.parse().ok());
+    let y = y as f64;
+    Some(match (m, d) {
+        (None, _) => y + if end { 1.0 } else { 0.0 },
+        (Some(m), None) => y + (m as f64 - 1.0 + if end { 1.0 } else { 0.0 }) / 12.0,
+        (Some(m), Some(d)) => {
+            y + (m as f64 - 1.0) / 12.0 + (d as f64 - 1.0 + if end { 1.0 } else { 0.0 }) / 372.0
+        }
+    })
+}
+
+/// One bin of the axis: its label, its start and end in fractional years, and the filter
+/// period that zooms into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub label: String,
+    pub lo: f64,
+    pub hi: f64,
+    pub from: String,
+    pub to: String,
+}
+
+/// The bins covering the years `lo..=hi` (months `m_lo` of `lo` to `m_hi` of `hi` at month
+/// zoom), at most a few hundred.
+pub fn bins(zoom: Zoom, lo: i32, hi: i32, m_lo: u32, m_hi: u32) -> Vec<Bin> {
+    let mut out = Vec::new();
+    match zoom {
+        Zoom::Decade => {
+            let mut d = lo.div_euclid(10) * 10;
+            while d <= hi && out.len() < 300 {
+                out.push(Bin {
+                    label: format!("{d}s"),
+                    lo: d as f64,
+                    hi: d as f64 + 10.0,
+                    from: format!("{d:04}"),
+                    to: format!("{:04}", d + 9),
+                });
+                d += 10;
+            }
+        }
+        Zoom::Year => {
+            for y in lo..=hi.min(lo + 299) {
+                out.push(Bin {
+                    label: y.to_string(),
+                    lo: y as f64,
+                    hi: y as f64 + 1.0,
+                    from: format!("{y:04}"),
+                    to: format!("{y:04}"),
+                });
+            }
+        }
+        Zoom::Month => {
+            let (mut y, mut m) = (lo, m_lo.clamp(1, 12));
+            while (y, m) <= (hi, m_hi.clamp(1, 12)) && out.len() < 300 {
+                const NAMES: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                let label = if m == 1 || out.is_empty() {
+                    format!("{} {y}", NAMES[m as usize - 1])
+                } else {
+                    NAMES[m as usize - 1].to_string()
+                };
+                let lo = y as f64 + (m as f64 - 1.0) / 12.0;
+                out.push(Bin {
+                    label,
+                    lo,
+                    hi: lo + 1.0 / 12.0,
+                    from: format!("{y:04}-{m:02}"),
+                    to: format!("{y:04}-{m:02}"),
+                });
+                if m == 12 {
+                    y += 1;
+                    m = 1;
+                } else {
+                    m += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn year_of(s: &str) -> Option<i32> {
+    s.get(..4)?.parse().ok()
+}
+
+fn month_of(s: &str) -> Option<u32> {
+    s.get(5..7)?.parse().ok()
+}
+
+/// The type's label in the ontology ("visit", "diplomatic recognition").
+pub fn type_label(ty: &str) -> String {
+    crate::extract::event::data::ontology()
+        .types
+        .get(ty)
+        .map_or_else(|| ty.replace('_', " "), |t| t.label.clone())
+}
+
+/// A field for display ("politics_diplomacy" → "politics diplomacy").
+pub fn field_label(f: &str) -> String {
+    f.replace('_', " ")
+}
+
+/// Links to the entity page of each participant (by name: the entity page resolves names).
+pub fn participants_html(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| {
+            format!(
+                "<a class=\"participant\" href=\"/entities/{}\">{}</a>",
+                url_enc(n),
+                esc(n)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One event as a list item.
+pub fn event_item(e: &Event) -> String {
+    let langs: String = e.languages.iter().map(|l| lang_badge(l)).collect();
+    let mut s = format!(
+        "<article class=\"event\" data-id=\"{id}\">\
+         <div class=\"event-date\">{date}</div><div class=\"event-body\">\
+         <h3><a class=\"summary\" href=\"/events/{href}\">{summary}</a></h3>\
+         <p class=\"meta\"><span class=\"event-type\">{ty}</span> · <span class=\"event-field\">{field}</span> · \
+         <span class=\"source-count\" data-sources=\"{n}\" title=\"documents that state it\">stated by <b>{n}</b> source{ns}</span>\
+         <span class=\"statement-count\"> ({m} statement{ms})</span> {langs}</p>",
+        id = esc(&e.id),
+        href = url_enc(&e.id),
+        date = date_html(&e.date_start, &e.date_end),
+        summary = esc(&e.summary),
+        ty = esc(&type_label(&e.ty)),
+        field = esc(&field_label(&e.field)),
+        n = e.sources,
+        ns = if e.sources == 1 { "" } else { "s" },
+        m = e.statements.len(),
+        ms = if e.statements.len() == 1 { "" } else { "s" },
+    );
+    if !e.participants.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"participants\">{}</p>",
+            participants_html(&e.participants)
+        );
+    }
+    if e.modality != "asserted" && !e.modality.is_empty() {
+        let _ = write!(s, "<p class=\"modality\">{}</p>", esc(&e.modality));
+    }
+    s.push_str("</div></article>");
+    s
+}
+
+fn select(id: &str, name: &str, options: &[(String, String)], current: &str) -> String {
+    let mut s = format!("<select id=\"{id}\" name=\"{name}\"><option value=\"\">any</option>");
+    for (v, label) in options {
+        let _ = write!(
+            s,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(v),
+            if v == current { " selected" } else { "" },
+            esc(label)
+        );
+    }
+    s.push_str("</select>");
+    s
+}
+
+fn form(p: &Params, zoom: Zoom) -> String {
+    let o = crate::extract::event::data::ontology();
+    let fields: Vec<(String, String)> = o
+        .fields
+        .iter()
+        .map(|f| (f.clone(), field_label(f)))
+        .collect();
+    let types: Vec<(String, String)> = o
+        .types
+        .iter()
+        .map(|(k, t)| (k.clone(), t.label.clone()))
+        .collect();
+    let v = |s: &Option<String>| esc(nonempty(s).unwrap_or(""));
+    let mut s = format!(
+        "<form id=\"timeline-filters\" class=\"box filters\" action=\"/timeline\" method=\"get\">\
+         <div class=\"row\">\
+         <label>From <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1975, 1978-11, 1978-11-03\"></label>\
+         <label>To <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date\"></label>\
+         <label>Field {}</label><label>Type {}</label>\
+         <label>Actor <input id=\"actor\" name=\"actor\" value=\"{}\" placeholder=\"Brezhnev, Liên Xô, Брежнев\" size=\"18\"></label>\
+         <label>Zoom <select id=\"zoom\" name=\"zoom\">",
+        v(&p.from),
+        v(&p.to),
+        select("field", "field", &fields, nonempty(&p.field).unwrap_or("")),
+        select("type", "type", &types, nonempty(&p.ty).unwrap_or("")),
+        v(&p.actor),
+    );
+    for z in [Zoom::Decade, Zoom::Year, Zoom::Month] {
+        let _ = write!(
+            s,
+            "<option value=\"{0}\"{1}>{0}</option>",
+            z.name(),
+            if z == zoom { " selected" } else { "" }
+        );
+    }
+    s.push_str(
+        "</select></label><button type=\"submit\">Show</button> <a class=\"clear\" href=\"/timeline\">clear</a></div></form>",
+    );
+    s
+}
+
+/// The address of the timeline with these parameters.
+fn href(p: &Params, from: &str, to: &str, zoom: Zoom) -> String {
+    let f = |s: &Option<String>| nonempty(s).unwrap_or("").to_string();
+    format!(
+        "/timeline{}",
+        query_string(&[
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("field", f(&p.field)),
+            ("actor", f(&p.actor)),
+            ("type", f(&p.ty)),
+            ("zoom", zoom.name().to_string()),
+        ])
+    )
+}
+
+/// The chart (SVG), the zoom-out link, and how many events span more than one bar.
+fn chart(p: &Params, events: &[&Event], zoom: Zoom) -> (String, String, usize) {
+    let from = nonempty(&p.from);
+    let to = nonempty(&p.to);
+    let starts = events.iter().filter_map(|e| year_of(&e.date_start));
+    let ends = events.iter().filter_map(|e| year_of(&e.date_end));
+    let lo = from.and_then(year_of).or_else(|| starts.min());
+    let hi = to.and_then(year_of).or_else(|| ends.max());
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return (String::new(), String::new(), 0);
+    };
+    let hi = hi.max(lo);
+    let m_lo = from.and_then(month_of).unwrap_or(1);
+    let m_hi = to.and_then(month_of).unwrap_or(12);
+    let bins = bins(zoom, lo, hi, m_lo, m_hi);
+    let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
+        return (String::new(), String::new(), 0);
+    };
+    let (x0, x1) = (first.lo, last.hi);
+    let next = match zoom {
+        Zoom::Decade => Zoom::Year,
+        Zoom::Year | Zoom::Month => Zoom::Month,
+    };
+    let mut counts = vec![0usize; bins.len()];
+    let mut spanning = 0usize;
+    let mut rug = Vec::new();
+    for e in events {
+        let (Some(a), Some(b)) = (year_pos(&e.date_start, false), year_pos(&e.date_end, true))
+        else {
+            continue;
+        };
+        // A bar counts the events dated within its period; an event of a longer or coarser
+        // period (a year at month zoom, "1945/1975" at decade zoom) is only a line below.
+        match bins
+            .iter()
+            .position(|bin| a >= bin.lo - 1e-9 && b <= bin.hi + 1e-9)
+        {
+            Some(i) => counts[i] += 1,
+            None if b > x0 && a < x1 => spanning += 1,
+            None => {}
+        }
+        if b >= x0 && a < x1 {
+            rug.push(Rug {
+                from: (a - x0) / (x1 - x0),
+                to: if b - a > 1.5 * (x1 - x0) / bins.len() as f64 {
+                    (b - x0) / (x1 - x0)
+                } else {
+                    (a - x0) / (x1 - x0)
+                },
+                title: format!(
+                    "{} — {}",
+                    super::date_range(&e.date_start, &e.date_end),
+                    e.summary
+                ),
+                href: format!("/events/{}", url_enc(&e.id)),
+            });
+        }
+    }
+    let bars_: Vec<Bar> = bins
+        .iter()
+        .zip(&counts)
+        .map(|(bin, &n)| Bar {
+            label: bin.label.clone(),
+            value: n,
+            title: format!(
+                "{}: {n} event{} dated within it; click to zoom in",
+                if bin.from == bin.to {
+                    bin.from.clone()
+                } else {
+                    format!("{}–{}", bin.from, bin.to)
+                },
+                if n == 1 { "" } else { "s" }
+            ),
+            href: Some(href(p, &bin.from, &bin.to, next)),
+            key: bin.from.clone(),
+        })
+        .collect();
+    let svg = bars(
+        "timeline-chart",
+        &format!("events per {}", zoom.name()),
+        &bars_,
+        &rug,
+        230.0,
+    );
+    // Zooming out: month → the decade around, year → everything.
+    let out = match zoom {
+        Zoom::Decade => String::new(),
+        Zoom::Year => format!(
+            "<a id=\"zoom-out\" href=\"{}\">← zoom out to decades</a>",
+            esc(&href(p, "", "", Zoom::Decade))
+        ),
+        Zoom::Month => {
+            let d = lo.div_euclid(10) * 10;
+            format!(
+                "<a id=\"zoom-out\" href=\"{}\">← zoom out to the years {d}–{}</a>",
+                esc(&href(
+                    p,
+                    &format!("{d:04}"),
+                    &format!("{:04}", d + 9),
+                    Zoom::Year
+                )),
+                d + 9
+            )
+        }
+    };
+    (svg, out, spanning)
+}
+
+pub async fn timeline(
+    State(st): State<Arc<AppState>>,
+    q: Result<Query<Params>, QueryRejection>,
+) -> PageResult {
+    let Query(p) = q?;
+    for (name, v) in [("from", &p.from), ("to", &p.to)] {
+        if let Some(d) = nonempty(v)
+            && !is_iso_prefix(d)
+        {
+            return Err(PageError::bad_request(format!(
+                "{name} must be a year, a year and month or a date (1975, 1978-11, 1978-11-03), not {d:?}"
+            )));
+        }
+    }
+    if let (Some(a), Some(b)) = (nonempty(&p.from), nonempty(&p.to))
+        && a > b
+    {
+        return Err(PageError::bad_request(format!(
+            "the period is empty: from ({a}) is after to ({b})"
+        )));
+    }
+    let (offset, limit) = super::window(p.offset, p.limit, 50)?;
+    let f = |s: &Option<String>| nonempty(s).map(str::to_string);
+    let flt = Filter {
+        from: f(&p.from),
+        to: f(&p.to),
+        field: f(&p.field),
+        actor: f(&p.actor),
+        ty: f(&p.ty),
+    };
+    let v = st.view();
+    let events =
+        filter(&v.history.events, &flt).map_err(|e| PageError::bad_request(e.to_string()))?;
+    let zoom = match nonempty(&p.zoom) {
+        Some("decade") => Zoom::Decade,
+        Some("year") => Zoom::Year,
+        Some("month") => Zoom::Month,
+        Some(other) => {
+            return Err(PageError::bad_request(format!(
+                "zoom must be decade, year or month, not {other:?}"
+            )));
+        }
+        None => {
+            let lo = flt
+                .from
+                .as_deref()
+                .and_then(year_of)
+                .or_else(|| events.iter().filter_map(|e| year_of(&e.date_start)).min());
+            let hi = flt
+                .to
+                .as_deref()
+                .and_then(year_of)
+                .or_else(|| events.iter().filter_map(|e| year_of(&e.date_end)).max());
+            match (lo, hi) {
+                (Some(a), Some(b)) if b - a < 2 => Zoom::Month,
+                (Some(a), Some(b)) if b - a < 25 => Zoom::Year,
+                _ => Zoom::Decade,
+            }
+        }
+    };
+    let mut b = String::from("<h1>Timeline</h1>");
+    b.push_str(&form(&p, zoom));
+    let (svg, out, spanning) = chart(&p, &events, zoom);
+    let _ = write!(
+        b,
+        "<section class=\"chart-box\" data-zoom=\"{}\"><div class=\"chart-head\"><span class=\"count-total\">{} event{}</span> <span class=\"hint\">by {} · a bar zooms in · a mark under the axis opens its event{}</span> {}</div>{svg}</section>",
+        zoom.name(),
+        events.len(),
+        if events.len() == 1 { "" } else { "s" },
+        zoom.name(),
+        if spanning > 0 {
+            format!(" · {spanning} with a coarser or longer date are marks only")
+        } else {
+            String::new()
+        },
+        out
+    );
+    b.push_str("<section id=\"events\">");
+    if events.is_empty() {
+        b.push_str("<p class=\"empty\">No event matches these filters.</p>");
+    }
+    for e in events.iter().skip(offset).take(limit) {
+        b.push_str(&event_item(e));
+    }
+    b.push_str("</section>");
+    let base = {
+        let f = |s: &Option<String>| nonempty(s).unwrap_or("").to_string();
+        format!(
+            "/timeline{}",
+            query_string(&[
+                ("from", f(&p.from)),
+                ("to", f(&p.to)),
+                ("field", f(&p.field)),
+                ("actor", f(&p.actor)),
+                ("type", f(&p.ty)),
+                ("zoom", f(&p.zoom)),
+            ])
+        )
+    };
+    b.push_str(&pager(&base, offset, limit, events.len(), false));
+    Ok(page("Timeline", Nav::Timeline, "page-timeline", &b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_bins() {
+        assert_eq!(year_pos("1978", false), Some(1978.0));
+        assert_eq!(year_pos("1978", true), Some(1979.0));
+        assert!((year_pos("1978-11", false).unwrap() - (1978.0 + 10.0 / 12.0)).abs() < 1e-9);
+        assert_eq!(year_pos("abc", false), None);
+        let d = bins(Zoom::Decade, 1950, 1991, 1, 12);
+        assert_eq!(d.len(), 5);
+        assert_eq!((d[0].from.as_str(), d[0].to.as_str()), ("1950", "1959"));
+        let m = bins(Zoom::Month, 1978, 1979, 11, 2);
+        let labels: Vec<&str> = m.iter().map(|b| b.from.as_str()).collect();
+        assert_eq!(labels, ["1978-11", "1978-12", "1979-01", "1979-02"]);
+        assert_eq!(m[2].label, "Jan 1979");
+        assert_eq!(bins(Zoom::Year, 1975, 1977, 1, 12).len(), 3);
+    }
+
+    #[test]
+    fn hostile_event_text_is_escaped() {
+        let e = Event {
+            id: "ev-\"><script>".into(),
+            ty: "visit".into(),
+            field: "<i>".into(),
+            date_start: "1978".into(),
+            date_end: "1978".into(),
+            participants: vec!["<script>alert(1)</script>".into()],
+            place: None,
+            about: vec![],
+            modality: "asserted".into(),
+            summary: "<img src=x onerror=alert(1)>".into(),
+            statements: vec![],
+            sources: 1,
+            languages: vec!["vi".into()],
+            merge_reason: String::new(),
+            related: vec![],
+        };
+        let h = event_item(&e);
+        assert!(!h.contains("<script") && !h.contains("<img") && !h.contains("<i>"));
+        assert!(h.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+}

@@ -1,0 +1,323 @@
+//! What the server holds between requests: a read-only *view* of the store (answers,
+//! history, documents) rebuilt whenever the store changes, a search archive per worker
+//! thread, the ingest's progress, and the limits every query runs under.
+//!
+//! Requests never wait for an ingest: the view is swapped atomically once a rebuilt one is
+//! ready, and readers keep the one they started with. SQLite (WAL) and tantivy both let
+//! readers run beside one writer, in this process or another (`annals ingest` into the same
+//! data folder while `annals serve` runs is fine: a poller notices the new documents).
+
+use super::error::ApiError;
+use crate::archive::Archive;
+use crate::ask::Asker;
+use crate::history::History;
+use crate::ingest::{FileReport, IngestOptions, IngestSummary, Progress};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoredDocument};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use utoipa::ToSchema;
+
+/// Everything a read request needs, built once per store change.
+pub struct View {
+    /// Increases with every rebuild.
+    pub generation: u64,
+    pub asker: Asker,
+    pub history: History,
+    pub documents: Vec<StoredDocument>,
+    /// Mentions per entity id.
+    pub mentions: HashMap<String, usize>,
+    /// What the view was built from (documents and their hashes): a changed fingerprint
+    /// means a rebuild.
+    fingerprint: String,
+}
+
+impl View {
+    /// Builds the view of `store`.
+    pub fn build(store: &dyn Store, generation: u64) -> anyhow::Result<View> {
+        let documents = store.documents()?;
+        let mut mentions: HashMap<String, usize> = HashMap::new();
+        store.facts(Some("mention"), &mut |f| {
+            if let Some(id) = f.record["entity_id"].as_str() {
+                *mentions.entry(id.to_string()).or_default() += 1;
+            }
+            Ok(())
+        })?;
+        Ok(View {
+            generation,
+            asker: Asker::load(store)?,
+            history: History::build(store)?,
+            fingerprint: fingerprint(&documents, crate::curation::version(store).unwrap_or(0)),
+            documents,
+            mentions,
+        })
+    }
+
+    /// A stored document by id (exact match: ids are never paths on this side).
+    pub fn document(&self, id: &str) -> Option<&StoredDocument> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+}
+
+fn fingerprint(docs: &[StoredDocument], curation: i64) -> String {
+    let mut s = format!("curation {curation}\n");
+    for d in docs {
+        s.push_str(&d.id);
+        s.push(' ');
+        s.push_str(&d.sha256);
+        s.push(' ');
+        s.push_str(if d.indexed { "i" } else { "u" });
+        s.push('\n');
+    }
+    s
+}
+
+/// The progress of the ingest the server runs (paths given to `annals serve`).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct IngestStatus {
+    /// "idle", "running", "done" or "failed".
+    pub state: String,
+    pub files_total: usize,
+    pub files_done: usize,
+    pub bytes_total: u64,
+    /// The last file finished and its outcome.
+    pub last: Option<String>,
+    /// Files rejected so far, with reasons.
+    pub rejected: Vec<String>,
+    /// The error that stopped the ingest, if any.
+    pub error: Option<String>,
+    pub seconds: f64,
+}
+
+/// Limits and secrets of a running server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A query running longer gets 503 with a reason.
+    pub query_timeout: Duration,
+    /// Largest request body.
+    pub max_body_bytes: usize,
+    /// Queries running at once; the rest wait their turn (within the timeout).
+    pub max_concurrent_queries: usize,
+}
+
+/// The server's shared state.
+pub struct AppState {
+    pub data: PathBuf,
+    /// The token every write needs (`Authorization: Bearer …` or `X-Annals-Token`).
+    pub token: String,
+    pub limits: Limits,
+    view: RwLock<Arc<View>>,
+    generation: AtomicU64,
+    pub ingest: Mutex<IngestStatus>,
+    queries: Arc<tokio::sync::Semaphore>,
+    /// Serializes rebuilds, so two changes do not rebuild twice at once.
+    rebuilding: Mutex<()>,
+}
+
+thread_local! {
+    /// One archive per worker thread, reopened when the view's generation changes (so the
+    /// search index shows what was committed since).
+    static ARCHIVE: RefCell<Option<(u64, Archive)>> = const { RefCell::new(None) };
+}
+
+impl AppState {
+    /// Opens the data folder and builds the first view.
+    pub fn open(data: &Path, token: String, limits: Limits) -> anyhow::Result<AppState> {
+        // Creates the folder, the store and the index if they are missing.
+        drop(Archive::open(data)?);
+        let store = SqliteStore::open(&data.join("annals.db"))?;
+        let view = View::build(&store, 1)?;
+        Ok(AppState {
+            data: data.to_path_buf(),
+            token,
+            queries: Arc::new(tokio::sync::Semaphore::new(
+                limits.max_concurrent_queries.max(1),
+            )),
+            limits,
+            view: RwLock::new(Arc::new(view)),
+            generation: AtomicU64::new(1),
+            ingest: Mutex::new(IngestStatus {
+                state: "idle".into(),
+                ..Default::default()
+            }),
+            rebuilding: Mutex::new(()),
+        })
+    }
+
+    /// The current view.
+    pub fn view(&self) -> Arc<View> {
+        self.view.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Rebuilds the view if the store changed (or `force`); returns whether it did.
+    pub fn refresh(&self, force: bool) -> anyhow::Result<bool> {
+        let _one = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let store = SqliteStore::open(&self.data.join("annals.db"))?;
+        let now = fingerprint(
+            &store.documents()?,
+            crate::curation::version(&store).unwrap_or(0),
+        );
+        if !force && now == self.view().fingerprint {
+            return Ok(false);
+        }
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let view = View::build(&store, generation)?;
+        *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
+        Ok(true)
+    }
+
+    /// Runs `f` on a blocking thread with the current view and that thread's archive,
+    /// within the query timeout and the concurrency limit. A query that takes too long gets
+    /// a 503 with a reason; its thread finishes in the background, the worker is free.
+    pub async fn query<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&View, &Archive) -> Result<T, ApiError> + Send + 'static,
+    {
+        let timeout = self.limits.query_timeout;
+        let started = Instant::now();
+        let permit = tokio::time::timeout(timeout, self.queries.clone().acquire_owned())
+            .await
+            .map_err(|_| busy(timeout))?
+            .map_err(ApiError::internal)?;
+        let state = self.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let view = state.view();
+            state.with_archive(view.generation, |a| f(&view, a))?
+        });
+        match tokio::time::timeout(timeout.saturating_sub(started.elapsed()), task).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(ApiError::internal(format!("the query failed: {e}"))),
+            Err(_) => Err(ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the query took longer than {} ms and was abandoned; narrow it (fewer words, a document, a language, a smaller page)",
+                    timeout.as_millis()
+                ),
+            )),
+        }
+    }
+
+    /// Runs `f` with this thread's archive, opening it (again) for `generation`.
+    fn with_archive<T>(
+        &self,
+        generation: u64,
+        f: impl FnOnce(&Archive) -> T,
+    ) -> Result<T, ApiError> {
+        ARCHIVE.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if slot.as_ref().is_none_or(|(g, _)| *g != generation) {
+                *slot = None;
+                let a = Archive::open(&self.data).map_err(ApiError::internal)?;
+                *slot = Some((generation, a));
+            }
+            let (_, a) = slot.as_ref().expect("archive just opened");
+            Ok(f(a))
+        })
+    }
+
+    /// Whether `given` is the server's token (constant-time comparison).
+    pub fn token_ok(&self, given: &str) -> bool {
+        let (a, b) = (self.token.as_bytes(), given.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// Ingests `paths` on a thread of its own, updating `ingest` as files finish and
+    /// rebuilding the view when it is done (and every `refresh_every` files meanwhile).
+    pub fn spawn_ingest(self: &Arc<Self>, paths: Vec<PathBuf>, opts: IngestOptions) {
+        let state = self.clone();
+        std::thread::spawn(move || {
+            let t0 = Instant::now();
+            state.set_ingest(|s| {
+                *s = IngestStatus {
+                    state: "running".into(),
+                    ..Default::default()
+                }
+            });
+            let result = (|| -> anyhow::Result<IngestSummary> {
+                let mut archive = Archive::open(&state.data)?;
+                let progress = ServerProgress { state: &state };
+                Ok(crate::ingest::ingest(
+                    &mut archive,
+                    &paths,
+                    &opts,
+                    &crate::extract::Pipeline::standard(),
+                    &progress,
+                )?)
+            })();
+            let refreshed = state.refresh(true);
+            state.set_ingest(|s| {
+                s.seconds = t0.elapsed().as_secs_f64();
+                match (&result, &refreshed) {
+                    (Ok(_), Ok(_)) => s.state = "done".into(),
+                    (Err(e), _) | (_, Err(e)) => {
+                        s.state = "failed".into();
+                        s.error = Some(format!("{e:#}"));
+                    }
+                }
+            });
+        });
+    }
+
+    /// Polls the store every `every` and rebuilds the view when another process changed it.
+    pub fn spawn_poller(self: &Arc<Self>, every: Duration) {
+        let state = Arc::downgrade(self);
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let Some(state) = state.upgrade() else {
+                    return;
+                };
+                if let Err(e) = state.refresh(false) {
+                    eprintln!("annals serve: refreshing the view failed: {e:#}");
+                }
+            }
+        });
+    }
+
+    fn set_ingest(&self, f: impl FnOnce(&mut IngestStatus)) {
+        f(&mut self.ingest.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+}
+
+fn busy(timeout: Duration) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the server is busy: no query slot freed within {} ms; try again",
+            timeout.as_millis()
+        ),
+    )
+}
+
+struct ServerProgress<'a> {
+    state: &'a AppState,
+}
+
+impl Progress for ServerProgress<'_> {
+    fn start(&self, files: usize, bytes: u64) {
+        self.state.set_ingest(|s| {
+            s.files_total = files;
+            s.bytes_total = bytes;
+        });
+    }
+    fn file_done(&self, r: &FileReport) {
+        self.state.set_ingest(|s| {
+            s.files_done += 1;
+            let outcome = serde_json::to_value(&r.outcome)
+                .ok()
+                .and_then(|v| v["outcome"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            if let crate::ingest::FileOutcome::Rejected { reason } = &r.outcome {
+                s.rejected.push(format!("{}: {reason}", r.path));
+            }
+            s.last = Some(format!("{} ({outcome})", r.doc));
+        });
+    }
+}
