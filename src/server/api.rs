@@ -639,8 +639,8 @@ pub struct ExportParams {
     pub kind: Option<String>,
 }
 
-/// The whole store in an export format, as a download. Curated values are used and the
-/// machine's originals kept beside them.
+/// The whole store in an export format, as a download. The jsonl export uses curated values
+/// and keeps the machine's originals beside them; the other formats read the machine's facts.
 #[utoipa::path(get, path = "/api/export", tag = "export", params(ExportParams),
     responses((status = 200, description = "The export file"), (status = 400, body = ErrorBody)))]
 pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Response, ApiError> {
