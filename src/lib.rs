@@ -24,6 +24,7 @@ pub mod store;
 pub mod text {
     //! Text analysis that every extractor stands on.
     pub mod fold;
+    pub mod intervals;
     pub mod lang;
     pub mod layout;
     pub mod mapped;

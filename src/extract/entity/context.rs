@@ -73,13 +73,25 @@ fn prev_word(text: &str, start: usize) -> Option<(&str, usize)> {
     if s.len() == start {
         return None;
     }
-    let ws = s
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // A word is short: a run of more than MAX_WORD bytes without a space is no word, and
+    // scanning it for every hit would be quadratic.
+    let mut n = 0;
+    let mut ws = 0;
+    for (i, c) in s.char_indices().rev() {
+        if c.is_whitespace() {
+            ws = i + c.len_utf8();
+            break;
+        }
+        n += c.len_utf8();
+        if n > MAX_WORD {
+            return None;
+        }
+    }
     Some((&s[ws..], ws))
 }
+
+/// The longest word looked at around a hit, in bytes.
+const MAX_WORD: usize = 256;
 
 fn next_word(text: &str, end: usize) -> Option<(&str, usize)> {
     let s = &text[end..];
@@ -88,7 +100,12 @@ fn next_word(text: &str, end: usize) -> Option<(&str, usize)> {
         return None;
     }
     let off = end + (s.len() - t.len());
-    let we = t.find(char::is_whitespace).unwrap_or(t.len());
+    let head = &t[..t.floor_char_boundary(MAX_WORD + 1)];
+    let we = match head.find(char::is_whitespace) {
+        Some(we) => we,
+        None if head.len() == t.len() => t.len(),
+        None => return None,
+    };
     Some((&t[..we], off))
 }
 

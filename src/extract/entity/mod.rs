@@ -20,6 +20,7 @@ pub mod verify;
 
 use super::{Extractor, Fact};
 use crate::document::Document;
+use crate::text::intervals::{Disjoint, Intervals};
 use gazetteer::{AliasKind, Entity, Gazetteer};
 use matcher::Matcher;
 use serde_json::{Map, Value, json};
@@ -27,6 +28,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 use verify::Quality;
+
+/// The longest text between two names that can be a link ("–", ", ", " và "), in bytes;
+/// names farther apart are not looked at as linked.
+const LINK_GAP: usize = 64;
 
 static GAZETTEER: LazyLock<Gazetteer> =
     LazyLock::new(|| Gazetteer::load_builtin().expect("data/gazetteer is valid"));
@@ -167,27 +172,45 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 && letters(&a.text) <= 7,
         });
     }
-    // Guarded hits need evidence and no veto.
-    let firm: Vec<Range<usize>> = cands
+    // Guarded hits need evidence and no veto. Every look at the other hits is an interval
+    // query ([`Intervals`]), not a scan, so a long paragraph stays linear.
+    let firm = Intervals::new(
+        cands
+            .iter()
+            .filter(|c| !c.guarded && !c.fuzzy)
+            .map(|c| c.range.clone()),
+    );
+    let all = Intervals::new(cands.iter().filter(|c| !c.fuzzy).map(|c| c.range.clone()));
+    let covered = |p: usize| all.covers(p);
+    // Countries, for "linked" evidence: by end and by start.
+    let mut countries: Vec<Range<usize>> = cands
         .iter()
-        .filter(|c| !c.guarded && !c.fuzzy)
+        .filter(|c| !c.fuzzy && g.entities[c.entity].kind == "country")
         .map(|c| c.range.clone())
         .collect();
-    let all: Vec<(Range<usize>, bool)> = cands
-        .iter()
-        .filter(|c| !c.fuzzy)
-        .map(|c| (c.range.clone(), g.entities[c.entity].kind == "country"))
-        .collect();
+    countries.sort_by_key(|r| (r.end, r.start));
+    let mut countries_by_start = countries.clone();
+    countries_by_start.sort_by_key(|r| (r.start, r.end));
+    let linked_country = |c: &Range<usize>| {
+        // A link is a short word or sign between spaces: look only at countries ending or
+        // starting within a short gap of the hit.
+        let lo = countries.partition_point(|r| r.end < c.start.saturating_sub(LINK_GAP));
+        let hi = countries.partition_point(|r| r.end <= c.start);
+        let before = countries[lo..hi]
+            .iter()
+            .any(|r| r != c && context::linked(ctx, &text[r.end..c.start]));
+        let lo = countries_by_start.partition_point(|r| r.start < c.end);
+        let hi = countries_by_start.partition_point(|r| r.start <= c.end + LINK_GAP);
+        before
+            || countries_by_start[lo..hi]
+                .iter()
+                .any(|r| r != c && context::linked(ctx, &text[c.end..r.start]))
+    };
     let keep: Vec<bool> = cands
         .iter()
         .map(|c| {
             if !c.guarded {
-                if c.syllable
-                    && !firm
-                        .iter()
-                        .any(|r| r.start <= c.range.start && c.range.end <= r.end && *r != c.range)
-                {
-                    let covered = |p: usize| all.iter().any(|(r, _)| r.contains(&p));
+                if c.syllable && !firm.contains_other(&c.range) {
                     return !context::syllable_vetoed(
                         ctx,
                         text,
@@ -199,27 +222,16 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 return true;
             }
             // Inside a longer firm hit: the overlap resolution decides.
-            if firm
-                .iter()
-                .any(|r| r.start <= c.range.start && c.range.end <= r.end)
-            {
+            if firm.contains(&c.range) {
                 return true;
             }
-            let covered = |p: usize| all.iter().any(|(r, _)| r.contains(&p));
             if context::vetoed(ctx, text, c.range.start, c.range.end, &covered) {
                 return false;
             }
             if context::trigger(ctx, text, c.range.start, c.range.end) {
                 return true;
             }
-            all.iter().any(|(r, country)| {
-                *country
-                    && *r != c.range
-                    && ((r.end <= c.range.start
-                        && context::linked(ctx, &text[r.end..c.range.start]))
-                        || (c.range.end <= r.start
-                            && context::linked(ctx, &text[c.range.end..r.start])))
-            })
+            linked_country(&c.range)
         })
         .collect();
     let mut cands: Vec<Cand> = cands
@@ -228,17 +240,8 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         .filter_map(|(c, k)| k.then_some(c))
         .collect();
     // OCR-damaged hits only where nothing exact or folded covers the text.
-    let solid: Vec<Range<usize>> = cands
-        .iter()
-        .filter(|c| !c.fuzzy)
-        .map(|c| c.range.clone())
-        .collect();
-    cands.retain(|c| {
-        !c.fuzzy
-            || !solid
-                .iter()
-                .any(|r| r.start < c.range.end && c.range.start < r.end)
-    });
+    let solid = Intervals::new(cands.iter().filter(|c| !c.fuzzy).map(|c| c.range.clone()));
+    cands.retain(|c| !c.fuzzy || !solid.overlaps(&c.range));
     // Longest first, then the most confident; ties between entities are ambiguities.
     cands.sort_by(|a, b| {
         (b.range.len(), b.confidence)
@@ -248,20 +251,18 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             .then(a.entity.cmp(&b.entity))
     });
     let mut out: Vec<Mention> = Vec::new();
-    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut taken = Disjoint::new();
     for (i, c) in cands.iter().enumerate() {
-        if taken
-            .iter()
-            .any(|r| r.start < c.range.end && c.range.start < r.end)
-        {
+        if !taken.take(c.range.clone()) {
             continue;
         }
+        // Hits of the same range and confidence are next to each other in this order.
         let alternatives: BTreeSet<usize> = cands[i + 1..]
             .iter()
-            .filter(|d| d.range == c.range && d.confidence == c.confidence && d.entity != c.entity)
+            .take_while(|d| d.range == c.range && d.confidence == c.confidence)
+            .filter(|d| d.entity != c.entity)
             .map(|d| d.entity)
             .collect();
-        taken.push(c.range.clone());
         out.push(Mention {
             range: c.range.clone(),
             entity: c.entity,
@@ -272,39 +273,33 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         });
     }
     // Nested: entities named inside an organization, treaty or event.
-    let outers: Vec<Range<usize>> = out
-        .iter()
-        .filter(|m| {
-            matches!(
-                m.entity().kind.as_str(),
-                "organization" | "treaty" | "event"
-            )
-        })
-        .map(|m| m.range.clone())
-        .collect();
-    let mut inner_taken: Vec<Range<usize>> = Vec::new();
+    let outers = Intervals::new(
+        out.iter()
+            .filter(|m| {
+                matches!(
+                    m.entity().kind.as_str(),
+                    "organization" | "treaty" | "event"
+                )
+            })
+            .map(|m| m.range.clone()),
+    );
+    let mut inner_taken = Disjoint::new();
     for c in &cands {
         if c.fuzzy || c.guarded || c.range.len() < 2 {
             continue;
         }
         // Strictly inside, not at its start: the head of an organ is the organ itself
         // ("BCHTƯ" in "BCHTƯ ĐCS Liên Xô"), what follows names its owner.
-        if !outers
-            .iter()
-            .any(|o| o.start < c.range.start && c.range.end <= o.end)
-        {
+        if !outers.encloses_from_before(&c.range) {
             continue;
         }
         if !matches!(
             g.entities[c.entity].kind.as_str(),
             "country" | "organization" | "person" | "place"
-        ) || inner_taken
-            .iter()
-            .any(|r| r.start < c.range.end && c.range.start < r.end)
+        ) || !inner_taken.take(c.range.clone())
         {
             continue;
         }
-        inner_taken.push(c.range.clone());
         out.push(Mention {
             range: c.range.clone(),
             entity: c.entity,

@@ -7,25 +7,50 @@ use regex::Regex;
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
-/// The label of the nearest measure phrase before `start` (back to `sent_start`), else the
-/// first within a few tokens after `end`.
-pub fn measure(
-    d: &QData,
-    toks: &[Tok],
-    sent_start: usize,
-    start: usize,
-    end: usize,
-    sent_end: usize,
-) -> Option<String> {
-    let mut k = start;
-    while k > sent_start {
-        k -= 1;
-        if let Some((_, label)) = d.measures.ending(toks, k) {
-            return Some(label.clone());
+/// Where measure phrases end in a paragraph's tokens, found once per paragraph so that
+/// looking up the measure of each quantity is constant time (a backwards scan per quantity
+/// was quadratic in a long sentence).
+pub struct MeasureEnds {
+    /// `last[k]`: one more than the index of the latest token at or before `k` where a
+    /// measure phrase ends; 0 when none does.
+    last: Vec<usize>,
+}
+
+impl MeasureEnds {
+    pub fn new(d: &QData, toks: &[Tok]) -> MeasureEnds {
+        let mut last = Vec::with_capacity(toks.len());
+        let mut cur = 0;
+        for k in 0..toks.len() {
+            if d.measures.ending(toks, k).is_some() {
+                cur = k + 1;
+            }
+            last.push(cur);
         }
+        MeasureEnds { last }
     }
-    let stop = sent_end.min(end + 8);
-    (end..stop).find_map(|k| d.measures.at(toks, k).map(|(_, l)| l.clone()))
+
+    /// The label of the nearest measure phrase ending before `start` (back to
+    /// `sent_start`), else the first within a few tokens after `end`.
+    pub fn measure(
+        &self,
+        d: &QData,
+        toks: &[Tok],
+        sent_start: usize,
+        start: usize,
+        end: usize,
+        sent_end: usize,
+    ) -> Option<String> {
+        if start > sent_start {
+            let k = self.last[start - 1];
+            if k > sent_start
+                && let Some((_, label)) = d.measures.ending(toks, k - 1)
+            {
+                return Some(label.clone());
+            }
+        }
+        let stop = sent_end.min(end + 8);
+        (end..stop).find_map(|k| d.measures.at(toks, k).map(|(_, l)| l.clone()))
+    }
 }
 
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
@@ -33,33 +58,44 @@ static YEARS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// The year or interval of the sentence nearest to the quantity at `q` (offsets in `sent`),
-/// outside the quantity itself.
-pub fn period(sent: &str, q: std::ops::Range<usize>) -> Value {
-    let mut best: Option<(usize, String, String)> = None;
-    for c in YEARS.captures_iter(sent) {
-        let (Some(a), b) = (c.get(1), c.get(2)) else {
-            continue;
-        };
-        let whole = a.start()..b.map_or(a.end(), |m| m.end());
-        if whole.start < q.end && q.start < whole.end {
-            continue;
-        }
-        let dist = if whole.end <= q.start {
-            q.start - whole.end
-        } else {
-            whole.start - q.end
-        };
-        let vs = a.as_str().to_string();
-        let ve = b.map_or_else(|| vs.clone(), |m| m.as_str().to_string());
-        if best.as_ref().is_none_or(|(bd, _, _)| dist < *bd) {
-            best = Some((dist, vs, ve));
-        }
+/// The years and year intervals of one sentence, in order (matches do not overlap).
+pub struct Years {
+    found: Vec<(std::ops::Range<usize>, String, String)>,
+}
+
+impl Years {
+    pub fn new(sent: &str) -> Years {
+        let found = YEARS
+            .captures_iter(sent)
+            .filter_map(|c| {
+                let (a, b) = (c.get(1)?, c.get(2));
+                let vs = a.as_str().to_string();
+                let ve = b.map_or_else(|| vs.clone(), |m| m.as_str().to_string());
+                Some((a.start()..b.map_or(a.end(), |m| m.end()), vs, ve))
+            })
+            .collect();
+        Years { found }
     }
-    best.map_or(
-        Value::Null,
-        |(_, vs, ve)| json!({"value_start": vs, "value_end": ve}),
-    )
+
+    /// The year or interval nearest to the quantity at `q` (offsets in the sentence),
+    /// outside the quantity itself; the one before wins a tie.
+    pub fn nearest(&self, q: std::ops::Range<usize>) -> Value {
+        let f = &self.found;
+        // The last one ending at or before the quantity, and the first starting at or after
+        // its end; those in between overlap it and are skipped.
+        let before = f.partition_point(|(r, _, _)| r.end <= q.start);
+        let after = f.partition_point(|(r, _, _)| r.start < q.end);
+        let b = before.checked_sub(1).map(|i| (q.start - f[i].0.end, &f[i]));
+        let a = f.get(after).map(|y| (y.0.start - q.end, y));
+        let best = match (b, a) {
+            (Some(b), Some(a)) => Some(if a.0 < b.0 { a } else { b }),
+            (b, a) => b.or(a),
+        };
+        best.map_or(
+            Value::Null,
+            |(_, (_, vs, ve))| json!({"value_start": vs, "value_end": ve}),
+        )
+    }
 }
 
 /// True when the token is a word (for modifier skipping).

@@ -299,15 +299,26 @@ pub fn data(lang: Lang) -> &'static QData {
     &DATA[lang as usize]
 }
 
+/// The most words any comparison marker has.
+static MARKER_WORDS: LazyLock<usize> = LazyLock::new(|| {
+    DATA.iter()
+        .flat_map(|d| d.comparison.iter())
+        .map(|m| m.split_whitespace().count())
+        .max()
+        .unwrap_or(0)
+});
+
 /// True when `before` (the text before a timex, within its sentence) ends with a comparison
 /// marker of any language, optionally followed by a date word: the timex is a baseline
 /// ("so với năm 1980", "compared with 1980", "по сравнению с 1980 годом").
 pub fn introduces_comparison(before: &str) -> bool {
-    let norm: String = before
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    // Only the last words can hold a marker: one more than the longest marker has, so the
+    // character before a marker is still in view. (Normalizing the whole text before a
+    // timex made a long sentence quadratic.)
+    let words = MARKER_WORDS.saturating_add(1);
+    let mut tail: Vec<&str> = before.split_whitespace().rev().take(words).collect();
+    tail.reverse();
+    let norm: String = tail.join(" ").to_lowercase();
     let norm = norm.trim_end();
     DATA.iter().any(|d| {
         d.comparison.iter().any(|m| {

@@ -427,7 +427,11 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
     if cands.is_empty() {
         return;
     }
-    // Ranges and ratios: the first part takes the scale and unit of the second.
+    // Ranges and ratios: the first part takes the scale and unit of the second. Walking
+    // backwards, `k + 1` is always still present when `k` is looked at (only `k` itself can
+    // absorb it), so absorbed candidates are marked and dropped in one pass at the end
+    // instead of being removed one by one (which was quadratic in a long table).
+    let mut absorbed = vec![false; cands.len()];
     let mut k = cands.len() - 1;
     while k > 0 {
         k -= 1;
@@ -452,7 +456,7 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
                 qualifier: None,
                 counted: None,
             });
-            cands.remove(k + 1);
+            absorbed[k + 1] = true;
             continue;
         }
         let c = &mut cands[k];
@@ -470,6 +474,10 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
             }
         }
     }
+    if absorbed.iter().any(|&a| a) {
+        let mut keep = absorbed.iter().map(|a| !a);
+        cands.retain(|_| keep.next().unwrap_or(true));
+    }
     // A bare number takes the unit of the quantity before it in its sentence.
     let sent_of = |tok: usize| -> usize {
         let off = p.range.start + toks[tok].start;
@@ -477,8 +485,20 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
             .partition_point(|s| s.range.start <= off)
             .saturating_sub(1)
     };
+    // The money unit of the nearest earlier candidate that has one (kept as the loop goes,
+    // so the look-back is constant time).
+    let mut last_money: Option<Unit> = None;
+    let money_of = |c: &Cand| {
+        c.unit
+            .as_ref()
+            .filter(|u| matches!(u.unit, "RUB" | "USD"))
+            .cloned()
+    };
     for k in 0..cands.len() {
         if cands[k].unit.is_some() {
+            if let Some(m) = money_of(&cands[k]) {
+                last_money = Some(m);
+            }
             continue;
         }
         let sk = sent_of(cands[k].start);
@@ -503,10 +523,12 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
         };
         // A scaled number ("2 billion") repeats only a scaled quantity: "30,000 students …
         // 2 billion" is not two billion students.
-        let prev = (0..k)
-            .rev()
+        // Candidates are ordered and disjoint: those more than 30 tokens back can stop
+        // the look-back.
+        let near = || (0..k).rev().take_while(|&j| a - cands[j].end <= 30);
+        let prev = near()
             .find(|&j| same_sentence(j) && (!scaled || cands[j].scale.is_some()))
-            .or_else(|| (0..k).rev().find(|&j| same_sentence(j) && !scaled));
+            .or_else(|| near().find(|&j| same_sentence(j) && !scaled));
         if let Some(j) = prev {
             let (u, s) = (cands[j].unit.clone(), cands[j].scale);
             let c = &mut cands[k];
@@ -515,21 +537,20 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
                 c.scale = s;
             }
         } else if cands[k].scale.is_some() {
-            let money = (0..k).rev().find_map(|j| {
-                cands[j]
-                    .unit
-                    .as_ref()
-                    .filter(|u| matches!(u.unit, "RUB" | "USD"))
-                    .cloned()
-            });
-            cands[k].unit = Some(money.unwrap_or(Unit {
+            cands[k].unit = Some(last_money.clone().unwrap_or(Unit {
                 unit: "other",
                 qualifier: None,
                 counted: None,
             }));
         }
+        if let Some(m) = money_of(&cands[k]) {
+            last_money = Some(m);
+        }
     }
     let base = p.range.start;
+    let measures = context::MeasureEnds::new(para.d, toks);
+    // The years of the sentence, found once per sentence (not once per quantity).
+    let mut years: Option<(Range<usize>, context::Years)> = None;
     for c in cands {
         let Some(unit) = c.unit.clone() else { continue };
         let range = base + toks[c.start].start..base + toks[c.end - 1].end;
@@ -544,15 +565,20 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
         };
         let measure = match (&unit.counted, unit.unit) {
             (Some(thing), "count" | "person") => Some(thing.clone()),
-            _ => context::measure(para.d, toks, sent_tok_start, c.start, c.end, sent_tok_end)
+            _ => measures
+                .measure(para.d, toks, sent_tok_start, c.start, c.end, sent_tok_end)
                 .or_else(|| is_duration(&unit).then(|| "duration".to_string())),
         };
-        let sent = &doc.text.as_str()[sent_range.clone()];
-        let period = context::period(
-            sent,
-            range.start.saturating_sub(sent_range.start)
-                ..range.end.saturating_sub(sent_range.start),
-        );
+        if years.as_ref().is_none_or(|(r, _)| *r != sent_range) {
+            let sent = &doc.text.as_str()[sent_range.clone()];
+            years = Some((sent_range.clone(), context::Years::new(sent)));
+        }
+        let period = years.as_ref().map_or(Value::Null, |(_, y)| {
+            y.nearest(
+                range.start.saturating_sub(sent_range.start)
+                    ..range.end.saturating_sub(sent_range.start),
+            )
+        });
         out.push(Quantity {
             range,
             number: c.number,
@@ -620,7 +646,7 @@ impl Extractor for QuantityExtractor {
     /// that a comparison introduces ("so với năm 1980", "compared with 1980") is the
     /// baseline, not the period.
     fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
-        let timexes: Vec<&Fact> = earlier
+        let mut timexes: Vec<&Fact> = earlier
             .iter()
             .filter(|f| {
                 f.kind == "timex"
@@ -631,40 +657,18 @@ impl Extractor for QuantityExtractor {
                     && f.body.get("value_start").is_some_and(|v| !v.is_null())
             })
             .collect();
+        timexes.sort_by_key(|t| (t.evidence.start, t.evidence.end));
+        // The timexes of the sentence being read, prepared once per sentence.
+        let mut current: Option<(usize, SentenceTimexes)> = None;
         for q in find_all(doc) {
             let evidence = doc.span_of(q.range.clone());
             let mut body = q.body();
-            if let Some(s) = q.sentence.and_then(|i| doc.sentences.get(i)) {
-                let best = timexes
-                    .iter()
-                    .filter(|t| {
-                        let e = &t.evidence;
-                        e.start >= s.src.start
-                            && e.end <= s.src.end
-                            && (e.end <= evidence.start || e.start >= evidence.end)
-                            && !data::introduces_comparison(
-                                &doc.source.text_of(s.src.start..e.start),
-                            )
-                    })
-                    .min_by_key(|t| {
-                        let e = &t.evidence;
-                        let (gap, after) = if e.end <= evidence.start {
-                            (e.end..evidence.start, false)
-                        } else {
-                            (evidence.end..e.start, true)
-                        };
-                        // The same clause first ("in 1986 it was 1,026, by 1987 …" gives
-                        // 1986); across clauses the date before the number ("In 1981, the
-                        // number … was 1,022") before the one after it.
-                        let across = crosses_clause(&doc.source.text_of(gap.clone()));
-                        let len = gap.end - gap.start;
-                        match (across, after) {
-                            (false, _) => (0, 2 * len + after as usize),
-                            (true, false) => (1, len),
-                            (true, true) => (2, len),
-                        }
-                    });
-                if let Some(t) = best {
+            if let Some((si, s)) = q.sentence.and_then(|i| Some((i, doc.sentences.get(i)?))) {
+                if current.as_ref().is_none_or(|(i, _)| *i != si) {
+                    current = Some((si, SentenceTimexes::new(doc, s, &timexes)));
+                }
+                let st = &current.as_ref().expect("just set").1;
+                if let Some(t) = st.best(evidence.start..evidence.end) {
                     body.insert(
                         "period".into(),
                         json!({
@@ -684,11 +688,103 @@ impl Extractor for QuantityExtractor {
     }
 }
 
-/// Whether text between a number and a date crosses a clause boundary: a comma or semicolon
-/// followed by a space (not the thousands comma of "1,022").
-fn crosses_clause(between: &str) -> bool {
-    let b = between.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        (c == b',' || c == b';') && b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-    })
+/// The timexes of one sentence that can be a quantity's period (not a comparison's
+/// baseline), with the sentence's commas: built once per sentence, so choosing the period of
+/// each quantity is logarithmic, not a scan of every timex with the sentence text decoded
+/// again for each pair (which was quadratic in a long sentence).
+struct SentenceTimexes<'a> {
+    /// Ordered by start (then end); all inside the sentence.
+    by_start: Vec<&'a Fact>,
+    /// The same, ordered by end (then start).
+    by_end: Vec<&'a Fact>,
+    /// The sentence's commas and semicolons: source range, and whether whitespace follows.
+    commas: Vec<(Range<usize>, bool)>,
+}
+
+/// How far before a timex its comparison marker is looked for, in source bytes (even, so a
+/// UTF-16 window stays on code unit boundaries).
+const MARKER_WINDOW: usize = 256;
+
+impl<'a> SentenceTimexes<'a> {
+    fn new(doc: &Document, s: &crate::document::Sentence, all: &[&'a Fact]) -> Self {
+        let sent = s.src.clone();
+        let from = all.partition_point(|t| t.evidence.start < sent.start);
+        let to = all.partition_point(|t| t.evidence.start < sent.end);
+        let by_start: Vec<&Fact> = all[from..to]
+            .iter()
+            .copied()
+            .filter(|t| {
+                let e = &t.evidence;
+                let window = e.start.saturating_sub(MARKER_WINDOW).max(sent.start)..e.start;
+                e.end <= sent.end && !data::introduces_comparison(&doc.source.text_of(window))
+            })
+            .collect();
+        let mut by_end = by_start.clone();
+        by_end.sort_by_key(|t| (t.evidence.end, t.evidence.start));
+        let clean = doc.sentence_text(s);
+        let commas = clean
+            .char_indices()
+            .filter(|&(_, c)| c == ',' || c == ';')
+            .map(|(i, _)| {
+                let at = s.range.start + i;
+                let ws = clean[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace);
+                (doc.text.source_range(at..at + 1), ws)
+            })
+            .collect();
+        SentenceTimexes {
+            by_start,
+            by_end,
+            commas,
+        }
+    }
+
+    /// Whether the source text `gap` crosses a clause boundary: a
+    /// comma or semicolon in it followed by whitespace, or ending it (not the thousands comma
+    /// of "1,022").
+    fn crosses(&self, gap: Range<usize>) -> bool {
+        let i = self.commas.partition_point(|(r, _)| r.start < gap.start);
+        self.commas[i..]
+            .iter()
+            .take_while(|(r, _)| r.end <= gap.end)
+            .any(|(r, ws)| *ws || r.end == gap.end)
+    }
+
+    /// The period of the quantity at `q`: the nearest timex in its clause (the one before
+    /// wins a tie), else the nearest before it, else the nearest after it. Only the nearest
+    /// timex on each side can win: a farther one on the same side has a longer gap, which
+    /// crosses every break the nearer one's does.
+    fn best(&self, q: Range<usize>) -> Option<&'a Fact> {
+        // Before: the one ending last at or before the quantity (the earliest of those
+        // ending there). After: the first starting at or after its end.
+        let n = self.by_end.partition_point(|t| t.evidence.end <= q.start);
+        let before = n.checked_sub(1).map(|i| {
+            let end = self.by_end[i].evidence.end;
+            self.by_end[self.by_end[..=i].partition_point(|t| t.evidence.end < end)]
+        });
+        let after = self
+            .by_start
+            .get(self.by_start.partition_point(|t| t.evidence.start < q.end))
+            .copied();
+        let key = |t: &Fact, after: bool| {
+            let e = &t.evidence;
+            let gap = if after {
+                q.end..e.start
+            } else {
+                e.end..q.start
+            };
+            let len = gap.end - gap.start;
+            match (self.crosses(gap), after) {
+                (false, _) => (0, 2 * len + after as usize),
+                (true, false) => (1, len),
+                (true, true) => (2, len),
+            }
+        };
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if key(a, true) < key(b, false) { a } else { b }),
+            (b, a) => b.or(a),
+        }
+    }
 }
