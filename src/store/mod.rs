@@ -124,6 +124,9 @@ pub struct CurationRow {
     pub old_value: serde_json::Value,
     pub new_value: serde_json::Value,
     pub reason: String,
+    /// The client's id for the request that made it (a retry with the same id is not
+    /// recorded again).
+    pub request_id: Option<String>,
 }
 
 /// A curation row to append (the store gives it its `id` and `at`).
@@ -136,6 +139,9 @@ pub struct NewCurationRow {
     pub old_value: serde_json::Value,
     pub new_value: serde_json::Value,
     pub reason: String,
+    /// The client's id for the request; a row with the same id is never written twice
+    /// (`append_curation` then returns the row already there).
+    pub request_id: Option<String>,
 }
 
 /// A file that could not be ingested, kept so that nothing is lost silently.
@@ -195,4 +201,8 @@ pub trait Store {
     fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow>;
     /// The whole curation audit log, oldest first.
     fn curations(&self) -> Result<Vec<CurationRow>>;
+    /// The curation row made by the request with this id, if any.
+    fn curation_by_request(&self, request_id: &str) -> Result<Option<CurationRow>>;
+    /// The id of the latest curation row (0 when none): changes with every decision.
+    fn curation_version(&self) -> Result<i64>;
 }

@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migrations: entry `i` takes a store from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -118,6 +118,11 @@ BEGIN SELECT RAISE(ABORT, 'the curation log is append-only'); END;
 CREATE TRIGGER curation_log_no_delete BEFORE DELETE ON curation_log
 BEGIN SELECT RAISE(ABORT, 'the curation log is append-only'); END;
 "#,
+    // 3: a client's request id on a decision, so that a retried request is recorded once.
+    r#"
+ALTER TABLE curation_log ADD COLUMN request_id TEXT;
+CREATE UNIQUE INDEX curation_log_request ON curation_log(request_id) WHERE request_id IS NOT NULL;
+"#,
 ];
 
 /// The SQLite store.
@@ -191,6 +196,34 @@ impl SqliteStore {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Rows of the curation log, selected and ordered by `tail` (SQL after FROM).
+    fn curation_rows(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<CurationRow>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT id, at, who, action, target, field, old_value, new_value, reason, request_id \
+             FROM curation_log {tail}"
+        ))?;
+        let mut rows = st.query(args)?;
+        let mut out = Vec::new();
+        let json = |s: String| {
+            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("curation row: {e}")))
+        };
+        while let Some(r) = rows.next()? {
+            out.push(CurationRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                who: r.get(2)?,
+                action: r.get(3)?,
+                target: json(r.get(4)?)?,
+                field: r.get(5)?,
+                old_value: json(r.get(6)?)?,
+                new_value: json(r.get(7)?)?,
+                reason: r.get(8)?,
+                request_id: r.get(9)?,
+            });
+        }
+        Ok(out)
     }
 
     fn row_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
@@ -603,9 +636,9 @@ impl Store for SqliteStore {
 
     fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow> {
         let at = now();
-        self.conn.execute(
-            "INSERT INTO curation_log (at, who, action, target, field, old_value, new_value, reason) \
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        let inserted = self.conn.execute(
+            "INSERT INTO curation_log (at, who, action, target, field, old_value, new_value, reason, request_id) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
             params![
                 at,
                 row.who,
@@ -614,9 +647,24 @@ impl Store for SqliteStore {
                 row.field,
                 row.old_value.to_string(),
                 row.new_value.to_string(),
-                row.reason
+                row.reason,
+                row.request_id
             ],
-        )?;
+        );
+        match inserted {
+            Ok(_) => {}
+            // Another process recorded the same request id first: that row is the answer.
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && row.request_id.is_some() =>
+            {
+                let id = row.request_id.as_deref().unwrap_or_default();
+                return self.curation_by_request(id)?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("request id {id:?} refused but not found"))
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
         Ok(CurationRow {
             id: self.conn.last_insert_rowid(),
             at,
@@ -627,32 +675,25 @@ impl Store for SqliteStore {
             old_value: row.old_value.clone(),
             new_value: row.new_value.clone(),
             reason: row.reason.clone(),
+            request_id: row.request_id.clone(),
         })
     }
 
     fn curations(&self) -> Result<Vec<CurationRow>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, at, who, action, target, field, old_value, new_value, reason \
-             FROM curation_log ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        let json = |s: String| {
-            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("curation row: {e}")))
-        };
-        while let Some(r) = rows.next()? {
-            out.push(CurationRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                who: r.get(2)?,
-                action: r.get(3)?,
-                target: json(r.get(4)?)?,
-                field: r.get(5)?,
-                old_value: json(r.get(6)?)?,
-                new_value: json(r.get(7)?)?,
-                reason: r.get(8)?,
-            });
-        }
-        Ok(out)
+        self.curation_rows("ORDER BY id", [])
+    }
+
+    fn curation_by_request(&self, request_id: &str) -> Result<Option<CurationRow>> {
+        Ok(self
+            .curation_rows("WHERE request_id = ?1", [request_id])?
+            .pop())
+    }
+
+    fn curation_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM curation_log", [], |r| {
+                r.get(0)
+            })?)
     }
 }

@@ -363,6 +363,9 @@ pub fn body(m: &Mention) -> Map<String, Value> {
 pub fn document_mentions(doc: &Document) -> Vec<Mention> {
     let mut all = Vec::new();
     for p in &doc.paragraphs {
+        if crate::budget::expired() {
+            break;
+        }
         let text = doc.paragraph_text(p);
         for mut m in mentions(text) {
             m.range = m.range.start + p.range.start..m.range.end + p.range.start;

@@ -61,6 +61,9 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
     let mut anchor = resolve::Anchor::default();
     let mut out = Vec::new();
     for p in &doc.paragraphs {
+        if crate::budget::expired() {
+            break;
+        }
         let ptext = &text[p.range.clone()];
         if p.kind == BlockKind::Heading {
             anchor.reset();
