@@ -205,3 +205,10 @@ pub fn given_name_before(text: &str, start: usize) -> bool {
             && w.chars().all(char::is_alphabetic)
     })
 }
+
+/// The word right after `end` (after one space), its trailing punctuation left out.
+pub fn word_after(text: &str, end: usize) -> Option<&str> {
+    next_word(text, end)
+        .filter(|(_, pos)| *pos == end + 1)
+        .map(|(w, _)| w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}

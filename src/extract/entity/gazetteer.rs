@@ -172,6 +172,24 @@ pub struct Context {
     pub compounds: Vec<String>,
     #[serde(default)]
     pub common_words: Vec<String>,
+    /// Vietnamese family names (open-world person names, `src/discover.rs`).
+    #[serde(default)]
+    pub vi_surnames: Vec<String>,
+    /// Endings of Russian patronymics in every case.
+    #[serde(default)]
+    pub ru_patronymic_endings: Vec<String>,
+    /// Words that make a name an organization.
+    #[serde(default)]
+    pub org_heads: Vec<String>,
+    /// Words that make a name a place (inside it, or right before it).
+    #[serde(default)]
+    pub place_heads: Vec<String>,
+    /// Words after a country's name that make it part of a currency's ("US dollars").
+    #[serde(default)]
+    pub currency_words: Vec<String>,
+    /// Words after a city's name that make it its region's ("Kaluga region").
+    #[serde(default)]
+    pub region_words: Vec<String>,
 }
 
 /// One row of the abbreviation table.
@@ -504,6 +522,34 @@ impl Gazetteer {
             abbreviations,
             index,
         })
+    }
+
+    /// A gazetteer `factor` times as large, for benchmarks: each entity repeated with every
+    /// alias given an extra word that no text contains, so the automaton grows and the hits
+    /// stay the same.
+    pub fn scaled(&self, factor: usize) -> Gazetteer {
+        let mut entities = self.entities.clone();
+        for k in 1..factor {
+            for e in &self.entities {
+                let mut c = e.clone();
+                c.id = format!("{}-copy{k}", e.id);
+                for a in &mut c.aliases {
+                    a.text = format!("{} Qzxk{k}", a.text);
+                }
+                entities.push(c);
+            }
+        }
+        Gazetteer {
+            entities,
+            context: Context::default(),
+            abbreviations: self.abbreviations.clone(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The number of aliases of every entity.
+    pub fn alias_count(&self) -> usize {
+        self.entities.iter().map(|e| e.aliases.len()).sum()
     }
 
     /// The entity with this id.

@@ -157,8 +157,22 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
             if a.proper && !verify::proper_ok(&a.text, span) {
                 continue;
             }
-            // An abbreviation written against a currency sign is the currency ("US$").
+            // An abbreviation written against a currency sign is the currency ("US$"); a
+            // country before a currency word too ("US dollars"); a city before a region word
+            // names the region ("Kaluga region").
             if a.kind == AliasKind::Abbreviation && currency_next(text, &h.range) {
+                continue;
+            }
+            let next = context::word_after(text, h.range.end);
+            if e.kind == "country"
+                && next.is_some_and(|w| ctx.currency_words.iter().any(|c| c == w))
+            {
+                continue;
+            }
+            if e.kind == "place"
+                && a.generated
+                && next.is_some_and(|w| ctx.region_words.iter().any(|c| c == w))
+            {
                 continue;
             }
             if q == Quality::Folded
