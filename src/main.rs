@@ -710,7 +710,14 @@ fn run(cli: Cli) -> Result<()> {
                                 .iter()
                                 .map(|e| format!("{} [{}..{}]", e.doc, e.start, e.end))
                                 .collect();
-                            println!("{:>5}  {}   {}", c.count, c.name, at.join(", "));
+                            println!(
+                                "{:>5}  {}   {}   [{} {}]",
+                                c.count,
+                                c.name,
+                                at.join(", "),
+                                c.entity_type,
+                                c.id
+                            );
                         }
                     }
                 }
