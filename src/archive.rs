@@ -30,6 +30,17 @@ pub enum ArchiveError {
 /// Result of an archive operation.
 pub type Result<T> = std::result::Result<T, ArchiveError>;
 
+/// What [`Archive::check`] found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    pub documents: usize,
+    pub sentences: u64,
+    /// Documents an interrupted ingest had left unindexed, indexed by the check.
+    pub reindexed: usize,
+    /// Empty when the store is consistent and the index agrees with it.
+    pub problems: Vec<String>,
+}
+
 /// A store and its search index.
 pub struct Archive {
     pub dir: PathBuf,
@@ -115,6 +126,33 @@ impl Archive {
         self.index.commit()?;
         self.store.mark_all_unindexed()?;
         self.reconcile()
+    }
+
+    /// Checks the store (its own consistency) and that the search index agrees with it,
+    /// indexing first what an interrupted ingest left unindexed.
+    pub fn check(&mut self) -> Result<CheckReport> {
+        let mut problems = self.store.check()?;
+        let reindexed = self.store.unindexed()?.len();
+        if reindexed > 0 {
+            self.reconcile()?;
+        }
+        let mut sentences = 0u64;
+        self.store.sentences(None, &mut |_| {
+            sentences += 1;
+            Ok(())
+        })?;
+        let indexed = self.index.len()?;
+        if sentences != indexed {
+            problems.push(format!(
+                "the index holds {indexed} sentences, the store {sentences} (run `annals reindex`)"
+            ));
+        }
+        Ok(CheckReport {
+            documents: self.store.documents()?.len(),
+            sentences,
+            reindexed,
+            problems,
+        })
     }
 
     /// Searches sentences.

@@ -1,10 +1,13 @@
-//! What the store knows about one entity: its mentions, grouped by document, and the
-//! entities mentioned in the same sentences. Built from stored `mention` facts only, so it
-//! works for any store backend.
+//! What the sources say about one entity: its mentions, grouped by document, the entities
+//! mentioned in the same sentences, and the events it takes part in. Built from a
+//! snapshot's curated `mention` facts and history; the CLI and the API show the same
+//! [`entity_record`].
 
-use crate::store::{Result, Store};
+use crate::extract::entity::gazetteer::Entity;
+use crate::snapshot::Snapshot;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// One mention of the entity.
 #[derive(Debug, Clone, Serialize)]
@@ -44,37 +47,39 @@ pub struct EntityPage {
     pub co_occurring: Vec<CoOccurrence>,
 }
 
-/// A stored mention, as the page needs it.
-struct Stored {
+/// A mention, as the page needs it.
+struct Stored<'a> {
     start: u64,
     end: u64,
-    entity_id: String,
-    entity: String,
-    record: serde_json::Value,
+    entity_id: &'a str,
+    entity: &'a str,
+    record: &'a serde_json::Value,
 }
 
-/// Builds the page of the entity `entity_id` from the store.
-pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
-    // Every mention, by document, with its entity: the co-occurrence needs them all.
-    let mut by_doc: BTreeMap<String, Vec<Stored>> = BTreeMap::new();
-    store.facts(Some("mention"), &mut |f| {
-        by_doc.entry(f.doc).or_default().push(Stored {
-            start: f.start,
-            end: f.end,
-            entity_id: f.record["entity_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            entity: f.record["entity"].as_str().unwrap_or_default().to_string(),
-            record: f.record,
-        });
-        Ok(())
-    })?;
+/// Builds the page of the entity `entity_id` from a snapshot's mentions, as curated
+/// (rejected mentions left out, an edited mention under its curated entity).
+pub fn entity_page(snapshot: &Snapshot, entity_id: &str) -> EntityPage {
     let mut documents = Vec::new();
     let mut forms: HashMap<String, usize> = HashMap::new();
     let mut co: HashMap<String, (String, usize)> = HashMap::new();
     let mut total = 0;
-    for (doc, mentions) in &by_doc {
+    for d in snapshot.docs() {
+        let doc = &d.doc.id;
+        // Every mention of the document, with its entity: the co-occurrence needs them all.
+        let mentions: Vec<Stored> = snapshot
+            .facts_of(doc)
+            .filter(|c| c.fact.kind == "mention" && !c.rejected())
+            .map(|c| {
+                let r = &c.fact.record;
+                Stored {
+                    start: c.fact.start,
+                    end: c.fact.end,
+                    entity_id: r["entity_id"].as_str().unwrap_or_default(),
+                    entity: r["entity"].as_str().unwrap_or_default(),
+                    record: r,
+                }
+            })
+            .collect();
         let own: Vec<&Stored> = mentions
             .iter()
             .filter(|m| m.entity_id == entity_id)
@@ -102,21 +107,17 @@ pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
             mentions: refs,
         });
         // Sentences of this document that mention the entity, and who else they mention.
-        let mut spans: Vec<(u64, u64)> = Vec::new();
-        store.sentences(Some(doc), &mut |s| {
-            if own.iter().any(|m| m.start >= s.start && m.end <= s.end) {
-                spans.push((s.start, s.end));
+        for s in &d.sentences {
+            if !own.iter().any(|m| m.start >= s.start && m.end <= s.end) {
+                continue;
             }
-            Ok(())
-        })?;
-        for (a, b) in spans {
             let mut seen: Vec<&str> = Vec::new();
-            for m in mentions {
-                let id = m.entity_id.as_str();
-                if id != entity_id && m.start >= a && m.end <= b && !seen.contains(&id) {
+            for m in &mentions {
+                let id = m.entity_id;
+                if id != entity_id && m.start >= s.start && m.end <= s.end && !seen.contains(&id) {
                     seen.push(id);
-                    co.entry(m.entity_id.clone())
-                        .or_insert_with(|| (m.entity.clone(), 0))
+                    co.entry(id.to_string())
+                        .or_insert_with(|| (m.entity.to_string(), 0))
                         .1 += 1;
                 }
             }
@@ -133,11 +134,62 @@ pub fn entity_page(store: &dyn Store, entity_id: &str) -> Result<EntityPage> {
         })
         .collect();
     co_occurring.sort_by(|a, b| b.sentences.cmp(&a.sentences).then(a.entity.cmp(&b.entity)));
-    Ok(EntityPage {
+    EntityPage {
         entity_id: entity_id.to_string(),
         mentions: total,
         forms,
         documents,
         co_occurring,
+    }
+}
+
+/// The entity named `name` (an id, or any alias in any language), or why there is none.
+pub fn find(name: &str) -> Result<&'static Entity, String> {
+    let g = crate::extract::entity::gazetteer();
+    if let Some(e) = g.entities.iter().find(|e| e.id == name) {
+        return Ok(e);
+    }
+    match crate::extract::entity::resolve_all(name).as_slice() {
+        [] => Err(format!(
+            "no entity is named {name:?} (see `annals entities`, or `annals entities --candidates` for names not in the gazetteer)"
+        )),
+        [e] => Ok(e),
+        many => Err(format!(
+            "{name:?} names {} entities: {}; use one of their ids",
+            many.len(),
+            many.iter()
+                .map(|e| format!("{} ({})", e.en, e.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// One entity as JSON: labels, aliases, life dates, its page, and the (curated) events it
+/// takes part in.
+pub fn entity_record(snapshot: &Snapshot, e: &Entity) -> Value {
+    let page = entity_page(snapshot, &e.id);
+    let events: Vec<Value> = snapshot
+        .history
+        .events
+        .iter()
+        .filter(|ev| {
+            ev.participants.iter().any(|p| p == &e.en)
+                || ev
+                    .statements
+                    .iter()
+                    .any(|s| s.participant_ids.contains(&e.id))
+        })
+        .map(|ev| {
+            json!({"id": ev.id, "type": ev.ty, "date_start": ev.date_start, "date_end": ev.date_end,
+                   "summary": ev.summary, "sources": ev.sources})
+        })
+        .collect();
+    json!({
+        "entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid,
+        "labels": {"en": e.en, "vi": e.vi, "ru": e.ru},
+        "aliases": e.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(),
+        "dates": e.dates,
+        "page": page, "events": events,
     })
 }

@@ -1,12 +1,9 @@
-//! The export record shapes: the contract in `shared/eval/README.md`.
-//!
-//! Every record that points into a source carries `doc`, `start`, `end` (byte offsets into
-//! the original file) and `text` (those bytes, decoded). `export` and `extract` both write
-//! these records, one JSON object per line.
+//! Exports: the whole store as JSON Lines (the contract in `shared/eval/README.md`, record
+//! shapes in [`crate::record`]) and, in the submodules, the formats of neighbouring tools.
+//! Every export reads one [`crate::snapshot::Snapshot`], so curated values reach them all.
 
-use crate::document::{Document, Source};
-use crate::extract::Fact;
-use serde_json::{Map, Value, json};
+use crate::record::event_record;
+use serde_json::{Value, json};
 
 pub mod annotation;
 pub mod bibliography;
@@ -14,120 +11,153 @@ pub mod csl;
 pub mod csv;
 pub mod timelinejs;
 
-/// The `document` record.
-pub fn document_record(doc: &Document, aliases: &[String]) -> Value {
-    json!({
-        "kind": "document",
-        "doc": doc.source.id,
-        "sha256": doc.source.sha256,
-        "bytes": doc.source.bytes.len(),
-        "encoding": doc.source.encoding.name(),
-        "encoding_confidence": doc.source.encoding_confidence,
-        "format": doc.source.format.name(),
-        "lang": doc.lang.code(),
-        "title": doc.title,
-        "paragraphs": doc.paragraphs.len(),
-        "sentences": doc.sentences.len(),
-        "furniture": doc.furniture.len(),
-        "aliases": aliases,
-    })
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The evaluation contract (every record, JSON Lines).
+    Jsonl,
+    /// One table (see [`csv::CsvKind`]).
+    Csv(csv::CsvKind),
+    /// TimelineJS 3 JSON of the merged events.
+    Timelinejs,
+    /// Every fact as a W3C Web Annotation, JSON Lines.
+    Annotations,
+    /// Every fact in one Web Annotation collection (JSON-LD).
+    AnnotationCollection,
+    /// The works the sources cite, as CSL-JSON.
+    Csl,
+    /// The same as BibTeX.
+    Bibtex,
 }
 
-/// A record pointing at `start..end` of `source`, with `kind` and the fields of `body`.
-pub fn span_record(
-    kind: &str,
-    source: &Source,
-    start: usize,
-    end: usize,
-    body: Map<String, Value>,
-) -> Value {
-    let mut m = Map::with_capacity(body.len() + 5);
-    m.insert("kind".into(), kind.into());
-    m.insert("doc".into(), source.id.clone().into());
-    m.insert("start".into(), start.into());
-    m.insert("end".into(), end.into());
-    m.insert("text".into(), source.text_of(start..end).into());
-    m.extend(body);
-    Value::Object(m)
-}
-
-/// The `paragraph` records of a document.
-pub fn paragraph_records(doc: &Document) -> impl Iterator<Item = Value> + '_ {
-    doc.paragraphs.iter().enumerate().map(|(i, p)| {
-        let mut body = Map::new();
-        body.insert("seq".into(), i.into());
-        body.insert("block".into(), p.kind.name().into());
-        body.insert("lang".into(), p.lang.code().into());
-        span_record("paragraph", &doc.source, p.src.start, p.src.end, body)
-    })
-}
-
-/// The `sentence` records of a document: `text` is the source bytes, `clean` the repaired
-/// sentence (line breaks joined, headers removed).
-pub fn sentence_records(doc: &Document) -> impl Iterator<Item = Value> + '_ {
-    doc.sentences.iter().enumerate().map(|(i, s)| {
-        let mut body = Map::new();
-        body.insert("seq".into(), i.into());
-        body.insert("paragraph".into(), s.paragraph.into());
-        body.insert("lang".into(), s.lang.code().into());
-        body.insert("clean".into(), doc.sentence_text(s).into());
-        span_record("sentence", &doc.source, s.src.start, s.src.end, body)
-    })
-}
-
-/// A fact's record.
-pub fn fact_record(fact: &Fact) -> Value {
-    let mut m = Map::with_capacity(fact.body.len() + 5);
-    m.insert("kind".into(), fact.kind.into());
-    m.insert("doc".into(), fact.evidence.doc.clone().into());
-    m.insert("start".into(), fact.evidence.start.into());
-    m.insert("end".into(), fact.evidence.end.into());
-    m.insert("text".into(), fact.evidence.text.clone().into());
-    for (k, v) in &fact.body {
-        m.insert(k.clone(), v.clone());
+impl Format {
+    /// The format's name as the CLI and the API take it ("jsonl", "csv", …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv(_) => "csv",
+            Format::Timelinejs => "timelinejs",
+            Format::Annotations => "annotations",
+            Format::AnnotationCollection => "annotation-collection",
+            Format::Csl => "csl",
+            Format::Bibtex => "bibtex",
+        }
     }
-    Value::Object(m)
+
+    /// The format named `name`; `csv_kind` for CSV ("events" when not given).
+    pub fn parse(name: &str, csv_kind: Option<&str>) -> Result<Format, String> {
+        Ok(match name {
+            "jsonl" => Format::Jsonl,
+            "csv" => Format::Csv(csv_kind.unwrap_or("events").parse()?),
+            "timelinejs" => Format::Timelinejs,
+            "annotations" => Format::Annotations,
+            "annotation-collection" => Format::AnnotationCollection,
+            "csl" => Format::Csl,
+            "bibtex" => Format::Bibtex,
+            other => {
+                return Err(format!(
+                    "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl or bibtex"
+                ));
+            }
+        })
+    }
+
+    /// The media type of the file.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Jsonl | Format::Annotations => "application/x-ndjson; charset=utf-8",
+            Format::Csv(_) => "text/csv; charset=utf-8",
+            Format::Timelinejs | Format::Csl => "application/json; charset=utf-8",
+            Format::AnnotationCollection => "application/ld+json; charset=utf-8",
+            Format::Bibtex => "application/x-bibtex; charset=utf-8",
+        }
+    }
+
+    /// A file name for a download: `annals-events.csv`, `annals-timeline.json`, …
+    pub fn file_name(self) -> String {
+        match self {
+            Format::Jsonl => "annals.jsonl".into(),
+            Format::Csv(k) => format!("annals-{}.csv", k.name()),
+            Format::Timelinejs => "annals-timeline.json".into(),
+            Format::Annotations => "annals-annotations.jsonl".into(),
+            Format::AnnotationCollection => "annals-annotations.jsonld".into(),
+            Format::Csl => "annals-references.json".into(),
+            Format::Bibtex => "annals-references.bib".into(),
+        }
+    }
 }
 
-/// Writes every record of the store as JSON Lines: per document (by id), its `document`
-/// record, its `paragraph` and `sentence` records, then its facts.
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written {
+    /// Records, rows, slides, annotations or works.
+    pub items: usize,
+    /// Events left out of a TimelineJS file for want of a known year.
+    pub skipped: usize,
+}
+
+/// Writes a snapshot in `format` (`base_url`: the IRI base of Web Annotation targets).
+pub fn write(
+    snapshot: &crate::snapshot::Snapshot,
+    format: Format,
+    base_url: Option<String>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<Written> {
+    let anno = annotation::AnnotationOptions { base_url };
+    let items = match format {
+        Format::Jsonl => {
+            write_store(snapshot, out)?;
+            0
+        }
+        Format::Csv(kind) => csv::write_csv(snapshot, kind, out)?,
+        Format::Timelinejs => {
+            let stats = timelinejs::write_timelinejs(snapshot, out)?;
+            return Ok(Written {
+                items: stats.events,
+                skipped: stats.skipped,
+            });
+        }
+        Format::Annotations => annotation::write_annotations(snapshot, &anno, out)?,
+        Format::AnnotationCollection => {
+            annotation::write_annotation_collection(snapshot, &anno, out)?
+        }
+        Format::Csl => csl::write_csl(snapshot, out)?,
+        Format::Bibtex => csl::write_bibtex(snapshot, out)?,
+    };
+    Ok(Written { items, skipped: 0 })
+}
+
+/// Writes every record of a snapshot as JSON Lines: per document (by id), its `document`
+/// record, its `sentence` records, then its facts; then the events, series and conflicts.
+/// Curated values replace the machine's (kept under `curation.machine`); rejected facts and
+/// events stay, marked, so that nothing a historian judged disappears.
 pub fn write_store(
-    store: &dyn crate::store::Store,
+    snapshot: &crate::snapshot::Snapshot,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {
-    use crate::store::StoreError;
-    // Curated values replace the machine's (kept under `curation.machine`); rejected facts
-    // and events stay, marked, so that nothing a historian judged disappears.
-    let curation = crate::curation::Curation::load(store)?;
-    let mut facts_by_doc: std::collections::HashMap<String, Vec<Value>> = Default::default();
-    store.facts(None, &mut |mut f| {
-        curation.apply_to_fact(&mut f);
-        facts_by_doc.entry(f.doc).or_default().push(f.record);
-        Ok(())
-    })?;
-    for d in store.documents()? {
-        let bytes = store.source_bytes(&d.id)?.unwrap_or_default();
-        let enc = d.encoding();
+    for d in snapshot.docs() {
+        let doc = &d.doc;
+        let enc = doc.encoding();
         let text_of = |s: u64, e: u64| {
-            crate::source::decode::decode_range(&bytes, enc, s as usize..e as usize)
+            crate::source::decode::decode_range(&d.bytes, enc, s as usize..e as usize)
         };
         let rec = json!({
             "kind": "document",
-            "doc": d.id,
-            "sha256": d.sha256,
-            "bytes": d.bytes,
-            "encoding": d.encoding,
-            "encoding_confidence": d.encoding_confidence,
-            "format": d.format,
-            "lang": d.lang,
-            "title": d.title,
-            "paragraphs": d.paragraphs,
-            "sentences": d.sentences,
-            "aliases": d.aliases,
-            "ingested_at": d.ingested_at,
+            "doc": doc.id,
+            "sha256": doc.sha256,
+            "bytes": doc.bytes,
+            "encoding": doc.encoding,
+            "encoding_confidence": doc.encoding_confidence,
+            "format": doc.format,
+            "lang": doc.lang,
+            "title": doc.title,
+            "paragraphs": doc.paragraphs,
+            "sentences": doc.sentences,
+            "aliases": doc.aliases,
+            "ingested_at": doc.ingested_at,
         });
         writeln!(out, "{rec}")?;
-        store.sentences(Some(&d.id), &mut |s| {
+        for s in &d.sentences {
             let rec = json!({
                 "kind": "sentence",
                 "doc": s.doc,
@@ -139,67 +169,36 @@ pub fn write_store(
                 "seq": s.seq,
                 "paragraph": s.paragraph,
             });
-            writeln!(out, "{rec}").map_err(StoreError::Io)
-        })?;
-        for f in facts_by_doc.remove(&d.id).unwrap_or_default() {
-            writeln!(out, "{f}")?;
+            writeln!(out, "{rec}")?;
+        }
+        for f in snapshot.facts_of(&doc.id) {
+            writeln!(out, "{}", f.fact.record)?;
         }
     }
-    let history = crate::history::History::build_with(store, &curation)?;
+    let history = &snapshot.history;
     for e in history.events.iter().chain(&history.rejected) {
         writeln!(out, "{}", history.event_record(e))?;
     }
     // Series and conflicts (the events are written above, with their curation).
-    let rest = crate::history::History {
-        events: Vec::new(),
-        rejected: Vec::new(),
-        ..history
-    };
-    write_history(&rest, out)
-}
-
-/// An event's record: the contract's fields (`id`, `type`, `date_start`, `date_end`,
-/// `participants`, `summary`, `evidence`: one span per statement) and the rest of the event.
-pub fn event_record(e: &crate::history::merge::Event) -> Value {
-    let evidence: Vec<Value> = e
-        .statements
-        .iter()
-        .map(|s| {
-            json!({
-                "doc": s.evidence.doc, "start": s.evidence.start, "end": s.evidence.end,
-                "text": s.evidence.text, "lang": s.lang, "fact": s.fact,
-                "date_text": s.date_text, "date_origin": s.date_origin, "trigger": s.trigger,
-            })
-        })
-        .collect();
-    json!({
-        "kind": "event",
-        "id": e.id,
-        "type": e.ty,
-        "field": e.field,
-        "date_start": e.date_start,
-        "date_end": e.date_end,
-        "participants": e.participants,
-        "place": e.place,
-        "about": e.about,
-        "modality": e.modality,
-        "summary": e.summary,
-        "sources": e.sources,
-        "languages": e.languages,
-        "merge_reason": e.merge_reason,
-        "related": e.related,
-        "evidence": evidence,
-    })
+    write_series_and_conflicts(history, out)
 }
 
 /// Writes the history (events, series, conflicts) as JSON Lines.
 pub fn write_history(
-    h: &crate::history::History,
+    h: &crate::snapshot::History,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {
     for e in &h.events {
         writeln!(out, "{}", event_record(e))?;
     }
+    write_series_and_conflicts(h, out)
+}
+
+/// Writes the series and conflicts of the history as JSON Lines.
+fn write_series_and_conflicts(
+    h: &crate::snapshot::History,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     for s in &h.series {
         let mut v = serde_json::to_value(s)?;
         if let Value::Object(m) = &mut v {

@@ -3,7 +3,7 @@
 //! sentences.
 
 use annals::document::{Document, ReadOptions};
-use annals::export;
+use annals::record;
 use annals::text::layout::BlockKind;
 use std::path::PathBuf;
 
@@ -42,7 +42,7 @@ fn every_sentence_span_is_exact_on_the_whole_corpus() {
     let mut checked = 0;
     for prefix in ["000", "001", "002", "003", "004"] {
         let (bytes, doc) = read(prefix);
-        for rec in export::sentence_records(&doc).chain(export::paragraph_records(&doc)) {
+        for rec in record::sentence_records(&doc).chain(record::paragraph_records(&doc)) {
             let (s, e) = (
                 rec["start"].as_u64().unwrap() as usize,
                 rec["end"].as_u64().unwrap() as usize,

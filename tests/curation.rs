@@ -443,7 +443,7 @@ fn events_edited_rejected_merged_and_split() {
     // The answers' events are the curated ones.
     let store = SqliteStore::open(&d.join("annals.db")).unwrap();
     let k = annals::ask::knowledge::Knowledge::load(&store).unwrap();
-    let h = annals::history::History::build(&store).unwrap();
+    let h = annals::snapshot::History::build(&store).unwrap();
     assert_eq!(h.rejected.len(), 1);
     assert_eq!(
         k.merged.iter().map(|e| &e.id).collect::<Vec<_>>(),

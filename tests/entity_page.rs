@@ -59,7 +59,8 @@ fn page_groups_mentions_and_counts_co_occurrence() {
     )
     .unwrap();
 
-    let page = entity_page(a.store.as_ref(), "brezhnev").unwrap();
+    let snapshot = annals::snapshot::Snapshot::build(a.store.as_ref()).unwrap();
+    let page = entity_page(&snapshot, "brezhnev");
     assert_eq!(page.mentions, 3);
     assert_eq!(
         page.documents
@@ -80,7 +81,7 @@ fn page_groups_mentions_and_counts_co_occurrence() {
     assert_eq!(vi.text, "Brêgiơnép");
     assert_eq!((vi.start, vi.end), (0, "Brêgiơnép".len() as u64));
 
-    let nobody = entity_page(a.store.as_ref(), "nobody").unwrap();
+    let nobody = entity_page(&snapshot, "nobody");
     assert_eq!(nobody.mentions, 0);
     assert!(nobody.documents.is_empty());
 }

@@ -5,7 +5,7 @@ mod common;
 
 use annals::export::bibliography::{self, Context, RefType, parse_entry};
 use annals::export::{annotation, csl, csv as csv_export, timelinejs};
-use annals::history::History;
+use annals::snapshot::History;
 use annals::source::decode::{self, Encoding};
 use annals::store::Store;
 use annals::store::sqlite::SqliteStore;
@@ -32,6 +32,11 @@ fn corpus_store() -> SqliteStore {
 
 fn corpus_file(doc: &str) -> Vec<u8> {
     std::fs::read(common::corpus_dir().join(doc)).expect("corpus file")
+}
+
+/// The snapshot every reader reads.
+fn snap(store: &dyn Store) -> annals::snapshot::Snapshot {
+    annals::snapshot::Snapshot::build(store).expect("snapshot")
 }
 
 fn fact_count(store: &dyn Store) -> usize {
@@ -111,7 +116,7 @@ fn assert_no_live_formula(rows: &[Vec<String>]) {
 fn csv_events_has_one_row_per_merged_event() {
     let store = corpus_store();
     let mut buf = Vec::new();
-    let n = csv_export::write_csv(&store, csv_export::CsvKind::Events, &mut buf).unwrap();
+    let n = csv_export::write_csv(&snap(&store), csv_export::CsvKind::Events, &mut buf).unwrap();
     let (header, rows) = parse_csv(&buf);
     let events = History::build(&store).unwrap().events;
     assert_eq!(n, events.len());
@@ -151,7 +156,7 @@ fn csv_other_tables_parse_back() {
     let mut counts = BTreeMap::new();
     for kind in csv_export::CsvKind::ALL {
         let mut buf = Vec::new();
-        let n = csv_export::write_csv(&store, kind, &mut buf).unwrap();
+        let n = csv_export::write_csv(&snap(&store), kind, &mut buf).unwrap();
         let (header, rows) = parse_csv(&buf);
         assert_eq!(n, rows.len(), "{}", kind.name());
         assert!(rows.iter().all(|r| r.len() == header.len()));
@@ -204,7 +209,7 @@ fn timelinejs_dates() {
 fn timelinejs_has_the_required_keys_and_the_1978_treaty() {
     let store = corpus_store();
     let mut buf = Vec::new();
-    let stats = timelinejs::write_timelinejs(&store, &mut buf).unwrap();
+    let stats = timelinejs::write_timelinejs(&snap(&store), &mut buf).unwrap();
     let v: Value = serde_json::from_slice(&buf).expect("valid JSON");
     assert!(v["title"]["text"]["headline"].is_string());
     let events = v["events"].as_array().unwrap();
@@ -304,10 +309,14 @@ fn check_annotations(annos: &[&Value], text: &str, bytes: &[u8], enc: Encoding) 
 
 fn annotations_of(store: &dyn Store) -> Vec<Value> {
     let mut out = Vec::new();
-    annotation::for_each_annotation(store, &annotation::AnnotationOptions::default(), &mut |a| {
-        out.push(a);
-        Ok(())
-    })
+    annotation::for_each_annotation(
+        &snap(store),
+        &annotation::AnnotationOptions::default(),
+        &mut |a| {
+            out.push(a);
+            Ok(())
+        },
+    )
     .unwrap();
     out
 }
@@ -477,7 +486,7 @@ fn annotation_collection_and_base_url() {
         base_url: Some("https://annals.example/api/documents/".into()),
     };
     let mut buf = Vec::new();
-    let n = annotation::write_annotation_collection(&store, &opts, &mut buf).unwrap();
+    let n = annotation::write_annotation_collection(&snap(&store), &opts, &mut buf).unwrap();
     let v: Value = serde_json::from_slice(&buf).unwrap();
     assert_eq!(v["type"], "AnnotationCollection");
     assert_eq!(v["total"].as_u64(), Some(n as u64));
@@ -598,7 +607,7 @@ fn a_reference_list_is_found_split_and_parsed() {
 #[test]
 fn csl_from_the_corpus() {
     let store = corpus_store();
-    let items = csl::csl_items(&store).unwrap();
+    let items = csl::csl_items(&snap(&store));
     let ids: HashSet<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), items.len(), "ids are unique");
     let mut figures: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -704,9 +713,9 @@ fn csl_from_the_corpus() {
 #[test]
 fn bibtex_has_one_balanced_entry_per_work() {
     let store = corpus_store();
-    let items = csl::csl_items(&store).unwrap();
+    let items = csl::csl_items(&snap(&store));
     let mut buf = Vec::new();
-    let n = csl::write_bibtex(&store, &mut buf).unwrap();
+    let n = csl::write_bibtex(&snap(&store), &mut buf).unwrap();
     assert_eq!(n, items.len());
     let text = String::from_utf8(buf).unwrap();
     let entries: Vec<&str> = text.split("\n\n").collect();

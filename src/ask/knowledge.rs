@@ -281,11 +281,52 @@ fn str_of(v: &Value, k: &str) -> Option<String> {
 }
 
 impl Knowledge {
-    /// Loads sentences and facts from `store`.
+    /// Loads sentences and facts from `store`, with its curation applied.
     pub fn load(store: &dyn Store) -> crate::store::Result<Knowledge> {
+        let curation = crate::curation::Curation::load(store)?;
+        let mut sources: Vec<(String, Option<DocSource>)> = Vec::new();
+        for d in store.documents()? {
+            let bytes = store.source_bytes(&d.id)?;
+            let encoding = d.encoding();
+            sources.push((d.id, bytes.map(|bytes| DocSource { bytes, encoding })));
+        }
+        Knowledge::build(
+            &mut |f| store.sentences(None, f),
+            sources,
+            &mut |f| {
+                store.facts(None, &mut |mut x| {
+                    if curation.apply_to_fact(&mut x) == Some(crate::curation::Status::Rejected) {
+                        return Ok(());
+                    }
+                    f(x)
+                })
+            },
+            &mut |statements| {
+                curation
+                    .apply_events(crate::history::merge::merge(statements))
+                    .events
+            },
+        )
+    }
+
+    /// Builds the knowledge from every sentence (`sentences` calls its argument for each),
+    /// the documents' sources, every fact to use (`facts`: curated, rejected ones left
+    /// out), and `events`, which turns the statements into the merged, curated events.
+    pub fn build(
+        sentences: &mut dyn FnMut(
+            &mut dyn FnMut(crate::store::StoredSentence) -> crate::store::Result<()>,
+        ) -> crate::store::Result<()>,
+        sources: Vec<(String, Option<DocSource>)>,
+        facts: &mut dyn FnMut(
+            &mut dyn FnMut(crate::store::StoredFact) -> crate::store::Result<()>,
+        ) -> crate::store::Result<()>,
+        merge: &mut dyn FnMut(
+            Vec<crate::history::merge::Statement>,
+        ) -> Vec<crate::history::merge::Event>,
+    ) -> crate::store::Result<Knowledge> {
         let mut k = Knowledge::default();
         let mut doc_ix: HashMap<String, usize> = HashMap::new();
-        store.sentences(None, &mut |s| {
+        sentences(&mut |s| {
             let d = match doc_ix.get(&s.doc) {
                 Some(&d) => d,
                 None => {
@@ -307,13 +348,9 @@ impl Knowledge {
             });
             Ok(())
         })?;
+        let mut sources: HashMap<String, Option<DocSource>> = sources.into_iter().collect();
         for id in &k.docs {
-            let enc = store.document(id)?.map(|d| d.encoding());
-            let bytes = store.source_bytes(id)?;
-            k.sources.push(match (bytes, enc) {
-                (Some(bytes), Some(encoding)) => Some(DocSource { bytes, encoding }),
-                _ => None,
-            });
+            k.sources.push(sources.remove(id).flatten());
         }
         // Sentences of each document, by start.
         let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); k.docs.len()];
@@ -327,12 +364,8 @@ impl Knowledge {
         let tables = &mut k.tables;
         let events = &mut k.events;
         let mut statements = Vec::new();
-        // Curation: rejected facts are not used; edited values replace the machine's.
-        let curation = crate::curation::Curation::load(store)?;
-        store.facts(None, &mut |mut f| {
-            if curation.apply_to_fact(&mut f) == Some(crate::curation::Status::Rejected) {
-                return Ok(());
-            }
+        // Curation: rejected facts are not given; edited values replace the machine's.
+        facts(&mut |f| {
             let Some(&d) = doc_ix.get(&f.doc) else {
                 return Ok(());
             };
@@ -452,9 +485,7 @@ impl Knowledge {
             Ok(())
         })?;
         // The merged events as curated (rejected events left out, edits, merges, splits).
-        k.merged = curation
-            .apply_events(crate::history::merge::merge(statements))
-            .events;
+        k.merged = merge(statements);
         k.index();
         Ok(k)
     }

@@ -210,9 +210,47 @@ struct Current {
     record: Value,
 }
 
-/// Resolves anchors against the facts now stored (only the documents and kinds asked).
+/// What resolving anchors reads: which documents are stored, their current facts and their
+/// text. The store is one source ([`StoreFacts`]); a read model that already holds the
+/// facts in memory is another, so that resolution does not read the store again.
+pub trait FactSource {
+    /// Whether the document is stored.
+    fn stored(&self, doc: &str) -> bool;
+    /// The current facts of a document.
+    fn facts_of(&self, doc: &str, f: &mut dyn FnMut(&StoredFact)) -> crate::store::Result<()>;
+    /// The document's decoded text, for counting occurrences.
+    fn text(&self, doc: &str) -> Option<String>;
+}
+
+/// The store as a [`FactSource`].
+pub struct StoreFacts<'s>(pub &'s dyn Store);
+
+impl FactSource for StoreFacts<'_> {
+    fn stored(&self, doc: &str) -> bool {
+        self.0.document_hash(doc).ok().flatten().is_some()
+    }
+
+    fn facts_of(&self, doc: &str, f: &mut dyn FnMut(&StoredFact)) -> crate::store::Result<()> {
+        self.0.facts_of(doc, &mut |x| {
+            f(&x);
+            Ok(())
+        })
+    }
+
+    fn text(&self, doc: &str) -> Option<String> {
+        let d = self.0.document(doc).ok()??;
+        let bytes = self.0.source_bytes(doc).ok()??;
+        Some(crate::source::decode::decode_range(
+            &bytes,
+            d.encoding(),
+            0..bytes.len(),
+        ))
+    }
+}
+
+/// Resolves anchors against the current facts (only the documents and kinds asked).
 pub struct Resolver<'s> {
-    store: &'s dyn Store,
+    source: &'s dyn FactSource,
     facts: HashMap<(String, String), Vec<Current>>,
     stored: BTreeSet<String>,
     /// Each document's decoded text, for counting occurrences (read when first needed).
@@ -222,42 +260,41 @@ pub struct Resolver<'s> {
 impl<'s> Resolver<'s> {
     /// Reads the current facts of `kinds` in `docs`.
     pub fn load(
-        store: &'s dyn Store,
+        source: &'s dyn FactSource,
         docs: &BTreeSet<String>,
         kinds: &BTreeSet<String>,
     ) -> crate::store::Result<Resolver<'s>> {
         let mut facts: HashMap<(String, String), Vec<Current>> = HashMap::new();
-        for kind in kinds {
-            store.facts(Some(kind), &mut |f| {
-                if docs.contains(&f.doc) {
-                    let text = f
-                        .record
-                        .get("text")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    facts
-                        .entry((f.doc.clone(), f.kind.clone()))
-                        .or_default()
-                        .push(Current {
-                            id: f.id,
-                            start: f.start,
-                            end: f.end,
-                            text,
-                            record: f.record,
-                        });
-                }
-                Ok(())
-            })?;
-        }
         let mut stored = BTreeSet::new();
         for d in docs {
-            if store.document_hash(d)?.is_some() {
-                stored.insert(d.clone());
+            if !source.stored(d) {
+                continue;
             }
+            stored.insert(d.clone());
+            source.facts_of(d, &mut |f| {
+                if !kinds.contains(&f.kind) {
+                    return;
+                }
+                let text = f
+                    .record
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                facts
+                    .entry((f.doc.clone(), f.kind.clone()))
+                    .or_default()
+                    .push(Current {
+                        id: f.id,
+                        start: f.start,
+                        end: f.end,
+                        text,
+                        record: f.record.clone(),
+                    });
+            })?;
         }
         Ok(Resolver {
-            store,
+            source,
             facts,
             stored,
             texts: RefCell::new(HashMap::new()),
@@ -271,12 +308,7 @@ impl<'s> Resolver<'s> {
         }
         let mut texts = self.texts.borrow_mut();
         if !texts.contains_key(doc) {
-            let decoded = match (self.store.document(doc), self.store.source_bytes(doc)) {
-                (Ok(Some(d)), Ok(Some(bytes))) => {
-                    crate::source::decode::decode_range(&bytes, d.encoding(), 0..bytes.len())
-                }
-                _ => String::new(),
-            };
+            let decoded = self.source.text(doc).unwrap_or_default();
             texts.insert(doc.to_string(), decoded);
         }
         texts.get(doc).map_or(0, |t| t.match_indices(text).count())

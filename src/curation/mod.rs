@@ -12,7 +12,7 @@
 //!   [`Curation::apply_to_fact`] / [`Curation::apply_to_record`] put the curated values into
 //!   a fact record (the machine's originals under `curation.machine`), and
 //!   [`Curation::apply_events`] applies event decisions to merged events
-//!   ([`crate::history::History::build`] does it for you).
+//!   ([`crate::snapshot::Snapshot`] does it for every reader).
 //!
 //! Rules, simple enough to state on every page:
 //! - decisions are anchored on what survives re-ingest ([`anchor`]): a fact by document,
@@ -31,7 +31,7 @@ pub mod anchor;
 mod events;
 pub mod value;
 
-pub use anchor::{EventAnchor, FactAnchor, StatementAnchor, Target};
+pub use anchor::{EventAnchor, FactAnchor, FactSource, StatementAnchor, StoreFacts, Target};
 pub use events::{CuratedEvents, EventCuration, EventCurations};
 
 use crate::store::{CurationRow, NewCurationRow, Store, StoreError, StoredFact};
@@ -556,7 +556,15 @@ impl Curation {
     /// Reads the audit log and resolves every decision against the facts now stored. Cheap
     /// when the log is empty (nothing else is read).
     pub fn load(store: &dyn Store) -> crate::store::Result<Curation> {
-        let rows = store.curations()?;
+        Curation::resolve(store.curations()?, &anchor::StoreFacts(store))
+    }
+
+    /// Resolves the audit log's `rows` against the facts of `source` (the store, or a read
+    /// model holding them).
+    pub fn resolve(
+        rows: Vec<CurationRow>,
+        source: &dyn anchor::FactSource,
+    ) -> crate::store::Result<Curation> {
         if rows.is_empty() {
             return Ok(Curation::default());
         }
@@ -585,7 +593,7 @@ impl Curation {
                 }
             }
         }
-        let resolver = Resolver::load(store, &docs, &kinds)?;
+        let resolver = Resolver::load(source, &docs, &kinds)?;
         let mut retracted: HashMap<i64, i64> = HashMap::new();
         for a in &audits {
             if a.action == Action::Retract
@@ -838,18 +846,37 @@ pub fn audit_log(store: &dyn Store) -> Result<Vec<AuditEntry>> {
     if c.is_empty() {
         return Ok(Vec::new());
     }
-    let h = crate::history::History::build_with(store, &c).map_err(CurationError::History)?;
-    Ok(c.entries
+    let h = current_events(store, &c)?;
+    Ok(audit_entries(&c, &h.curation))
+}
+
+/// The audit log as `c` resolved it, event decisions judged by `events` (what
+/// [`Curation::apply_events`] found).
+pub fn audit_entries(c: &Curation, events: &EventCurations) -> Vec<AuditEntry> {
+    c.entries
         .iter()
         .map(|e| {
             let mut a = e.audit.clone();
-            if let Some((state, note)) = h.curation.states.get(&a.id) {
+            if let Some((state, note)) = events.states.get(&a.id) {
                 a.state = *state;
                 a.note = note.clone();
             }
             a
         })
-        .collect())
+        .collect()
+}
+
+/// The merged events as they are now, with `c` applied: what event decisions are made and
+/// judged against.
+fn current_events(store: &dyn Store, c: &Curation) -> Result<CuratedEvents> {
+    let mut statements = Vec::new();
+    store.facts(Some("event_statement"), &mut |mut f| {
+        if c.apply_to_fact(&mut f) != Some(Status::Rejected) {
+            statements.extend(crate::history::merge::Statement::from_fact(&f));
+        }
+        Ok(())
+    })?;
+    Ok(c.apply_events(crate::history::merge::merge(statements)))
 }
 
 /// The entries that no longer apply (`annals audit --stale`).
@@ -1080,7 +1107,7 @@ fn event_anchor(
 }
 
 fn decide_event(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> Result<Decided> {
-    let h = crate::history::History::build_with(store, c).map_err(CurationError::History)?;
+    let h = current_events(store, c)?;
     let find = |id: &str| {
         h.events
             .iter()
@@ -1104,7 +1131,7 @@ fn decide_event(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> R
                 });
             };
             let new = value::normalize_event(field, v)?;
-            let obj = match crate::export::event_record(e) {
+            let obj = match crate::record::event_record(e) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };

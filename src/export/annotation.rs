@@ -22,8 +22,9 @@
 //! `@context`; [`write_annotation_collection`] one `AnnotationCollection` holding every
 //! annotation in one `AnnotationPage`.
 
+use crate::snapshot::Snapshot;
 use crate::source::decode::{Encoding, decode_forced};
-use crate::store::{Store, StoredDocument, StoredFact};
+use crate::store::{StoredDocument, StoredFact};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -279,29 +280,24 @@ pub fn annotation(
 
 /// Calls `f` with every fact's annotation, by document (by id) and position.
 pub fn for_each_annotation(
-    store: &dyn Store,
+    snapshot: &Snapshot,
     opts: &AnnotationOptions,
     f: &mut dyn FnMut(Value) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
-    let mut facts_by_doc: HashMap<String, Vec<StoredFact>> = HashMap::new();
-    store.facts(None, &mut |x| {
-        facts_by_doc.entry(x.doc.clone()).or_default().push(x);
-        Ok(())
-    })?;
     let mut count = 0;
-    for d in store.documents()? {
-        let Some(mut facts) = facts_by_doc.remove(&d.id) else {
+    for d in snapshot.docs() {
+        if d.facts.is_empty() {
             continue;
-        };
-        let bytes = store.source_bytes(&d.id)?.unwrap_or_default();
-        let idx = CharIndex::new(&bytes, d.encoding());
+        }
+        let idx = CharIndex::new(&d.bytes, d.doc.encoding());
+        let mut facts: Vec<&StoredFact> = snapshot.facts_of(&d.doc.id).map(|c| c.fact).collect();
         facts.sort_by_key(|x| (x.start, x.end, x.id));
         let mut seen: HashMap<(String, u64, u64), usize> = HashMap::new();
-        for fact in &facts {
+        for fact in facts {
             let n = seen
                 .entry((fact.kind.clone(), fact.start, fact.end))
                 .or_insert(0);
-            let a = annotation(fact, &d, &idx, opts, *n);
+            let a = annotation(fact, &d.doc, &idx, opts, *n);
             *n += 1;
             f(a)?;
             count += 1;
@@ -313,12 +309,12 @@ pub fn for_each_annotation(
 /// Writes every fact as a Web Annotation, one JSON object per line (each with its
 /// `@context`). Returns the number of annotations.
 pub fn write_annotations(
-    store: &dyn Store,
+    snapshot: &Snapshot,
     opts: &AnnotationOptions,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<usize> {
     let ctx = context();
-    for_each_annotation(store, opts, &mut |a| {
+    for_each_annotation(snapshot, opts, &mut |a| {
         let mut m = Map::new();
         m.insert("@context".into(), ctx.clone());
         if let Value::Object(rest) = a {
@@ -332,12 +328,12 @@ pub fn write_annotations(
 /// Writes every fact as one `AnnotationCollection` (one page). Returns the number of
 /// annotations.
 pub fn write_annotation_collection(
-    store: &dyn Store,
+    snapshot: &Snapshot,
     opts: &AnnotationOptions,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<usize> {
     let mut items = Vec::new();
-    let n = for_each_annotation(store, opts, &mut |a| {
+    let n = for_each_annotation(snapshot, opts, &mut |a| {
         items.push(a);
         Ok(())
     })?;

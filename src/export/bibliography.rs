@@ -23,7 +23,6 @@
 
 use crate::document::{Document, ReadOptions};
 use crate::source::decode::Encoding;
-use crate::store::Store;
 use crate::text::lang::Lang;
 use crate::text::layout::{BlockKind, Format};
 use regex::Regex;
@@ -1687,37 +1686,31 @@ fn find_source_notes(doc: &Document, out: &mut Vec<Citation>) {
     }
 }
 
-/// Reads the stored document `id` again (same encoding and format as when it was stored)
-/// for its paragraphs and their exact source map.
-pub fn read_stored(
-    store: &dyn Store,
-    d: &crate::store::StoredDocument,
-) -> anyhow::Result<Option<Document>> {
-    let Some(bytes) = store.source_bytes(&d.id)? else {
-        return Ok(None);
-    };
-    let format = match d.format.as_str() {
+/// Reads a stored document again (same encoding and format as when it was stored) for its
+/// paragraphs and their exact source map.
+pub fn read_stored(d: &crate::snapshot::DocData) -> Option<Document> {
+    let format = match d.doc.format.as_str() {
         "markdown" => Format::Markdown,
         "wiki" => Format::Wiki,
         "html" => Format::Html,
         _ => Format::Plain,
     };
     let opts = ReadOptions {
-        encoding: Some(Encoding::from_name(&d.encoding).unwrap_or(Encoding::Utf8)),
+        encoding: Some(Encoding::from_name(&d.doc.encoding).unwrap_or(Encoding::Utf8)),
         format: Some(format),
         // As `ingest` reads (no language forced), so that paragraphs come out the same.
         lang: None,
     };
-    Ok(Document::read(&d.id, bytes, opts).ok())
+    Document::read(&d.doc.id, d.bytes.clone(), opts).ok()
 }
 
-/// Every reference found in the stored documents, by document and position.
-pub fn find_in_store(store: &dyn Store) -> anyhow::Result<Vec<Citation>> {
+/// Every reference found in the documents of a snapshot, by document and position.
+pub fn find_in_snapshot(snapshot: &crate::snapshot::Snapshot) -> Vec<Citation> {
     let mut out = Vec::new();
-    for d in store.documents()? {
-        if let Some(doc) = read_stored(store, &d)? {
+    for d in snapshot.docs() {
+        if let Some(doc) = read_stored(d) {
             out.extend(find_in_document(&doc));
         }
     }
-    Ok(out)
+    out
 }

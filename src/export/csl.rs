@@ -7,8 +7,8 @@
 //! entry over an inline citation). An entry that could not be parsed keeps its raw text as
 //! `title` with a `note`.
 
-use super::bibliography::{Citation, Context, Entry, Name, RefType, find_in_store};
-use crate::store::Store;
+use super::bibliography::{Citation, Context, Entry, Name, RefType, find_in_snapshot};
+use crate::snapshot::Snapshot;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -178,9 +178,9 @@ pub fn works(citations: Vec<Citation>) -> Vec<Work> {
         .collect()
 }
 
-/// The works cited by the stored documents.
-pub fn works_in_store(store: &dyn Store) -> anyhow::Result<Vec<Work>> {
-    Ok(works(find_in_store(store)?))
+/// The works cited by the documents of a snapshot.
+pub fn works_in(snapshot: &Snapshot) -> Vec<Work> {
+    works(find_in_snapshot(snapshot))
 }
 
 fn name_json(n: &Name) -> Value {
@@ -269,15 +269,15 @@ pub fn csl_item(w: &Work) -> Value {
     Value::Object(m)
 }
 
-/// The CSL-JSON items of the stored documents' cited works.
-pub fn csl_items(store: &dyn Store) -> anyhow::Result<Vec<Value>> {
-    Ok(works_in_store(store)?.iter().map(csl_item).collect())
+/// The CSL-JSON items of the cited works.
+pub fn csl_items(snapshot: &Snapshot) -> Vec<Value> {
+    works_in(snapshot).iter().map(csl_item).collect()
 }
 
 /// Writes the cited works as one CSL-JSON array (pretty-printed). Returns the number of
 /// items.
-pub fn write_csl(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
-    let items = csl_items(store)?;
+pub fn write_csl(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let items = csl_items(snapshot);
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)?;
     Ok(items.len())
@@ -425,8 +425,8 @@ pub fn bibtex_entry(w: &Work) -> String {
 }
 
 /// Writes the cited works as BibTeX. Returns the number of entries.
-pub fn write_bibtex(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
-    let ws = works_in_store(store)?;
+pub fn write_bibtex(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let ws = works_in(snapshot);
     for (i, w) in ws.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;

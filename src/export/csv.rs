@@ -9,8 +9,7 @@
 //! must stay numeric is in the JSON Lines export with its type. The header names never start
 //! with these characters.
 
-use crate::history::History;
-use crate::store::Store;
+use crate::snapshot::{History, Snapshot};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -169,18 +168,18 @@ pub fn fact_value(kind: &str, r: &Value) -> String {
     }
 }
 
-/// Writes one table of the store as CSV. Returns the number of rows (without the header).
+/// Writes one table of a snapshot as CSV. Returns the number of rows (without the header).
 pub fn write_csv(
-    store: &dyn Store,
+    snapshot: &Snapshot,
     kind: CsvKind,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<usize> {
     match kind {
-        CsvKind::Events => write_events(&History::build(store)?, out),
-        CsvKind::Series => write_series(&History::build(store)?, out),
-        CsvKind::Conflicts => write_conflicts(&History::build(store)?, out),
-        CsvKind::Facts => write_facts(store, out),
-        CsvKind::Documents => write_documents(store, out),
+        CsvKind::Events => write_events(&snapshot.history, out),
+        CsvKind::Series => write_series(&snapshot.history, out),
+        CsvKind::Conflicts => write_conflicts(&snapshot.history, out),
+        CsvKind::Facts => write_facts(snapshot, out),
+        CsvKind::Documents => write_documents(snapshot, out),
     }
 }
 
@@ -234,18 +233,16 @@ pub fn write_events(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result
 }
 
 /// Every stored fact: span, text, normalized value, and the whole record as JSON.
-pub fn write_facts(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+pub fn write_facts(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
-        "doc", "kind", "start", "end", "text", "value", "unit", "type", "qid", "lang", "record",
+        "doc", "kind", "start", "end", "text", "value", "unit", "type", "qid", "lang", "curation",
+        "record",
     ])?;
-    let mut err: Option<anyhow::Error> = None;
-    store.facts(None, &mut |f| {
-        if err.is_some() {
-            return Ok(());
-        }
+    for cf in snapshot.facts() {
+        let f = cf.fact;
         let r = &f.record;
-        let res = w.row([
+        w.row([
             f.doc.clone(),
             f.kind.clone(),
             f.start.to_string(),
@@ -256,15 +253,9 @@ pub fn write_facts(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::R
             s(r, "type"),
             s(r, "qid"),
             s(r, "lang"),
+            cf.status.map(|x| x.name().to_string()).unwrap_or_default(),
             r.to_string(),
-        ]);
-        if let Err(e) = res {
-            err = Some(e);
-        }
-        Ok(())
-    })?;
-    if let Some(e) = err {
-        return Err(e);
+        ])?;
     }
     w.finish()
 }
@@ -341,7 +332,7 @@ pub fn write_conflicts(h: &History, out: &mut dyn std::io::Write) -> anyhow::Res
 }
 
 /// The stored documents.
-pub fn write_documents(store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+pub fn write_documents(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
         "doc",
@@ -357,7 +348,7 @@ pub fn write_documents(store: &dyn Store, out: &mut dyn std::io::Write) -> anyho
         "ingested_at",
         "aliases",
     ])?;
-    for d in store.documents()? {
+    for d in &snapshot.documents {
         w.row([
             d.id.clone(),
             d.sha256.clone(),

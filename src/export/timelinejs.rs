@@ -9,9 +9,8 @@
 //! unknown ("XXXX-02") cannot be placed on a timeline and is left out (counted in
 //! [`TimelineStats::skipped`]).
 
-use crate::history::History;
 use crate::history::merge::Event;
-use crate::store::Store;
+use crate::snapshot::{History, Snapshot};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -67,20 +66,19 @@ pub struct SentenceIndex {
 }
 
 impl SentenceIndex {
-    /// Reads every stored sentence.
-    pub fn new(store: &dyn Store) -> anyhow::Result<SentenceIndex> {
+    /// Every sentence of a snapshot.
+    pub fn new(snapshot: &Snapshot) -> SentenceIndex {
         let mut by_doc: HashMap<String, Vec<(usize, usize, String)>> = HashMap::new();
-        store.sentences(None, &mut |s| {
-            by_doc
-                .entry(s.doc)
-                .or_default()
-                .push((s.start as usize, s.end as usize, s.clean));
-            Ok(())
-        })?;
-        for v in by_doc.values_mut() {
+        for d in snapshot.docs() {
+            let mut v: Vec<(usize, usize, String)> = d
+                .sentences
+                .iter()
+                .map(|s| (s.start as usize, s.end as usize, s.clean.clone()))
+                .collect();
             v.sort_by_key(|x| (x.0, x.1));
+            by_doc.insert(d.doc.id.clone(), v);
         }
-        Ok(SentenceIndex { by_doc })
+        SentenceIndex { by_doc }
     }
 
     /// The repaired text of the sentence holding byte `at` of `doc`.
@@ -160,18 +158,11 @@ pub fn event_slide(e: &Event, sentences: &SentenceIndex) -> Option<Value> {
     Some(Value::Object(slide))
 }
 
-/// The TimelineJS document of the store's merged events.
-pub fn timeline(store: &dyn Store) -> anyhow::Result<(Value, TimelineStats)> {
-    timeline_from_history(&History::build(store)?, store)
-}
-
-/// The TimelineJS document of the events of `h` (a history built from `store`).
-pub fn timeline_from_history(
-    h: &History,
-    store: &dyn Store,
-) -> anyhow::Result<(Value, TimelineStats)> {
-    let sentences = SentenceIndex::new(store)?;
-    let docs = store.documents()?.len();
+/// The TimelineJS document of a snapshot's merged events (curated).
+pub fn timeline(snapshot: &Snapshot) -> (Value, TimelineStats) {
+    let h: &History = &snapshot.history;
+    let sentences = SentenceIndex::new(snapshot);
+    let docs = snapshot.documents.len();
     let mut stats = TimelineStats::default();
     let mut events = Vec::with_capacity(h.events.len());
     for e in &h.events {
@@ -198,15 +189,15 @@ pub fn timeline_from_history(
         "scale": "human",
         "events": events,
     });
-    Ok((doc, stats))
+    (doc, stats)
 }
 
 /// Writes the TimelineJS JSON of the store's merged events.
 pub fn write_timelinejs(
-    store: &dyn Store,
+    snapshot: &Snapshot,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<TimelineStats> {
-    let (doc, stats) = timeline(store)?;
+    let (doc, stats) = timeline(snapshot);
     serde_json::to_writer(&mut *out, &doc)?;
     writeln!(out)?;
     Ok(stats)

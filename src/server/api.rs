@@ -416,43 +416,13 @@ pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySum
     params(("id" = String, Path, description = "Entity id, or any of its names")),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn entity(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    st.query(move |v, a| entity_json(v, a, &id)).await.map(Json)
+    st.query(move |v, _| entity_json(v, &id)).await.map(Json)
 }
 
 /// The entity page as JSON.
-pub fn entity_json(v: &View, a: &crate::archive::Archive, id: &str) -> Result<Value, ApiError> {
-    let g = crate::extract::entity::gazetteer();
-    let e = g
-        .entities
-        .iter()
-        .find(|e| e.id == id)
-        .or_else(|| crate::extract::entity::resolve(id))
-        .ok_or_else(|| ApiError::not_found(format!("no entity is named {id:?}")))?;
-    let page =
-        crate::entity_page::entity_page(a.store.as_ref(), &e.id).map_err(ApiError::internal)?;
-    let events: Vec<Value> = v
-        .history
-        .events
-        .iter()
-        .filter(|ev| {
-            ev.participants.iter().any(|p| p == &e.en)
-                || ev
-                    .statements
-                    .iter()
-                    .any(|s| s.participant_ids.contains(&e.id))
-        })
-        .map(|ev| {
-            json!({"id": ev.id, "type": ev.ty, "date_start": ev.date_start, "date_end": ev.date_end,
-                   "summary": ev.summary, "sources": ev.sources})
-        })
-        .collect();
-    Ok(json!({
-        "entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid,
-        "labels": {"en": e.en, "vi": e.vi, "ru": e.ru},
-        "aliases": e.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(),
-        "dates": e.dates,
-        "page": page, "events": events,
-    }))
+pub fn entity_json(v: &View, id: &str) -> Result<Value, ApiError> {
+    let e = crate::entity_page::find(id).map_err(ApiError::not_found)?;
+    Ok(crate::entity_page::entity_record(v, e))
 }
 
 /// Every series with its points and their sources.
@@ -491,20 +461,20 @@ pub async fn conflicts(State(st): S) -> Json<Value> {
     responses((status = 200, body = Page<Object>)))]
 pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<Value>>, ApiError> {
     let (offset, limit) = p.window()?;
-    st.query(move |_, a| {
-        let mut all = Vec::new();
-        a.store
-            .facts(Some("table"), &mut |f| {
-                let r = &f.record;
-                all.push(json!({
+    st.query(move |v, _| {
+        let all: Vec<Value> = v
+            .facts()
+            .filter(|c| c.fact.kind == "table" && !c.rejected())
+            .map(|c| {
+                let (f, r) = (c.fact, &c.fact.record);
+                json!({
                     "id": r["id"], "label": r["label"], "caption": r["caption"], "unit": r["unit"],
                     "doc": f.doc, "start": f.start, "end": f.end,
                     "rows": r["rows"].as_array().map_or(0, Vec::len),
                     "columns": r["columns"].as_array().map_or(0, Vec::len),
-                }));
-                Ok(())
+                })
             })
-            .map_err(ApiError::internal)?;
+            .collect();
         Ok(Json(page(&all, offset, limit)))
     })
     .await
@@ -515,18 +485,10 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
     params(("id" = String, Path, description = "Table id")),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    st.query(move |_, a| {
-        let mut found = None;
-        a.store
-            .facts(Some("table"), &mut |f| {
-                if found.is_none() && f.record["id"].as_str() == Some(id.as_str()) {
-                    found = Some(f.record);
-                }
-                Ok(())
-            })
-            .map_err(ApiError::internal)?;
-        found
-            .map(Json)
+    st.query(move |v, _| {
+        v.facts()
+            .find(|c| c.fact.kind == "table" && c.fact.record["id"].as_str() == Some(id.as_str()))
+            .map(|c| Json(c.fact.record.clone()))
             .ok_or_else(|| ApiError::not_found(format!("no table has the id {id:?}")))
     })
     .await
@@ -578,23 +540,22 @@ pub async fn documents(
     params(("id" = String, Path, description = "Document id (URL-encoded)")),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    st.query(move |v, a| {
+    st.query(move |v, _| {
         let d = v
             .document(&id)
             .ok_or_else(|| ApiError::not_found(format!("no document has the id {id:?}")))?;
-        let mut facts = Vec::new();
-        a.store
-            .facts(None, &mut |f| {
-                if f.doc == d.id && f.kind != "table" {
-                    let mut r = f.record;
-                    if let Value::Object(m) = &mut r {
-                        m.insert("fact_id".into(), f.id.into());
-                    }
-                    facts.push(r);
+        // The facts as curated (each with its `curation` when a decision is about it).
+        let facts: Vec<Value> = v
+            .facts_of(&d.id)
+            .filter(|c| c.fact.kind != "table")
+            .map(|c| {
+                let mut r = c.fact.record.clone();
+                if let Value::Object(m) = &mut r {
+                    m.insert("fact_id".into(), c.fact.id.into());
                 }
-                Ok(())
+                r
             })
-            .map_err(ApiError::internal)?;
+            .collect();
         Ok(Json(json!({"document": d, "facts": facts})))
     })
     .await
@@ -637,65 +598,39 @@ pub struct ExportParams {
     pub format: Option<String>,
     /// For csv: events (default), facts, series, conflicts, documents.
     pub kind: Option<String>,
+    /// The machine's values, without the historians' curation (default false).
+    pub machine: Option<bool>,
 }
 
-/// The whole store in an export format, as a download. The jsonl export uses curated values
-/// and keeps the machine's originals beside them; the other formats read the machine's facts.
+/// The whole store in an export format, as a download. Every format shows the curated
+/// values (the jsonl records keep the machine's beside them, under `curation.machine`);
+/// `machine=true` exports the machine's view instead.
 #[utoipa::path(get, path = "/api/export", tag = "export", params(ExportParams),
     responses((status = 200, description = "The export file"), (status = 400, body = ErrorBody)))]
 pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Response, ApiError> {
-    use crate::export::csv::CsvKind;
-    let format = p.format.unwrap_or_else(|| "jsonl".into());
-    let kind = match p.kind.as_deref().unwrap_or("events") {
-        "events" => CsvKind::Events,
-        "facts" => CsvKind::Facts,
-        "series" => CsvKind::Series,
-        "conflicts" => CsvKind::Conflicts,
-        "documents" => CsvKind::Documents,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "unknown csv kind {other:?}: use events, facts, series, conflicts or documents"
-            )));
-        }
-    };
-    let (content_type, ext) = match format.as_str() {
-        "jsonl" | "annotations" => ("application/x-ndjson; charset=utf-8", "jsonl"),
-        "csv" => ("text/csv; charset=utf-8", "csv"),
-        "timelinejs" | "csl" => ("application/json; charset=utf-8", "json"),
-        "annotation-collection" => ("application/ld+json; charset=utf-8", "jsonld"),
-        "bibtex" => ("application/x-bibtex; charset=utf-8", "bib"),
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl or bibtex"
-            )));
-        }
-    };
-    st.query(move |_, a| {
-        let store = a.store.as_ref();
+    let format =
+        crate::export::Format::parse(p.format.as_deref().unwrap_or("jsonl"), p.kind.as_deref())
+            .map_err(ApiError::bad_request)?;
+    let machine = p.machine.unwrap_or(false);
+    st.query(move |v, a| {
         let mut out = Vec::new();
-        let opts = crate::export::annotation::AnnotationOptions::default();
-        match format.as_str() {
-            "jsonl" => crate::export::write_store(store, &mut out).map(drop),
-            "csv" => crate::export::csv::write_csv(store, kind, &mut out).map(drop),
-            "timelinejs" => crate::export::timelinejs::write_timelinejs(store, &mut out).map(drop),
-            "annotations" => {
-                crate::export::annotation::write_annotations(store, &opts, &mut out).map(drop)
-            }
-            "annotation-collection" => {
-                crate::export::annotation::write_annotation_collection(store, &opts, &mut out)
-                    .map(drop)
-            }
-            "csl" => crate::export::csl::write_csl(store, &mut out).map(drop),
-            _ => crate::export::csl::write_bibtex(store, &mut out).map(drop),
-        }
-        .map_err(ApiError::internal)?;
+        // The machine's view: a snapshot without the curation.
+        let machine_view;
+        let snapshot = if machine {
+            machine_view = crate::snapshot::Snapshot::build_machine(a.store.as_ref())
+                .map_err(ApiError::internal)?;
+            &machine_view
+        } else {
+            v
+        };
+        crate::export::write(snapshot, format, None, &mut out).map_err(ApiError::internal)?;
         Ok((
             StatusCode::OK,
             [
-                (header::CONTENT_TYPE, content_type.to_string()),
+                (header::CONTENT_TYPE, format.content_type().to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"annals.{ext}\""),
+                    format!("attachment; filename=\"{}\"", format.file_name()),
                 ),
             ],
             out,
@@ -797,14 +732,13 @@ pub async fn audit(
     }
     .window()?;
     let stale = p.stale.unwrap_or(false);
-    st.query(move |_, a| {
-        let entries = if stale {
-            crate::curation::stale(a.store.as_ref())
-        } else {
-            crate::curation::audit_log(a.store.as_ref())
-        }
-        .map_err(ApiError::internal)?;
-        let mut all: Vec<Value> = entries.iter().map(|e| json!(e)).collect();
+    st.query(move |v, _| {
+        let mut all: Vec<Value> = v
+            .audit_log()
+            .iter()
+            .filter(|e| !stale || e.state == crate::curation::DecisionState::Stale)
+            .map(|e| json!(e))
+            .collect();
         all.reverse();
         Ok(Json(page(&all, offset, limit)))
     })

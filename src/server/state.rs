@@ -9,73 +9,20 @@
 
 use super::error::ApiError;
 use crate::archive::Archive;
-use crate::ask::Asker;
-use crate::history::History;
 use crate::ingest::{FileReport, IngestOptions, IngestSummary, Progress};
+use crate::snapshot::Snapshot;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, StoredDocument};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use utoipa::ToSchema;
 
-/// Everything a read request needs, built once per store change.
-pub struct View {
-    /// Increases with every rebuild.
-    pub generation: u64,
-    pub asker: Asker,
-    pub history: History,
-    pub documents: Vec<StoredDocument>,
-    /// Mentions per entity id.
-    pub mentions: HashMap<String, usize>,
-    /// What the view was built from (documents and their hashes): a changed fingerprint
-    /// means a rebuild.
-    fingerprint: String,
-}
-
-impl View {
-    /// Builds the view of `store`.
-    pub fn build(store: &dyn Store, generation: u64) -> anyhow::Result<View> {
-        let documents = store.documents()?;
-        let mut mentions: HashMap<String, usize> = HashMap::new();
-        store.facts(Some("mention"), &mut |f| {
-            if let Some(id) = f.record["entity_id"].as_str() {
-                *mentions.entry(id.to_string()).or_default() += 1;
-            }
-            Ok(())
-        })?;
-        Ok(View {
-            generation,
-            asker: Asker::load(store)?,
-            history: History::build(store)?,
-            fingerprint: fingerprint(&documents, crate::curation::version(store).unwrap_or(0)),
-            documents,
-            mentions,
-        })
-    }
-
-    /// A stored document by id (exact match: ids are never paths on this side).
-    pub fn document(&self, id: &str) -> Option<&StoredDocument> {
-        self.documents.iter().find(|d| d.id == id)
-    }
-}
-
-fn fingerprint(docs: &[StoredDocument], curation: i64) -> String {
-    let mut s = format!("curation {curation}\n");
-    for d in docs {
-        s.push_str(&d.id);
-        s.push(' ');
-        s.push_str(&d.sha256);
-        s.push(' ');
-        s.push_str(if d.indexed { "i" } else { "u" });
-        s.push('\n');
-    }
-    s
-}
+/// Everything a read request needs: the store's [`Snapshot`], made again (reading only the
+/// documents that changed) whenever the store changes.
+pub type View = Snapshot;
 
 /// The progress of the ingest the server runs (paths given to `annals serve`).
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -139,7 +86,7 @@ impl AppState {
         // Creates the folder, the store and the index if they are missing.
         drop(Archive::open(data)?);
         let store = SqliteStore::open(&data.join("annals.db"))?;
-        let view = View::build(&store, 1)?;
+        let view = Snapshot::build(&store)?;
         Ok(AppState {
             data: data.to_path_buf(),
             token,
@@ -188,15 +135,13 @@ impl AppState {
 
     fn refresh_locked(&self, force: bool) -> anyhow::Result<bool> {
         let store = SqliteStore::open(&self.data.join("annals.db"))?;
-        let now = fingerprint(
-            &store.documents()?,
-            crate::curation::version(&store).unwrap_or(0),
-        );
-        if !force && now == self.view().fingerprint {
+        let prev = self.view();
+        if !force && prev.is_current(&store)? {
             return Ok(false);
         }
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let view = View::build(&store, generation)?;
+        let view = Snapshot::apply_change(Some(&prev), &store, generation)?;
+        drop(prev);
         *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
         Ok(true)
     }

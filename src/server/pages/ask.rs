@@ -8,7 +8,6 @@ use super::reader::{Mark, render};
 use super::{PageError, PageResult, esc, evidence_link, json_text, nonempty};
 use crate::ask::Citation;
 use crate::server::api::ask_answer;
-use crate::server::error::ApiError;
 use crate::server::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -88,13 +87,11 @@ pub async fn ask(
     docs.sort();
     docs.dedup();
     let sources = st
-        .query(move |v, ar| {
+        .query(move |v, _| {
             let mut out = HashMap::new();
             for d in docs {
-                if let Some(doc) = v.document(&d)
-                    && let Some(bytes) = ar.store.source_bytes(&d).map_err(ApiError::internal)?
-                {
-                    out.insert(d, (bytes, doc.encoding()));
+                if let Some(data) = v.doc(&d) {
+                    out.insert(d, (data.bytes.clone(), data.doc.encoding()));
                 }
             }
             Ok(out)

@@ -3,8 +3,7 @@
 
 use super::layout::{Nav, page};
 use super::{PageError, PageResult, esc, json_text, reader_href, url_enc};
-use crate::curation::{AuditEntry, DecisionState, Target, audit_log};
-use crate::server::error::ApiError;
+use crate::curation::{AuditEntry, DecisionState, Target};
 use crate::server::state::AppState;
 use axum::extract::State;
 use serde_json::Value;
@@ -135,7 +134,7 @@ const HEAD: &str = "<thead><tr><th>#</th><th>When</th><th>Who</th><th>Decision</
 
 pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     let log = st
-        .query(|_, a| audit_log(a.store.as_ref()).map_err(ApiError::internal))
+        .query(|v, _| Ok(v.audit_log()))
         .await
         .map_err(PageError::from)?;
     let stale: Vec<&AuditEntry> = log

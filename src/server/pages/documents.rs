@@ -261,31 +261,22 @@ pub async fn reader(
         )));
     }
     let (doc, bytes, facts, events) = st
-        .query(move |v, a| {
+        .query(move |v, _| {
             let d = v.document(&id).cloned().ok_or_else(|| {
                 crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
             })?;
-            let bytes = a
-                .store
-                .source_bytes(&d.id)
-                .map_err(crate::server::error::ApiError::internal)?
-                .ok_or_else(|| {
-                    crate::server::error::ApiError::not_found(format!(
-                        "the source of {id:?} is missing"
-                    ))
-                })?;
-            let curation = crate::curation::Curation::load(a.store.as_ref())
-                .map_err(crate::server::error::ApiError::internal)?;
-            let mut facts = Vec::new();
-            a.store
-                .facts(None, &mut |mut f| {
-                    if f.doc == d.id && f.kind != "table" {
-                        curation.apply_to_fact(&mut f);
-                        facts.push(f);
-                    }
-                    Ok(())
-                })
-                .map_err(crate::server::error::ApiError::internal)?;
+            let data = v.doc(&id).ok_or_else(|| {
+                crate::server::error::ApiError::not_found(format!(
+                    "the source of {id:?} is missing"
+                ))
+            })?;
+            let bytes = data.bytes.clone();
+            // The facts as curated (the snapshot applied the decisions once).
+            let facts: Vec<crate::store::StoredFact> = v
+                .facts_of(&d.id)
+                .filter(|c| c.fact.kind != "table")
+                .map(|c| c.fact.clone())
+                .collect();
             let mut events: HashMap<i64, (String, String)> = HashMap::new();
             for e in v.history.events.iter().chain(&v.history.rejected) {
                 for s in &e.statements {

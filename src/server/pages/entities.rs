@@ -108,7 +108,7 @@ const MENTIONS_SHOWN: usize = 40;
 
 pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> PageResult {
     let j = st
-        .query(move |v, a| entity_json(v, a, &id))
+        .query(move |v, _| entity_json(v, &id))
         .await
         .map_err(PageError::from)?;
     let s = |k: &str| j.get(k).map(json_text).unwrap_or_default();

@@ -1,0 +1,213 @@
+//! `annals ingest`: the batch, its progress bar and its summary.
+
+use super::OutFormat;
+use annals::document::ReadOptions;
+use annals::extract::Pipeline;
+use annals::ingest::{self, FileOutcome, FileReport, IngestOptions, IngestSummary, Progress};
+use annals::source::decode::Encoding;
+use annals::terminal::printable;
+use annals::text::layout::Format;
+use anyhow::Result;
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Ingest files and folders (recursively) into the store.
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Reject files larger than this many bytes.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// Read every file in this encoding instead of detecting it (utf-8, windows-1258,
+    /// tcvn3, vni-windows, windows-1251, koi8-r).
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+    /// Read every file in this format instead of detecting it.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Summary as text or JSON.
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: OutFormat,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Reject a file whose analysis takes longer than this many seconds (0: no limit).
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_SECONDS_PER_FILE)]
+    pub max_seconds_per_file: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Plain,
+    Markdown,
+    Wiki,
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Wiki => Format::Wiki,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+pub fn parse_encoding(s: &str) -> Result<Encoding, String> {
+    Encoding::from_name(s).ok_or_else(|| format!("unknown encoding {s:?}"))
+}
+
+/// Runs the ingest and prints its summary; exit status 2 when every file was rejected.
+pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
+    let IngestArgs {
+        paths,
+        quiet,
+        max_bytes,
+        encoding,
+        format,
+        output,
+        threads,
+        max_seconds_per_file,
+    } = a;
+    let mut archive = super::open(data)?;
+    let opts = IngestOptions {
+        max_seconds_per_file: seconds_budget(max_seconds_per_file)?,
+        max_bytes,
+        read: ReadOptions {
+            encoding,
+            format: format.map(Into::into),
+            lang: None,
+        },
+        threads,
+        ..Default::default()
+    };
+    let bar = Bar::new(quiet || !std::io::stderr().is_terminal());
+    let result = ingest::ingest(&mut archive, &paths, &opts, &Pipeline::standard(), &bar);
+    bar.finish();
+    let summary = match result {
+        Ok(s) => s,
+        Err(failed) => {
+            // What was done is reported (as JSON too) before the error.
+            print_summary(&failed.summary, output)?;
+            return Err(anyhow::Error::new(failed.error)
+                .context("the ingest stopped: documents stored before this are kept; run it again once the cause is fixed"));
+        }
+    };
+    print_summary(&summary, output)?;
+    if summary.added + summary.replaced + summary.unchanged + summary.duplicates == 0
+        && summary.rejected > 0
+    {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
+    if format == OutFormat::Json {
+        println!("{}", serde_json::to_string_pretty(s)?);
+        return Ok(());
+    }
+    let mb = s.bytes as f64 / 1e6;
+    println!(
+        "ingest: {} added, {} unchanged, {} replaced, {} duplicates, {} rejected ({:.1} MB in {:.2} s)",
+        s.added, s.unchanged, s.replaced, s.duplicates, s.rejected, mb, s.seconds
+    );
+    if s.recovered > 0 {
+        println!(
+            "  recovered: indexed {} documents an interrupted run had stored",
+            s.recovered
+        );
+    }
+    if s.skipped > 0 {
+        println!("  skipped: {} hidden files or folders", s.skipped);
+    }
+    for f in &s.files {
+        let path = printable(&f.path);
+        match &f.outcome {
+            FileOutcome::Rejected { reason } => {
+                println!("  rejected   {path}: {}", printable(reason))
+            }
+            FileOutcome::Skipped { reason } => println!("  skipped    {path}: {reason}"),
+            FileOutcome::NotStored { reason } => println!("  not stored {path}: {reason}"),
+            FileOutcome::Duplicate { of } => {
+                println!(
+                    "  duplicate  {path}: same content as {}; recorded as another name of it",
+                    printable(of)
+                )
+            }
+            _ => {}
+        }
+        if let Some(enc) = &f.converted_from {
+            println!(
+                "  converted  {path}: from {enc} to UTF-8 (detection confidence {:.2})",
+                f.encoding_confidence.unwrap_or(1.0)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The terminal progress bar.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(hidden: bool) -> Bar {
+        if hidden {
+            return Bar(None);
+        }
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Bar(Some(pb))
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, _files: usize, bytes: u64) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(bytes);
+        }
+    }
+
+    fn file_done(&self, r: &FileReport) {
+        if let Some(pb) = &self.0 {
+            pb.inc(r.bytes);
+            pb.set_message(printable(&r.doc).into_owned());
+        }
+    }
+
+    fn waiting(&self, reason: &str) {
+        match &self.0 {
+            Some(pb) => pb.println(format!("note: {reason}")),
+            None => eprintln!("note: {reason}"),
+        }
+    }
+}
+
+/// A per-file time budget from the command line: seconds, 0 for none.
+fn seconds_budget(s: f64) -> Result<Option<std::time::Duration>> {
+    if !s.is_finite() || s < 0.0 {
+        anyhow::bail!("--max-seconds-per-file must be a number of seconds ≥ 0 (0: no limit)");
+    }
+    Ok((s > 0.0).then(|| std::time::Duration::from_secs_f64(s)))
+}

@@ -1,0 +1,661 @@
+//! The commands that read: search, extract, export, documents, entities, ask, timeline,
+//! conflicts, series, audit, check. Each reads one snapshot (or the search index) and
+//! renders what the library made of it.
+
+use super::OutFormat;
+use annals::document::{Document, ReadOptions};
+use annals::extract::Pipeline;
+use annals::record;
+use annals::search::SearchRequest;
+use annals::snapshot::Snapshot;
+use annals::terminal::printable;
+use annals::text::lang::Lang;
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Search sentences (BM25; Vietnamese with or without diacritics; "quoted phrases").
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    pub query: Vec<String>,
+    /// Only this document.
+    #[arg(long)]
+    pub doc: Option<String>,
+    /// Only sentences in this language (vi, en, ru).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Number of hits.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn search(data: &Path, a: SearchArgs) -> Result<()> {
+    let mut archive = super::open(data)?;
+    match archive.try_reconcile() {
+        Ok(Some(_)) => {}
+        Ok(None) => eprintln!("note: an ingest is running; searching what it has committed so far"),
+        // Reading must not need room to write (a full disk, a read-only copy).
+        Err(e) => eprintln!(
+            "note: the search index could not be brought up to date ({e}); searching what it holds"
+        ),
+    }
+    let req = SearchRequest {
+        query: a.query.join(" "),
+        doc: a.doc,
+        lang: a.lang,
+        limit: a.limit,
+    };
+    let hits = archive.search(&req)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if a.format == OutFormat::Json {
+        for h in &hits {
+            serde_json::to_writer(&mut out, h)?;
+            writeln!(out)?;
+        }
+        return Ok(out.flush()?);
+    }
+    if hits.is_empty() {
+        let stored = archive.store.documents()?.len();
+        if stored == 0 {
+            writeln!(out, "the store is empty: run `annals ingest PATH` first")?;
+        } else if archive.index.is_empty()? {
+            writeln!(
+                out,
+                "the search index holds nothing yet although {stored} documents are stored; `annals check` indexes them"
+            )?;
+        } else {
+            writeln!(out, "no sentence matches {:?}", req.query)?;
+        }
+    }
+    let color = std::io::stdout().is_terminal();
+    for (i, h) in hits.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>2}. {} [{}..{}] {} score {:.2}",
+            i + 1,
+            printable(&h.doc),
+            h.start,
+            h.end,
+            h.lang,
+            h.score
+        )?;
+        let snippet = printable(&h.snippet);
+        let snippet = if color {
+            bold_marks(&snippet)
+        } else {
+            snippet.into_owned()
+        };
+        writeln!(out, "    {snippet}")?;
+    }
+    Ok(out.flush()?)
+}
+
+/// `**marked**` words in bold yellow on a terminal.
+fn bold_marks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in s.split("**").enumerate() {
+        if i % 2 == 1 {
+            out.push_str("\x1b[1;33m");
+            out.push_str(part);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// Run the pipeline on text from stdin (or --file) without storing; print JSON Lines.
+#[derive(clap::Args)]
+pub struct ExtractArgs {
+    /// Read this file instead of stdin.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Language hint for short inputs.
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Format of the input.
+    #[arg(long, value_enum)]
+    pub format: Option<super::ingest::FormatArg>,
+    /// Also print paragraph records.
+    #[arg(long)]
+    pub paragraphs: bool,
+}
+
+pub fn extract(a: ExtractArgs) -> Result<()> {
+    let (id, bytes) = match &a.file {
+        Some(p) => (
+            p.file_name()
+                .map_or("input".into(), |n| n.to_string_lossy().into_owned()),
+            std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
+        ),
+        None => {
+            let mut b = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut b)
+                .context("reading stdin")?;
+            ("stdin".to_string(), b)
+        }
+    };
+    let opts = ReadOptions {
+        encoding: None,
+        format: a.format.map(Into::into),
+        lang: a.lang,
+    };
+    let doc = Document::read(&id, bytes, opts).with_context(|| format!("{id}: cannot read"))?;
+    let facts = Pipeline::standard().run(&doc);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "{}", record::document_record(&doc, &[]))?;
+    if a.paragraphs {
+        for r in record::paragraph_records(&doc) {
+            writeln!(out, "{r}")?;
+        }
+    }
+    for r in record::sentence_records(&doc) {
+        writeln!(out, "{r}")?;
+    }
+    for f in &facts {
+        writeln!(out, "{}", record::fact_record(f))?;
+    }
+    Ok(out.flush()?)
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum ExportFormat {
+    /// Every record, JSON Lines (the contract in shared/eval/README.md).
+    Jsonl,
+    /// One table as CSV (--kind); cells starting with = + - @ get a leading '.
+    Csv,
+    /// The merged events as TimelineJS 3 JSON.
+    Timelinejs,
+    /// Every fact as a W3C Web Annotation, JSON Lines (one annotation a line).
+    Annotations,
+    /// Every fact as one W3C Web Annotation AnnotationCollection (JSON-LD).
+    AnnotationCollection,
+    /// The works the sources cite, CSL-JSON.
+    Csl,
+    /// The works the sources cite, BibTeX.
+    Bibtex,
+}
+
+/// The table `export --format csv` writes.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum CsvKindArg {
+    Events,
+    Facts,
+    Series,
+    Conflicts,
+    Documents,
+}
+
+/// Export the whole store (curated values; --machine for the machine's).
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// The table written by --format csv.
+    #[arg(long, value_enum, default_value = "events")]
+    pub kind: CsvKindArg,
+    /// Annotations: documents are BASE_URL + id instead of urn:annals:doc:id.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// The machine's values, without the historians' curation.
+    #[arg(long)]
+    pub machine: bool,
+}
+
+pub fn export(data: &Path, a: ExportArgs) -> Result<()> {
+    use annals::export::{Format, csv::CsvKind};
+    let archive = super::open(data)?;
+    let snapshot = if a.machine {
+        Snapshot::build_machine(archive.store.as_ref())?
+    } else {
+        Snapshot::build(archive.store.as_ref())?
+    };
+    let format = match a.format {
+        ExportFormat::Jsonl => Format::Jsonl,
+        ExportFormat::Csv => Format::Csv(match a.kind {
+            CsvKindArg::Events => CsvKind::Events,
+            CsvKindArg::Facts => CsvKind::Facts,
+            CsvKindArg::Series => CsvKind::Series,
+            CsvKindArg::Conflicts => CsvKind::Conflicts,
+            CsvKindArg::Documents => CsvKind::Documents,
+        }),
+        ExportFormat::Timelinejs => Format::Timelinejs,
+        ExportFormat::Annotations => Format::Annotations,
+        ExportFormat::AnnotationCollection => Format::AnnotationCollection,
+        ExportFormat::Csl => Format::Csl,
+        ExportFormat::Bibtex => Format::Bibtex,
+    };
+    let sink: Box<dyn Write> = match &a.output {
+        Some(p) => {
+            Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(sink);
+    let written = annals::export::write(&snapshot, format, a.base_url, &mut out)?;
+    if written.skipped > 0 {
+        eprintln!("{} events without a known year left out", written.skipped);
+    }
+    Ok(out.flush()?)
+}
+
+/// List stored documents (and files that were rejected).
+#[derive(clap::Args)]
+pub struct DocumentsArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn documents(data: &Path, a: DocumentsArgs) -> Result<()> {
+    let archive = super::open(data)?;
+    let docs = archive.store.documents()?;
+    let rejected = archive.store.rejections()?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if a.format == OutFormat::Json {
+        for d in &docs {
+            writeln!(out, "{}", serde_json::to_string(d)?)?;
+        }
+        for r in &rejected {
+            let v = serde_json::json!({"rejected": r.path, "reason": r.reason, "at": r.at});
+            writeln!(out, "{v}")?;
+        }
+        return Ok(out.flush()?);
+    }
+    if docs.is_empty() {
+        writeln!(out, "no documents yet: run `annals ingest PATH`")?;
+    }
+    for d in &docs {
+        let aliases = if d.aliases.is_empty() {
+            String::new()
+        } else {
+            format!("  also as: {}", printable(&d.aliases.join(", ")))
+        };
+        let title = d
+            .title
+            .as_ref()
+            .map(|t| format!("  “{}”", printable(t)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}  {} bytes  {}  {}  {}  {} paragraphs  {} sentences{aliases}{title}",
+            printable(&d.id),
+            d.bytes,
+            d.encoding,
+            d.format,
+            d.lang,
+            d.paragraphs,
+            d.sentences,
+        )?;
+    }
+    for r in &rejected {
+        writeln!(
+            out,
+            "rejected  {}: {}",
+            printable(&r.path),
+            printable(&r.reason)
+        )?;
+    }
+    Ok(out.flush()?)
+}
+
+/// Show one entity: labels, mentions by document, co-occurring entities, events. NAME is
+/// any alias in any language, with or without diacritics ("Brezhnev", "Brêgiơnép",
+/// "Брежнев", "lien xo").
+#[derive(clap::Args)]
+pub struct EntityArgs {
+    pub name: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn entity(data: &Path, a: EntityArgs) -> Result<()> {
+    let e = annals::entity_page::find(&a.name.join(" ")).map_err(anyhow::Error::msg)?;
+    let snapshot = super::snapshot(data)?;
+    if a.format == OutFormat::Json {
+        let v = annals::entity_page::entity_record(&snapshot, e);
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let page = annals::entity_page::entity_page(&snapshot, &e.id);
+    let mut head = format!("{} ({}", e.en, e.kind);
+    if let Some(q) = &e.qid {
+        head += &format!(", {q}");
+    }
+    if let Some(d) = &e.dates {
+        head += &format!(", {d}");
+    }
+    println!("{head})");
+    let labels: Vec<String> = [("vi", &e.vi), ("ru", &e.ru)]
+        .iter()
+        .filter_map(|(l, v)| v.as_ref().map(|v| format!("{l}: {v}")))
+        .collect();
+    if !labels.is_empty() {
+        println!("  {}", labels.join("   "));
+    }
+    println!(
+        "  {} mentions in {} documents",
+        page.mentions,
+        page.documents.len()
+    );
+    if !page.forms.is_empty() {
+        let forms: Vec<String> = page
+            .forms
+            .iter()
+            .take(8)
+            .map(|(f, n)| format!("{} ({n})", printable(f)))
+            .collect();
+        println!("  written as: {}", forms.join(", "));
+    }
+    for d in &page.documents {
+        let at: Vec<String> = d
+            .mentions
+            .iter()
+            .take(6)
+            .map(|m| format!("{}..{}", m.start, m.end))
+            .collect();
+        let more = if d.mentions.len() > 6 { ", …" } else { "" };
+        println!(
+            "  {}: {} [{}{more}]",
+            printable(&d.doc),
+            d.mentions.len(),
+            at.join(", ")
+        );
+    }
+    if !page.co_occurring.is_empty() {
+        let co: Vec<String> = page
+            .co_occurring
+            .iter()
+            .take(10)
+            .map(|c| format!("{} ({})", c.entity, c.sentences))
+            .collect();
+        println!("  in the same sentences: {}", co.join(", "));
+    }
+    Ok(())
+}
+
+/// List the gazetteer's entities with their mention counts, or (--candidates) names in the
+/// sources that no entity matched, for curation.
+#[derive(clap::Args)]
+pub struct EntitiesArgs {
+    /// Names not in the gazetteer, with counts and example spans.
+    #[arg(long)]
+    pub candidates: bool,
+    /// With --candidates: only names seen at least this often.
+    #[arg(long, default_value_t = 2)]
+    pub min_count: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn entities(data: &Path, a: EntitiesArgs) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if a.candidates {
+        let archive = super::open(data)?;
+        let found = annals::discover::candidates(archive.store.as_ref(), a.min_count)?;
+        for c in &found {
+            match a.format {
+                OutFormat::Json => writeln!(out, "{}", serde_json::to_string(c)?)?,
+                OutFormat::Text => {
+                    let at: Vec<String> = c
+                        .examples
+                        .iter()
+                        .map(|e| format!("{} [{}..{}]", printable(&e.doc), e.start, e.end))
+                        .collect();
+                    writeln!(
+                        out,
+                        "{:>5}  {}   {}   [{} {}]",
+                        c.count,
+                        printable(&c.name),
+                        at.join(", "),
+                        c.entity_type,
+                        c.id
+                    )?;
+                }
+            }
+        }
+        return Ok(out.flush()?);
+    }
+    // Mention counts as curated, from the snapshot.
+    let snapshot = super::snapshot(data)?;
+    let mut rows: Vec<(&annals::extract::entity::gazetteer::Entity, usize)> =
+        annals::extract::entity::gazetteer()
+            .entities
+            .iter()
+            .map(|e| (e, snapshot.mentions.get(&e.id).copied().unwrap_or(0)))
+            .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.en.cmp(&b.0.en)));
+    for (e, n) in rows {
+        match a.format {
+            OutFormat::Json => writeln!(
+                out,
+                "{}",
+                serde_json::json!({"entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid, "mentions": n})
+            )?,
+            OutFormat::Text => writeln!(out, "{n:>5}  {} ({}, {})", e.en, e.kind, e.id)?,
+        }
+    }
+    Ok(out.flush()?)
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum AskFormat {
+    Text,
+    Json,
+    Jsonl,
+}
+
+/// Answer a question from the sources, with citations (English, Vietnamese, Russian).
+#[derive(clap::Args)]
+pub struct AskArgs {
+    /// The question.
+    pub question: Vec<String>,
+    /// Answer every {"id","question"} line of this file (JSON Lines out).
+    #[arg(long)]
+    pub batch: Option<PathBuf>,
+    /// text or json (one question); jsonl (batch).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: AskFormat,
+}
+
+pub fn ask(data: &Path, a: AskArgs) -> Result<()> {
+    if a.batch.is_none() && a.question.is_empty() {
+        bail!("give a question, or --batch FILE");
+    }
+    let snapshot = super::snapshot(data)?;
+    let asker = &snapshot.asker;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if let Some(path) = a.batch {
+        let input = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        annals::ask::batch(asker, &input, &mut out)?;
+    } else {
+        let answer = asker.ask(&a.question.join(" "));
+        match a.format {
+            AskFormat::Text => write!(out, "{}", annals::ask::render::text(&answer))?,
+            AskFormat::Json | AskFormat::Jsonl => {
+                serde_json::to_writer_pretty(&mut out, &answer)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// The events of the sources, merged across documents and languages: one line per event
+/// with its sources.
+#[derive(clap::Args)]
+pub struct TimelineArgs {
+    /// Earliest date (ISO prefix: 1975, 1978-11).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Latest date (ISO prefix).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Field: politics, economy, education, science, military, culture.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// An actor, by any name in any language ("Brezhnev", "Liên Xô").
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Event type (visit, treaty, agreement, aid, trade, membership, war, ...).
+    #[arg(long = "type")]
+    pub ty: Option<String>,
+    /// Print each statement's text under its event.
+    #[arg(long)]
+    pub evidence: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn timeline(data: &Path, a: TimelineArgs) -> Result<()> {
+    use annals::history::timeline;
+    let snapshot = super::snapshot(data)?;
+    let history = &snapshot.history;
+    let filter = timeline::Filter {
+        from: a.from,
+        to: a.to,
+        field: a.field,
+        actor: a.actor,
+        ty: a.ty,
+    };
+    let events = timeline::filter(&history.events, &filter)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        OutFormat::Text => write!(out, "{}", timeline::render_text(&events, a.evidence))?,
+        OutFormat::Json => {
+            let records: Vec<serde_json::Value> =
+                events.iter().map(|e| history.event_record(e)).collect();
+            serde_json::to_writer_pretty(&mut out, &records)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// Where the sources disagree: event dates, figures, orderings; every side with its
+/// evidence.
+#[derive(clap::Args)]
+pub struct ConflictsArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn conflicts(data: &Path, a: ConflictsArgs) -> Result<()> {
+    let snapshot = super::snapshot(data)?;
+    let conflicts = &snapshot.history.conflicts;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        OutFormat::Text => write!(
+            out,
+            "{}",
+            annals::history::timeline::render_conflicts(conflicts)
+        )?,
+        OutFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, conflicts)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// List the series of measures over time (trade, aid, students...), or show the series
+/// NAME selects (its key, or a name in any language: "trade", "kim ngạch", "товарооборот")
+/// as a table with its sources and its value conflicts.
+#[derive(clap::Args)]
+pub struct SeriesArgs {
+    pub name: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn series(data: &Path, a: SeriesArgs) -> Result<()> {
+    let snapshot = super::snapshot(data)?;
+    let name = a.name.join(" ");
+    let out = annals::history::series::render::command(
+        &snapshot.history.series,
+        Some(name.as_str()),
+        a.format == OutFormat::Json,
+    )
+    .map_err(anyhow::Error::msg)?;
+    print!("{out}");
+    Ok(())
+}
+
+/// The curation audit log (who, when, what, old and new value, why), each entry with how
+/// it stands now: applies, reanchored, stale, retracted.
+#[derive(clap::Args)]
+pub struct AuditArgs {
+    /// Only the decisions that no longer apply (their text or the machine's value changed
+    /// when a document was re-ingested).
+    #[arg(long)]
+    pub stale: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutFormat,
+}
+
+pub fn audit(data: &Path, a: AuditArgs) -> Result<()> {
+    let snapshot = super::snapshot(data)?;
+    let entries: Vec<_> = snapshot
+        .audit_log()
+        .into_iter()
+        .filter(|e| !a.stale || e.state == annals::curation::DecisionState::Stale)
+        .collect();
+    match a.format {
+        OutFormat::Json => println!("{}", serde_json::to_string_pretty(&entries)?),
+        OutFormat::Text => {
+            if entries.is_empty() {
+                println!(
+                    "{}",
+                    if a.stale {
+                        "no stale decisions"
+                    } else {
+                        "no decisions yet"
+                    }
+                );
+            }
+            for e in &entries {
+                println!("{}", printable(&e.line()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `annals check`: the store's consistency and the index's agreement with it.
+pub fn check(data: &Path) -> Result<()> {
+    let mut archive = super::open(data)?;
+    let r = archive.check()?;
+    if r.reindexed > 0 {
+        println!(
+            "{} documents were not indexed (an interrupted ingest); indexed them",
+            r.reindexed
+        );
+    }
+    if r.problems.is_empty() {
+        println!(
+            "ok: {} documents, {} sentences, store and index agree",
+            r.documents, r.sentences
+        );
+        return Ok(());
+    }
+    for p in &r.problems {
+        println!("problem: {p}");
+    }
+    bail!("{} problems found", r.problems.len())
+}
+
+/// `annals reindex`: the search index rebuilt from the store.
+pub fn reindex(data: &Path) -> Result<()> {
+    let mut archive = super::open(data)?;
+    let n = archive.rebuild_index()?;
+    println!("reindexed {n} documents");
+    Ok(())
+}

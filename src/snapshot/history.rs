@@ -1,0 +1,84 @@
+//! The history of a snapshot: merged events after curation, series, conflicts.
+
+use crate::curation::{Curation, EventCurations};
+use crate::history::conflict::{self, Conflict};
+use crate::history::merge::{self, Event, Statement};
+use crate::history::series::{self, Series};
+use crate::store::StoredFact;
+
+/// Events, series and conflicts of everything stored.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The timeline: merged events after curation, rejected ones left out.
+    pub events: Vec<Event>,
+    pub series: Vec<Series>,
+    pub conflicts: Vec<Conflict>,
+    /// Events a historian rejected (kept, with their curation, for the export).
+    pub rejected: Vec<Event>,
+    /// The curation of events (by id) and how each event decision stands.
+    pub curation: EventCurations,
+}
+
+impl History {
+    /// The history of everything stored, curated (a whole [`super::Snapshot`] is built;
+    /// keep the snapshot when more than its history is needed).
+    pub fn build(store: &dyn crate::store::Store) -> anyhow::Result<History> {
+        Ok(super::Snapshot::build(store)?.history)
+    }
+
+    /// Builds the history from statements, quantities and tables already read; `ctx` holds
+    /// the sentences the series read running-text figures from. No event curation.
+    pub fn from_parts(
+        statements: Vec<Statement>,
+        quantities: &[StoredFact],
+        tables: &[StoredFact],
+        ctx: &series::Context,
+    ) -> History {
+        History::from_parts_curated(statements, quantities, tables, ctx, &Curation::default())
+    }
+
+    /// [`History::from_parts`] with the event decisions of `curation` applied to the merged
+    /// events (the statements, quantities and tables are expected curated already).
+    pub fn from_parts_curated(
+        statements: Vec<Statement>,
+        quantities: &[StoredFact],
+        tables: &[StoredFact],
+        ctx: &series::Context,
+        curation: &Curation,
+    ) -> History {
+        let ordering = conflict::orderings(&statements);
+        let curated = curation.apply_events(merge::merge(statements));
+        let events = curated.events;
+        let series = series::build_with(quantities, tables, ctx);
+        let mut conflicts = conflict::event_dates(&events);
+        conflicts.extend(ordering);
+        conflicts.extend(series::conflicts(&series));
+        for (i, c) in conflicts.iter_mut().enumerate() {
+            if c.id.is_empty() {
+                let kind = serde_json::to_value(c.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                c.id = format!("conflict-{}-{}", kind.replace('_', "-"), i + 1);
+            }
+        }
+        History {
+            events,
+            series,
+            conflicts,
+            rejected: curated.rejected,
+            curation: curated.curation,
+        }
+    }
+
+    /// An event's export record ([`crate::record::event_record`]) with its curation:
+    /// `"curation": {"status", "by", "at", "reason", "audit_id", "audit_ids", "machine", ...}`
+    /// when a decision is about it.
+    pub fn event_record(&self, e: &Event) -> serde_json::Value {
+        let mut r = crate::record::event_record(e);
+        if let (Some(c), serde_json::Value::Object(m)) = (self.curation.record(&e.id), &mut r) {
+            m.insert("curation".into(), c);
+        }
+        r
+    }
+}
