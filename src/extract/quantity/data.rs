@@ -41,6 +41,11 @@ impl<T: Clone> Phrases<T> {
 }
 
 impl QData {
+    /// Whether `w` can start a scale word, a unit or a counted thing.
+    pub fn knows(&self, w: &str) -> bool {
+        self.scales.has_first(w) || self.units.has_first(w) || self.counted.has_first(w)
+    }
+
     /// A label marker ("p.", "tr.", "Article") ends at token `k`.
     pub fn marker_ending(&self, toks: &[Tok], k: usize) -> bool {
         match self.markers.ending(toks, k) {
@@ -77,6 +82,11 @@ impl<T> Phrases<T> {
                         .all(|(a, t)| *a == t.lower)
             })
             .map(|(p, v)| (p.len(), v))
+    }
+
+    /// Whether some phrase starts with the word `w`.
+    pub fn has_first(&self, w: &str) -> bool {
+        self.first.contains_key(w)
     }
 
     pub fn contains_at(&self, toks: &[Tok], i: usize) -> bool {
@@ -117,6 +127,9 @@ struct UnitFile {
 struct NumeralFile {
     #[serde(default)]
     cardinal: BTreeMap<String, f64>,
+    /// Cardinals that only continue a number ("mốt" in "hai mươi mốt").
+    #[serde(default)]
+    inner: BTreeMap<String, f64>,
     #[serde(default)]
     multiplier: BTreeMap<String, f64>,
     #[serde(default)]
@@ -185,8 +198,17 @@ struct QFile {
     decimal: String,
     space_groups: bool,
     plural_fallback: bool,
+    /// Endings of a plural noun that, after a number, is what it counts ("provinces",
+    /// "направлениям"), and endings that are no plural ("-ss").
+    #[serde(default)]
+    plural_suffixes: Vec<String>,
+    #[serde(default)]
+    plural_exceptions: Vec<String>,
     #[serde(default = "yes")]
     word_counted: bool,
+    /// A fraction in words measures the noun right after it ("две трети экспорта").
+    #[serde(default)]
+    fraction_before_noun: bool,
     approx: BTreeMap<String, String>,
     scales: BTreeMap<String, f64>,
     #[serde(default)]
@@ -205,8 +227,11 @@ pub struct QData {
     pub decimal_comma: bool,
     pub space_groups: bool,
     pub plural_fallback: bool,
+    pub plural_suffixes: Vec<String>,
+    pub plural_exceptions: Vec<String>,
     /// A number in words may count things ("two ships"), not only units ("hai năm").
     pub word_counted: bool,
+    pub fraction_before_noun: bool,
     pub approx: Phrases<String>,
     pub scales: Phrases<f64>,
     /// Numbers in words.
@@ -298,6 +323,11 @@ fn numerals(f: &QFile, forms: &FormsFile) -> Numerals {
     };
     table(&n.cardinal, |v| Roles {
         card: Some(v),
+        ..Roles::default()
+    });
+    table(&n.inner, |v| Roles {
+        card: Some(v),
+        inner: true,
         ..Roles::default()
     });
     table(&n.multiplier, |v| Roles {
@@ -422,7 +452,10 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
         decimal_comma: f.decimal == "comma",
         space_groups: f.space_groups,
         plural_fallback: f.plural_fallback,
+        plural_suffixes: f.plural_suffixes.clone(),
+        plural_exceptions: f.plural_exceptions.clone(),
         word_counted: f.word_counted,
+        fraction_before_noun: f.fraction_before_noun,
         approx: map(&f.approx),
         scales: {
             let mut p = Phrases::default();

@@ -226,8 +226,8 @@ impl Para<'_> {
         Some(Cand {
             start,
             end: tail.end.max(i + 1),
-            number: n.value(),
-            exact: Some(n),
+            number: n.value() + tail.plus,
+            exact: (tail.plus == 0.0).then_some(n),
             text: t.lower.clone(),
             scale: tail.scale,
             unit: tail.unit,
@@ -283,15 +283,17 @@ impl Para<'_> {
         if let Some(s) = own_scale {
             tail.scale = Some(s * tail.scale.unwrap_or(1.0));
         }
-        // A fraction in words measures a part of something ("two-thirds of the aid", "две
-        // трети экспорта"); after an article only before "of" ("a third of", not "a third
-        // country").
+        // A fraction in words measures a part of something ("two-thirds of the aid", "một
+        // nửa số", or where the language says so any noun after it: "две трети экспорта"),
+        // not a rank ("a third country") or a part of a time ("nửa đầu năm").
         if tail.unit.is_none() && num.fraction {
-            let article = d.numerals.words.at(toks, i).is_some_and(|(_, r)| r.one);
-            if article
-                && !d.of_join.contains_at(toks, i + n)
-                && !d.fraction_of.contains_at(toks, i + n)
-            {
+            let of = d.of_join.contains_at(toks, i + n)
+                || d.fraction_of.contains_at(toks, i + n)
+                || d.fraction_before_noun
+                    && toks
+                        .get(i + n)
+                        .is_some_and(|t| t.kind == Kind::Word && !t.cap);
+            if !of {
                 return None;
             }
             tail.unit = Some(Unit {
@@ -313,7 +315,7 @@ impl Para<'_> {
             return None;
         }
         // "hai nước", "two countries": the two parties of a relation, not a count.
-        if v == 2.0 && unit.counted.is_some() && d.pair_nouns.contains_at(toks, tail.end - 1) {
+        if v == 2.0 && unit.counted.is_some() && d.pair_nouns.contains_at(toks, i + n) {
             return None;
         }
         if self.relative(i, tail.end, unit) {
@@ -328,7 +330,7 @@ impl Para<'_> {
         Some(Cand {
             start,
             end: tail.end,
-            number: v,
+            number: v + tail.plus,
             exact: None,
             text: self.text[toks[i].start..toks[i + n - 1].end].to_string(),
             scale: tail.scale,
@@ -420,7 +422,13 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
     let toks: Vec<Vec<Tok>> = doc
         .paragraphs
         .iter()
-        .map(|p| token::tokenize(&text[p.range.clone()], data::data(p.lang).space_groups))
+        .map(|p| {
+            let d = data::data(p.lang);
+            let ptext = &text[p.range.clone()];
+            token::repair(ptext, token::tokenize(ptext, d.space_groups), |w| {
+                d.knows(w)
+            })
+        })
         .collect();
     let brackets: Vec<Vec<bool>> = toks.iter().map(|t| exclude::bracketed(t)).collect();
     let para_votes: Vec<(u32, u32)> = toks
@@ -558,9 +566,18 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
         let sk = sent_of(cands[k].start);
         // Not in a run of numbers (a table row), not after a name ("Nhà máy số 1").
         let (a, b) = (cands[k].start, cands[k].end);
+        // Nor joined by a dash or a slash to another number ("15-4", "3/4"): a date, a
+        // score or a ratio, not a repeated amount.
+        let dash_num = |k: usize, n: usize| {
+            toks.get(k)
+                .is_some_and(|t| t.kind == Kind::Sym && matches!(t.lower.as_str(), "-" | "–" | "/"))
+                && toks.get(n).is_some_and(|t| t.kind == Kind::Num)
+        };
         let in_run = (a > 0 && toks[a - 1].kind == Kind::Num)
             || toks.get(b).is_some_and(|t| t.kind == Kind::Num)
-            || (a > 0 && toks[a - 1].cap);
+            || (a > 0 && toks[a - 1].cap)
+            || dash_num(b, b + 1)
+            || (a >= 2 && dash_num(a - 1, a - 2));
         if in_run {
             continue;
         }

@@ -40,6 +40,9 @@ pub struct Roles {
     pub half: bool,
     /// Makes the cardinal after it an ordinal ("thứ hai").
     pub ord_prefix: bool,
+    /// A cardinal only inside a number, never its first word ("mốt", "tư", "lăm" in "hai
+    /// mươi mốt", "hai mươi tư", "mười lăm").
+    pub inner: bool,
 }
 
 impl Roles {
@@ -55,10 +58,11 @@ impl Roles {
         self.over |= o.over;
         self.half |= o.half;
         self.ord_prefix |= o.ord_prefix;
+        self.inner |= o.inner;
     }
 
     fn starts_number(&self) -> bool {
-        self.card.is_some()
+        self.card.is_some() && !self.inner
             || self.fraction.is_some()
             || self.one
             || self.ord.is_some()
@@ -197,7 +201,9 @@ impl Numerals {
                 j = k + n;
                 continue;
             }
-            if let Some(v) = r.card.filter(|_| !pending_one)
+            if let Some(v) = r
+                .card
+                .filter(|_| !pending_one && (any || ord_prefix || !r.inner))
                 && (group == 0.0 || v < place(group))
                 && (group > 0.0 || total == 0.0 || v < last_scale)
             {

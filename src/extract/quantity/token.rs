@@ -106,7 +106,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
                 start: i,
                 end,
                 space,
-                lower: text[i..end].to_lowercase(),
+                lower: fold_variants(text[i..end].to_lowercase()),
                 cap: c.is_uppercase(),
             });
         } else {
@@ -121,6 +121,78 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
             });
         }
         space = false;
+    }
+    out
+}
+
+/// Vietnamese text extracted from PDFs writes "ǎ" (a with caron) for "ă": "nǎm" is "năm".
+fn fold_variants(s: String) -> String {
+    if s.contains('ǎ') {
+        s.replace('ǎ', "ă")
+    } else {
+        s
+    }
+}
+
+/// Repairs what text extraction did to words the language knows (`known`: a word that can
+/// start a scale, a unit or a counted thing):
+/// - a word hyphenated across a line ("bil- lion") is one word again;
+/// - a footnote number glued to a word ("rúp3") is cut off, so the word is found and the
+///   number, glued to a word, is no amount.
+pub fn repair(text: &str, toks: Vec<Tok>, known: impl Fn(&str) -> bool) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut it = toks.into_iter().peekable();
+    while let Some(t) = it.next() {
+        if t.kind == Kind::Word
+            && !known(&t.lower)
+            && let Some(h) = it.peek()
+            && h.kind == Kind::Sym
+            && matches!(h.lower.as_str(), "-" | "‐" | "\u{ad}")
+            && !h.space
+        {
+            let hyphen = it.next().expect("peeked");
+            if let Some(n) = it.peek()
+                && n.kind == Kind::Word
+                && n.space
+                && known(&format!("{}{}", t.lower, n.lower))
+            {
+                let n = it.next().expect("peeked");
+                out.push(Tok {
+                    lower: format!("{}{}", t.lower, n.lower),
+                    end: n.end,
+                    ..t
+                });
+                continue;
+            }
+            out.push(t);
+            out.push(hyphen);
+            continue;
+        }
+        if t.kind == Kind::Word
+            && t.lower.ends_with(|c: char| c.is_ascii_digit())
+            && !known(&t.lower)
+        {
+            let cut = t.lower.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let digits = t.lower.len() - cut;
+            if cut > 0 && digits <= 2 && known(&t.lower[..cut]) {
+                let at = t.end - digits;
+                out.push(Tok {
+                    end: at,
+                    lower: t.lower[..cut].to_string(),
+                    ..t.clone()
+                });
+                out.push(Tok {
+                    kind: Kind::Num,
+                    start: at,
+                    end: t.end,
+                    space: false,
+                    lower: text[at..t.end].to_string(),
+                    cap: false,
+                });
+                continue;
+            }
+        }
+        out.push(t);
     }
     out
 }
