@@ -109,9 +109,32 @@ pub struct ExtractorSpeed {
     pub ms_per_corpus: f64,
 }
 
+/// The gazetteer's size and cost, and how matching scales with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GazetteerBench {
+    pub entities: usize,
+    pub aliases: usize,
+    /// Keys of the matching automaton (folded, joined and OCR-damaged forms).
+    pub keys: usize,
+    /// Loading and validating the data, expanding forms, building the automaton.
+    pub load_ms: f64,
+    /// Resident memory the loaded gazetteer and automaton add.
+    pub memory_mb: f64,
+    /// Entity matching alone (every paragraph's mentions, one core) on the reference corpus.
+    pub match_mb_per_s: f64,
+    /// The automaton scan alone with the gazetteer as it is and ten times as large
+    /// ([`crate::extract::entity::gazetteer::Gazetteer::scaled`]).
+    pub scan_mb_per_s_1x: f64,
+    pub scan_mb_per_s_10x: f64,
+    /// The extra time the 10× automaton takes over the reference corpus, as a share of one
+    /// single-core ingest of it (reading and analysis).
+    pub ingest_slowdown_10x_pct: f64,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    pub gazetteer: Option<GazetteerBench>,
     pub extractors: Vec<ExtractorSpeed>,
     pub phases: Vec<Phase>,
     /// `ask` latency on the reference corpus (store warm).
@@ -122,6 +145,20 @@ impl BenchReport {
     /// Human-readable form.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        if let Some(g) = &self.gazetteer {
+            s += &format!(
+                "gazetteer: {} entities, {} aliases, {} automaton keys; load {:.0} ms, {:.0} MB resident\n  entity matching alone {:.1} MB/s on one core; automaton scan {:.1} MB/s, with a 10x gazetteer {:.1} MB/s (ingest slower by {:.1}%)\n",
+                g.entities,
+                g.aliases,
+                g.keys,
+                g.load_ms,
+                g.memory_mb,
+                g.match_mb_per_s,
+                g.scan_mb_per_s_1x,
+                g.scan_mb_per_s_10x,
+                g.ingest_slowdown_10x_pct
+            );
+        }
         for e in &self.extractors {
             s += &format!(
                 "extractor {}: {:.1} MB/s alone, {} facts, {:.1} ms per reference-corpus ingest\n",
@@ -170,6 +207,79 @@ impl BenchReport {
         }
         s
     }
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The gazetteer figures on the documents of `corpus`.
+pub fn gazetteer_bench(corpus: &Path) -> Result<GazetteerBench> {
+    use crate::extract::entity::gazetteer::Gazetteer;
+    use crate::extract::entity::matcher::Matcher;
+    let mut texts: Vec<String> = Vec::new();
+    let mut bytes = 0usize;
+    let mut analyse = 0.0;
+    for p in files_in(corpus)? {
+        let b = std::fs::read(&p)?;
+        bytes += b.len();
+        let t = Instant::now();
+        if let Ok(d) = crate::document::Document::read("g", b, Default::default()) {
+            std::hint::black_box(Pipeline::standard().run(&d));
+            analyse += t.elapsed().as_secs_f64();
+            for para in &d.paragraphs {
+                texts.push(d.paragraph_text(para).to_string());
+            }
+        }
+    }
+    let before = rss_mb();
+    let t = Instant::now();
+    let g = Gazetteer::load_builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let m = Matcher::build(&g);
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let memory_mb = (rss_mb() - before).max(0.0);
+    let time = |f: &dyn Fn(&str)| {
+        let t = Instant::now();
+        for _ in 0..3 {
+            for x in &texts {
+                f(x);
+            }
+        }
+        t.elapsed().as_secs_f64() / 3.0
+    };
+    // Warm the compiled-in gazetteer before timing the matching.
+    crate::extract::entity::mentions("warm");
+    let matching = time(&|x| {
+        std::hint::black_box(crate::extract::entity::paragraph_mentions(x));
+    });
+    let scan1 = time(&|x| {
+        std::hint::black_box(m.hits(x));
+    });
+    let g10 = g.scaled(10);
+    let m10 = Matcher::build(&g10);
+    let scan10 = time(&|x| {
+        std::hint::black_box(m10.hits(x));
+    });
+    let mb = bytes as f64 / 1e6;
+    Ok(GazetteerBench {
+        entities: g.entities.len(),
+        aliases: g.alias_count(),
+        keys: m.len(),
+        load_ms,
+        memory_mb,
+        match_mb_per_s: mb / matching.max(1e-9),
+        scan_mb_per_s_1x: mb / scan1.max(1e-9),
+        scan_mb_per_s_10x: mb / scan10.max(1e-9),
+        ingest_slowdown_10x_pct: (scan10 - scan1).max(0.0) / analyse.max(1e-9) * 100.0,
+    })
 }
 
 fn reset_peak_rss() {
@@ -480,6 +590,7 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
         let _ = std::fs::remove_dir_all(&work);
     }
     Ok(BenchReport {
+        gazetteer: Some(gazetteer_bench(corpus)?),
         extractors: extractor_speeds(corpus, 10)?,
         phases,
         ask,

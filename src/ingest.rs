@@ -1,25 +1,43 @@
 //! Batch ingest: files and folders into the archive, one transaction per document.
 //!
-//! Files are found (recursively, symlink loops detected), read and analysed by worker
-//! threads, and written by one writer in input order, so results do not depend on timing.
-//! A file that cannot be read is *rejected* with a reason (and recorded in the store); the
-//! rest of the batch goes on. Re-ingesting an unchanged file is a no-op; a changed file
-//! replaces its old version atomically; the same content under a second name is stored once
-//! and the second name recorded as an alias.
+//! Files are found (recursively, symlink loops detected, hidden files reported as skipped),
+//! hashed, then read and analysed by worker threads; one writer stores each document as soon
+//! as its analysis is done, so one slow file never holds back the rest of the batch. Each
+//! document's analysis has a time budget ([`crate::budget`]); a file that exceeds it is
+//! rejected with the reason. A file that cannot be read is *rejected* with a reason (and
+//! recorded in the store); the rest of the batch goes on. Re-ingesting an unchanged file is
+//! a no-op; a changed file replaces its old version atomically; the same content under a
+//! second name is stored once and the second name recorded as an alias (the first name in
+//! input order is the document, whatever order the analyses finish in).
+//!
+//! Document ids are the paths relative to the folder given, component by component: a
+//! backslash is part of a file name, not a separator, and a name that is not UTF-8 keeps its
+//! bytes as `%XX` escapes, so two files never share an id. An id that two roots of one run
+//! would share is qualified with the full path, and numbered if even that is taken.
+//!
+//! While another process writes the search index, an ingest waits its turn (it does not
+//! fail), and it gives the index back after each commit.
 
 use crate::archive::{Archive, ArchiveError};
 use crate::document::{Document, ReadOptions, sha256_hex};
 use crate::extract::Pipeline;
 use crate::store::{PutOutcome, StoredSentence};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// Default largest file accepted: 256 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Default time budget for analysing one document.
+pub const DEFAULT_MAX_SECONDS_PER_FILE: f64 = 600.0;
+
+/// How long an ingest waits for another process to give the search index back.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(3600);
 
 /// How to ingest.
 #[derive(Debug, Clone)]
@@ -32,6 +50,10 @@ pub struct IngestOptions {
     pub threads: usize,
     /// Commit the search index after this many bytes of source (and at the end).
     pub commit_every_bytes: u64,
+    /// Time budget for analysing one document (None: unlimited).
+    pub max_seconds_per_file: Option<Duration>,
+    /// How long to wait for another process that writes the index.
+    pub lock_wait: Duration,
 }
 
 impl Default for IngestOptions {
@@ -41,6 +63,8 @@ impl Default for IngestOptions {
             read: ReadOptions::default(),
             threads: 0,
             commit_every_bytes: 64 * 1024 * 1024,
+            max_seconds_per_file: Some(Duration::from_secs_f64(DEFAULT_MAX_SECONDS_PER_FILE)),
+            lock_wait: DEFAULT_LOCK_WAIT,
         }
     }
 }
@@ -57,6 +81,16 @@ pub enum FileOutcome {
         of: String,
     },
     Rejected {
+        reason: String,
+    },
+    /// Not read, by rule (a hidden file or folder).
+    Skipped {
+        reason: String,
+    },
+    /// Not stored because the store failed during the batch (a full disk, say): nothing is
+    /// wrong with the file; run the ingest again once the cause is fixed.
+    #[serde(rename = "not_stored")]
+    NotStored {
         reason: String,
     },
 }
@@ -86,6 +120,8 @@ pub struct IngestSummary {
     pub unchanged: usize,
     pub duplicates: usize,
     pub rejected: usize,
+    /// Files not read by rule (hidden files and folders), each listed in `files`.
+    pub skipped: usize,
     /// Bytes of the files read.
     pub bytes: u64,
     pub seconds: f64,
@@ -94,6 +130,21 @@ pub struct IngestSummary {
     /// Where the time went.
     pub timings: Timings,
     pub files: Vec<FileReport>,
+    /// Why the batch stopped early (the store failed); the files it did not store are
+    /// listed as `not_stored`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A batch that stopped because the store or the index failed: what was done before, and
+/// why it stopped. Documents written before the failure are stored and consistent.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct IngestFailed {
+    /// What the batch did before it stopped, with `error` set.
+    pub summary: Box<IngestSummary>,
+    #[source]
+    pub error: ArchiveError,
 }
 
 /// Seconds spent per stage. `read_analyse` is summed over worker threads (CPU time); the
@@ -114,7 +165,7 @@ struct Job {
     path: PathBuf,
 }
 
-/// A file found, or a reason it could not be walked.
+/// A file found, a reason it could not be walked, or one skipped by rule.
 enum Found {
     File(Job),
     Bad {
@@ -122,10 +173,73 @@ enum Found {
         path: PathBuf,
         reason: String,
     },
+    Skipped {
+        id: String,
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// One path component as id text: as written when it is UTF-8, else with each byte that is
+/// not part of a UTF-8 character written `%XX`, so that distinct names stay distinct.
+pub fn component_id(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The id of `path` below `root`: its components joined with `/`.
+fn relative_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(component_id(n)),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        full_id(path)
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The full path as id text (for ids two roots would share).
+fn full_id(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::RootDir => out.push('/'),
+            std::path::Component::Normal(n) => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&component_id(n));
+            }
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str("..");
+            }
+            std::path::Component::Prefix(p) => out.push_str(&component_id(p.as_os_str())),
+        }
+    }
+    out
 }
 
 /// Walks `root` (a file or a folder), depth first in name order.
@@ -134,7 +248,7 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
         Ok(m) => m,
         Err(e) => {
             out.push(Found::Bad {
-                id: root.display().to_string(),
+                id: full_id(root),
                 path: root.to_path_buf(),
                 reason: io_reason(&e),
             });
@@ -144,8 +258,8 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
     if meta.is_file() {
         let id = root
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| root.display().to_string());
+            .map(component_id)
+            .unwrap_or_else(|| full_id(root));
         out.push(Found::File(Job {
             id,
             path: root.to_path_buf(),
@@ -160,12 +274,6 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
 }
 
 fn walk_dir(root: &Path, dir: &Path, ancestors: &mut Vec<PathBuf>, out: &mut Vec<Found>) {
-    let rel = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => {
             let mut v: Vec<_> = rd.filter_map(|e| e.ok()).collect();
@@ -174,7 +282,7 @@ fn walk_dir(root: &Path, dir: &Path, ancestors: &mut Vec<PathBuf>, out: &mut Vec
         }
         Err(e) => {
             out.push(Found::Bad {
-                id: rel(dir),
+                id: relative_id(root, dir),
                 path: dir.to_path_buf(),
                 reason: format!("cannot read folder: {}", io_reason(&e)),
             });
@@ -182,11 +290,21 @@ fn walk_dir(root: &Path, dir: &Path, ancestors: &mut Vec<PathBuf>, out: &mut Vec
         }
     };
     for e in entries {
+        let path = e.path();
+        let id = relative_id(root, &path);
         if is_hidden(&e.file_name()) {
+            let what = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                "hidden folder (names starting with '.' are not read; give the folder itself to read it)"
+            } else {
+                "hidden file (names starting with '.' are not read; give the file itself to read it)"
+            };
+            out.push(Found::Skipped {
+                id,
+                path,
+                reason: what.into(),
+            });
             continue;
         }
-        let path = e.path();
-        let id = rel(&path);
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(err) => {
@@ -246,6 +364,8 @@ enum Analysed {
 }
 
 struct Work {
+    /// Position in the input order.
+    index: usize,
     job: Job,
     bytes: u64,
     result: Analysed,
@@ -256,9 +376,7 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let f = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let len = f.metadata().map_err(|e| io_reason(&e))?.len();
     if len > max {
-        return Err(format!(
-            "file too large: {len} bytes, over the limit of {max} bytes (raise it with --max-bytes)"
-        ));
+        return Err(too_large(len, max));
     }
     let mut buf = Vec::with_capacity(len as usize);
     // Read at most max + 1 bytes: a file that grows while read is still caught.
@@ -269,6 +387,38 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
         return Err(format!("file too large: over the limit of {max} bytes"));
     }
     Ok(buf)
+}
+
+fn too_large(len: u64, max: u64) -> String {
+    format!(
+        "file too large: {len} bytes, over the limit of {max} bytes (raise it with --max-bytes)"
+    )
+}
+
+/// The SHA-256 (hex) and length of a file, read in pieces (the file is not held in memory).
+fn hash_file(path: &Path, max: u64) -> Result<(String, u64), String> {
+    use sha2::Digest;
+    let f = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let len = f.metadata().map_err(|e| io_reason(&e))?.len();
+    if len > max {
+        return Err(too_large(len, max));
+    }
+    let mut r = f.take(max + 1);
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf).map_err(|e| io_reason(&e))?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    if n > max {
+        return Err(format!("file too large: over the limit of {max} bytes"));
+    }
+    Ok((h.finalize().iter().map(|b| format!("{b:02x}")).collect(), n))
 }
 
 fn analyse(
@@ -286,18 +436,23 @@ fn analyse(
     if known.get(&job.id) == Some(&sha) {
         return (n, Analysed::Unchanged);
     }
-    // Analysis must never take the batch down: a panic becomes a rejection.
+    // Analysis must never take the batch down: a panic becomes a rejection, and so does a
+    // document that exceeds its time budget.
     let id = job.id.clone();
     let read = opts.read;
+    let budget = opts.max_seconds_per_file;
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let doc = Document::read(&id, bytes, read)?;
-        let t = std::time::Instant::now();
-        let facts = pipeline.run(&doc);
-        Ok::<_, crate::document::ReadError>((doc, facts, t.elapsed().as_secs_f64()))
+        crate::budget::within(budget, || {
+            let doc = Document::read(&id, bytes, read)?;
+            let t = std::time::Instant::now();
+            let facts = pipeline.run(&doc);
+            Ok::<_, crate::document::ReadError>((doc, facts, t.elapsed().as_secs_f64()))
+        })
     }));
     match r {
-        Ok(Ok((doc, facts, secs))) => (n, Analysed::Doc(Box::new(doc), facts, secs)),
-        Ok(Err(e)) => (n, Analysed::Failed(e.to_string())),
+        Ok(Ok(Ok((doc, facts, secs)))) => (n, Analysed::Doc(Box::new(doc), facts, secs)),
+        Ok(Ok(Err(e))) => (n, Analysed::Failed(e.to_string())),
+        Ok(Err(exceeded)) => (n, Analysed::Failed(exceeded.to_string())),
         Err(_) => (
             n,
             Analysed::Failed("internal error while analysing (please report)".into()),
@@ -309,43 +464,139 @@ fn analyse(
 pub trait Progress: Sync {
     /// Total bytes to read, once known.
     fn start(&self, _files: usize, _bytes: u64) {}
-    /// One file done.
+    /// One file done (in the order files finish, not the input order).
     fn file_done(&self, _report: &FileReport) {}
+    /// Another process is writing the search index; this ingest waits for it.
+    fn waiting(&self, _reason: &str) {}
 }
 
 /// No progress display.
 pub struct Silent;
 impl Progress for Silent {}
 
-/// Ingests `paths` into `archive`.
+/// Takes the search index's writer, waiting while another process holds it.
+fn acquire_writer(
+    archive: &mut Archive,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<(), ArchiveError> {
+    let t0 = Instant::now();
+    let mut told = false;
+    loop {
+        match archive.index.acquire_writer() {
+            Err(crate::search::SearchError::Locked { .. }) if t0.elapsed() < opts.lock_wait => {
+                if !told {
+                    progress.waiting("another annals process is writing the search index; waiting for it to finish");
+                    told = true;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            r => return Ok(r?),
+        }
+    }
+}
+
+/// What the hashing pass decided for a file.
+enum Plan {
+    /// Read and analyse it.
+    Analyse,
+    /// Unchanged since it was stored.
+    Unchanged,
+    /// Same content as this stored document.
+    DuplicateOfStored(String),
+    /// Same content as this earlier file of the batch.
+    DuplicateInBatch(String),
+    Failed(String),
+}
+
+/// Ingests `paths` into `archive`. When the store or the index fails midway, the error
+/// carries the summary of what was done, with the files not stored listed as such.
 pub fn ingest(
     archive: &mut Archive,
     paths: &[PathBuf],
     opts: &IngestOptions,
     pipeline: &Pipeline,
     progress: &dyn Progress,
-) -> Result<IngestSummary, ArchiveError> {
-    let t0 = std::time::Instant::now();
-    let mut summary = IngestSummary {
-        recovered: archive.reconcile()?,
-        ..Default::default()
-    };
+) -> Result<IngestSummary, IngestFailed> {
+    let t0 = Instant::now();
+    let mut summary = IngestSummary::default();
+    let mut reports: Vec<(usize, FileReport)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    let r = batch(
+        archive,
+        paths,
+        opts,
+        pipeline,
+        progress,
+        &mut summary,
+        &mut jobs,
+        &mut reports,
+    );
+    if let Err(error) = &r {
+        let reason = format!("not stored: the batch stopped when the store failed ({error})");
+        let done: HashSet<usize> = reports.iter().map(|(i, _)| *i).collect();
+        for (i, j) in jobs.iter().enumerate().filter(|(i, _)| !done.contains(i)) {
+            reports.push((
+                i,
+                FileReport {
+                    outcome: FileOutcome::NotStored {
+                        reason: reason.clone(),
+                    },
+                    ..new_report(j, 0)
+                },
+            ));
+        }
+        summary.error = Some(error.to_string());
+    }
+    // The summary lists files in input order, whatever order they finished in.
+    reports.sort_by_key(|(i, _)| *i);
+    summary.files.extend(reports.into_iter().map(|(_, r)| r));
+    summary.seconds = t0.elapsed().as_secs_f64();
+    match r {
+        Ok(()) => Ok(summary),
+        Err(error) => Err(IngestFailed {
+            summary: Box::new(summary),
+            error,
+        }),
+    }
+}
 
-    // Find the files; ids stay unique across roots.
+/// The batch: walk, hash, analyse, write. `jobs` receives the files found (in input order)
+/// and `reports` each file's report with its index there, as they are made.
+#[allow(clippy::too_many_arguments)]
+fn batch(
+    archive: &mut Archive,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    pipeline: &Pipeline,
+    progress: &dyn Progress,
+    summary: &mut IngestSummary,
+    jobs: &mut Vec<Job>,
+    reports: &mut Vec<(usize, FileReport)>,
+) -> Result<(), ArchiveError> {
+    acquire_writer(archive, opts, progress)?;
+    summary.recovered = archive.reconcile()?;
+
+    // Find the files; ids stay unique across roots (qualified by the full path, then
+    // numbered).
     let mut found = Vec::new();
     for p in paths {
         walk(p, &mut found);
     }
     let mut seen: HashSet<String> = HashSet::new();
-    let mut jobs = Vec::new();
     for f in found {
         match f {
             Found::File(mut j) => {
-                if !seen.insert(j.id.clone()) {
-                    // Two roots hold the same relative path: qualify with the full path.
-                    j.id = j.path.to_string_lossy().replace('\\', "/");
-                    seen.insert(j.id.clone());
+                if seen.contains(&j.id) {
+                    j.id = full_id(&j.path);
                 }
+                let base = j.id.clone();
+                let mut n = 2;
+                while seen.contains(&j.id) {
+                    j.id = format!("{base}~{n}");
+                    n += 1;
+                }
+                seen.insert(j.id.clone());
                 jobs.push(j);
             }
             Found::Bad { id, path, reason } => {
@@ -355,14 +606,15 @@ pub fn ingest(
                     archive.store.record_rejection(&id, &reason)?;
                 }
                 summary.rejected += 1;
-                summary.files.push(FileReport {
-                    doc: id,
-                    path: path.display().to_string(),
-                    outcome: FileOutcome::Rejected { reason },
-                    bytes: 0,
-                    converted_from: None,
-                    encoding_confidence: None,
-                });
+                summary
+                    .files
+                    .push(FileReport::new(id, &path, FileOutcome::Rejected { reason }));
+            }
+            Found::Skipped { id, path, reason } => {
+                summary.skipped += 1;
+                let report = FileReport::new(id, &path, FileOutcome::Skipped { reason });
+                progress.file_done(&report);
+                summary.files.push(report);
             }
         }
     }
@@ -385,9 +637,69 @@ pub fn ingest(
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
         opts.threads
-    };
-    let queue = Mutex::new(jobs.into_iter().enumerate());
-    let (tx, rx) = mpsc::sync_channel::<(usize, Work)>(threads * 2);
+    }
+    .max(1);
+
+    // Pass 1: hash every file (in parallel, in pieces), and decide in input order what is
+    // unchanged, what repeats a stored document or an earlier file of the batch, and what
+    // must be analysed.
+    let hashes = parallel_map(jobs, threads, |j| hash_file(&j.path, opts.max_bytes));
+    // A stored document whose file changed in this batch is no longer what its old hash
+    // says: nothing may become another name of it by that hash.
+    let changing: HashSet<&str> = jobs
+        .iter()
+        .zip(&hashes)
+        .filter_map(|(j, h)| {
+            let old = known.get(&j.id)?;
+            (h.as_ref().map(|(sha, _)| sha) != Ok(old)).then_some(j.id.as_str())
+        })
+        .collect();
+    by_hash.retain(|_, id| !changing.contains(id.as_str()));
+    let mut first_of: HashMap<String, String> = HashMap::new();
+    let mut hashes_of: HashMap<usize, String> = HashMap::new();
+    let plans: Vec<(Plan, u64)> = jobs
+        .iter()
+        .zip(hashes)
+        .enumerate()
+        .map(|(i, (j, h))| match h {
+            Err(reason) => (Plan::Failed(reason), 0),
+            Ok((sha, n)) => {
+                hashes_of.insert(i, sha.clone());
+                let plan = if known.get(&j.id) == Some(&sha) {
+                    Plan::Unchanged
+                } else if let Some(other) = by_hash.get(&sha).filter(|o| **o != j.id) {
+                    Plan::DuplicateOfStored(other.clone())
+                } else if let Some(first) = first_of.get(&sha) {
+                    Plan::DuplicateInBatch(first.clone())
+                } else {
+                    Plan::Analyse
+                };
+                first_of.entry(sha).or_insert_with(|| j.id.clone());
+                (plan, n)
+            }
+        })
+        .collect();
+
+    let mut to_analyse: Vec<(usize, Job)> = Vec::new();
+    let mut later: Vec<(usize, Job, String, u64, String)> = Vec::new();
+    for (i, (job, (plan, n))) in jobs.iter().cloned().zip(plans).enumerate() {
+        match plan {
+            Plan::Analyse => to_analyse.push((i, job)),
+            Plan::DuplicateInBatch(first) => {
+                let sha = hashes_of.remove(&i).unwrap_or_default();
+                later.push((i, job, first, n, sha))
+            }
+            Plan::Unchanged | Plan::DuplicateOfStored(_) | Plan::Failed(_) => {
+                let report = write_planned(archive, &job, plan, n, summary)?;
+                progress.file_done(&report);
+                reports.push((i, report));
+            }
+        }
+    }
+
+    // Pass 2: analyse on worker threads; store each document as soon as it is done.
+    let queue = Mutex::new(to_analyse.into_iter());
+    let (tx, rx) = mpsc::sync_channel::<Work>(threads * 2);
     let mut result: Result<(), ArchiveError> = Ok(());
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -395,79 +707,173 @@ pub fn ingest(
             let queue = &queue;
             let known = &known;
             scope.spawn(move || {
-                let pipeline = pipeline;
                 loop {
                     let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((i, job)) = next else { break };
-                    let t = std::time::Instant::now();
+                    let Some((index, job)) = next else { break };
+                    let t = Instant::now();
                     let (bytes, result) = analyse(&job, opts, pipeline, known);
                     let seconds = t.elapsed().as_secs_f64();
-                    if tx
-                        .send((
-                            i,
-                            Work {
-                                job,
-                                bytes,
-                                result,
-                                seconds,
-                            },
-                        ))
-                        .is_err()
-                    {
+                    let work = Work {
+                        index,
+                        job,
+                        bytes,
+                        result,
+                        seconds,
+                    };
+                    if tx.send(work).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        // Write in input order.
-        let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
-        let mut next = 0;
         let mut since_commit = 0u64;
         let mut uncommitted: Vec<String> = Vec::new();
-        for (i, w) in rx {
-            pending.insert(i, w);
-            while let Some(w) = pending.remove(&next) {
-                next += 1;
-                if result.is_err() {
-                    continue; // drain the workers after a store failure
+        for w in rx {
+            if result.is_err() {
+                continue; // drain the workers after a store failure
+            }
+            let index = w.index;
+            let r = acquire_writer(archive, opts, progress)
+                .and_then(|()| write_one(archive, w, &mut by_hash, summary, &mut uncommitted));
+            match r {
+                Ok(report) => {
+                    since_commit += report.bytes;
+                    progress.file_done(&report);
+                    reports.push((index, report));
                 }
-                let r = write_one(archive, w, &mut by_hash, &mut summary, &mut uncommitted);
-                match r {
-                    Ok(report) => {
-                        since_commit += report.bytes;
-                        progress.file_done(&report);
-                        summary.files.push(report);
-                    }
-                    Err(e) => result = Err(e),
-                }
-                if result.is_ok() && since_commit >= opts.commit_every_bytes {
-                    let t = std::time::Instant::now();
-                    result = commit(archive, &mut uncommitted);
-                    summary.timings.commit += t.elapsed().as_secs_f64();
-                    since_commit = 0;
-                }
+                Err(e) => result = Err(e),
+            }
+            if result.is_ok() && since_commit >= opts.commit_every_bytes {
+                let t = Instant::now();
+                result = commit(archive, &mut uncommitted);
+                summary.timings.commit += t.elapsed().as_secs_f64();
+                since_commit = 0;
             }
         }
         if result.is_ok() {
-            let t = std::time::Instant::now();
+            let t = Instant::now();
             result = commit(archive, &mut uncommitted);
             summary.timings.commit += t.elapsed().as_secs_f64();
         }
     });
     result?;
-    summary.seconds = t0.elapsed().as_secs_f64();
-    Ok(summary)
+
+    // Files with the same content as an earlier file of the batch: another name of the
+    // document that file became (or rejected with it).
+    for (i, job, first, n, sha) in later {
+        let stored = archive.store.document_hash(&first)?.as_deref() == Some(sha.as_str());
+        let plan = if stored {
+            Plan::DuplicateOfStored(first)
+        } else {
+            let why = reports
+                .iter()
+                .find(|(_, r)| r.doc == first)
+                .and_then(|(_, r)| match &r.outcome {
+                    FileOutcome::Rejected { reason } => Some(reason.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "it was not stored".into());
+            Plan::Failed(format!(
+                "same content as {first}, which was rejected: {why}"
+            ))
+        };
+        let report = write_planned(archive, &job, plan, n, summary)?;
+        progress.file_done(&report);
+        reports.push((i, report));
+    }
+    Ok(())
+}
+
+/// `f` over `items` on `threads` threads; results in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(items.len()).max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    if let Ok(mut o) = out.lock() {
+                        o[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    out.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every item mapped"))
+        .collect()
 }
 
 fn commit(archive: &mut Archive, uncommitted: &mut Vec<String>) -> Result<(), ArchiveError> {
-    if uncommitted.is_empty() {
-        return Ok(());
+    if !uncommitted.is_empty() {
+        archive.index.commit()?;
+        archive.store.mark_indexed(uncommitted)?;
+        uncommitted.clear();
     }
-    archive.index.commit()?;
-    archive.store.mark_indexed(uncommitted)?;
-    uncommitted.clear();
+    // Let another process write between this one's batches.
+    archive.index.release_writer();
     Ok(())
+}
+
+fn new_report(job: &Job, bytes: u64) -> FileReport {
+    FileReport {
+        bytes,
+        ..FileReport::new(job.id.clone(), &job.path, FileOutcome::Unchanged)
+    }
+}
+
+impl FileReport {
+    fn new(doc: String, path: &Path, outcome: FileOutcome) -> FileReport {
+        FileReport {
+            doc,
+            path: path.display().to_string(),
+            outcome,
+            bytes: 0,
+            converted_from: None,
+            encoding_confidence: None,
+        }
+    }
+}
+
+/// Records what the hashing pass decided for a file that needs no analysis.
+fn write_planned(
+    archive: &mut Archive,
+    job: &Job,
+    plan: Plan,
+    bytes: u64,
+    summary: &mut IngestSummary,
+) -> Result<FileReport, ArchiveError> {
+    summary.bytes += bytes;
+    let mut report = new_report(job, bytes);
+    match plan {
+        Plan::Unchanged => {
+            archive.store.clear_rejection(&job.id)?;
+            summary.unchanged += 1;
+        }
+        Plan::DuplicateOfStored(other) | Plan::DuplicateInBatch(other) => {
+            archive.store.add_alias(&job.id, &other)?;
+            archive.store.clear_rejection(&job.id)?;
+            summary.duplicates += 1;
+            report.outcome = FileOutcome::Duplicate { of: other };
+        }
+        Plan::Failed(reason) => {
+            archive.store.record_rejection(&job.id, &reason)?;
+            summary.rejected += 1;
+            report.outcome = FileOutcome::Rejected { reason };
+        }
+        Plan::Analyse => unreachable!("analysed files are written by write_one"),
+    }
+    Ok(report)
 }
 
 fn write_one(
@@ -482,17 +888,11 @@ fn write_one(
         bytes,
         result,
         seconds,
+        ..
     } = w;
     summary.bytes += bytes;
     summary.timings.read_analyse += seconds;
-    let mut report = FileReport {
-        doc: job.id.clone(),
-        path: job.path.display().to_string(),
-        outcome: FileOutcome::Unchanged,
-        bytes,
-        converted_from: None,
-        encoding_confidence: None,
-    };
+    let mut report = new_report(&job, bytes);
     match result {
         Analysed::Failed(reason) => {
             archive.store.record_rejection(&job.id, &reason)?;
@@ -521,10 +921,10 @@ fn write_one(
                     report.outcome = FileOutcome::Duplicate { of: other.clone() };
                 }
                 _ => {
-                    let t = std::time::Instant::now();
+                    let t = Instant::now();
                     let (outcome, ids) = archive.store.put_document(&doc, &facts)?;
                     summary.timings.store += t.elapsed().as_secs_f64();
-                    let t = std::time::Instant::now();
+                    let t = Instant::now();
                     let sentences: Vec<StoredSentence> = doc
                         .sentences
                         .iter()

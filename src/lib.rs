@@ -9,6 +9,7 @@ pub mod source {
 pub mod archive;
 pub mod ask;
 pub mod bench;
+pub mod budget;
 pub mod curation;
 pub mod discover;
 pub mod document;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod server;
 pub mod span;
 pub mod store;
+pub mod terminal;
 pub mod text {
     //! Text analysis that every extractor stands on.
     pub mod fold;

@@ -7,6 +7,7 @@ use annals::extract::Pipeline;
 use annals::ingest::{self, FileOutcome, FileReport, IngestOptions, IngestSummary, Progress};
 use annals::search::SearchRequest;
 use annals::source::decode::Encoding;
+use annals::terminal::printable;
 use annals::text::lang::Lang;
 use annals::text::layout::Format;
 use anyhow::{Context, Result, bail};
@@ -120,6 +121,9 @@ enum Command {
         /// Worker threads (0: one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
+        /// Reject a file whose analysis takes longer than this many seconds (0: no limit).
+        #[arg(long, default_value_t = ingest::DEFAULT_MAX_SECONDS_PER_FILE)]
+        max_seconds_per_file: f64,
     },
     /// Search sentences (BM25; Vietnamese with or without diacritics; "quoted phrases").
     Search {
@@ -255,6 +259,13 @@ enum Command {
         /// A query running longer than this many milliseconds is abandoned with a reason.
         #[arg(long, default_value_t = 5000)]
         query_timeout_ms: u64,
+        /// A client must send a request's headers, and its body, within this many
+        /// milliseconds; a stalled connection is closed.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        read_timeout_ms: u64,
+        /// Connections open at once; more wait to be accepted.
+        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+        max_connections: u64,
         /// Files and folders to ingest once serving.
         paths: Vec<PathBuf>,
     },
@@ -297,13 +308,17 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
 }
 
 fn main() {
-    // Die quietly on a closed pipe (`annals export | head`), as command-line tools do,
-    // instead of panicking in println!.
-    // SAFETY: called first in main, before any thread exists; restores the default action.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
+    // Die quietly on a closed pipe (`annals export | head`), as command-line tools do,
+    // instead of panicking in println!. Never for the server: a browser that leaves a page
+    // closes its connection while the answer is written, and that must cost the server
+    // one response (an error it handles), not its life.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        // SAFETY: called in main before any thread exists; restores the default action.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
@@ -324,9 +339,11 @@ fn run(cli: Cli) -> Result<()> {
             format,
             output,
             threads,
+            max_seconds_per_file,
         } => {
             let mut archive = open(&cli.data)?;
             let opts = IngestOptions {
+                max_seconds_per_file: seconds_budget(max_seconds_per_file)?,
                 max_bytes,
                 read: ReadOptions {
                     encoding,
@@ -337,8 +354,17 @@ fn run(cli: Cli) -> Result<()> {
                 ..Default::default()
             };
             let bar = Bar::new(quiet || !std::io::stderr().is_terminal());
-            let summary = ingest::ingest(&mut archive, &paths, &opts, &Pipeline::standard(), &bar)?;
+            let result = ingest::ingest(&mut archive, &paths, &opts, &Pipeline::standard(), &bar);
             bar.finish();
+            let summary = match result {
+                Ok(s) => s,
+                Err(failed) => {
+                    // What was done is reported (as JSON too) before the error.
+                    print_summary(&failed.summary, output)?;
+                    return Err(anyhow::Error::new(failed.error)
+                        .context("the ingest stopped: documents stored before this are kept; run it again once the cause is fixed"));
+                }
+            };
             print_summary(&summary, output)?;
             if summary.added + summary.replaced + summary.unchanged + summary.duplicates == 0
                 && summary.rejected > 0
@@ -355,8 +381,15 @@ fn run(cli: Cli) -> Result<()> {
             format,
         } => {
             let mut archive = open(&cli.data)?;
-            if archive.try_reconcile()?.is_none() {
-                eprintln!("note: an ingest is running; searching what it has committed so far");
+            match archive.try_reconcile() {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    eprintln!("note: an ingest is running; searching what it has committed so far")
+                }
+                // Reading must not need room to write (a full disk, a read-only copy).
+                Err(e) => eprintln!(
+                    "note: the search index could not be brought up to date ({e}); searching what it holds"
+                ),
             }
             let req = SearchRequest {
                 query: query.join(" "),
@@ -377,7 +410,18 @@ fn run(cli: Cli) -> Result<()> {
                 OutFormat::Text => {
                     if hits.is_empty() {
                         if archive.index.is_empty()? {
-                            writeln!(out, "the store is empty: run `annals ingest PATH` first")?;
+                            let stored = archive.store.documents()?.len();
+                            if stored == 0 {
+                                writeln!(
+                                    out,
+                                    "the store is empty: run `annals ingest PATH` first"
+                                )?;
+                            } else {
+                                writeln!(
+                                    out,
+                                    "the search index holds nothing yet although {stored} documents are stored; `annals check` indexes them"
+                                )?;
+                            }
                         } else {
                             writeln!(out, "no sentence matches {:?}", req.query)?;
                         }
@@ -529,7 +573,7 @@ fn run(cli: Cli) -> Result<()> {
                     for d in &docs {
                         println!(
                             "{}  {} bytes  {}  {}  {}  {} paragraphs  {} sentences{}{}",
-                            d.id,
+                            printable(&d.id),
                             d.bytes,
                             d.encoding,
                             d.format,
@@ -539,16 +583,16 @@ fn run(cli: Cli) -> Result<()> {
                             if d.aliases.is_empty() {
                                 String::new()
                             } else {
-                                format!("  also as: {}", d.aliases.join(", "))
+                                format!("  also as: {}", printable(&d.aliases.join(", ")))
                             },
                             d.title
                                 .as_ref()
-                                .map(|t| format!("  “{t}”"))
+                                .map(|t| format!("  “{}”", printable(t)))
                                 .unwrap_or_default()
                         );
                     }
                     for r in &rejected {
-                        println!("rejected  {}: {}", r.path, r.reason);
+                        println!("rejected  {}: {}", printable(&r.path), printable(&r.reason));
                     }
                 }
             }
@@ -666,7 +710,14 @@ fn run(cli: Cli) -> Result<()> {
                                 .iter()
                                 .map(|e| format!("{} [{}..{}]", e.doc, e.start, e.end))
                                 .collect();
-                            println!("{:>5}  {}   {}", c.count, c.name, at.join(", "));
+                            println!(
+                                "{:>5}  {}   {}   [{} {}]",
+                                c.count,
+                                c.name,
+                                at.join(", "),
+                                c.entity_type,
+                                c.id
+                            );
                         }
                     }
                 }
@@ -841,6 +892,8 @@ fn run(cli: Cli) -> Result<()> {
             addr,
             token,
             query_timeout_ms,
+            read_timeout_ms,
+            max_connections,
             paths,
         } => {
             let opts = annals::server::ServeOptions {
@@ -850,6 +903,8 @@ fn run(cli: Cli) -> Result<()> {
                 paths,
                 limits: annals::server::state::Limits {
                     query_timeout: std::time::Duration::from_millis(query_timeout_ms),
+                    read_timeout: std::time::Duration::from_millis(read_timeout_ms),
+                    max_connections: max_connections as usize,
                     ..Default::default()
                 },
                 ingest: Default::default(),
@@ -1027,6 +1082,7 @@ fn curate(data: &std::path::Path, cmd: CurateCommand) -> Result<()> {
         statement: statement.map(|s| s.parse()).transpose()?,
         reason: d.reason.unwrap_or_default(),
         who: d.who.unwrap_or_default(),
+        request_id: None,
     };
     let mut archive = open(data)?;
     let entry = annals::curation::decide(archive.store.as_mut(), decision)?;
@@ -1069,21 +1125,28 @@ fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
             s.recovered
         );
     }
+    if s.skipped > 0 {
+        println!("  skipped: {} hidden files or folders", s.skipped);
+    }
     for f in &s.files {
+        let path = printable(&f.path);
         match &f.outcome {
-            FileOutcome::Rejected { reason } => println!("  rejected   {}: {reason}", f.path),
+            FileOutcome::Rejected { reason } => {
+                println!("  rejected   {path}: {}", printable(reason))
+            }
+            FileOutcome::Skipped { reason } => println!("  skipped    {path}: {reason}"),
+            FileOutcome::NotStored { reason } => println!("  not stored {path}: {reason}"),
             FileOutcome::Duplicate { of } => {
                 println!(
-                    "  duplicate  {}: same content as {of}; recorded as another name of it",
-                    f.path
+                    "  duplicate  {path}: same content as {}; recorded as another name of it",
+                    printable(of)
                 )
             }
             _ => {}
         }
         if let Some(enc) = &f.converted_from {
             println!(
-                "  converted  {}: from {enc} to UTF-8 (detection confidence {:.2})",
-                f.path,
+                "  converted  {path}: from {enc} to UTF-8 (detection confidence {:.2})",
                 f.encoding_confidence.unwrap_or(1.0)
             );
         }
@@ -1127,7 +1190,22 @@ impl Progress for Bar {
     fn file_done(&self, r: &FileReport) {
         if let Some(pb) = &self.0 {
             pb.inc(r.bytes);
-            pb.set_message(r.doc.clone());
+            pb.set_message(printable(&r.doc).into_owned());
         }
     }
+
+    fn waiting(&self, reason: &str) {
+        match &self.0 {
+            Some(pb) => pb.println(format!("note: {reason}")),
+            None => eprintln!("note: {reason}"),
+        }
+    }
+}
+
+/// A per-file time budget from the command line: seconds, 0 for none.
+fn seconds_budget(s: f64) -> Result<Option<std::time::Duration>> {
+    if !s.is_finite() || s < 0.0 {
+        anyhow::bail!("--max-seconds-per-file must be a number of seconds ≥ 0 (0: no limit)");
+    }
+    Ok((s > 0.0).then(|| std::time::Duration::from_secs_f64(s)))
 }

@@ -582,7 +582,7 @@ fn library_api_json_bodies_and_the_append_only_log() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("annals.db");
     let mut store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     let no_reason = NewDecision {
         reason: " ".into(),
         ..d.clone()
@@ -595,17 +595,21 @@ fn library_api_json_bodies_and_the_append_only_log() {
         annals::curation::decide(&mut store, d),
         Err(annals::curation::CurationError::NoSuchEvent(_))
     ));
-    let row = store
-        .append_curation(&annals::store::NewCurationRow {
-            who: "w".into(),
-            action: "confirm".into(),
-            target: json!({"target": "fact", "doc": "a.txt", "kind": "timex", "start": 0, "end": 1, "text": "x", "value": {}}),
-            field: None,
-            old_value: Value::Null,
-            new_value: json!("confirmed"),
-            reason: "r".into(),
-        })
-        .unwrap();
+    let row_once = || annals::store::NewCurationRow {
+        who: "w".into(),
+        action: "confirm".into(),
+        target: json!({"target": "fact", "doc": "a.txt", "kind": "timex", "start": 0, "end": 1, "text": "x", "value": {}}),
+        field: None,
+        old_value: Value::Null,
+        new_value: json!("confirmed"),
+        reason: "r".into(),
+        request_id: Some("once".into()),
+    };
+    let row = store.append_curation(&row_once()).unwrap();
+    // The same request id again: the row already there, not a second one.
+    let again = store.append_curation(&row_once()).unwrap();
+    assert_eq!(again.id, row.id);
+    assert_eq!(store.curations().unwrap().len(), 1);
     drop(store);
     let conn = rusqlite::Connection::open(&db).unwrap();
     assert!(conn.execute("DELETE FROM curation_log", []).is_err());

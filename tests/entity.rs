@@ -101,7 +101,7 @@ fn every_alias_resolves() {
             if !a.kind.standalone() || a.ambiguous {
                 continue;
             }
-            let text = format!("Xem thêm: {} (1980).", a.text);
+            let text = format!("Xem thêm: {} (trang 3).", a.text);
             let ms = entity::mentions(&text);
             let want = text.find(&a.text).expect("inside");
             let ok = ms.iter().any(|m| {

@@ -225,6 +225,24 @@ pub fn generate(q: &Question, k: &Knowledge, si: usize, toks: &[Tok], hits: &[Hi
         QType::Date => dates(q, s, si, &mut out),
         QType::Number => numbers(q, s, si, toks, hits, &mut out),
         QType::Person | QType::Place | QType::Entity(_) => {
+            // "Who was ambassador …": a person answers only from a sentence that states the
+            // role asked for; any person named near the other words is no answer.
+            let lx = lexicon();
+            let roles: Vec<usize> = q
+                .features
+                .iter()
+                .filter_map(|f| match f.key {
+                    super::question::Key::Concept(c) => Some(c),
+                    _ => None,
+                })
+                .filter(|&c| lx.concepts[c].class.as_deref() == Some("person"))
+                .collect();
+            if q.qtype == QType::Person
+                && !roles.is_empty()
+                && !hits.iter().any(|h| roles.contains(&h.concept))
+            {
+                return out;
+            }
             entities(q, s, si, &mut out);
             names(q, s, si, toks, hits, &mut out);
         }

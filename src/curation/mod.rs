@@ -89,6 +89,12 @@ pub enum CurationError {
     NotInEvent { statement: String, event: String },
     #[error("event {0} has a single statement: there is nothing to split")]
     NothingToSplit(String),
+    #[error("the request id must be 1 to 200 printable characters")]
+    BadRequestId,
+    #[error(
+        "the request id {id:?} was already used for a different decision (#{entry}); use a new id for a new decision"
+    )]
+    RequestIdReused { id: String, entry: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("building the history: {0:#}")]
@@ -299,6 +305,11 @@ pub struct NewDecision {
     pub reason: String,
     /// Who decides; required.
     pub who: String,
+    /// The client's id for this request (any text up to 200 characters, e.g. a UUID): a
+    /// retry with the same id returns the entry already recorded instead of recording the
+    /// decision twice.
+    #[serde(default)]
+    pub request_id: Option<String>,
 }
 
 /// How a decision stands against the store as it is now.
@@ -348,6 +359,12 @@ pub struct AuditEntry {
     pub state: DecisionState,
     /// Why it is stale, where it was re-anchored, or which entry retracted it.
     pub note: Option<String>,
+    /// The client's request id, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// True when this answers a retried request: the entry was recorded by an earlier one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
 }
 
 impl AuditEntry {
@@ -513,6 +530,8 @@ fn parse_row(row: CurationRow) -> crate::store::Result<AuditEntry> {
         reason: row.reason,
         state: DecisionState::Applies,
         note: None,
+        request_id: row.request_id,
+        replayed: false,
     })
 }
 
@@ -844,7 +863,7 @@ pub fn stale(store: &dyn Store) -> Result<Vec<AuditEntry>> {
 /// A number that changes whenever a decision is recorded (the latest audit id; 0 when
 /// none): for caches of curated views.
 pub fn version(store: &dyn Store) -> Result<i64> {
-    Ok(store.curations()?.last().map_or(0, |r| r.id))
+    Ok(store.curation_version()?)
 }
 
 /// A value given on the command line: JSON when it parses as JSON (`2.5`, `["A", "B"]`,
@@ -864,6 +883,24 @@ pub fn decide(store: &mut dyn Store, d: NewDecision) -> Result<AuditEntry> {
     let who = d.who.trim().to_string();
     if who.is_empty() {
         return Err(CurationError::MissingWho);
+    }
+    if let Some(rid) = &d.request_id {
+        let n = rid.chars().count();
+        if n == 0 || n > 200 || rid.chars().any(char::is_control) {
+            return Err(CurationError::BadRequestId);
+        }
+        if let Some(row) = store.curation_by_request(rid)? {
+            // A retry of the same decision gets the entry recorded the first time.
+            if row.action == d.action.name() && row.who == who && row.reason == reason {
+                let mut entry = parse_row(row)?;
+                entry.replayed = true;
+                return Ok(entry);
+            }
+            return Err(CurationError::RequestIdReused {
+                id: rid.clone(),
+                entry: row.id,
+            });
+        }
     }
     let c = Curation::load(&*store)?;
     let (target, field, old_value, new_value) = match (&d.target, d.action) {
@@ -891,6 +928,7 @@ pub fn decide(store: &mut dyn Store, d: NewDecision) -> Result<AuditEntry> {
         old_value,
         new_value,
         reason,
+        request_id: d.request_id.clone(),
     })?;
     let mut entry = parse_row(row)?;
     if entry.action == Action::Retract {

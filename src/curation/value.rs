@@ -33,15 +33,45 @@ fn invalid(field: &str, why: impl Into<String>) -> CurationError {
 
 /// True for an ISO date prefix (`1978`, `1978-11`, `1978-11-03`); `X` stands for an
 /// unknown digit (`XXXX-09`), as in partial timexes.
+/// The date must exist: month 01–12, a day the month has (29 February only in a leap
+/// year); a part with an unknown digit is checked as far as it is known.
 pub fn is_iso_prefix(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(|c| c.is_ascii_digit() || *c == b'X');
-    match b.len() {
+    let shape = match b.len() {
         4 => digits(0..4),
         7 => digits(0..4) && b[4] == b'-' && digits(5..7),
         10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
         _ => false,
+    };
+    if !shape {
+        return false;
     }
+    // A known number, or None when a digit is unknown.
+    let known = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let month = if b.len() >= 7 { known(5..7) } else { None };
+    if month.is_some_and(|m| !(1..=12).contains(&m)) || (b.len() >= 7 && &s[5..7] == "00") {
+        return false;
+    }
+    if b.len() == 10 {
+        let day = known(8..10);
+        if &s[8..10] == "00" || day.is_some_and(|d| d > 31) {
+            return false;
+        }
+        if let (Some(m), Some(d)) = (month, day) {
+            let leap = known(0..4).is_none_or(|y| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+            let days = match m {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            if d > days {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// A date interval from `"1978-11-03"`, `"1975/1991"`, `["1975", "1991"]` or
@@ -316,6 +346,19 @@ pub fn normalize_fact(
                 )),
             };
         }
+        ("quantity", "unit") => {
+            let u = v
+                .as_str()
+                .ok_or_else(|| invalid(field, "a unit code expected"))?;
+            let codes = crate::extract::quantity::data::UNIT_CODES;
+            if !codes.contains(&u) {
+                return Err(invalid(
+                    field,
+                    format!("{u:?} is not a unit; one of: {}", codes.join(", ")),
+                ));
+            }
+            return Ok(Value::String(u.to_string()));
+        }
         ("event_statement", "participants") => return participants(field, v),
         ("event_statement", "type") => return event_type(field, v),
         ("event_statement", "field") => return event_field(field, v),
@@ -323,6 +366,14 @@ pub fn normalize_fact(
             return one_date(field, v);
         }
         _ => {}
+    }
+    if let Some(s) = v.as_str()
+        && (s.chars().count() > 1000 || s.chars().any(char::is_control))
+    {
+        return Err(invalid(
+            field,
+            "text of at most 1,000 characters without control characters expected",
+        ));
     }
     let machine = record.get(field).unwrap_or(&Value::Null);
     if !same_json_type(machine, v) {
@@ -409,6 +460,31 @@ mod tests {
     fn dates_are_checked_and_normalized() {
         assert!(is_iso_prefix("1978") && is_iso_prefix("1978-11-03") && is_iso_prefix("XXXX-09"));
         assert!(!is_iso_prefix("78") && !is_iso_prefix("1978-1") && !is_iso_prefix("abcd"));
+        // Dates that do not exist.
+        for bad in [
+            "1978-02-30",
+            "1978-02-29",
+            "1978-13",
+            "1978-00",
+            "1978-04-31",
+            "1978-01-00",
+            "1978-01-32",
+            "1978-XX-32",
+        ] {
+            assert!(!is_iso_prefix(bad), "{bad} accepted");
+        }
+        for good in [
+            "1976-02-29",
+            "2000-02-29",
+            "1978-12-31",
+            "1978-04-30",
+            "XXXX-02-29",
+            "1978-XX-31",
+            "1978-1X",
+        ] {
+            assert!(is_iso_prefix(good), "{good} refused");
+        }
+        assert!(!is_iso_prefix("1900-02-29"));
         assert_eq!(
             normalize_event("date", &json!("1978-11-03")).unwrap(),
             json!("1978-11-03")

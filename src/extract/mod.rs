@@ -77,10 +77,14 @@ impl Pipeline {
         self.extractors.iter().map(|e| e.name()).collect()
     }
 
-    /// Runs every extractor over `doc`.
+    /// Runs every extractor over `doc`. Stops early when this thread's analysis budget
+    /// ([`crate::budget`]) has run out; the caller then drops the partial result.
     pub fn run(&self, doc: &Document) -> Vec<Fact> {
         let mut out = Vec::new();
         for e in &self.extractors {
+            if crate::budget::expired() {
+                break;
+            }
             let mut found = Vec::new();
             e.extract_after(doc, &out, &mut found);
             out.append(&mut found);

@@ -92,6 +92,15 @@ pub trait SearchIndex {
     fn add_sentences(&mut self, sentences: &[StoredSentence]) -> Result<()>;
     /// Makes all changes durable and visible.
     fn commit(&mut self) -> Result<()>;
+    /// Takes the right to write (a backend with one writer at a time takes its lock here);
+    /// [`SearchError::Locked`] while another process writes. Writes take it themselves when
+    /// needed; an ingest takes it first so that it can wait its turn.
+    fn acquire_writer(&mut self) -> Result<()> {
+        Ok(())
+    }
+    /// Gives the right to write back after a commit, so that another process can write
+    /// between this one's batches. Uncommitted changes are lost: commit first.
+    fn release_writer(&mut self) {}
     /// Removes everything.
     fn clear(&mut self) -> Result<()>;
     /// The best `req.limit` sentences for `req`, best first: exact-form matches before

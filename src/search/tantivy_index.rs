@@ -269,6 +269,15 @@ impl SearchIndex for TantivyIndex {
         Ok(())
     }
 
+    fn acquire_writer(&mut self) -> Result<()> {
+        self.writer().map(|_| ())
+    }
+
+    fn release_writer(&mut self) {
+        // Dropping the writer waits for its threads and frees the lock.
+        self.writer = None;
+    }
+
     fn clear(&mut self) -> Result<()> {
         self.writer()?.delete_all_documents().map_err(err)?;
         Ok(())

@@ -706,27 +706,50 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
 }
 
 /// Records a curation decision (confirm, reject, edit, merge, split, retract) with its
-/// reason, in the audit log; the views are rebuilt so that pages, answers and exports use
-/// it at once. Needs the write token.
+/// reason, in the audit log. Answers as soon as the decision is committed; pages, answers
+/// and exports show it once the view is rebuilt, in the background, moments later. Needs
+/// the write token.
 ///
 /// Body: `{"action": "confirm|reject|edit|merge|split|retract", "target": {"fact": 12} |
 /// {"event": "ev-…"}, "field": "date", "value": "1978-11-03", "with": ["ev-…"],
-/// "statement": {"fact": 34}, "reason": "…", "who": "…"}`.
+/// "statement": {"fact": 34}, "reason": "…", "who": "…", "request_id": "…"}`.
+///
+/// Retries: give the request an id (`request_id` in the body, or an `Idempotency-Key`
+/// header); a retry with the same id returns the entry already recorded (`"replayed":
+/// true`) instead of recording the decision twice; the same id with another decision is
+/// a 409.
 #[utoipa::path(post, path = "/api/curation", tag = "curation",
     request_body(content = Object, description = "The decision (see above)", content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The request's id, for safe retries (same as `request_id` in the body)")),
     responses((status = 200, description = "The audit entry as recorded", body = Object),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, description = "The request id was used for another decision", body = ErrorBody),
+        (status = 413, body = ErrorBody)),
     security(("token" = [])))]
 pub async fn curate(
     State(st): S,
     _auth: super::auth::Authorized,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let d: crate::curation::NewDecision = serde_json::from_slice(&body).map_err(|e| {
+    let mut d: crate::curation::NewDecision = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(format!(
             "the decision is not valid JSON of the expected shape: {e}"
         ))
     })?;
+    if let Some(key) = headers.get("idempotency-key") {
+        let key = key
+            .to_str()
+            .map_err(|_| ApiError::bad_request("the Idempotency-Key header is not text"))?;
+        match &d.request_id {
+            Some(id) if id != key => {
+                return Err(ApiError::bad_request(
+                    "the Idempotency-Key header and the body's request_id differ",
+                ));
+            }
+            _ => d.request_id = Some(key.to_string()),
+        }
+    }
     let state = st.clone();
     let entry = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let mut store = crate::store::sqlite::SqliteStore::open(&state.data.join("annals.db"))
@@ -734,9 +757,15 @@ pub async fn curate(
         let entry = crate::curation::decide(&mut store, d).map_err(|e| match e {
             crate::curation::CurationError::Store(_)
             | crate::curation::CurationError::History(_) => ApiError::internal(e),
+            e @ crate::curation::CurationError::RequestIdReused { .. } => {
+                ApiError::new(axum::http::StatusCode::CONFLICT, e.to_string())
+            }
             other => ApiError::bad_request(other.to_string()),
         })?;
-        state.refresh(true).map_err(ApiError::internal)?;
+        // Committed: answer now; the view catches up in the background.
+        if !entry.replayed {
+            state.refresh_soon();
+        }
         Ok(json!(entry))
     })
     .await

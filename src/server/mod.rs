@@ -49,6 +49,8 @@ impl Default for Limits {
             query_timeout: Duration::from_secs(5),
             max_body_bytes: 1 << 20,
             max_concurrent_queries: 64,
+            read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
         }
     }
 }
@@ -62,14 +64,21 @@ pub enum ServeError {
     PublicWithoutToken(SocketAddr),
     #[error("the token must be at least 16 characters (it guards every write)")]
     WeakToken,
+    #[error(
+        "the token must be printable characters without spaces (it travels in an HTTP header, where spaces around it are dropped, so such a token could never match)"
+    )]
+    UnusableToken,
 }
 
 /// Checks the address and token before binding.
 pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), ServeError> {
-    if let Some(t) = token
-        && t.chars().count() < 16
-    {
-        return Err(ServeError::WeakToken);
+    if let Some(t) = token {
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ServeError::UnusableToken);
+        }
+        if t.chars().count() < 16 {
+            return Err(ServeError::WeakToken);
+        }
     }
     if !addr.ip().is_loopback() && token.is_none() {
         return Err(ServeError::PublicWithoutToken(*addr));
@@ -111,6 +120,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     let (api_router, api) = api::routes().split_for_parts();
     let api_json = Arc::new(describe(api));
     let body_limit = state.limits.max_body_bytes;
+    let state_read_timeout = state.limits.read_timeout;
     Router::new()
         .merge(api_router)
         .route(
@@ -124,6 +134,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state_read_timeout,
+        ))
         .layer(axum::middleware::from_fn(json_errors))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -193,11 +206,76 @@ pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr, &str)) -> anyhow
         }
         state.spawn_poller(opts.poll_every);
         ready(addr, &state.token);
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let limits = state.limits.clone();
+        accept_loop(listener, app(state), &limits, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
         Ok(())
     })
+}
+
+/// Accepts connections until `shutdown` resolves, then lets open ones finish (for a few
+/// seconds). Each connection is served on a task of its own: a client that hangs up in the
+/// middle of an answer ends that connection with an error, never the server; headers must
+/// arrive within the read timeout; at most `max_connections` are open at once.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.read_timeout)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.read_timeout)
+        .keep_alive_timeout(limits.read_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = open.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, go on.
+                    eprintln!("annals serve: accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away mid-answer, or stalls past the timeout, is an error
+            // of that connection only.
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+    }
 }

@@ -103,6 +103,11 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Queries running at once; the rest wait their turn (within the timeout).
     pub max_concurrent_queries: usize,
+    /// A client must send a request's headers, and its body, within this time; a
+    /// connection that stalls longer is closed.
+    pub read_timeout: Duration,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
 }
 
 /// The server's shared state.
@@ -117,6 +122,9 @@ pub struct AppState {
     queries: Arc<tokio::sync::Semaphore>,
     /// Serializes rebuilds, so two changes do not rebuild twice at once.
     rebuilding: Mutex<()>,
+    /// A background rebuild is asked for and has not started reading the store yet (so
+    /// more changes meanwhile need no rebuild of their own).
+    refresh_pending: std::sync::atomic::AtomicBool,
 }
 
 thread_local! {
@@ -146,6 +154,7 @@ impl AppState {
                 ..Default::default()
             }),
             rebuilding: Mutex::new(()),
+            refresh_pending: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -157,6 +166,27 @@ impl AppState {
     /// Rebuilds the view if the store changed (or `force`); returns whether it did.
     pub fn refresh(&self, force: bool) -> anyhow::Result<bool> {
         let _one = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        self.refresh_locked(force)
+    }
+
+    /// Rebuilds the view soon, on a thread of its own, and returns at once. Changes made
+    /// while a rebuild waits to start share it.
+    pub fn refresh_soon(self: &Arc<Self>) {
+        if self.refresh_pending.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let state = self.clone();
+        std::thread::spawn(move || {
+            let _one = state.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+            // From here on the store is read: later changes need a rebuild of their own.
+            state.refresh_pending.store(false, Ordering::SeqCst);
+            if let Err(e) = state.refresh_locked(true) {
+                eprintln!("annals serve: rebuilding the view failed: {e:#}");
+            }
+        });
+    }
+
+    fn refresh_locked(&self, force: bool) -> anyhow::Result<bool> {
         let store = SqliteStore::open(&self.data.join("annals.db"))?;
         let now = fingerprint(
             &store.documents()?,

@@ -144,6 +144,11 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Whether the server process has exited (and how).
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// What the server wrote to stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -179,3 +179,36 @@ pub fn syllable_vetoed(
     }
     false
 }
+
+/// A year written right after a name, as in a citation ("Zhukov, 2015", "Жуков (2015)",
+/// "Zhukov 2015:"): its value.
+pub fn year_after(text: &str, end: usize) -> Option<i32> {
+    let rest = &text[end..];
+    let rest = &rest[..rest.floor_char_boundary(12)];
+    let t = rest.trim_start_matches([' ', ',', '(', '[', '\u{a0}']);
+    if t.len() == rest.len() {
+        return None;
+    }
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let after = t[digits.len()..].chars().next();
+    (digits.len() == 4 && !after.is_some_and(char::is_alphanumeric))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// True when a capitalized word (a given name written out) ends right before `start`
+/// ("Aleksei N. Kosygin": the initial "N." is the patronymic's).
+pub fn given_name_before(text: &str, start: usize) -> bool {
+    prev_word(text, start).is_some_and(|(w, _)| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && w.chars().all(char::is_alphabetic)
+    })
+}
+
+/// The word right after `end` (after one space), its trailing punctuation left out.
+pub fn word_after(text: &str, end: usize) -> Option<&str> {
+    next_word(text, end)
+        .filter(|(_, pos)| *pos == end + 1)
+        .map(|(w, _)| w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}

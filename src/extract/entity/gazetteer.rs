@@ -2,10 +2,12 @@
 //! validated (ids unique, types known, QIDs well formed, no alias that is a common word unless
 //! it needs context, and no alias shared by two entities unless both mark it `ambiguous`).
 
+use super::morph::{self, Shape};
+use super::translit;
 use super::variants;
 use crate::text::fold::fold;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The entity types of the export contract.
 pub const TYPES: [&str; 7] = [
@@ -57,8 +59,16 @@ pub struct Alias {
     pub kind: AliasKind,
     /// Deliberately shared with another entity.
     pub ambiguous: bool,
-    /// Made by the abbreviation table or a hyphen variant rather than written in the data.
+    /// Made by the abbreviation table, an engine (transliteration, case forms) or the
+    /// generator (`data/gazetteer/generated/`) rather than written by hand: it gives way to a
+    /// hand-written alias of another entity.
     pub generated: bool,
+    /// Matched on its letters only, whatever the diacritics (a Vietnamese phonetic rendering
+    /// of a Russian name: writers differ in tone marks).
+    pub loose: bool,
+    /// A proper name of several words, each capitalized: each must be capitalized in the text
+    /// too ("Hòa Bình" the province, not "Hòa bình", peace).
+    pub proper: bool,
 }
 
 /// One entity of the gazetteer.
@@ -77,6 +87,11 @@ pub struct Entity {
     /// Terms of office where they matter.
     pub terms: Option<String>,
     pub aliases: Vec<Alias>,
+    /// The letters a person's first initial may be written with, in every script ("Л", "L"
+    /// for Leonid); empty when the given name is not known.
+    pub initials: Vec<char>,
+    /// The last year of the person's life, if known (for the evidence of a later year).
+    pub died: Option<i32>,
 }
 
 impl Entity {
@@ -118,6 +133,15 @@ struct RawEntity {
     surnames: Vec<String>,
     #[serde(default)]
     ambiguous: Vec<String>,
+    /// Made by scripts/gazetteer/generate.py: merges into a hand-written entity of the same
+    /// id, and its aliases give way to hand-written ones.
+    #[serde(default)]
+    generated: bool,
+    /// The language the name comes from ("ru", "vi"), which decides its transliterations.
+    origin: Option<String>,
+    /// Aliases merged in from a generated entity of the same id.
+    #[serde(skip)]
+    merged: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +172,24 @@ pub struct Context {
     pub compounds: Vec<String>,
     #[serde(default)]
     pub common_words: Vec<String>,
+    /// Vietnamese family names (open-world person names, `src/discover.rs`).
+    #[serde(default)]
+    pub vi_surnames: Vec<String>,
+    /// Endings of Russian patronymics in every case.
+    #[serde(default)]
+    pub ru_patronymic_endings: Vec<String>,
+    /// Words that make a name an organization.
+    #[serde(default)]
+    pub org_heads: Vec<String>,
+    /// Words that make a name a place (inside it, or right before it).
+    #[serde(default)]
+    pub place_heads: Vec<String>,
+    /// Words after a country's name that make it part of a currency's ("US dollars").
+    #[serde(default)]
+    pub currency_words: Vec<String>,
+    /// Words after a city's name that make it its region's ("Kaluga region").
+    #[serde(default)]
+    pub region_words: Vec<String>,
 }
 
 /// One row of the abbreviation table.
@@ -169,7 +211,7 @@ struct RawAbbrevs {
 }
 
 /// The gazetteer files, compiled in.
-pub const ENTITY_FILES: [(&str, &str); 6] = [
+pub const ENTITY_FILES: [(&str, &str); 11] = [
     (
         "countries.toml",
         include_str!("../../../data/gazetteer/countries.toml"),
@@ -194,6 +236,26 @@ pub const ENTITY_FILES: [(&str, &str); 6] = [
         "events.toml",
         include_str!("../../../data/gazetteer/events.toml"),
     ),
+    (
+        "generated/countries.toml",
+        include_str!("../../../data/gazetteer/generated/countries.toml"),
+    ),
+    (
+        "generated/states.toml",
+        include_str!("../../../data/gazetteer/generated/states.toml"),
+    ),
+    (
+        "generated/organizations.toml",
+        include_str!("../../../data/gazetteer/generated/organizations.toml"),
+    ),
+    (
+        "generated/people.toml",
+        include_str!("../../../data/gazetteer/generated/people.toml"),
+    ),
+    (
+        "generated/places.toml",
+        include_str!("../../../data/gazetteer/generated/places.toml"),
+    ),
 ];
 pub const CONTEXT_FILE: &str = include_str!("../../../data/gazetteer/context.toml");
 pub const ABBREV_FILE: &str = include_str!("../../../data/gazetteer/abbreviations.toml");
@@ -204,6 +266,8 @@ pub struct Gazetteer {
     pub entities: Vec<Entity>,
     pub context: Context,
     pub abbreviations: Vec<Abbrev>,
+    /// Folded key (and hyphen-joined key) of every alias and id → entities.
+    index: HashMap<String, Vec<usize>>,
 }
 
 /// Why the gazetteer does not load.
@@ -250,14 +314,26 @@ impl Gazetteer {
             })?;
             raw.extend(f.entity);
         }
+        let raw = merge_generated(raw)?;
         let common: HashSet<String> = context
             .common_words
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
+        // Function words of every language: a generated alias never is one.
+        let lang_common: HashSet<String> = crate::text::lang::Lang::ALL
+            .iter()
+            .flat_map(|l| {
+                let d = l.data();
+                d.not_names.iter().chain(d.function_words.iter()).cloned()
+            })
+            .map(|w| variants::key(&w))
+            .collect();
         let mut ids = HashSet::new();
         let mut entities = Vec::new();
-        for r in raw {
+        for mut r in raw {
+            let gen_all = r.generated;
+            let merged = std::mem::take(&mut r.merged);
             if !ids.insert(r.id.clone()) {
                 return Err(GazetteerError::Invalid(format!("duplicate id {}", r.id)));
             }
@@ -291,7 +367,9 @@ impl Gazetteer {
                         text: text.to_string(),
                         kind,
                         ambiguous: ambiguous.contains(&variants::key(text)),
-                        generated,
+                        generated: generated || gen_all || merged.contains(text),
+                        loose: false,
+                        proper: false,
                     });
                 };
             let labels: Vec<&String> = std::iter::once(&r.en)
@@ -356,7 +434,7 @@ impl Gazetteer {
                     )));
                 }
             }
-            entities.push(Entity {
+            let mut e = Entity {
                 id: r.id,
                 kind: r.kind,
                 en: r.en,
@@ -366,7 +444,11 @@ impl Gazetteer {
                 dates: r.dates,
                 terms: r.terms,
                 aliases,
-            });
+                initials: Vec::new(),
+                died: None,
+            };
+            expand(&mut e, r.origin.as_deref(), &common, &lang_common);
+            entities.push(e);
         }
         // Generated variants that collide with another entity are dropped; written ones must
         // be marked ambiguous on every entity that has them.
@@ -383,6 +465,24 @@ impl Gazetteer {
                         .get(&variants::key(&a.text))
                         .is_none_or(|o| o.iter().all(|&j| j == i))
             });
+        }
+        // Generated aliases two entities share are ambiguous: resolved per document.
+        let mut gen_owners: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            for a in e.aliases.iter().filter(|a| a.generated) {
+                gen_owners
+                    .entry(variants::key(&a.text))
+                    .or_default()
+                    .insert(i);
+            }
+        }
+        for (i, e) in entities.iter_mut().enumerate() {
+            for a in e.aliases.iter_mut().filter(|a| a.generated) {
+                let k = variants::key(&a.text);
+                let shared = gen_owners.get(&k).is_some_and(|o| o.len() > 1)
+                    || owners.get(&k).is_some_and(|o| o.iter().any(|&j| j != i));
+                a.ambiguous |= shared;
+            }
         }
         for (k, o) in &owners {
             if o.len() < 2 {
@@ -403,11 +503,53 @@ impl Gazetteer {
                 }
             }
         }
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            let mut keys = vec![fold(&e.id), e.id.clone()];
+            for a in &e.aliases {
+                keys.push(variants::key(&a.text));
+                keys.push(variants::joined_key(&a.text));
+            }
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                index.entry(k).or_default().push(i);
+            }
+        }
         Ok(Gazetteer {
             entities,
             context,
             abbreviations,
+            index,
         })
+    }
+
+    /// A gazetteer `factor` times as large, for benchmarks: each entity repeated with every
+    /// alias given an extra word that no text contains, so the automaton grows and the hits
+    /// stay the same.
+    pub fn scaled(&self, factor: usize) -> Gazetteer {
+        let mut entities = self.entities.clone();
+        for k in 1..factor {
+            for e in &self.entities {
+                let mut c = e.clone();
+                c.id = format!("{}-copy{k}", e.id);
+                for a in &mut c.aliases {
+                    a.text = format!("{} Qzxk{k}", a.text);
+                }
+                entities.push(c);
+            }
+        }
+        Gazetteer {
+            entities,
+            context: Context::default(),
+            abbreviations: self.abbreviations.clone(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The number of aliases of every entity.
+    pub fn alias_count(&self) -> usize {
+        self.entities.iter().map(|e| e.aliases.len()).sum()
     }
 
     /// The entity with this id.
@@ -417,20 +559,262 @@ impl Gazetteer {
 
     /// Every entity one of whose aliases (or labels, or id) has this folded form.
     pub fn lookup(&self, name: &str) -> Vec<&Entity> {
-        let k = variants::key(name);
-        let kj = variants::joined_key(name);
-        let mut out: Vec<&Entity> = Vec::new();
-        for e in &self.entities {
-            let hit = e.id == name
-                || fold(&e.id) == k
-                || e.aliases.iter().any(|a| {
-                    let ak = variants::key(&a.text);
-                    ak == k || ak == kj || variants::joined_key(&a.text) == kj
-                });
-            if hit {
-                out.push(e);
+        let mut ids: Vec<usize> = Vec::new();
+        for k in [
+            name.to_string(),
+            variants::key(name),
+            variants::joined_key(name),
+        ] {
+            if let Some(v) = self.index.get(&k) {
+                ids.extend(v);
             }
         }
-        out
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|i| &self.entities[i]).collect()
+    }
+}
+
+/// Merges each generated entity into an earlier entity of the same id (its aliases marked as
+/// merged, its missing fields filled); any other repeated id is an error.
+fn merge_generated(raw: Vec<RawEntity>) -> Result<Vec<RawEntity>, GazetteerError> {
+    let mut out: Vec<RawEntity> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for r in raw {
+        let Some(&i) = at.get(&r.id) else {
+            at.insert(r.id.clone(), out.len());
+            out.push(r);
+            continue;
+        };
+        if !r.generated {
+            return Err(GazetteerError::Invalid(format!("duplicate id {}", r.id)));
+        }
+        let t = &mut out[i];
+        let mut names: Vec<String> = vec![r.en.clone()];
+        names.extend(r.vi.clone());
+        names.extend(r.ru.clone());
+        names.extend(r.aliases);
+        // What the hand-written entity already has stays hand-written.
+        let had: HashSet<String> = std::iter::once(t.en.clone())
+            .chain(t.vi.clone())
+            .chain(t.ru.clone())
+            .chain(t.aliases.iter().cloned())
+            .chain(t.transliterations.iter().cloned())
+            .chain(t.abbreviations.iter().cloned())
+            .chain(t.guarded.iter().cloned())
+            .chain(t.titled.iter().cloned())
+            .chain(t.surnames.iter().cloned())
+            .collect();
+        for n in names {
+            if !had.contains(&n) {
+                t.merged.insert(n.clone());
+                t.aliases.push(n);
+            }
+        }
+        for (from, to) in [
+            (r.transliterations, &mut t.transliterations),
+            (r.abbreviations, &mut t.abbreviations),
+            (r.guarded, &mut t.guarded),
+            (r.titled, &mut t.titled),
+            (r.surnames, &mut t.surnames),
+        ] {
+            for a in from {
+                if !had.contains(&a) {
+                    t.merged.insert(a.clone());
+                    to.push(a);
+                }
+            }
+        }
+        t.qid = t.qid.take().or(r.qid);
+        t.vi = t.vi.take().or(r.vi);
+        t.ru = t.ru.take().or(r.ru);
+        t.dates = t.dates.take().or(r.dates);
+        t.terms = t.terms.take().or(r.terms);
+        t.origin = t.origin.take().or(r.origin);
+    }
+    Ok(out)
+}
+
+/// True when `s` is written with Vietnamese letters (a tone or vowel mark, đ).
+fn vietnamese(s: &str) -> bool {
+    super::verify::has_vi_diacritics(s)
+}
+
+/// The letters of the alias, for length limits.
+fn letter_count(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// Adds what the engines give an entity: the Russian case forms of its Cyrillic names
+/// ([`morph`]), the Latin and Vietnamese forms of Russian names and the Russian forms of
+/// Vietnamese names ([`translit`]), and its initials and death year. Generated forms that are
+/// common words are left out.
+fn expand(
+    e: &mut Entity,
+    origin: Option<&str>,
+    common: &HashSet<String>,
+    lang_common: &HashSet<String>,
+) {
+    let person = e.kind == "person";
+    // Where the name comes from: given, or read from the labels.
+    let origin = origin.map(str::to_string).or_else(|| {
+        if person && (vietnamese(&e.en) || e.vi.as_ref().is_some_and(|v| *v == e.en)) {
+            Some("vi".into())
+        } else if person && e.ru.as_deref().is_some_and(translit::has_cyrillic) {
+            Some("ru".into())
+        } else {
+            None
+        }
+    });
+    let origin = origin.as_deref();
+    let mut extra: Vec<Alias> = Vec::new();
+    let mut add = |text: String, kind: AliasKind, loose: bool, proper: bool| {
+        extra.push(Alias {
+            text,
+            kind,
+            ambiguous: false,
+            generated: true,
+            loose,
+            proper,
+        });
+    };
+    let written: Vec<Alias> = e.aliases.clone();
+    // Vietnamese names in Russian (Kontsevich), before the case forms so they get theirs.
+    let mut cyrillic: Vec<(String, AliasKind)> = written
+        .iter()
+        .filter(|a| translit::has_cyrillic(&a.text))
+        .map(|a| (a.text.clone(), a.kind))
+        .collect();
+    if origin == Some("vi")
+        && let Some(vi) =
+            e.vi.clone()
+                .or_else(|| vietnamese(&e.en).then(|| e.en.clone()))
+    {
+        let name = vi.trim_end_matches(" province").to_string();
+        for f in translit::vi_ru(&name, !person) {
+            cyrillic.push((f.clone(), AliasKind::Transliteration));
+            add(f, AliasKind::Transliteration, false, false);
+        }
+    }
+    for (text, kind) in &cyrillic {
+        let shape = match (person, origin) {
+            (true, Some("ru")) => Shape::Person,
+            (true, _) => Shape::ForeignPerson,
+            _ => Shape::Phrase,
+        };
+        if kind.standalone() || matches!(kind, AliasKind::Surname | AliasKind::Titled) {
+            for f in morph::ru_forms(text, shape) {
+                add(f, *kind, false, false);
+            }
+        }
+        // Russian names in Latin and in Vietnamese renderings.
+        let russian_name = (person && origin == Some("ru"))
+            || (origin == Some("ru") && !text.contains(' '))
+            || (e.kind == "country" && !text.contains(' ') && !person);
+        if !russian_name
+            || !matches!(
+                kind,
+                AliasKind::Label
+                    | AliasKind::Alias
+                    | AliasKind::Surname
+                    | AliasKind::Transliteration
+            )
+        {
+            continue;
+        }
+        let out_kind = if *kind == AliasKind::Surname {
+            AliasKind::Surname
+        } else {
+            AliasKind::Transliteration
+        };
+        if person {
+            for f in translit::ru_latin(text) {
+                add(f, out_kind, false, true);
+            }
+        }
+        for f in translit::ru_vi(text) {
+            if letter_count(&f) >= 6 {
+                add(f, out_kind, true, false);
+            }
+        }
+    }
+    // A generated one-syllable Vietnamese name ("Đức", "Nga", "Ý") is also a common word or
+    // a given name: it needs context, like the hand-written ones that are guarded.
+    for a in e
+        .aliases
+        .iter_mut()
+        .filter(|a| a.generated && a.kind.standalone())
+    {
+        if !a.text.contains(' ') && vietnamese(&a.text) && a.kind != AliasKind::Abbreviation {
+            a.kind = AliasKind::Guarded;
+        }
+    }
+    // Multi-word Latin names of people and places are proper names: each capital counts.
+    if matches!(e.kind.as_str(), "person" | "place") && e.aliases.iter().any(|a| a.generated) {
+        for a in e.aliases.iter_mut().filter(|a| a.generated) {
+            a.proper = a.text.contains(' ') && !translit::has_cyrillic(&a.text);
+        }
+    }
+    let have: HashSet<(String, bool)> = e
+        .aliases
+        .iter()
+        .map(|a| (a.text.clone(), a.kind.standalone()))
+        .collect();
+    let mut seen = have;
+    for a in extra {
+        let k = variants::key(&a.text);
+        if k.is_empty() || common.contains(&k) || lang_common.contains(&k) {
+            continue;
+        }
+        if seen.insert((a.text.clone(), a.kind.standalone())) {
+            e.aliases.push(a);
+        }
+    }
+    // Generated aliases that are common words are dropped too.
+    e.aliases.retain(|a| {
+        !a.generated || {
+            let k = variants::key(&a.text);
+            !common.contains(&k) && !lang_common.contains(&k)
+        }
+    });
+    if person {
+        e.died = e
+            .dates
+            .as_deref()
+            .and_then(|d| d.split('/').nth(1))
+            .and_then(|y| y.get(..4))
+            .and_then(|y| y.parse().ok());
+        let mut initials: Vec<char> = Vec::new();
+        let given = |s: &str| -> Option<String> {
+            let w: Vec<&str> = s.split(' ').collect();
+            (w.len() >= 2).then(|| w[0].to_string())
+        };
+        if origin == Some("ru") {
+            // The given name: the first word of the longest Russian form of the full name.
+            let full = e
+                .aliases
+                .iter()
+                .filter(|a| {
+                    !a.generated || a.kind == AliasKind::Alias || a.kind == AliasKind::Label
+                })
+                .map(|a| a.text.as_str())
+                .filter(|t| translit::has_cyrillic(t))
+                .max_by_key(|t| t.split(' ').count())
+                .map(str::to_string);
+            if let Some(g) = full.as_deref().and_then(given) {
+                for f in std::iter::once(g.clone())
+                    .chain(translit::ru_latin(&g))
+                    .chain(translit::ru_vi(&g))
+                {
+                    initials.extend(f.chars().next().and_then(|c| c.to_uppercase().next()));
+                }
+            }
+            if let Some(g) = given(&e.en) {
+                initials.extend(g.chars().next().and_then(|c| c.to_uppercase().next()));
+            }
+        }
+        initials.sort_unstable();
+        initials.dedup();
+        e.initials = initials;
     }
 }

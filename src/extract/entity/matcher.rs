@@ -170,6 +170,40 @@ fn has_intra_hyphen(text: &str) -> bool {
     false
 }
 
+/// The chars below this have their folded form in [`FOLDED`].
+const TABLE: usize = 0x2000;
+
+/// The folded form of every char below [`TABLE`] (Latin with its diacritics, Vietnamese,
+/// Cyrillic) when it is one char, else '\0': folding the text is a table look-up, not a
+/// Unicode decomposition per char.
+static FOLDED: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    (0..TABLE as u32)
+        .map(|u| {
+            let Some(c) = char::from_u32(u) else {
+                return '\0';
+            };
+            let mut f = String::new();
+            crate::text::fold::fold_char_into(c, &mut f);
+            let mut it = f.chars();
+            match (it.next(), it.next()) {
+                (Some(x), None) => x,
+                _ => '\0',
+            }
+        })
+        .collect()
+});
+
+/// The one-char folded form of `c`, from the table.
+#[inline]
+fn fast_fold(c: char) -> Option<char> {
+    let u = c as usize;
+    if u < 128 {
+        return Some(c.to_ascii_lowercase());
+    }
+    let f = *FOLDED.get(u)?;
+    (f != '\0').then_some(f)
+}
+
 /// The folded form of a text with, for each of its bytes, the clean range of its source char.
 struct Stream {
     text: String,
@@ -209,12 +243,15 @@ impl Stream {
                 end.push(pe as u32);
             }
             buf.clear();
+            let ce = i + c.len_utf8();
             let c = match c {
                 '’' | '‘' | 'ʼ' | '`' => '\'',
                 _ => c,
             };
-            crate::text::fold::fold_char_into(c, &mut buf);
-            let ce = i + clean[i..].chars().next().map_or(1, char::len_utf8);
+            match fast_fold(c) {
+                Some(f) => buf.push(f),
+                None => crate::text::fold::fold_char_into(c, &mut buf),
+            }
             for _ in 0..buf.len() {
                 start.push(i as u32);
                 end.push(ce as u32);

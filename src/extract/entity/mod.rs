@@ -14,7 +14,9 @@
 pub mod context;
 pub mod gazetteer;
 pub mod matcher;
+pub mod morph;
 pub mod ocr;
+pub mod translit;
 pub mod variants;
 pub mod verify;
 
@@ -73,6 +75,9 @@ pub struct Mention {
     pub nested: bool,
     /// Other entities the same words could name (an ambiguous alias), resolved per document.
     pub alternatives: Vec<usize>,
+    /// A bare surname that needs the document to name the person in full elsewhere
+    /// ([`disambiguate`] decides).
+    pub pending: bool,
 }
 
 impl Mention {
@@ -88,6 +93,11 @@ struct Cand {
     matched: &'static str,
     confidence: f32,
     fuzzy: bool,
+    /// A bare surname: kept only if the document names the person in full elsewhere.
+    pending: bool,
+    /// A generated one-word name: vetoed inside a run of capitalized words ("George
+    /// Washington", "Chad Smith").
+    name_run: bool,
     guarded: bool,
     /// A one-word alias of one Vietnamese syllable ("Pháp", "Mỹ", "Lào").
     syllable: bool,
@@ -97,8 +107,25 @@ fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphabetic()).count()
 }
 
-/// The mentions in one clean text (a paragraph), before document-level disambiguation.
+/// The mentions in one clean text (a paragraph) that need no other evidence.
 pub fn mentions(text: &str) -> Vec<Mention> {
+    let mut ms = paragraph_mentions(text);
+    ms.retain(|m| !m.pending);
+    ms
+}
+
+/// True when a currency sign follows the range right away ("US$").
+fn currency_next(text: &str, r: &Range<usize>) -> bool {
+    text[r.end..]
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '$' | '€' | '£' | '¥' | '₫'))
+        || text[..r.start].ends_with(['$', '€', '£', '¥'])
+}
+
+/// The mentions in one clean text (a paragraph), before document-level disambiguation;
+/// bare surnames are kept as pending.
+pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
     let g: &Gazetteer = &GAZETTEER;
     let ctx = &g.context;
     let mut cands: Vec<Cand> = Vec::new();
@@ -119,9 +146,35 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 .generic_heads
                 .iter()
                 .any(|h| a.text.starts_with(h.as_str()));
-            let Some(q) = verify::verify(&a.text, span, generic) else {
+            let q = verify::verify(&a.text, span, generic).or_else(|| {
+                // A loose alias matches on its letters, whatever the diacritics.
+                (a.loose && verify::case_ok(&a.text, span, &[], &[], false))
+                    .then_some(Quality::Exact)
+            });
+            let Some(q) = q else {
                 continue;
             };
+            if a.proper && !verify::proper_ok(&a.text, span) {
+                continue;
+            }
+            // An abbreviation written against a currency sign is the currency ("US$"); a
+            // country before a currency word too ("US dollars"); a city before a region word
+            // names the region ("Kaluga region").
+            if a.kind == AliasKind::Abbreviation && currency_next(text, &h.range) {
+                continue;
+            }
+            let next = context::word_after(text, h.range.end);
+            if e.kind == "country"
+                && next.is_some_and(|w| ctx.currency_words.iter().any(|c| c == w))
+            {
+                continue;
+            }
+            if e.kind == "place"
+                && a.generated
+                && next.is_some_and(|w| ctx.region_words.iter().any(|c| c == w))
+            {
+                continue;
+            }
             if q == Quality::Folded
                 && a.kind.standalone()
                 && variants::words(&a.text).len() == 1
@@ -142,11 +195,40 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         } else {
             None
         };
+        if e.kind == "person" {
+            // Initials that are not the person's own name another person ("V. Zhukov" is not
+            // Georgy Zhukov); a year after the person's death right after a bare surname is a
+            // citation of a later author ("Zhukov, 2015").
+            // Only initials that stand for the given name: not "N." after "Aleksei".
+            if let Some(s) = initials
+                && !e.initials.is_empty()
+                && !context::given_name_before(text, s)
+                && text[s..]
+                    .chars()
+                    .next()
+                    .and_then(|c| c.to_uppercase().next())
+                    .is_some_and(|c| !e.initials.contains(&c))
+            {
+                continue;
+            }
+            if let Some(d) = e.died
+                && !a.text.contains(' ')
+                && context::year_after(text, range.end).is_some_and(|y| y > d + 1)
+            {
+                continue;
+            }
+        }
+        let mut pending = false;
         match a.kind {
             AliasKind::Titled | AliasKind::Surname => {
                 let titled = context::title_before(ctx, text, range.start);
                 if !titled && initials.is_none() {
-                    continue;
+                    if a.kind == AliasKind::Titled {
+                        continue;
+                    }
+                    // A bare surname counts only where the document names the person in full.
+                    pending = true;
+                    conf *= 0.9;
                 }
                 conf *= 0.9;
             }
@@ -165,6 +247,12 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             matched,
             confidence: conf,
             fuzzy: h.target.fuzzy.is_some(),
+            pending,
+            name_run: a.generated
+                && a.kind.standalone()
+                && matches!(e.kind.as_str(), "place" | "country" | "person")
+                && !a.text.contains(' ')
+                && !gazetteer::all_caps(&a.text),
             guarded: a.kind == AliasKind::Guarded,
             syllable: a.kind.standalone()
                 && !a.text.contains(' ')
@@ -210,6 +298,13 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         .iter()
         .map(|c| {
             if !c.guarded {
+                if c.name_run
+                    && !gazetteer::all_caps(&text[c.range.clone()])
+                    && !firm.contains_other(&c.range)
+                    && context::vetoed(ctx, text, c.range.start, c.range.end, &covered)
+                {
+                    return false;
+                }
                 if c.syllable && !firm.contains_other(&c.range) {
                     return !context::syllable_vetoed(
                         ctx,
@@ -270,6 +365,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             confidence: c.confidence,
             alternatives: alternatives.into_iter().collect(),
             nested: false,
+            pending: c.pending,
         });
     }
     // Nested: entities named inside an organization, treaty or event.
@@ -307,6 +403,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             confidence: c.confidence,
             alternatives: Vec::new(),
             nested: true,
+            pending: c.pending,
         });
     }
     out.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
@@ -317,9 +414,21 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 /// names unambiguously elsewhere, else dropped.
 pub fn disambiguate(ms: Vec<Mention>) -> Vec<Mention> {
     let mut named: HashMap<usize, usize> = HashMap::new();
-    for m in ms.iter().filter(|m| m.alternatives.is_empty()) {
+    for m in ms
+        .iter()
+        .filter(|m| m.alternatives.is_empty() && !m.pending)
+    {
         *named.entry(m.entity).or_default() += 1;
     }
+    // Bare surnames: only of people the document names in full.
+    let ms: Vec<Mention> = ms
+        .into_iter()
+        .filter(|m| !m.pending || (m.alternatives.is_empty() && named.contains_key(&m.entity)))
+        .map(|mut m| {
+            m.pending = false;
+            m
+        })
+        .collect();
     ms.into_iter()
         .filter_map(|mut m| {
             if m.alternatives.is_empty() {
@@ -363,8 +472,11 @@ pub fn body(m: &Mention) -> Map<String, Value> {
 pub fn document_mentions(doc: &Document) -> Vec<Mention> {
     let mut all = Vec::new();
     for p in &doc.paragraphs {
+        if crate::budget::expired() {
+            break;
+        }
         let text = doc.paragraph_text(p);
-        for mut m in mentions(text) {
+        for mut m in paragraph_mentions(text) {
             m.range = m.range.start + p.range.start..m.range.end + p.range.start;
             all.push(m);
         }

@@ -107,6 +107,21 @@ pub fn verify(alias: &str, text: &str, generic: bool) -> Option<Quality> {
     Some(q)
 }
 
+/// A proper name of several words: each alias word written with a capital has one in the
+/// text too, unless the text is all capitals.
+pub fn proper_ok(alias: &str, text: &str) -> bool {
+    if all_caps(text) {
+        return true;
+    }
+    let aw = words(alias);
+    let tw = words(text);
+    aw.len() != tw.len()
+        || aw.iter().zip(&tw).all(|(a, t)| {
+            !a.chars().next().is_some_and(char::is_uppercase)
+                || t.chars().next().is_some_and(char::is_uppercase)
+        })
+}
+
 /// Case: a capitalized alias needs a capitalized text; all-caps alias words need all caps.
 pub fn case_ok(alias: &str, text: &str, aw: &[String], tw: &[String], generic: bool) -> bool {
     let af = alias.chars().find(|c| c.is_alphabetic());

@@ -67,6 +67,9 @@ impl Extractor for EventExtractor {
         // sentence right after it that states none.
         let mut paragraph_date: Option<(usize, DateGroup)> = None;
         for (s_index, s) in doc.sentences.iter().enumerate() {
+            if crate::budget::expired() {
+                break;
+            }
             let para = &doc.paragraphs[s.paragraph];
             if para.kind == BlockKind::Heading
                 || tables

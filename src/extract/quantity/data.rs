@@ -264,20 +264,18 @@ fn yes() -> bool {
     true
 }
 
+/// Every unit code a quantity can carry ("other" for a unit the data names but the code
+/// does not know).
+pub const UNIT_CODES: &[&str] = &[
+    "RUB", "USD", "person", "tonne", "m2", "m3", "percent", "times", "count", "year", "other",
+];
+
 fn unit_code(s: &str) -> &'static str {
-    match s {
-        "RUB" => "RUB",
-        "USD" => "USD",
-        "person" => "person",
-        "tonne" => "tonne",
-        "m2" => "m2",
-        "m3" => "m3",
-        "percent" => "percent",
-        "times" => "times",
-        "count" => "count",
-        "year" => "year",
-        _ => "other",
-    }
+    UNIT_CODES
+        .iter()
+        .find(|c| **c == s)
+        .copied()
+        .unwrap_or("other")
 }
 
 fn set(words: &[String]) -> Phrases<()> {

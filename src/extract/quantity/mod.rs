@@ -444,6 +444,9 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
     }
     let mut out = Vec::new();
     for (pi, p) in doc.paragraphs.iter().enumerate() {
+        if crate::budget::expired() {
+            break;
+        }
         let ptoks = &toks[pi];
         if !ptoks
             .iter()

@@ -61,6 +61,9 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
     // anchors in document order.
     let mut found: Vec<(Timex, usize)> = Vec::new();
     for (pi, p) in doc.paragraphs.iter().enumerate() {
+        if crate::budget::expired() {
+            break;
+        }
         let ptext = &text[p.range.clone()];
         let mut atoms = engine::find(ptext, p.lang, ctx);
         citation::mark(ptext, &mut atoms);
