@@ -5,6 +5,7 @@
 use super::numeral::{Builder, Numerals, Roles};
 use super::token::{Tok, phrase_tokens};
 use crate::text::lang::Lang;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -12,15 +13,15 @@ use std::sync::LazyLock;
 /// Phrases (token sequences) with a value, matched at or ending at a token.
 #[derive(Debug)]
 pub struct Phrases<T> {
-    first: HashMap<String, Vec<(Vec<String>, T)>>,
-    last: HashMap<String, Vec<(Vec<String>, T)>>,
+    first: FxHashMap<String, Vec<(Vec<String>, T)>>,
+    last: FxHashMap<String, Vec<(Vec<String>, T)>>,
 }
 
 impl<T> Default for Phrases<T> {
     fn default() -> Self {
         Phrases {
-            first: HashMap::new(),
-            last: HashMap::new(),
+            first: FxHashMap::default(),
+            last: FxHashMap::default(),
         }
     }
 }

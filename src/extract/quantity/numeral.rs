@@ -78,6 +78,9 @@ pub struct Numerals {
     pub cardinal_forms: Vec<String>,
     pub ordinal_forms: Vec<String>,
     pub joiner_forms: Vec<String>,
+    /// The forms of the tens (20 to 90), which may stand before an ordinal's last word
+    /// ("twenty-first", "двадцать пятого").
+    pub tens_forms: Vec<String>,
 }
 
 /// A table of word → roles being built; the same word may be given several roles.
@@ -100,6 +103,11 @@ impl Builder {
             }
             if r.ord.is_some() {
                 n.ordinal_forms.push(w.clone());
+            }
+            if r.card
+                .is_some_and(|v| (20.0..100.0).contains(&v) && v % 10.0 == 0.0)
+            {
+                n.tens_forms.push(w.clone());
             }
             if r.joiner {
                 n.joiner_forms.push(w.clone());

@@ -29,7 +29,24 @@ pub struct Tok {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // The letters of Vietnamese and Russian without a table lookup: Latin-1 and Latin
+    // Extended (but × and ÷), Latin Extended Additional, Cyrillic, combining marks.
+    matches!(c, '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' | '\u{400}'..='\u{4ff}' | '\u{300}'..='\u{36f}')
+        && c != '\u{d7}'
+        && c != '\u{f7}'
+        || c.is_alphanumeric()
+}
+
+/// Lowercase, without Unicode tables for ASCII words.
+fn lower(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        fold_variants(s.to_lowercase())
+    }
 }
 
 /// Cuts `text` into tokens. `space_groups`: "1 540" is one number.
@@ -39,7 +56,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
     let mut space = true;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+        if c == ' ' || c.is_whitespace() {
             space = true;
             continue;
         }
@@ -91,7 +108,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
                 lower: text[i..end].to_string(),
                 cap: false,
             });
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_alphabetic() || !c.is_ascii() && is_word_char(c) && c.is_alphabetic() {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = it.peek() {
                 if is_word_char(d) {
@@ -106,7 +123,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
                 start: i,
                 end,
                 space,
-                lower: fold_variants(text[i..end].to_lowercase()),
+                lower: lower(&text[i..end]),
                 cap: c.is_uppercase(),
             });
         } else {
@@ -144,11 +161,11 @@ pub fn repair(text: &str, toks: Vec<Tok>, known: impl Fn(&str) -> bool) -> Vec<T
     let mut it = toks.into_iter().peekable();
     while let Some(t) = it.next() {
         if t.kind == Kind::Word
-            && !known(&t.lower)
             && let Some(h) = it.peek()
             && h.kind == Kind::Sym
             && matches!(h.lower.as_str(), "-" | "‐" | "\u{ad}")
             && !h.space
+            && !known(&t.lower)
         {
             let hyphen = it.next().expect("peeked");
             if let Some(n) = it.peek()

@@ -45,6 +45,11 @@ struct RuleFile {
     /// cable's date-time group).
     #[serde(default)]
     dateline: bool,
+    /// What must come right before the match (a regex the engine anchors at the end): a
+    /// preposition before a bare month ("in May"), so that the rule's own pattern can start
+    /// with the month and be found quickly.
+    #[serde(default)]
+    before: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +175,35 @@ pub struct Rule {
     /// Position in the language file: earlier rules win ties.
     pub order: usize,
     pub dateline: bool,
+    /// What must end the text before the match.
+    pub before: Option<Regex>,
+    /// Every match holds an ASCII digit: the rule need only be run near digits.
+    pub needs_digit: bool,
+}
+
+/// Whether every match of the pattern `hir` holds an ASCII digit.
+fn needs_digit(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(Class::Unicode(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= '0' && r.end() <= '9')
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= b'0' && r.end() <= b'9')
+        }
+        HirKind::Repetition(r) => r.min > 0 && needs_digit(&r.sub),
+        HirKind::Capture(c) => needs_digit(&c.sub),
+        HirKind::Concat(v) => v.iter().any(needs_digit),
+        HirKind::Alternation(v) => v.iter().all(needs_digit),
+    }
 }
 
 /// One language's compiled time knowledge.
@@ -232,6 +266,27 @@ fn alternation(words: impl Iterator<Item = String>) -> String {
     w.dedup();
     let parts: Vec<String> = w.iter().map(|s| spaced(&regex::escape(s))).collect();
     format!("(?:{})", parts.join("|"))
+}
+
+/// Each word as written, in lower case, capitalized and in capitals.
+fn case_forms(words: impl Iterator<Item = String>) -> impl Iterator<Item = String> {
+    words.flat_map(|w| {
+        let lower = w.to_lowercase();
+        let mut chars = lower.chars();
+        let cap: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let upper = w.to_uppercase();
+        [w, lower, cap, upper]
+    })
+}
+
+/// A word list matched in any of its usual cases (lower, capitalized, capitals) by literal
+/// alternatives: a case-insensitive match of a long list of non-ASCII words makes the regex
+/// automaton far larger and slower than the three spellings do.
+fn any_case(words: impl Iterator<Item = String>) -> String {
+    format!("(?-i:{})", alternation_or_never(case_forms(words)))
 }
 
 /// An alternation that never matches, for an empty word list.
@@ -342,36 +397,37 @@ struct Placeholders {
 
 impl Placeholders {
     fn new(f: &LangFile, num: &crate::extract::quantity::numeral::Numerals) -> Placeholders {
-        let case = |a: String| {
-            if f.months_case_sensitive {
-                format!("(?-i:{a})")
-            } else {
-                format!("(?i:{a})")
-            }
-        };
-        let card = alternation_or_never(num.cardinal_forms.iter().cloned());
-        let join = alternation_or_never(num.joiner_forms.iter().cloned());
-        let ord = alternation_or_never(num.ordinal_forms.iter().cloned());
-        // A cardinal: words, each joined to the next by a space or a hyphen, with joiners
-        // ("one hundred and five"); an ordinal: cardinal words then an ordinal word. The
+        let months = || f.months.keys().cloned();
+        let card = any_case(num.cardinal_forms.iter().cloned());
+        let join = any_case(num.joiner_forms.iter().cloned());
+        let ord = any_case(num.ordinal_forms.iter().cloned());
+        let tens = any_case(num.tens_forms.iter().cloned());
+        // What a time needs in words, kept small so that the patterns stay fast: a cardinal
+        // of up to three words ("twenty-five years", "сто двадцать лет"), an ordinal of one or
+        // two ("fifth", "twenty-first", "двадцать пятого": days, centuries, quarters). The
         // numeral grammar checks what the pattern lets through.
-        let numw = format!(r"(?i:{card}(?:(?:\s+|\s*-\s*)(?:{join}\s+)?{card}){{0,5}})");
-        let ordw = format!(r"(?i:(?:{card}(?:\s+|-)(?:{join}\s+)?){{0,4}}{ord})");
+        let numw = format!(r"(?:{card}(?:(?:\s+|\s*-\s*)(?:{join}\s+)?{card}){{0,2}})");
+        let ordw = format!(r"(?:(?:{tens}(?:\s+|-))?{ord})");
         Placeholders {
-            months: case(alternation(f.months.keys().cloned())),
-            months_any_case: format!("(?i:{})", alternation(f.months.keys().cloned())),
-            weekdays: case(alternation_or_never(f.weekdays.keys().cloned())),
+            months: if f.months_case_sensitive {
+                format!("(?-i:{})", alternation(months()))
+            } else {
+                any_case(months())
+            },
+            months_any_case: any_case(months()),
+            weekdays: if f.months_case_sensitive {
+                format!("(?-i:{})", alternation_or_never(f.weekdays.keys().cloned()))
+            } else {
+                any_case(f.weekdays.keys().cloned())
+            },
             eras: format!("(?-i:{})", alternation_or_never(f.eras.keys().cloned())),
-            seasons: alternation(f.seasons.keys().cloned()),
-            mods: alternation(f.modifiers.keys().cloned()),
-            rel: alternation_or_never(f.relative.keys().cloned()),
-            ana: format!("(?i:{})", alternation_or_never(f.anaphoric.keys().cloned())),
-            deictic: format!("(?i:{})", alternation_or_never(f.deictic.keys().cloned())),
-            dirs: format!(
-                "(?i:{})",
-                alternation_or_never(f.directions.keys().cloned())
-            ),
-            units: format!("(?i:{})", alternation_or_never(f.units.keys().cloned())),
+            seasons: any_case(f.seasons.keys().cloned()),
+            mods: any_case(f.modifiers.keys().cloned()),
+            rel: any_case(f.relative.keys().cloned()),
+            ana: any_case(f.anaphoric.keys().cloned()),
+            deictic: any_case(f.deictic.keys().cloned()),
+            dirs: any_case(f.directions.keys().cloned()),
+            units: any_case(f.units.keys().cloned()),
             numw,
             ordw,
         }
@@ -468,7 +524,7 @@ fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
     };
     let numerals = &crate::extract::quantity::data::data(lang).numerals;
     let ph = Placeholders::new(&f, numerals);
-    let rules = f
+    let rules: Vec<Rule> = f
         .rule
         .iter()
         .enumerate()
@@ -486,14 +542,24 @@ fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
                 k => panic!("time data ({}): unknown rule kind {k}", f.code),
             };
             let body = expand(&r.re, &ph);
+            let pattern = with_variants(&format!("(?i){body}"), &variants);
+            let hir = regex_syntax::parse(&pattern)
+                .unwrap_or_else(|e| panic!("time data ({}): bad regex {pattern}: {e}", f.code));
             // Month words may be case-sensitive; everything else is not.
             Rule {
                 kind,
+                needs_digit: needs_digit(&hir),
                 re: compile(&format!("(?i){body}")),
                 unit: r.unit.clone(),
                 lang,
                 order,
                 dateline: r.dateline,
+                before: r.before.as_deref().map(|b| {
+                    compile(&format!(
+                        r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?:{})$",
+                        spaced(&expand(b, &ph))
+                    ))
+                }),
             }
         })
         .collect();

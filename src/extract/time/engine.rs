@@ -683,67 +683,123 @@ fn applicable(lang: Lang, text: &str, plang: Lang) -> bool {
         }
 }
 
+/// How far from a digit a rule that needs one is looked for, in bytes: more than any time
+/// expression spans on one side of its digits.
+const NEAR_DIGIT: usize = 64;
+
+/// The stretches of `text` within [`NEAR_DIGIT`] bytes of a digit, widened to whitespace so
+/// that no word is cut, merged where they meet.
+fn digit_windows(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(u8::is_ascii_digit) {
+        let d = i + k;
+        let mut e = d;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        let mut lo = d.saturating_sub(NEAR_DIGIT);
+        while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+            lo -= 1;
+        }
+        let mut hi = (e + NEAR_DIGIT).min(b.len());
+        while hi < b.len() && !b[hi].is_ascii_whitespace() {
+            hi += 1;
+        }
+        match out.last_mut() {
+            Some(last) if lo <= last.end => last.end = last.end.max(hi),
+            _ => out.push(lo..hi),
+        }
+        i = e;
+    }
+    out
+}
+
 pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
+    // A rule whose every match holds a digit runs only near digits: most prose has none.
+    let windows = digit_windows(text);
+    let whole_text = [0..text.len()];
     for tl in data::all() {
         if !applicable(tl.lang, text, plang) {
             continue;
         }
-        for rule in &tl.rules {
-            let mut at = 0;
-            while at <= text.len() {
-                let Some(c) = rule.re.captures_at(text, at) else {
-                    break;
-                };
-                let Some(whole) = c.get(0) else { break };
-                let (s, e) = (whole.start(), whole.end());
-                let m = whole.as_str();
-                let before = text[..s].chars().next_back();
-                let after = text[e..].chars().next();
-                // A match that starts inside a word ("từngày 26") is looked for again from the
-                // next character: a later start may stand on its own ("26 đến 30 tháng 7").
-                if s == e || m.starts_with(is_word) && before.is_some_and(is_word) {
-                    at = s + m.chars().next().map_or(1, char::len_utf8);
-                    continue;
+        // Another language's rules lend a paragraph their numeric and month-name dates;
+        // its relative phrases and numbers in words are its own.
+        for rule in tl
+            .rules
+            .iter()
+            .filter(|r| tl.lang == plang || r.needs_digit)
+        {
+            let spans: &[Range<usize>] = if rule.needs_digit {
+                &windows
+            } else {
+                &whole_text
+            };
+            for w in spans {
+                // A window ends at whitespace, so a match in it is a match in the text.
+                let hay = &text[..w.end];
+                let mut at = w.start;
+                while at <= hay.len() {
+                    let Some(c) = rule.re.captures_at(hay, at) else {
+                        break;
+                    };
+                    let Some(whole) = c.get(0) else { break };
+                    let (s, e) = (whole.start(), whole.end());
+                    let m = whole.as_str();
+                    let before = text[..s].chars().next_back();
+                    let after = text[e..].chars().next();
+                    // A match that starts inside a word ("từngày 26") is looked for again from the
+                    // next character: a later start may stand on its own ("26 đến 30 tháng 7").
+                    if s == e || m.starts_with(is_word) && before.is_some_and(is_word) {
+                        at = s + m.chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
+                    at = e;
+                    if m.ends_with(is_word) && after.is_some_and(is_word) {
+                        continue;
+                    }
+                    if let Some(b) = &rule.before
+                        && !b.is_match(tail(text, s, 32))
+                    {
+                        continue;
+                    }
+                    let Some(t) = build(rule, tl, &c, text, plang, ctx) else {
+                        continue;
+                    };
+                    if !matches!(t.kind, Kind::Duration | Kind::Clock)
+                        && rejected_by_context(&t, text, s..e)
+                    {
+                        continue;
+                    }
+                    // A month or a date inside a name ("Cách mạng Tháng Tám").
+                    if let Some(nb) = &tl.name_before
+                        && nb.is_match(tail(text, t.range.start, 40))
+                    {
+                        continue;
+                    }
+                    // "12 tháng trước", "4-6 năm tới": after a number, a relative phrase that
+                    // starts with its unit is part of a duration ("12 months before").
+                    if t.kind == Kind::Relative
+                        && !m.starts_with(|c: char| c.is_ascii_digit())
+                        && after_number(text, t.range.start, tl.lang)
+                    {
+                        continue;
+                    }
+                    // A release stamp or a retrieval date is a citation: "Approved For Release
+                    // 2006/12/26", "Retrieved 20 March 2014".
+                    let mut t = t;
+                    if data::all().iter().any(|l| {
+                        l.citation_before
+                            .as_ref()
+                            .is_some_and(|cb| cb.is_match(tail(text, t.range.start, 48)))
+                    }) {
+                        t.was = t.kind;
+                        t.kind = Kind::Citation;
+                    }
+                    cands.push(t);
                 }
-                at = e;
-                if m.ends_with(is_word) && after.is_some_and(is_word) {
-                    continue;
-                }
-                let Some(t) = build(rule, tl, &c, text, plang, ctx) else {
-                    continue;
-                };
-                if !matches!(t.kind, Kind::Duration | Kind::Clock)
-                    && rejected_by_context(&t, text, s..e)
-                {
-                    continue;
-                }
-                // A month or a date inside a name ("Cách mạng Tháng Tám").
-                if let Some(nb) = &tl.name_before
-                    && nb.is_match(tail(text, t.range.start, 40))
-                {
-                    continue;
-                }
-                // "12 tháng trước", "4-6 năm tới": after a number, a relative phrase that
-                // starts with its unit is part of a duration ("12 months before").
-                if t.kind == Kind::Relative
-                    && !m.starts_with(|c: char| c.is_ascii_digit())
-                    && after_number(text, t.range.start, tl.lang)
-                {
-                    continue;
-                }
-                // A release stamp or a retrieval date is a citation: "Approved For Release
-                // 2006/12/26", "Retrieved 20 March 2014".
-                let mut t = t;
-                if data::all().iter().any(|l| {
-                    l.citation_before
-                        .as_ref()
-                        .is_some_and(|cb| cb.is_match(tail(text, t.range.start, 48)))
-                }) {
-                    t.was = t.kind;
-                    t.kind = Kind::Citation;
-                }
-                cands.push(t);
             }
         }
     }
