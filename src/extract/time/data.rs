@@ -179,6 +179,163 @@ pub struct Rule {
     pub before: Option<Regex>,
     /// Every match holds an ASCII digit: the rule need only be run near digits.
     pub needs_digit: bool,
+    /// Literals one of which every match holds, when they are few enough to list and long
+    /// enough to tell: the rule is run only on a paragraph that holds one of them.
+    pub required: Option<Vec<Vec<u8>>>,
+}
+
+/// A set of literals, one of which every match holds: the longest its shortest literal,
+/// the better it tells a paragraph that cannot match (`None`: no such set is known).
+type Required = Option<Vec<Vec<u8>>>;
+
+/// How many literals a required set may hold.
+const REQUIRED_MAX: usize = 4096;
+
+/// The shortest literal of a set (the set's worth as a filter).
+fn worth(set: &[Vec<u8>]) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// A class of at most eight members as a set of literals.
+fn small_set<T>(members: impl Iterator<Item = T>, bytes: impl Fn(T) -> Vec<u8>) -> Required {
+    let set: Vec<Vec<u8>> = members.take(9).map(bytes).collect();
+    (!set.is_empty() && set.len() <= 8).then_some(set)
+}
+
+/// Literals one of which every match of `hir` holds (see [`Required`]).
+fn required(hir: &regex_syntax::hir::Hir) -> Required {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Class(Class::Unicode(c)) => {
+            small_set(c.ranges().iter().flat_map(|r| r.start()..=r.end()), |c| {
+                c.to_string().into_bytes()
+            })
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            small_set(c.ranges().iter().flat_map(|r| r.start()..=r.end()), |b| {
+                vec![b]
+            })
+        }
+        HirKind::Repetition(r) if r.min > 0 => required(&r.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Alternation(v) => {
+            let mut all = Vec::new();
+            for h in v {
+                all.extend(required(h)?);
+                if all.len() > REQUIRED_MAX {
+                    return None;
+                }
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Concat(v) => {
+            // The best of the children's sets and of the runs of adjacent children whose
+            // sets are joined letter to letter ("[Tt][Hh][Ee]" → "The", "the", …).
+            let mut best: Required = None;
+            let keep = |cand: &Vec<Vec<u8>>, best: &mut Required| {
+                if best.as_ref().is_none_or(|b| worth(cand) > worth(b)) {
+                    *best = Some(cand.clone());
+                }
+            };
+            let mut run: Option<Vec<Vec<u8>>> = None;
+            for h in v {
+                // Only a child that matches exactly its literals extends a run.
+                let exact = matches!(h.kind(), HirKind::Literal(_) | HirKind::Class(_));
+                let set = required(h);
+                if let Some(set) = &set {
+                    keep(set, &mut best);
+                }
+                match (exact, set, run.take()) {
+                    (true, Some(set), Some(r)) if r.len() * set.len() <= REQUIRED_MAX => {
+                        let joined: Vec<Vec<u8>> = r
+                            .iter()
+                            .flat_map(|a| set.iter().map(move |b| [a.as_slice(), b].concat()))
+                            .collect();
+                        keep(&joined, &mut best);
+                        run = Some(joined);
+                    }
+                    (true, Some(set), _) => run = Some(set),
+                    _ => {}
+                }
+            }
+            best
+        }
+    }
+}
+
+/// One pass over a paragraph tells which rules can match in it: an automaton over the
+/// literals one of which each rule's every match holds.
+#[derive(Debug)]
+pub struct Triggers {
+    ac: aho_corasick::AhoCorasick,
+    /// Pattern → the rules (indices into `TimeLang::rules`) it starts.
+    rules_of: Vec<Vec<usize>>,
+    /// The rules that have required literals (the others always run).
+    filtered: Vec<usize>,
+}
+
+impl Triggers {
+    fn new(rules: &[Rule]) -> Triggers {
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut pats: Vec<&[u8]> = Vec::new();
+        let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        let mut filtered = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let Some(ps) = &r.required else {
+                continue;
+            };
+            filtered.push(i);
+            for p in ps {
+                let id = *index.entry(p.as_slice()).or_insert_with(|| {
+                    pats.push(p.as_slice());
+                    rules_of.push(Vec::new());
+                    pats.len() - 1
+                });
+                if rules_of[id].last() != Some(&i) {
+                    rules_of[id].push(i);
+                }
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&pats)
+            .expect("trigger literals build an automaton");
+        Triggers {
+            ac,
+            rules_of,
+            filtered,
+        }
+    }
+
+    /// For each rule, whether it may match in `text` (rules without required literals
+    /// always may).
+    pub fn may_match(&self, text: &str, n_rules: usize) -> Vec<bool> {
+        let mut may = vec![true; n_rules];
+        for &i in &self.filtered {
+            may[i] = false;
+        }
+        let mut left = self.filtered.len();
+        if left == 0 {
+            return may;
+        }
+        for m in self.ac.find_overlapping_iter(text) {
+            for &r in &self.rules_of[m.pattern().as_usize()] {
+                if !may[r] {
+                    may[r] = true;
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        may
+    }
 }
 
 /// Whether every match of the pattern `hir` holds an ASCII digit.
@@ -258,6 +415,7 @@ pub struct TimeLang {
     /// Words that, right before a modifier word, make it part of another word ("bắt đầu").
     pub mod_blockers: Vec<String>,
     pub rules: Vec<Rule>,
+    pub triggers: Triggers,
 }
 
 fn alternation(words: impl Iterator<Item = String>) -> String {
@@ -549,6 +707,7 @@ fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
             Rule {
                 kind,
                 needs_digit: needs_digit(&hir),
+                required: required(&hir).filter(|r| worth(r) >= 2),
                 re: compile(&format!("(?i){body}")),
                 unit: r.unit.clone(),
                 lang,
@@ -668,6 +827,7 @@ fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
             ))
         }),
         mod_blockers: f.mod_blockers.iter().map(|s| s.to_lowercase()).collect(),
+        triggers: Triggers::new(&rules),
         rules,
     }
 }

@@ -727,10 +727,13 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
         }
         // Another language's rules lend a paragraph their numeric and month-name dates;
         // its relative phrases and numbers in words are its own.
+        let may = tl.triggers.may_match(text, tl.rules.len());
         for rule in tl
             .rules
             .iter()
-            .filter(|r| tl.lang == plang || r.needs_digit)
+            .zip(&may)
+            .filter(|(r, may)| **may && (tl.lang == plang || r.needs_digit))
+            .map(|(r, _)| r)
         {
             let spans: &[Range<usize>] = if rule.needs_digit {
                 &windows
