@@ -426,17 +426,28 @@ fn alternation(words: impl Iterator<Item = String>) -> String {
     format!("(?:{})", parts.join("|"))
 }
 
-/// Each word as written, in lower case, capitalized and in capitals.
+/// `s` with its first letter in capitals.
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Each word as written, in lower case, capitalized, with every word capitalized (a title:
+/// "Tháng Mười Một") and in capitals.
 fn case_forms(words: impl Iterator<Item = String>) -> impl Iterator<Item = String> {
     words.flat_map(|w| {
         let lower = w.to_lowercase();
-        let mut chars = lower.chars();
-        let cap: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
+        let cap = capitalized(&lower);
+        let title = lower
+            .split(' ')
+            .map(capitalized)
+            .collect::<Vec<_>>()
+            .join(" ");
         let upper = w.to_uppercase();
-        [w, lower, cap, upper]
+        [w, lower, cap, title, upper]
     })
 }
 

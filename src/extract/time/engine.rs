@@ -725,14 +725,13 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
         if !applicable(tl.lang, text, plang) {
             continue;
         }
-        // Another language's rules lend a paragraph their numeric and month-name dates;
-        // its relative phrases and numbers in words are its own.
+        // Only the rules that can match in this paragraph (see `data::Triggers`).
         let may = tl.triggers.may_match(text, tl.rules.len());
         for rule in tl
             .rules
             .iter()
             .zip(&may)
-            .filter(|(r, may)| **may && (tl.lang == plang || r.needs_digit))
+            .filter(|(_, may)| **may)
             .map(|(r, _)| r)
         {
             let spans: &[Range<usize>] = if rule.needs_digit {
