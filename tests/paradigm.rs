@@ -651,7 +651,7 @@ fn ru_words(n: u64) -> String {
 
 /// The form of "тонна" a Russian number governs.
 fn ru_tonnes(n: u64) -> &'static str {
-    if n > 0 && n % 1000 == 0 {
+    if n > 0 && n.is_multiple_of(1000) {
         return "тонн";
     }
     match (n % 10, n % 100) {
@@ -713,6 +713,9 @@ fn vi_words(n: u64) -> String {
     p.join(" ")
 }
 
+/// Spells a number in words.
+type Speller = fn(u64) -> String;
+
 /// Every number 0–1000, then every 997th to a million, and the round ones.
 fn sample() -> Vec<u64> {
     let mut v: Vec<u64> = (0..=1000).collect();
@@ -737,7 +740,7 @@ fn numeral_cell(t: &mut Table, lang: Lang, words: &str, n: u64) {
 fn number_words_zero_to_a_million() {
     // Vietnamese: a thousands group in the hundreds followed by "không trăm" is cut at
     // "nghìn" (a known gap of the grammar).
-    let tables: [(Lang, &'static str, fn(u64) -> String, usize); 3] = [
+    let tables: [(Lang, &str, Speller, usize); 3] = [
         (Lang::En, "en number words 0-1,000,000", en_words, 0),
         (Lang::Ru, "ru number words 0-1,000,000", ru_words, 0),
         (Lang::Vi, "vi number words 0-1,000,000", vi_words, 99),

@@ -720,7 +720,8 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
     // A rule whose every match holds a digit runs only near digits: most prose has none.
     let windows = digit_windows(text);
-    let whole_text = [0..text.len()];
+    let whole = 0..text.len();
+    let whole_text = std::slice::from_ref(&whole);
     for tl in data::all() {
         if !applicable(tl.lang, text, plang) {
             continue;
@@ -737,7 +738,7 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
             let spans: &[Range<usize>] = if rule.needs_digit {
                 &windows
             } else {
-                &whole_text
+                whole_text
             };
             for w in spans {
                 // A window ends at whitespace, so a match in it is a match in the text.
