@@ -479,26 +479,14 @@ fn unrepresentable_text_is_refused_by_the_encoder() {
     assert!(encode_for_tests("«Вьетсовпетро»", Encoding::Windows1251).is_some());
 }
 
+/// The UTF-8 hot path (a NUL search, validation, one copy) keeps large input whole. Its
+/// speed is measured by `annals bench`, not asserted here.
 #[test]
-fn utf8_hot_path_runs_at_memory_speed() {
-    // Realistic Vietnamese: about a third of the bytes are in multi-byte characters. The work
-    // is a NUL search, UTF-8 validation and one copy. The best run counts, and runs go on for
-    // a few seconds unless one is fast enough, so that other tests running in parallel on a
-    // small machine do not make this flaky.
+fn utf8_hot_path_keeps_large_input_whole() {
     let line = "Năm 1978, Việt Nam và Liên Xô ký Hiệp ước hữu nghị và hợp tác. ";
     let text = line.repeat(8 * 1024 * 1024 / line.len());
-    let bytes = text.as_bytes();
-    let start = std::time::Instant::now();
-    let mut best = f64::INFINITY;
-    while best * 500e6 >= bytes.len() as f64 && start.elapsed().as_secs() < 6 {
-        let t0 = std::time::Instant::now();
-        let d = decode(bytes).unwrap();
-        let secs = t0.elapsed().as_secs_f64();
-        assert_eq!(d.text.len(), bytes.len());
-        best = best.min(secs);
-    }
-    let mb_per_s = bytes.len() as f64 / 1e6 / best;
-    assert!(mb_per_s > 500.0, "UTF-8 decoding at {mb_per_s:.0} MB/s");
+    let d = decode(text.as_bytes()).unwrap();
+    assert_eq!(d.text.as_str(), text);
 }
 
 // ---------------------------------------------------------------------------------------

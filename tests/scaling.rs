@@ -166,3 +166,44 @@ fn one_long_paragraph_of_names_is_linear() {
         s
     });
 }
+
+#[test]
+fn a_run_of_digits_is_linear() {
+    assert_linear("a run of digits", 25_000, |n| {
+        let mut s = "7".repeat(n);
+        s.push('\n');
+        s
+    });
+}
+
+#[test]
+fn month_names_in_a_row_are_linear() {
+    let months = [
+        "January",
+        "tháng Tám",
+        "мая",
+        "Dec.",
+        "сентября",
+        "tháng 12",
+        "March",
+        "июля",
+    ];
+    assert_linear("month names in a row", 2_500, |n| {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(months[i % months.len()]);
+            s.push(' ');
+        }
+        s.push('\n');
+        s
+    });
+}
+
+#[test]
+fn a_line_of_grouped_millions_is_linear() {
+    assert_linear("a line of grouped millions", 25_000, |n| {
+        let mut s = "1 000 000 ".repeat(n);
+        s.push('\n');
+        s
+    });
+}

@@ -2,8 +2,10 @@
 //! into phrase tables that match token sequences forwards (after a number) or backwards
 //! (before it).
 
+use super::numeral::{Builder, Numerals, Roles};
 use super::token::{Tok, phrase_tokens};
 use crate::text::lang::Lang;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -11,15 +13,15 @@ use std::sync::LazyLock;
 /// Phrases (token sequences) with a value, matched at or ending at a token.
 #[derive(Debug)]
 pub struct Phrases<T> {
-    first: HashMap<String, Vec<(Vec<String>, T)>>,
-    last: HashMap<String, Vec<(Vec<String>, T)>>,
+    first: FxHashMap<String, Vec<(Vec<String>, T)>>,
+    last: FxHashMap<String, Vec<(Vec<String>, T)>>,
 }
 
 impl<T> Default for Phrases<T> {
     fn default() -> Self {
         Phrases {
-            first: HashMap::new(),
-            last: HashMap::new(),
+            first: FxHashMap::default(),
+            last: FxHashMap::default(),
         }
     }
 }
@@ -40,6 +42,11 @@ impl<T: Clone> Phrases<T> {
 }
 
 impl QData {
+    /// Whether `w` can start a scale word, a unit or a counted thing.
+    pub fn knows(&self, w: &str) -> bool {
+        self.scales.has_first(w) || self.units.has_first(w) || self.counted.has_first(w)
+    }
+
     /// A label marker ("p.", "tr.", "Article") ends at token `k`.
     pub fn marker_ending(&self, toks: &[Tok], k: usize) -> bool {
         match self.markers.ending(toks, k) {
@@ -78,6 +85,11 @@ impl<T> Phrases<T> {
             .map(|(p, v)| (p.len(), v))
     }
 
+    /// Whether some phrase starts with the word `w`.
+    pub fn has_first(&self, w: &str) -> bool {
+        self.first.contains_key(w)
+    }
+
     pub fn contains_at(&self, toks: &[Tok], i: usize) -> bool {
         self.at(toks, i).is_some()
     }
@@ -102,8 +114,48 @@ struct UnitFile {
     qualifier: Option<String>,
     #[serde(default)]
     words: Vec<String>,
+    /// Dictionary forms whose every form (from the generated forms table) is a word of the
+    /// unit: "скважина" gives "скважин", "скважинам", …
+    #[serde(default)]
+    lemmas: Vec<String>,
     #[serde(default)]
     prefix: Vec<String>,
+}
+
+/// The number words of a language (see [`super::numeral`]); in a language with a generated
+/// forms table, each key is a dictionary form standing for all its forms.
+#[derive(Deserialize, Default)]
+struct NumeralFile {
+    #[serde(default)]
+    cardinal: BTreeMap<String, f64>,
+    /// Cardinals that only continue a number ("mốt" in "hai mươi mốt").
+    #[serde(default)]
+    inner: BTreeMap<String, f64>,
+    #[serde(default)]
+    multiplier: BTreeMap<String, f64>,
+    #[serde(default)]
+    ordinal: BTreeMap<String, f64>,
+    #[serde(default)]
+    denominator: BTreeMap<String, f64>,
+    #[serde(default)]
+    fraction: BTreeMap<String, f64>,
+    #[serde(default)]
+    one: Vec<String>,
+    #[serde(default)]
+    joiners: Vec<String>,
+    #[serde(default)]
+    over: Vec<String>,
+    #[serde(default)]
+    half: Vec<String>,
+    #[serde(default)]
+    ordinal_prefix: Vec<String>,
+}
+
+/// The generated forms table (`data/quantity/generated/{lang}.toml`).
+#[derive(Deserialize, Default)]
+struct FormsFile {
+    #[serde(default)]
+    forms: HashMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +182,15 @@ struct Lists {
     /// Words that introduce a comparison's baseline ("so với", "compared with").
     #[serde(default)]
     comparison: Vec<String>,
+    /// Words after a fraction that make it a part of something ("a third of").
+    #[serde(default)]
+    fraction_of: Vec<String>,
+    /// Number words that are also an article ("một", "один"): they count only a unit proper.
+    #[serde(default)]
+    article_numbers: Vec<String>,
+    /// Nouns that after "two" name the two parties of a relation ("hai nước", "two sides").
+    #[serde(default)]
+    pair_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -138,11 +199,21 @@ struct QFile {
     decimal: String,
     space_groups: bool,
     plural_fallback: bool,
+    /// Endings of a plural noun that, after a number, is what it counts ("provinces",
+    /// "направлениям"), and endings that are no plural ("-ss").
+    #[serde(default)]
+    plural_suffixes: Vec<String>,
+    #[serde(default)]
+    plural_exceptions: Vec<String>,
     #[serde(default = "yes")]
     word_counted: bool,
+    /// A fraction in words measures the noun right after it ("две трети экспорта").
+    #[serde(default)]
+    fraction_before_noun: bool,
     approx: BTreeMap<String, String>,
     scales: BTreeMap<String, f64>,
-    number_words: BTreeMap<String, f64>,
+    #[serde(default)]
+    numeral: NumeralFile,
     multiplier_words: BTreeMap<String, f64>,
     lists: Lists,
     unit: Vec<UnitFile>,
@@ -157,11 +228,15 @@ pub struct QData {
     pub decimal_comma: bool,
     pub space_groups: bool,
     pub plural_fallback: bool,
+    pub plural_suffixes: Vec<String>,
+    pub plural_exceptions: Vec<String>,
     /// A number in words may count things ("two ships"), not only units ("hai năm").
     pub word_counted: bool,
+    pub fraction_before_noun: bool,
     pub approx: Phrases<String>,
     pub scales: Phrases<f64>,
-    pub number_words: Phrases<f64>,
+    /// Numbers in words.
+    pub numerals: Numerals,
     pub multiplier_words: Phrases<f64>,
     pub definite: Phrases<()>,
     pub markers: Phrases<()>,
@@ -175,6 +250,9 @@ pub struct QData {
     pub range_open: Phrases<()>,
     pub not_counted: Phrases<()>,
     pub of_join: Phrases<()>,
+    pub fraction_of: Phrases<()>,
+    pub article_numbers: Phrases<()>,
+    pub pair_nouns: Phrases<()>,
     pub units: Phrases<Unit>,
     pub prefix_units: Phrases<Unit>,
     pub counted: Phrases<Unit>,
@@ -217,9 +295,110 @@ fn map<T: Clone>(m: &BTreeMap<String, T>) -> Phrases<T> {
     p
 }
 
-fn load(src: &str, want: &str) -> QData {
+/// The words of a unit entry: its `words`, and every form of each of its `lemmas`.
+fn unit_words<'a>(u: &'a UnitFile, forms: &'a FormsFile) -> impl Iterator<Item = &'a String> {
+    u.words
+        .iter()
+        .chain(u.lemmas.iter().flat_map(move |l| forms_of(forms, l)))
+}
+
+/// Every form of `word` the forms table knows, else the word itself.
+fn forms_of<'a>(forms: &'a FormsFile, word: &'a String) -> &'a [String] {
+    forms
+        .forms
+        .get(word)
+        .map_or(std::slice::from_ref(word), Vec::as_slice)
+}
+
+fn numerals(f: &QFile, forms: &FormsFile) -> Numerals {
+    let n = &f.numeral;
+    let mut b = Builder::default();
+    let mut table = |m: &BTreeMap<String, f64>, role: fn(f64) -> Roles| {
+        for (k, &v) in m {
+            for w in forms_of(forms, k) {
+                b.add(w, role(v));
+            }
+        }
+    };
+    table(&n.cardinal, |v| Roles {
+        card: Some(v),
+        ..Roles::default()
+    });
+    table(&n.inner, |v| Roles {
+        card: Some(v),
+        inner: true,
+        ..Roles::default()
+    });
+    table(&n.multiplier, |v| Roles {
+        mult: Some(v),
+        ..Roles::default()
+    });
+    table(&n.ordinal, |v| Roles {
+        ord: Some(v),
+        ..Roles::default()
+    });
+    table(&n.denominator, |v| Roles {
+        denom: Some(v),
+        ..Roles::default()
+    });
+    table(&n.fraction, |v| Roles {
+        fraction: Some(v),
+        ..Roles::default()
+    });
+    table(&f.scales, |v| Roles {
+        scale: Some(v),
+        ..Roles::default()
+    });
+    let mut flag = |words: &[String], role: Roles| {
+        for k in words {
+            for w in forms_of(forms, k) {
+                b.add(w, role);
+            }
+        }
+    };
+    flag(
+        &n.one,
+        Roles {
+            one: true,
+            ..Roles::default()
+        },
+    );
+    flag(
+        &n.joiners,
+        Roles {
+            joiner: true,
+            ..Roles::default()
+        },
+    );
+    flag(
+        &n.over,
+        Roles {
+            over: true,
+            ..Roles::default()
+        },
+    );
+    flag(
+        &n.half,
+        Roles {
+            half: true,
+            ..Roles::default()
+        },
+    );
+    flag(
+        &n.ordinal_prefix,
+        Roles {
+            ord_prefix: true,
+            ..Roles::default()
+        },
+    );
+    b.build()
+}
+
+fn load(src: &str, generated: &str, want: &str) -> QData {
     let f: QFile = toml::from_str(src).expect("embedded quantity data is valid TOML");
     assert_eq!(f.code, want, "quantity data file holds the wrong language");
+    let forms: FormsFile =
+        toml::from_str(generated).expect("generated quantity data is valid TOML");
     let mut units = Phrases::default();
     let mut prefix_units = Phrases::default();
     for u in &f.unit {
@@ -228,7 +407,7 @@ fn load(src: &str, want: &str) -> QData {
             qualifier: u.qualifier.clone(),
             counted: None,
         };
-        for w in &u.words {
+        for w in unit_words(u, &forms) {
             units.insert(w, unit.clone());
         }
         for w in &u.prefix {
@@ -247,6 +426,19 @@ fn load(src: &str, want: &str) -> QData {
                 },
             );
         }
+        // Every form of a lemma counts the lemma ("скважин", "скважинам": "скважина").
+        for l in &c.lemmas {
+            for w in forms_of(&forms, l) {
+                counted.insert(
+                    w,
+                    Unit {
+                        unit: unit_code(&c.unit),
+                        qualifier: None,
+                        counted: Some(l.to_lowercase()),
+                    },
+                );
+            }
+        }
     }
     let mut measures = Phrases::default();
     for m in &f.measure {
@@ -259,10 +451,21 @@ fn load(src: &str, want: &str) -> QData {
         decimal_comma: f.decimal == "comma",
         space_groups: f.space_groups,
         plural_fallback: f.plural_fallback,
+        plural_suffixes: f.plural_suffixes.clone(),
+        plural_exceptions: f.plural_exceptions.clone(),
         word_counted: f.word_counted,
+        fraction_before_noun: f.fraction_before_noun,
         approx: map(&f.approx),
-        scales: map(&f.scales),
-        number_words: map(&f.number_words),
+        scales: {
+            let mut p = Phrases::default();
+            for (k, &v) in &f.scales {
+                for w in forms_of(&forms, k) {
+                    p.insert(w, v);
+                }
+            }
+            p
+        },
+        numerals: numerals(&f, &forms),
         multiplier_words: map(&f.multiplier_words),
         definite: set(&l.definite),
         markers: set(&l.markers),
@@ -276,6 +479,17 @@ fn load(src: &str, want: &str) -> QData {
         range_open: set(&l.range_open),
         not_counted: set(&l.not_counted),
         of_join: set(&l.of_join),
+        fraction_of: set(&l.fraction_of),
+        article_numbers: set(&l
+            .article_numbers
+            .iter()
+            .flat_map(|w| forms_of(&forms, w).iter().cloned())
+            .collect::<Vec<_>>()),
+        pair_nouns: set(&l
+            .pair_nouns
+            .iter()
+            .flat_map(|w| forms_of(&forms, w).iter().cloned())
+            .collect::<Vec<_>>()),
         units,
         prefix_units,
         counted,
@@ -286,9 +500,13 @@ fn load(src: &str, want: &str) -> QData {
 
 static DATA: LazyLock<[QData; 3]> = LazyLock::new(|| {
     [
-        load(include_str!("../../../data/quantity/vi.toml"), "vi"),
-        load(include_str!("../../../data/quantity/en.toml"), "en"),
-        load(include_str!("../../../data/quantity/ru.toml"), "ru"),
+        load(include_str!("../../../data/quantity/vi.toml"), "", "vi"),
+        load(include_str!("../../../data/quantity/en.toml"), "", "en"),
+        load(
+            include_str!("../../../data/quantity/ru.toml"),
+            include_str!("../../../data/quantity/generated/ru.toml"),
+            "ru",
+        ),
     ]
 });
 

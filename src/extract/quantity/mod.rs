@@ -17,6 +17,7 @@ pub mod context;
 pub mod data;
 pub mod exclude;
 pub mod number;
+pub mod numeral;
 pub mod token;
 pub mod units;
 
@@ -126,6 +127,12 @@ struct Para<'a> {
     lang: Lang,
     toks: &'a [Tok],
     text: &'a str,
+    /// Where the paragraph starts in the clean text, and the clean text (to map a token to
+    /// its source bytes).
+    base: usize,
+    doc_text: &'a crate::text::mapped::MappedText,
+    /// Source ranges of the document's timexes, ordered and disjoint.
+    timexes: &'a [Range<usize>],
     brackets: Vec<bool>,
     heading: bool,
     conv: Decimal,
@@ -133,6 +140,19 @@ struct Para<'a> {
 }
 
 impl Para<'_> {
+    /// Whether token `i` lies in a timex: a date's day, month or year is not an amount
+    /// ("1991 года", "30 tháng 7", "May 20-23").
+    fn in_timex(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        let src = self
+            .doc_text
+            .source_range(self.base + t.start..self.base + t.end);
+        // The timexes are disjoint and ordered: only the last one starting before the token's
+        // end can overlap it.
+        let k = self.timexes.partition_point(|r| r.start < src.end);
+        k > 0 && self.timexes[k - 1].end > src.start
+    }
+
     /// Approximation marker ending just before token `start`: (tokens, marker).
     fn approx_before(&self, start: usize) -> Option<(usize, String)> {
         let k = start.checked_sub(1)?;
@@ -165,6 +185,9 @@ impl Para<'_> {
         )
         .is_none()
         .then_some(())?;
+        if self.in_timex(i) {
+            return None;
+        }
         let n = number::parse(&t.lower, self.conv)?;
         let mut tail = units::tail(d, toks, i + 1, true);
         let mut start = i;
@@ -203,8 +226,8 @@ impl Para<'_> {
         Some(Cand {
             start,
             end: tail.end.max(i + 1),
-            number: n.value(),
-            exact: Some(n),
+            number: n.value() + tail.plus,
+            exact: (tail.plus == 0.0).then_some(n),
             text: t.lower.clone(),
             scale: tail.scale,
             unit: tail.unit,
@@ -245,25 +268,54 @@ impl Para<'_> {
                 ambiguous: false,
             });
         }
-        let (mut n, &v0) = d.number_words.at(toks, i)?;
-        let mut v = v0;
-        // "forty-four"
-        if (20.0..100.0).contains(&v)
-            && v % 10.0 == 0.0
-            && toks.get(i + n).is_some_and(|t| t.lower == "-" && !t.space)
-            && toks.get(i + n + 1).is_some_and(|t| !t.space)
-            && let Some((m, &u)) = d.number_words.at(toks, i + n + 1)
-            && u < 10.0
-        {
-            v += u;
-            n += 1 + m;
+        let num = d.numerals.parse(toks, i)?;
+        // An ordinal is a rank, not an amount; a number word right after a date word names a
+        // day or a month ("tháng Tám", "ngày mồng một").
+        if num.ordinal || self.in_timex(i) || i > 0 && d.date_markers.contains_ending(toks, i - 1) {
+            return None;
         }
-        let tail = units::tail(d, toks, i + n, d.word_counted);
+        let n = num.len;
+        let (v, own_scale) = match num.scale {
+            Some(s) => (num.value / s, Some(s)),
+            None => (num.value, None),
+        };
+        let mut tail = units::tail(d, toks, i + n, d.word_counted);
+        if let Some(s) = own_scale {
+            tail.scale = Some(s * tail.scale.unwrap_or(1.0));
+        }
+        // A fraction in words measures a part of something ("two-thirds of the aid", "một
+        // nửa số", or where the language says so any noun after it: "две трети экспорта"),
+        // not a rank ("a third country") or a part of a time ("nửa đầu năm").
+        if tail.unit.is_none() && num.fraction {
+            let of = d.of_join.contains_at(toks, i + n)
+                || d.fraction_of.contains_at(toks, i + n)
+                || d.fraction_before_noun
+                    && toks
+                        .get(i + n)
+                        .is_some_and(|t| t.kind == Kind::Word && !t.cap);
+            if !of {
+                return None;
+            }
+            tail.unit = Some(Unit {
+                unit: "times",
+                qualifier: None,
+                counted: None,
+            });
+        }
         let unit = tail.unit.as_ref()?;
-        if tail.fallback || (unit.unit == "times" && v < 2.0) {
+        if tail.fallback || (unit.unit == "times" && v < 2.0 && !num.fraction) {
             return None;
         }
         if i > 0 && d.definite.contains_ending(toks, i - 1) {
+            return None;
+        }
+        // A word that is also an article ("một", "один") counts only a unit proper: "một
+        // chuyên gia" is "an expert".
+        if unit.counted.is_some() && d.article_numbers.contains_at(toks, i) && n == 1 {
+            return None;
+        }
+        // "hai nước", "two countries": the two parties of a relation, not a count.
+        if v == 2.0 && unit.counted.is_some() && d.pair_nouns.contains_at(toks, i + n) {
             return None;
         }
         if self.relative(i, tail.end, unit) {
@@ -278,7 +330,7 @@ impl Para<'_> {
         Some(Cand {
             start,
             end: tail.end,
-            number: v,
+            number: v + tail.plus,
             exact: None,
             text: self.text[toks[i].start..toks[i + n - 1].end].to_string(),
             scale: tail.scale,
@@ -363,13 +415,20 @@ impl Para<'_> {
     }
 }
 
-/// Finds every quantity of `doc`.
-pub fn find_all(doc: &Document) -> Vec<Quantity> {
+/// Finds every quantity of `doc`. `timexes`: the source ranges of its temporal expressions
+/// (ordered, disjoint); no number inside one is an amount.
+pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
     let text = doc.text.as_str();
     let toks: Vec<Vec<Tok>> = doc
         .paragraphs
         .iter()
-        .map(|p| token::tokenize(&text[p.range.clone()], data::data(p.lang).space_groups))
+        .map(|p| {
+            let d = data::data(p.lang);
+            let ptext = &text[p.range.clone()];
+            token::repair(ptext, token::tokenize(ptext, d.space_groups), |w| {
+                d.knows(w)
+            })
+        })
         .collect();
     let brackets: Vec<Vec<bool>> = toks.iter().map(|t| exclude::bracketed(t)).collect();
     let para_votes: Vec<(u32, u32)> = toks
@@ -413,6 +472,9 @@ pub fn find_all(doc: &Document) -> Vec<Quantity> {
             lang: p.lang,
             toks: ptoks,
             text: &text[p.range.clone()],
+            base: p.range.start,
+            doc_text: &doc.text,
+            timexes,
             brackets: brackets[pi].clone(),
             heading: p.kind == BlockKind::Heading,
             conv,
@@ -507,9 +569,18 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
         let sk = sent_of(cands[k].start);
         // Not in a run of numbers (a table row), not after a name ("Nhà máy số 1").
         let (a, b) = (cands[k].start, cands[k].end);
+        // Nor joined by a dash or a slash to another number ("15-4", "3/4"): a date, a
+        // score or a ratio, not a repeated amount.
+        let dash_num = |k: usize, n: usize| {
+            toks.get(k)
+                .is_some_and(|t| t.kind == Kind::Sym && matches!(t.lower.as_str(), "-" | "–" | "/"))
+                && toks.get(n).is_some_and(|t| t.kind == Kind::Num)
+        };
         let in_run = (a > 0 && toks[a - 1].kind == Kind::Num)
             || toks.get(b).is_some_and(|t| t.kind == Kind::Num)
-            || (a > 0 && toks[a - 1].cap);
+            || (a > 0 && toks[a - 1].cap)
+            || dash_num(b, b + 1)
+            || (a >= 2 && dash_num(a - 1, a - 2));
         if in_run {
             continue;
         }
@@ -639,8 +710,11 @@ impl Extractor for QuantityExtractor {
         "quantity"
     }
 
+    /// Alone, it finds the document's timexes itself (a date is never an amount).
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
-        self.extract_after(doc, &[], out);
+        let mut timexes = Vec::new();
+        super::time::TimeExtractor.extract(doc, &mut timexes);
+        self.extract_after(doc, &timexes, out);
     }
 
     /// The period is the timex of the sentence nearest to the quantity in its clause (one
@@ -661,9 +735,26 @@ impl Extractor for QuantityExtractor {
             })
             .collect();
         timexes.sort_by_key(|t| (t.evidence.start, t.evidence.end));
+        // Every timex (citation years and times of day too, not durations) covers numbers
+        // that are no amounts.
+        let mut spans: Vec<Range<usize>> = earlier
+            .iter()
+            .filter(|f| f.kind == "timex")
+            .map(|f| f.evidence.start..f.evidence.end)
+            .collect();
+        spans.sort_by_key(|r| (r.start, r.end));
+        // Keep them disjoint (the time extractor's are; a nested one adds nothing).
+        spans.dedup_by(|b, a| {
+            if b.start < a.end {
+                a.end = a.end.max(b.end);
+                true
+            } else {
+                false
+            }
+        });
         // The timexes of the sentence being read, prepared once per sentence.
         let mut current: Option<(usize, SentenceTimexes)> = None;
-        for q in find_all(doc) {
+        for q in find_all(doc, &spans) {
             let evidence = doc.span_of(q.range.clone());
             let mut body = q.body();
             if let Some((si, s)) = q.sentence.and_then(|i| Some((i, doc.sentences.get(i)?))) {

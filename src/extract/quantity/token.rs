@@ -29,7 +29,24 @@ pub struct Tok {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // The letters of Vietnamese and Russian without a table lookup: Latin-1 and Latin
+    // Extended (but × and ÷), Latin Extended Additional, Cyrillic, combining marks.
+    matches!(c, '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' | '\u{400}'..='\u{4ff}' | '\u{300}'..='\u{36f}')
+        && c != '\u{d7}'
+        && c != '\u{f7}'
+        || c.is_alphanumeric()
+}
+
+/// Lowercase, without Unicode tables for ASCII words.
+fn lower(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        fold_variants(s.to_lowercase())
+    }
 }
 
 /// Cuts `text` into tokens. `space_groups`: "1 540" is one number.
@@ -39,7 +56,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
     let mut space = true;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+        if c == ' ' || c.is_whitespace() {
             space = true;
             continue;
         }
@@ -91,7 +108,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
                 lower: text[i..end].to_string(),
                 cap: false,
             });
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_alphabetic() || !c.is_ascii() && is_word_char(c) && c.is_alphabetic() {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = it.peek() {
                 if is_word_char(d) {
@@ -106,7 +123,7 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
                 start: i,
                 end,
                 space,
-                lower: text[i..end].to_lowercase(),
+                lower: lower(&text[i..end]),
                 cap: c.is_uppercase(),
             });
         } else {
@@ -121,6 +138,78 @@ pub fn tokenize(text: &str, space_groups: bool) -> Vec<Tok> {
             });
         }
         space = false;
+    }
+    out
+}
+
+/// Vietnamese text extracted from PDFs writes "ǎ" (a with caron) for "ă": "nǎm" is "năm".
+fn fold_variants(s: String) -> String {
+    if s.contains('ǎ') {
+        s.replace('ǎ', "ă")
+    } else {
+        s
+    }
+}
+
+/// Repairs what text extraction did to words the language knows (`known`: a word that can
+/// start a scale, a unit or a counted thing):
+/// - a word hyphenated across a line ("bil- lion") is one word again;
+/// - a footnote number glued to a word ("rúp3") is cut off, so the word is found and the
+///   number, glued to a word, is no amount.
+pub fn repair(text: &str, toks: Vec<Tok>, known: impl Fn(&str) -> bool) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut it = toks.into_iter().peekable();
+    while let Some(t) = it.next() {
+        if t.kind == Kind::Word
+            && let Some(h) = it.peek()
+            && h.kind == Kind::Sym
+            && matches!(h.lower.as_str(), "-" | "‐" | "\u{ad}")
+            && !h.space
+            && !known(&t.lower)
+        {
+            let hyphen = it.next().expect("peeked");
+            if let Some(n) = it.peek()
+                && n.kind == Kind::Word
+                && n.space
+                && known(&format!("{}{}", t.lower, n.lower))
+            {
+                let n = it.next().expect("peeked");
+                out.push(Tok {
+                    lower: format!("{}{}", t.lower, n.lower),
+                    end: n.end,
+                    ..t
+                });
+                continue;
+            }
+            out.push(t);
+            out.push(hyphen);
+            continue;
+        }
+        if t.kind == Kind::Word
+            && t.lower.ends_with(|c: char| c.is_ascii_digit())
+            && !known(&t.lower)
+        {
+            let cut = t.lower.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let digits = t.lower.len() - cut;
+            if cut > 0 && digits <= 2 && known(&t.lower[..cut]) {
+                let at = t.end - digits;
+                out.push(Tok {
+                    end: at,
+                    lower: t.lower[..cut].to_string(),
+                    ..t.clone()
+                });
+                out.push(Tok {
+                    kind: Kind::Num,
+                    start: at,
+                    end: t.end,
+                    space: false,
+                    lower: text[at..t.end].to_string(),
+                    cap: false,
+                });
+                continue;
+            }
+        }
+        out.push(t);
     }
     out
 }

@@ -62,7 +62,10 @@ pub fn mark(text: &str, atoms: &mut [Timex]) {
             .any(|p| lower_head.starts_with(p.as_str()))
     });
     for t in atoms.iter_mut() {
-        if matches!(t.kind, Kind::Duration | Kind::Relative) {
+        if matches!(
+            t.kind,
+            Kind::Duration | Kind::Relative | Kind::Citation | Kind::Clock
+        ) {
             continue;
         }
         let cite = source_line || is_citation(text, t);

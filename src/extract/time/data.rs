@@ -1,11 +1,17 @@
-//! The time extractor's language knowledge: `data/time/{en,vi,ru}.toml`, loaded once and
-//! compiled into rules (regular expressions with named groups) and word tables.
+//! The time extractor's language knowledge: `data/time/{en,vi,ru}.toml` (written by hand)
+//! over `data/time/generated/{en,vi,ru}.toml` (month, weekday and era names and the relative
+//! phrases of CLDR, every Russian case form; made by `scripts/gen-lang-data`), loaded once
+//! and compiled into rules (regular expressions with named groups) and word tables. Numbers
+//! in words come from the quantity extractor's numeral tables, so both read "twenty-first"
+//! and "двадцать пятого" the same way.
 //!
 //! A rule's regex is written with placeholders that the engine expands from the same file:
-//! `@MONTH`, `@SEASON`, `@MOD`, `@REL`, `@NUMW`, `@ORDW` (this language's word lists,
-//! longest first), and the shared number shapes `@Y`, `@D`, `@M`, `@DASH`, `@ROMAN`.
-//! A literal space in a rule matches any run of whitespace (the clean text may hold a
-//! joined line break); ` ?` matches optional whitespace.
+//! `@MONTH` (case as the file says), `@MONTHI` (any case), `@WEEKDAY`, `@ERA`, `@SEASON`,
+//! `@MOD`, `@REL`, `@ANA`, `@DEICTIC`, `@DIR`, `@UNIT` (this language's word lists, longest first),
+//! `@NUMW` and `@ORDW` (a cardinal or ordinal number in words), and the shared number shapes
+//! `@Y` (1000–2099), `@Y2` (two digits), `@YA` (any year of an era), `@D`, `@M`, `@DASH`,
+//! `@ROMAN`. A literal space in a rule matches any run of whitespace (the clean text may hold
+//! a joined line break); ` ?` matches optional whitespace.
 
 use crate::text::lang::Lang;
 use regex::Regex;
@@ -23,6 +29,10 @@ pub enum RuleKind {
     Season,
     Duration,
     Relative,
+    /// A quarter or a half of a year (group `q` or `half`).
+    Part,
+    /// A time of day (groups `h`, `mi`, `s`).
+    Clock,
 }
 
 #[derive(Deserialize)]
@@ -31,6 +41,15 @@ struct RuleFile {
     re: String,
     #[serde(default)]
     unit: Option<String>,
+    /// What this rule finds dates a whole document wherever it stands in the head (a
+    /// cable's date-time group).
+    #[serde(default)]
+    dateline: bool,
+    /// What must come right before the match (a regex the engine anchors at the end): a
+    /// preposition before a bare month ("in May"), so that the rule's own pattern can start
+    /// with the month and be found quickly.
+    #[serde(default)]
+    before: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,13 +58,37 @@ struct LangFile {
     numeric_order: String,
     #[serde(default)]
     months_case_sensitive: bool,
+    #[serde(default)]
     months: HashMap<String, u8>,
+    #[serde(default)]
+    weekdays: HashMap<String, u8>,
+    #[serde(default)]
+    eras: HashMap<String, String>,
     seasons: HashMap<String, String>,
     modifiers: HashMap<String, String>,
-    number_words: HashMap<String, u32>,
-    #[serde(default)]
-    ordinal_words: HashMap<String, u32>,
     relative: HashMap<String, i32>,
+    /// Phrases relative to the document's reference date: "unit:offset".
+    #[serde(default)]
+    deictic: HashMap<String, String>,
+    /// Phrases relative to the narrative's last date, in days or months: "unit:offset" ("the
+    /// next day", "cùng ngày").
+    #[serde(default)]
+    anaphoric: HashMap<String, String>,
+    /// Words naming the first or the second half of a year ("nửa đầu").
+    #[serde(default)]
+    halves: HashMap<String, u8>,
+    /// Words that place a month name before or after the reference date ("last October").
+    #[serde(default)]
+    directions: HashMap<String, i32>,
+    /// Units of "N units ago": word → day, month or year.
+    #[serde(default)]
+    units: HashMap<String, String>,
+    /// Words before a month or a date that make it part of a name ("Cách mạng Tháng Tám").
+    #[serde(default)]
+    name_before: Vec<String>,
+    /// Letters that text extraction writes for another (Vietnamese "ǎ" for "ă").
+    #[serde(default)]
+    letter_variants: HashMap<String, Vec<String>>,
     #[serde(default)]
     relative_trigger: Option<String>,
     approx: Vec<String>,
@@ -58,6 +101,10 @@ struct LangFile {
     publisher_markers: Vec<String>,
     #[serde(default)]
     author_joiners: Vec<String>,
+    /// Words right before a date that make it a record's date, not the narrative's: a
+    /// release stamp, a retrieval date ("Approved For Release", "Retrieved", "Truy cập").
+    #[serde(default)]
+    citation_markers: Vec<String>,
     #[serde(default)]
     mod_blockers: Vec<String>,
     rule: Vec<RuleFile>,
@@ -72,6 +119,51 @@ pub enum NumericOrder {
     Context,
 }
 
+/// The generated name tables (`data/time/generated/{lang}.toml`).
+#[derive(Deserialize, Default)]
+struct Generated {
+    #[serde(default)]
+    months: HashMap<String, u8>,
+    #[serde(default)]
+    weekdays: HashMap<String, u8>,
+    #[serde(default)]
+    eras: HashMap<String, String>,
+    #[serde(default)]
+    deictic: HashMap<String, String>,
+}
+
+/// What a relative expression counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelUnit {
+    Day,
+    Month,
+    Quarter,
+    Year,
+    /// The weekend (Saturday and Sunday) of the reference week.
+    Weekend,
+}
+
+impl RelUnit {
+    fn parse(s: &str) -> Option<RelUnit> {
+        Some(match s {
+            "day" => RelUnit::Day,
+            "month" => RelUnit::Month,
+            "quarter" => RelUnit::Quarter,
+            "year" => RelUnit::Year,
+            "weekend" => RelUnit::Weekend,
+            _ => return None,
+        })
+    }
+}
+
+/// A "unit:offset" value of a deictic table.
+fn deictic_value(code: &str, v: &str) -> (RelUnit, i32) {
+    let parsed = v
+        .split_once(':')
+        .and_then(|(u, o)| Some((RelUnit::parse(u)?, o.parse().ok()?)));
+    parsed.unwrap_or_else(|| panic!("time data ({code}): bad relative value {v:?}"))
+}
+
 /// One compiled rule.
 #[derive(Debug)]
 pub struct Rule {
@@ -82,6 +174,193 @@ pub struct Rule {
     pub lang: Lang,
     /// Position in the language file: earlier rules win ties.
     pub order: usize,
+    pub dateline: bool,
+    /// What must end the text before the match.
+    pub before: Option<Regex>,
+    /// Every match holds an ASCII digit: the rule need only be run near digits.
+    pub needs_digit: bool,
+    /// Literals one of which every match holds, when they are few enough to list and long
+    /// enough to tell: the rule is run only on a paragraph that holds one of them.
+    pub required: Option<Vec<Vec<u8>>>,
+}
+
+/// A set of literals, one of which every match holds: the longest its shortest literal,
+/// the better it tells a paragraph that cannot match (`None`: no such set is known).
+type Required = Option<Vec<Vec<u8>>>;
+
+/// How many literals a required set may hold.
+const REQUIRED_MAX: usize = 4096;
+
+/// The shortest literal of a set (the set's worth as a filter).
+fn worth(set: &[Vec<u8>]) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// A class of at most eight members as a set of literals.
+fn small_set<T>(members: impl Iterator<Item = T>, bytes: impl Fn(T) -> Vec<u8>) -> Required {
+    let set: Vec<Vec<u8>> = members.take(9).map(bytes).collect();
+    (!set.is_empty() && set.len() <= 8).then_some(set)
+}
+
+/// Literals one of which every match of `hir` holds (see [`Required`]).
+fn required(hir: &regex_syntax::hir::Hir) -> Required {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Class(Class::Unicode(c)) => {
+            small_set(c.ranges().iter().flat_map(|r| r.start()..=r.end()), |c| {
+                c.to_string().into_bytes()
+            })
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            small_set(c.ranges().iter().flat_map(|r| r.start()..=r.end()), |b| {
+                vec![b]
+            })
+        }
+        HirKind::Repetition(r) if r.min > 0 => required(&r.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Alternation(v) => {
+            let mut all = Vec::new();
+            for h in v {
+                all.extend(required(h)?);
+                if all.len() > REQUIRED_MAX {
+                    return None;
+                }
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Concat(v) => {
+            // The best of the children's sets and of the runs of adjacent children whose
+            // sets are joined letter to letter ("[Tt][Hh][Ee]" → "The", "the", …).
+            let mut best: Required = None;
+            let keep = |cand: &Vec<Vec<u8>>, best: &mut Required| {
+                if best.as_ref().is_none_or(|b| worth(cand) > worth(b)) {
+                    *best = Some(cand.clone());
+                }
+            };
+            let mut run: Option<Vec<Vec<u8>>> = None;
+            for h in v {
+                // Only a child that matches exactly its literals extends a run.
+                let exact = matches!(h.kind(), HirKind::Literal(_) | HirKind::Class(_));
+                let set = required(h);
+                if let Some(set) = &set {
+                    keep(set, &mut best);
+                }
+                match (exact, set, run.take()) {
+                    (true, Some(set), Some(r)) if r.len() * set.len() <= REQUIRED_MAX => {
+                        let joined: Vec<Vec<u8>> = r
+                            .iter()
+                            .flat_map(|a| set.iter().map(move |b| [a.as_slice(), b].concat()))
+                            .collect();
+                        keep(&joined, &mut best);
+                        run = Some(joined);
+                    }
+                    (true, Some(set), _) => run = Some(set),
+                    _ => {}
+                }
+            }
+            best
+        }
+    }
+}
+
+/// One pass over a paragraph tells which rules can match in it: an automaton over the
+/// literals one of which each rule's every match holds.
+#[derive(Debug)]
+pub struct Triggers {
+    ac: aho_corasick::AhoCorasick,
+    /// Pattern → the rules (indices into `TimeLang::rules`) it starts.
+    rules_of: Vec<Vec<usize>>,
+    /// The rules that have required literals (the others always run).
+    filtered: Vec<usize>,
+}
+
+impl Triggers {
+    fn new(rules: &[Rule]) -> Triggers {
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut pats: Vec<&[u8]> = Vec::new();
+        let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        let mut filtered = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let Some(ps) = &r.required else {
+                continue;
+            };
+            filtered.push(i);
+            for p in ps {
+                let id = *index.entry(p.as_slice()).or_insert_with(|| {
+                    pats.push(p.as_slice());
+                    rules_of.push(Vec::new());
+                    pats.len() - 1
+                });
+                if rules_of[id].last() != Some(&i) {
+                    rules_of[id].push(i);
+                }
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&pats)
+            .expect("trigger literals build an automaton");
+        Triggers {
+            ac,
+            rules_of,
+            filtered,
+        }
+    }
+
+    /// For each rule, whether it may match in `text` (rules without required literals
+    /// always may).
+    pub fn may_match(&self, text: &str, n_rules: usize) -> Vec<bool> {
+        let mut may = vec![true; n_rules];
+        for &i in &self.filtered {
+            may[i] = false;
+        }
+        let mut left = self.filtered.len();
+        if left == 0 {
+            return may;
+        }
+        for m in self.ac.find_overlapping_iter(text) {
+            for &r in &self.rules_of[m.pattern().as_usize()] {
+                if !may[r] {
+                    may[r] = true;
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        may
+    }
+}
+
+/// Whether every match of the pattern `hir` holds an ASCII digit.
+fn needs_digit(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(Class::Unicode(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= '0' && r.end() <= '9')
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start() >= b'0' && r.end() <= b'9')
+        }
+        HirKind::Repetition(r) => r.min > 0 && needs_digit(&r.sub),
+        HirKind::Capture(c) => needs_digit(&c.sub),
+        HirKind::Concat(v) => v.iter().any(needs_digit),
+        HirKind::Alternation(v) => v.iter().all(needs_digit),
+    }
 }
 
 /// One language's compiled time knowledge.
@@ -90,13 +369,30 @@ pub struct TimeLang {
     pub lang: Lang,
     pub numeric_order: NumericOrder,
     pub months_case_sensitive: bool,
-    /// Month words, lowercased unless case-sensitive.
+    /// Month words as written (case-sensitive lookups) and lowercased.
     pub months: HashMap<String, u8>,
+    pub months_folded: HashMap<String, u8>,
+    /// Weekday names, lowercased: ISO number (Monday = 1).
+    pub weekdays: HashMap<String, u8>,
+    /// Era names as written: true before Christ.
+    pub eras: HashMap<String, bool>,
     pub seasons: HashMap<String, String>,
     pub modifiers: HashMap<String, String>,
-    pub number_words: HashMap<String, u32>,
-    pub ordinal_words: HashMap<String, u32>,
+    /// Anaphoric year phrases ("the following year"): offset from the narrative's year.
     pub relative: HashMap<String, i32>,
+    /// Deictic phrases ("yesterday", "в прошлом году"): unit and offset from the reference.
+    pub deictic: HashMap<String, (RelUnit, i32)>,
+    /// Anaphoric day and month phrases ("the next day"): unit and offset from the narrative.
+    pub anaphoric: HashMap<String, (RelUnit, i32)>,
+    pub halves: HashMap<String, u8>,
+    pub directions: HashMap<String, i32>,
+    pub units: HashMap<String, RelUnit>,
+    /// A name word right before a date ("cách mạng"), anchored at the end.
+    pub name_before: Option<Regex>,
+    /// Weekday name right before a date ("Thursday, "), anchored at the end.
+    pub weekday_before: Regex,
+    /// Variant letter → the letter it stands for.
+    pub variants: Vec<(char, char)>,
     pub relative_trigger: Option<Regex>,
     /// Modifier or approximate word right before an expression: `(?P<mod>…)|(?P<approx>…)`
     /// then optional space/hyphen, anchored at the end of the text before it.
@@ -114,9 +410,12 @@ pub struct TimeLang {
     /// Publisher marker shortly before a year (a reference entry).
     pub publisher_before: Regex,
     pub author_joiners: Vec<String>,
+    /// A citation marker right before a date, anchored at the end.
+    pub citation_before: Option<Regex>,
     /// Words that, right before a modifier word, make it part of another word ("bắt đầu").
     pub mod_blockers: Vec<String>,
     pub rules: Vec<Rule>,
+    pub triggers: Triggers,
 }
 
 fn alternation(words: impl Iterator<Item = String>) -> String {
@@ -125,6 +424,88 @@ fn alternation(words: impl Iterator<Item = String>) -> String {
     w.dedup();
     let parts: Vec<String> = w.iter().map(|s| spaced(&regex::escape(s))).collect();
     format!("(?:{})", parts.join("|"))
+}
+
+/// `s` with its first letter in capitals.
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Each word as written, in lower case, capitalized, with every word capitalized (a title:
+/// "Tháng Mười Một") and in capitals.
+fn case_forms(words: impl Iterator<Item = String>) -> impl Iterator<Item = String> {
+    words.flat_map(|w| {
+        let lower = w.to_lowercase();
+        let cap = capitalized(&lower);
+        let title = lower
+            .split(' ')
+            .map(capitalized)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let upper = w.to_uppercase();
+        [w, lower, cap, title, upper]
+    })
+}
+
+/// A word list matched in any of its usual cases (lower, capitalized, capitals) by literal
+/// alternatives: a case-insensitive match of a long list of non-ASCII words makes the regex
+/// automaton far larger and slower than the three spellings do.
+fn any_case(words: impl Iterator<Item = String>) -> String {
+    format!("(?-i:{})", alternation_or_never(case_forms(words)))
+}
+
+/// An alternation that never matches, for an empty word list.
+const NEVER: &str = r"(?:[^\s\S])";
+
+fn alternation_or_never(words: impl Iterator<Item = String>) -> String {
+    let mut w = words.peekable();
+    if w.peek().is_none() {
+        NEVER.to_string()
+    } else {
+        alternation(w)
+    }
+}
+
+/// Lets every letter with a variant match the variant too ("ă" → "[ăǎ]"), outside and
+/// inside character classes.
+fn with_variants(re: &str, variants: &[(char, char)]) -> String {
+    if variants.is_empty() {
+        return re.to_string();
+    }
+    let mut out = String::with_capacity(re.len() + 16);
+    let mut in_class = false;
+    let mut escaped = false;
+    for c in re.chars() {
+        let alts: Vec<char> = variants
+            .iter()
+            .filter(|(_, canon)| *canon == c)
+            .map(|(v, _)| *v)
+            .collect();
+        if escaped || alts.is_empty() {
+            match c {
+                '[' if !escaped => in_class = true,
+                ']' if !escaped => in_class = false,
+                _ => {}
+            }
+            escaped = !escaped && c == '\\';
+            out.push(c);
+            continue;
+        }
+        if in_class {
+            out.push(c);
+            out.extend(alts);
+        } else {
+            out.push('[');
+            out.push(c);
+            out.extend(alts);
+            out.push(']');
+        }
+    }
+    out
 }
 
 /// Spaces in a pattern match any whitespace run; ` ?` matches optional whitespace.
@@ -166,48 +547,102 @@ fn spaced(re: &str) -> String {
     out
 }
 
-fn expand(re: &str, f: &LangFile) -> String {
+/// The word lists a rule's placeholders stand for, as regex alternations.
+struct Placeholders {
+    months: String,
+    months_any_case: String,
+    weekdays: String,
+    eras: String,
+    seasons: String,
+    mods: String,
+    rel: String,
+    ana: String,
+    deictic: String,
+    dirs: String,
+    units: String,
+    numw: String,
+    ordw: String,
+}
+
+impl Placeholders {
+    fn new(f: &LangFile, num: &crate::extract::quantity::numeral::Numerals) -> Placeholders {
+        let months = || f.months.keys().cloned();
+        let card = any_case(num.cardinal_forms.iter().cloned());
+        let join = any_case(num.joiner_forms.iter().cloned());
+        let ord = any_case(num.ordinal_forms.iter().cloned());
+        let tens = any_case(num.tens_forms.iter().cloned());
+        // What a time needs in words, kept small so that the patterns stay fast: a cardinal
+        // of up to three words ("twenty-five years", "сто двадцать лет"), an ordinal of one or
+        // two ("fifth", "twenty-first", "двадцать пятого": days, centuries, quarters). The
+        // numeral grammar checks what the pattern lets through.
+        let numw = format!(r"(?:{card}(?:(?:\s+|\s*-\s*)(?:{join}\s+)?{card}){{0,2}})");
+        let ordw = format!(r"(?:(?:{tens}(?:\s+|-))?{ord})");
+        Placeholders {
+            months: if f.months_case_sensitive {
+                format!("(?-i:{})", alternation(months()))
+            } else {
+                any_case(months())
+            },
+            months_any_case: any_case(months()),
+            weekdays: if f.months_case_sensitive {
+                format!("(?-i:{})", alternation_or_never(f.weekdays.keys().cloned()))
+            } else {
+                any_case(f.weekdays.keys().cloned())
+            },
+            eras: format!("(?-i:{})", alternation_or_never(f.eras.keys().cloned())),
+            seasons: any_case(f.seasons.keys().cloned()),
+            mods: any_case(f.modifiers.keys().cloned()),
+            rel: any_case(f.relative.keys().cloned()),
+            ana: any_case(f.anaphoric.keys().cloned()),
+            deictic: any_case(f.deictic.keys().cloned()),
+            dirs: any_case(f.directions.keys().cloned()),
+            units: any_case(f.units.keys().cloned()),
+            numw,
+            ordw,
+        }
+    }
+}
+
+fn expand(re: &str, p: &Placeholders) -> String {
     let mut out = String::with_capacity(re.len() * 2);
     let mut rest = re;
     while let Some(i) = rest.find('@') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         let n = after
-            .find(|c: char| !c.is_ascii_uppercase())
+            .find(|c: char| !c.is_ascii_uppercase() && !c.is_ascii_digit())
             .unwrap_or(after.len());
         let name = &after[..n];
-        let rep = match name {
-            "Y" => r"(?:1[0-9]|20)[0-9]{2}".to_string(),
-            "D" => r"(?:0?[1-9]|[12][0-9]|3[01])".to_string(),
-            "M" => r"(?:0?[1-9]|1[0-2])".to_string(),
-            "DASH" => r"\s*[-–—−]\s*".to_string(),
-            "ROMAN" => r"(?-i:[IVXL]{1,6})".to_string(),
-            "MONTH" => {
-                let a = alternation(f.months.keys().cloned());
-                if f.months_case_sensitive {
-                    format!("(?-i:{a})")
-                } else {
-                    format!("(?i:{a})")
-                }
-            }
-            "SEASON" => alternation(f.seasons.keys().cloned()),
-            "MOD" => alternation(f.modifiers.keys().cloned()),
-            "REL" => alternation(f.relative.keys().cloned()),
-            "NUMW" => alternation(f.number_words.keys().cloned()),
-            "ORDW" => {
-                if f.ordinal_words.is_empty() {
-                    "(?:[^\\s\\S])".to_string()
-                } else {
-                    alternation(f.ordinal_words.keys().cloned())
-                }
-            }
+        let rep: &str = match name {
+            "Y" => r"(?:1[0-9]|20)[0-9]{2}",
+            "Y2" => r"[0-9]{2}",
+            "YA" => r"[1-9][0-9]{0,3}",
+            // Longer alternatives first: the leftmost-first match must not stop at "1" of
+            // "16".
+            "D" => r"(?:3[01]|[12][0-9]|0?[1-9])",
+            "M" => r"(?:1[0-2]|0?[1-9])",
+            "DASH" => r"\s*(?:--|[-–—−])\s*",
+            "ROMAN" => r"(?-i:[IVXL]{1,6})",
+            "MONTH" => &p.months,
+            "MONTHI" => &p.months_any_case,
+            "WEEKDAY" => &p.weekdays,
+            "ERA" => &p.eras,
+            "SEASON" => &p.seasons,
+            "MOD" => &p.mods,
+            "REL" => &p.rel,
+            "ANA" => &p.ana,
+            "DEICTIC" => &p.deictic,
+            "DIR" => &p.dirs,
+            "UNIT" => &p.units,
+            "NUMW" => &p.numw,
+            "ORDW" => &p.ordw,
             _ => {
                 out.push('@');
                 rest = after;
                 continue;
             }
         };
-        out.push_str(&rep);
+        out.push_str(rep);
         rest = &after[n..];
     }
     out.push_str(rest);
@@ -218,17 +653,47 @@ fn words_re(words: &[String]) -> String {
     alternation(words.iter().map(|w| w.to_lowercase()))
 }
 
-fn load(src: &str, lang: Lang) -> TimeLang {
-    let f: LangFile = toml::from_str(src).expect("embedded time data is valid TOML");
+/// The hand-written file over the generated one: a hand-written entry wins.
+fn merged<V: Clone>(
+    generated: &HashMap<String, V>,
+    hand: &HashMap<String, V>,
+) -> HashMap<String, V> {
+    let mut m = generated.clone();
+    m.extend(hand.iter().map(|(k, v)| (k.clone(), v.clone())));
+    m
+}
+
+fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
+    let mut f: LangFile = toml::from_str(src).expect("embedded time data is valid TOML");
+    let g: Generated = toml::from_str(generated).expect("generated time data is valid TOML");
     assert_eq!(
         f.code,
         lang.code(),
         "time data file holds the wrong language"
     );
+    f.months = merged(&g.months, &f.months);
+    f.weekdays = merged(&g.weekdays, &f.weekdays);
+    f.eras = merged(&g.eras, &f.eras);
+    f.deictic = merged(&g.deictic, &f.deictic);
+    // A phrase in both tables is anaphoric: the narrative's year, not the reference's.
+    f.deictic
+        .retain(|k, _| !f.relative.keys().any(|r| spaced_key(r) == spaced_key(k)));
+    let variants: Vec<(char, char)> = f
+        .letter_variants
+        .iter()
+        .flat_map(|(canon, vs)| {
+            let c = canon.chars().next().expect("a letter");
+            vs.iter()
+                .filter_map(move |v| v.chars().next().map(|v| (v, c)))
+        })
+        .collect();
     let compile = |re: &str| {
-        Regex::new(re).unwrap_or_else(|e| panic!("time data ({}): bad regex {re}: {e}", f.code))
+        let re = with_variants(re, &variants);
+        Regex::new(&re).unwrap_or_else(|e| panic!("time data ({}): bad regex {re}: {e}", f.code))
     };
-    let rules = f
+    let numerals = &crate::extract::quantity::data::data(lang).numerals;
+    let ph = Placeholders::new(&f, numerals);
+    let rules: Vec<Rule> = f
         .rule
         .iter()
         .enumerate()
@@ -241,38 +706,41 @@ fn load(src: &str, lang: Lang) -> TimeLang {
                 "season" => RuleKind::Season,
                 "duration" => RuleKind::Duration,
                 "relative" => RuleKind::Relative,
+                "part" => RuleKind::Part,
+                "clock" => RuleKind::Clock,
                 k => panic!("time data ({}): unknown rule kind {k}", f.code),
             };
-            let body = expand(&r.re, &f);
+            let body = expand(&r.re, &ph);
+            let pattern = with_variants(&format!("(?i){body}"), &variants);
+            let hir = regex_syntax::parse(&pattern)
+                .unwrap_or_else(|e| panic!("time data ({}): bad regex {pattern}: {e}", f.code));
             // Month words may be case-sensitive; everything else is not.
             Rule {
                 kind,
+                needs_digit: needs_digit(&hir),
+                required: required(&hir).filter(|r| worth(r) >= 2),
                 re: compile(&format!("(?i){body}")),
                 unit: r.unit.clone(),
                 lang,
                 order,
+                dateline: r.dateline,
+                before: r.before.as_deref().map(|b| {
+                    compile(&format!(
+                        r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?:{})$",
+                        spaced(&expand(b, &ph))
+                    ))
+                }),
             }
         })
         .collect();
     let mods = alternation(f.modifiers.keys().cloned());
     let approx = alternation(f.approx.iter().cloned());
-    let lower_months = |m: &HashMap<String, u8>| {
-        if f.months_case_sensitive {
-            m.clone()
-        } else {
-            m.iter().map(|(k, v)| (k.to_lowercase(), *v)).collect()
-        }
-    };
     let low = |m: &HashMap<String, String>| {
         m.iter()
             .map(|(k, v)| (k.to_lowercase(), v.clone()))
             .collect::<HashMap<_, _>>()
     };
-    let lown = |m: &HashMap<String, u32>| {
-        m.iter()
-            .map(|(k, v)| (k.to_lowercase(), *v))
-            .collect::<HashMap<_, _>>()
-    };
+    let code = f.code.clone();
     TimeLang {
         lang,
         numeric_order: match f.numeric_order.as_str() {
@@ -281,16 +749,61 @@ fn load(src: &str, lang: Lang) -> TimeLang {
             _ => NumericOrder::Context,
         },
         months_case_sensitive: f.months_case_sensitive,
-        months: lower_months(&f.months),
+        months: f.months.clone(),
+        months_folded: f
+            .months
+            .iter()
+            .map(|(k, v)| (k.to_lowercase(), *v))
+            .collect(),
+        weekdays: f
+            .weekdays
+            .iter()
+            .map(|(k, v)| (spaced_key(k), *v))
+            .collect(),
+        eras: f.eras.iter().map(|(k, v)| (k.clone(), v == "bc")).collect(),
         seasons: low(&f.seasons),
         modifiers: low(&f.modifiers),
-        number_words: lown(&f.number_words),
-        ordinal_words: lown(&f.ordinal_words),
         relative: f
             .relative
             .iter()
             .map(|(k, v)| (spaced_key(k), *v))
             .collect(),
+        deictic: f
+            .deictic
+            .iter()
+            .map(|(k, v)| (spaced_key(k), deictic_value(&code, v)))
+            .collect(),
+        anaphoric: f
+            .anaphoric
+            .iter()
+            .map(|(k, v)| (spaced_key(k), deictic_value(&code, v)))
+            .collect(),
+        halves: f.halves.iter().map(|(k, v)| (spaced_key(k), *v)).collect(),
+        directions: f
+            .directions
+            .iter()
+            .map(|(k, v)| (spaced_key(k), *v))
+            .collect(),
+        units: f
+            .units
+            .iter()
+            .map(|(k, v)| {
+                let u = RelUnit::parse(v)
+                    .unwrap_or_else(|| panic!("time data ({code}): bad unit {v:?}"));
+                (spaced_key(k), u)
+            })
+            .collect(),
+        name_before: (!f.name_before.is_empty()).then(|| {
+            compile(&format!(
+                r"(?i)(?:^|[^\p{{L}}\p{{N}}]){}\s*$",
+                words_re(&f.name_before)
+            ))
+        }),
+        weekday_before: compile(&format!(
+            r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?P<wd>{})\.?,?\s*$",
+            ph.weekdays
+        )),
+        variants: variants.clone(),
         relative_trigger: f.relative_trigger.as_deref().map(compile),
         prefix: compile(&format!(
             r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?:(?P<mod>{mods})|(?P<approx>{approx}))[\s-]*$"
@@ -318,9 +831,31 @@ fn load(src: &str, lang: Lang) -> TimeLang {
             words_re(&f.publisher_markers)
         )),
         author_joiners: f.author_joiners.clone(),
+        citation_before: (!f.citation_markers.is_empty()).then(|| {
+            compile(&format!(
+                r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?:{})\s*[:,]?\s*$",
+                words_re(&f.citation_markers)
+            ))
+        }),
         mod_blockers: f.mod_blockers.iter().map(|s| s.to_lowercase()).collect(),
+        triggers: Triggers::new(&rules),
         rules,
     }
+}
+
+/// Replaces variant letters by the letters they stand for ("nǎm" → "năm").
+pub fn canonical(tl: &TimeLang, s: &str) -> String {
+    if tl.variants.is_empty() || !s.chars().any(|c| tl.variants.iter().any(|(v, _)| *v == c)) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            tl.variants
+                .iter()
+                .find(|(v, _)| *v == c)
+                .map_or(c, |(_, canon)| *canon)
+        })
+        .collect()
 }
 
 /// Collapses whitespace runs so a matched phrase finds its table entry.
@@ -337,9 +872,21 @@ pub fn spaced_key(s: &str) -> String {
 
 static DATA: LazyLock<Vec<TimeLang>> = LazyLock::new(|| {
     vec![
-        load(include_str!("../../../data/time/vi.toml"), Lang::Vi),
-        load(include_str!("../../../data/time/en.toml"), Lang::En),
-        load(include_str!("../../../data/time/ru.toml"), Lang::Ru),
+        load(
+            include_str!("../../../data/time/vi.toml"),
+            include_str!("../../../data/time/generated/vi.toml"),
+            Lang::Vi,
+        ),
+        load(
+            include_str!("../../../data/time/en.toml"),
+            include_str!("../../../data/time/generated/en.toml"),
+            Lang::En,
+        ),
+        load(
+            include_str!("../../../data/time/ru.toml"),
+            include_str!("../../../data/time/generated/ru.toml"),
+            Lang::Ru,
+        ),
     ]
 });
 

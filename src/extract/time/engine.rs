@@ -2,8 +2,8 @@
 //! context (counts, page references, id-like numbers), keeps the longest non-overlapping
 //! matches, joins "from A to B" into intervals, and adds modifiers and approximation marks.
 
-use super::data::{self, NumericOrder, Rule, RuleKind, TimeLang};
-use super::value::{Point, roman};
+use super::data::{self, NumericOrder, RelUnit, Rule, RuleKind, TimeLang};
+use super::value::{Point, roman, weekday};
 use crate::text::lang::Lang;
 use regex::Captures;
 use std::ops::Range;
@@ -20,6 +20,8 @@ pub enum Kind {
     Relative,
     Citation,
     Vague,
+    /// A time of day ("14:29 GMT", "1 giờ 33 phút"): exported as `vague` with its clock.
+    Clock,
 }
 
 impl Kind {
@@ -33,7 +35,7 @@ impl Kind {
             Kind::Duration => "duration",
             Kind::Relative => "relative",
             Kind::Citation => "citation",
-            Kind::Vague => "vague",
+            Kind::Vague | Kind::Clock => "vague",
         }
     }
 }
@@ -53,8 +55,12 @@ pub struct Timex {
     pub season: Option<&'static str>,
     /// ISO 8601 duration ("P5Y").
     pub duration: Option<String>,
-    /// Year offset of a relative phrase from its anchor.
-    pub rel_offset: Option<i32>,
+    /// What a relative expression counts from its anchor, and whether that anchor is the
+    /// document's reference date (deictic: "yesterday", "last year") or the narrative's
+    /// last date (anaphoric: "the following year").
+    pub rel: Option<Rel>,
+    /// A time of day, "HH:MM[:SS]".
+    pub clock: Option<String>,
     /// Where an underspecified year came from: clean range of the anchor and its value.
     pub year_from: Option<(Range<usize>, String)>,
     /// An all-numeric date whose day/month order nothing decided.
@@ -63,6 +69,8 @@ pub struct Timex {
     pub century_assumed: bool,
     /// The kind before it was marked a citation.
     pub was: Kind,
+    /// Found by a rule that dates a whole document (a cable's date-time group).
+    pub dateline: bool,
     rank: (bool, usize),
 }
 
@@ -111,6 +119,27 @@ fn num(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
+/// A relative expression: so many units from its anchor, or a weekday or a named month
+/// near it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rel {
+    pub unit: RelTo,
+    pub offset: i32,
+    pub deictic: bool,
+}
+
+/// What a relative expression is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelTo {
+    Unit(RelUnit),
+    /// The nearest such weekday (ISO number) to the anchor ("on Monday", "в субботу").
+    Weekday(u8),
+    /// A month before (-1), of (0) or after (+1) the anchor's ("last October").
+    Month(u8),
+    /// Only the year is relative: "11 ноября текущего года", "ngày 5/9 năm nay".
+    YearOf,
+}
+
 /// Per-document context the rules need.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DocCtx {
@@ -122,16 +151,62 @@ fn month_of(tl: &TimeLang, s: &str) -> Option<u8> {
     if let Some(n) = num(s) {
         return u8::try_from(n).ok().filter(|m| (1..=12).contains(m));
     }
-    let key = data::spaced_key(s);
-    if tl.months_case_sensitive {
-        let k: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        tl.months
-            .get(k.trim_end_matches('.'))
-            .or_else(|| tl.months.get(&key))
-            .copied()
-    } else {
-        tl.months.get(key.trim_end_matches('.')).copied()
+    let s = data::canonical(tl, s);
+    let k: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The rule's pattern decided whether case matters; any case is found here.
+    tl.months
+        .get(&k)
+        .or_else(|| tl.months.get(k.trim_end_matches('.')))
+        .or_else(|| tl.months_folded.get(&k.to_lowercase()))
+        .or_else(|| {
+            tl.months_folded
+                .get(k.trim_end_matches('.').to_lowercase().as_str())
+        })
+        .copied()
+}
+
+fn weekday_of(tl: &TimeLang, s: &str) -> Option<u8> {
+    let k = data::spaced_key(&data::canonical(tl, s));
+    tl.weekdays
+        .get(&k)
+        .or_else(|| tl.weekdays.get(k.trim_end_matches('.')))
+        .copied()
+}
+
+/// A number written in words in `lang` (the whole of `s`): its value and whether it is an
+/// ordinal.
+pub fn words_value(lang: Lang, s: &str) -> Option<(u32, bool)> {
+    let toks = crate::extract::quantity::token::tokenize(s, false);
+    let n = crate::extract::quantity::data::data(lang)
+        .numerals
+        .parse(&toks, 0)?;
+    if n.len != toks.len() || n.fraction || n.value.fract() != 0.0 || n.value < 0.0 {
+        return None;
     }
+    Some((n.value as u32, n.ordinal))
+}
+
+/// A day of the month in digits or words ("5", "пятого", "twenty-first").
+fn day_of(tl: &TimeLang, c: &Captures) -> Option<u32> {
+    if let Some(d) = g(c, "d") {
+        return num(d);
+    }
+    let (v, _) = words_value(tl.lang, g(c, "dw")?)?;
+    (1..=31).contains(&v).then_some(v)
+}
+
+/// The year of a match: four digits, two digits (the century assumed), or a year of an era
+/// ("208 TCN" is -207 in ISO 8601's astronomical numbering: 1 BC is year 0).
+fn year_in(tl: &TimeLang, c: &Captures) -> Option<(i32, bool)> {
+    let bc = g(c, "era").and_then(|e| tl.eras.get(e.trim())).copied();
+    let (y, assumed) = if let Some(y) = g(c, "y").or(g(c, "ya")).and_then(year_of) {
+        (y, false)
+    } else {
+        // Two digits: 30-99 are 1930-1999, 00-29 are 2000-2029.
+        let y2 = year_of(g(c, "yy")?)?;
+        (if y2 >= 30 { 1900 + y2 } else { 2000 + y2 }, true)
+    };
+    Some((if bc == Some(true) { 1 - y } else { y }, assumed))
 }
 
 fn year_of(s: &str) -> Option<i32> {
@@ -145,7 +220,7 @@ fn g<'a>(c: &'a Captures, name: &str) -> Option<&'a str> {
 fn century_of(tl: &TimeLang, s: &str) -> Option<u32> {
     num(s)
         .or_else(|| roman(s))
-        .or_else(|| tl.ordinal_words.get(&data::spaced_key(s)).copied())
+        .or_else(|| words_value(tl.lang, s).map(|(v, _)| v))
         .filter(|c| (1..=21).contains(c))
 }
 
@@ -172,13 +247,238 @@ fn new_timex(range: Range<usize>, kind: Kind, start: Point, end: Point) -> Timex
         approx: false,
         season: None,
         duration: None,
-        rel_offset: None,
+        rel: None,
+        clock: None,
         year_from: None,
         ambiguous: false,
         century_assumed: false,
         was: kind,
+        dateline: false,
         rank: (false, 0),
     }
+}
+
+/// A date with a year; `None` when the values make no sense.
+fn date(
+    c: &Captures,
+    tl: &TimeLang,
+    plang: Lang,
+    ctx: DocCtx,
+    range: Range<usize>,
+) -> Option<Timex> {
+    let year = year_in(tl, c);
+    let y = year.map(|(y, _)| y);
+    let (mut d, mut m) = (day_of(tl, c), g(c, "m").and_then(|s| month_of(tl, s)));
+    if (g(c, "d").is_some() || g(c, "dw").is_some()) && d.is_none() {
+        return None;
+    }
+    let mut ambiguous = false;
+    if let (Some(n1), Some(n2)) = (g(c, "n1").and_then(num), g(c, "n2").and_then(num)) {
+        let order = match data::of(plang).numeric_order {
+            NumericOrder::Context => ctx.numeric,
+            o => Some(o),
+        };
+        let (dd, mm) = if n1 > 12 {
+            (n1, n2)
+        } else if n2 > 12 {
+            (n2, n1)
+        } else {
+            match order {
+                Some(NumericOrder::Dmy) => (n1, n2),
+                Some(NumericOrder::Mdy) => (n2, n1),
+                _ => {
+                    ambiguous = n1 != n2;
+                    (n2, n1)
+                }
+            }
+        };
+        d = Some(dd);
+        m = u8::try_from(mm).ok();
+    }
+    if g(c, "m").is_some() && m.is_none() || g(c, "n1").is_some() && m.is_none() {
+        return None;
+    }
+    let p = Point {
+        y,
+        m,
+        d: d.and_then(|d| u8::try_from(d).ok()),
+    };
+    if p.is_empty() || !p.valid() {
+        return None;
+    }
+    // A weekday written with a full date must be its weekday ("Thursday, 2 May 2002").
+    if let (Some(wd), Some(yy), Some(mm), Some(dd)) =
+        (g(c, "wd").and_then(|w| weekday_of(tl, w)), p.y, p.m, p.d)
+        && weekday(yy, mm, dd) != Some(wd)
+    {
+        return None;
+    }
+    let mut t = new_timex(range, Kind::Date, p, p);
+    t.ambiguous = ambiguous;
+    t.century_assumed = year.is_some_and(|(_, a)| a);
+    // "11 ноября текущего года": the year is the reference's.
+    if p.y.is_none()
+        && let Some((RelUnit::Year, off)) = g(c, "ydei").and_then(|w| {
+            tl.deictic
+                .get(&data::spaced_key(&data::canonical(tl, w)))
+                .copied()
+        })
+    {
+        t.rel = Some(Rel {
+            unit: RelTo::YearOf,
+            offset: off,
+            deictic: true,
+        });
+    }
+    Some(t)
+}
+
+/// The two ends of an interval written as one phrase; `None` when they make no sense.
+fn interval(c: &Captures, tl: &TimeLang, range: Range<usize>) -> Option<Timex> {
+    let y1 = g(c, "y").and_then(year_of);
+    let mut y2 = g(c, "y2").and_then(|s| {
+        let v = year_of(s)?;
+        if s.len() == 2 {
+            let base = y1? / 100 * 100;
+            Some(base + v)
+        } else {
+            Some(v)
+        }
+    });
+    if y2.is_none() {
+        y2 = y1;
+    }
+    let (d1, d2) = (
+        g(c, "d").and_then(num).and_then(|d| u8::try_from(d).ok()),
+        g(c, "d2").and_then(num).and_then(|d| u8::try_from(d).ok()),
+    );
+    let m1 = g(c, "m").and_then(|s| month_of(tl, s));
+    let m2 = g(c, "m2").and_then(|s| month_of(tl, s));
+    if g(c, "m").is_some() && m1.is_none() || g(c, "m2").is_some() && m2.is_none() {
+        return None;
+    }
+    // A bare range of days shares its month and year ("May 20-23", "ngày 10-14/9").
+    let s = Point {
+        y: y1.or(y2),
+        m: m1.or(if d1.is_some() { m2 } else { None }),
+        d: d1,
+    };
+    let e = Point {
+        y: y2.or(y1),
+        m: m2.or(if d2.is_some() { m1 } else { None }),
+        d: d2,
+    };
+    if !s.valid() || !e.valid() || s == e {
+        return None;
+    }
+    let ordered = match s.le(&e) {
+        Some(o) => o,
+        // No year: the month and day order them.
+        None => (s.m, s.d) <= (e.m, e.d),
+    };
+    if !ordered {
+        return None;
+    }
+    if d1.is_none() && s.m.is_none() && e.y.zip(s.y).is_some_and(|(b, a)| b - a > 200) {
+        return None;
+    }
+    Some(new_timex(range, Kind::Interval, s, e))
+}
+
+/// A quarter or a half of a year: "the first quarter of 2004", "quý I/2004", "первой половине
+/// 1988 года".
+fn part(c: &Captures, tl: &TimeLang, range: Range<usize>) -> Option<Timex> {
+    let y = year_in(tl, c)?.0;
+    let ordinal = |s: &str| {
+        num(s)
+            .or_else(|| roman(s))
+            .or_else(|| words_value(tl.lang, s).map(|(v, _)| v))
+    };
+    let half = |s: &str| {
+        tl.halves
+            .get(&data::spaced_key(s))
+            .map(|&h| u32::from(h))
+            .or_else(|| ordinal(s))
+    };
+    let (a, b) = if let Some(q) = g(c, "q").or(g(c, "q2")).and_then(ordinal) {
+        let q = u8::try_from(q).ok().filter(|q| (1..=4).contains(q))?;
+        (3 * q - 2, 3 * q)
+    } else {
+        let h = g(c, "half").and_then(half)?;
+        match h {
+            1 => (1, 6),
+            2 => (7, 12),
+            _ => return None,
+        }
+    };
+    Some(new_timex(
+        range,
+        Kind::Interval,
+        Point::ym(y, a),
+        Point::ym(y, b),
+    ))
+}
+
+/// A relative expression: anaphoric ("the following year"), deictic ("yesterday", "в
+/// прошлом году", "3 years ago"), a weekday ("on Monday"), a named month ("last October").
+fn relative(c: &Captures, tl: &TimeLang, text: &str, start: usize) -> Option<Rel> {
+    let key = |name: &str| g(c, name).map(|w| data::spaced_key(&data::canonical(tl, w)));
+    if let Some(k) = key("rel") {
+        let off = *tl.relative.get(&k)?;
+        if let Some(tr) = &tl.relative_trigger
+            && !tr.is_match(tail(text, start, 48))
+        {
+            return None;
+        }
+        return Some(Rel {
+            unit: RelTo::Unit(RelUnit::Year),
+            offset: off,
+            deictic: false,
+        });
+    }
+    if let Some(k) = key("ana") {
+        let (u, off) = *tl.anaphoric.get(&k)?;
+        return Some(Rel {
+            unit: RelTo::Unit(u),
+            offset: off,
+            deictic: false,
+        });
+    }
+    let deictic = |unit, offset| {
+        Some(Rel {
+            unit,
+            offset,
+            deictic: true,
+        })
+    };
+    if let Some(k) = key("dei") {
+        let (u, off) = *tl.deictic.get(&k)?;
+        return deictic(RelTo::Unit(u), off);
+    }
+    if let Some(k) = key("unit") {
+        // "3 years ago", "год назад", "hai năm trước".
+        let u = *tl.units.get(&k)?;
+        let n = match g(c, "num") {
+            Some(n) => num(n).or_else(|| words_value(tl.lang, n).map(|(v, _)| v))?,
+            None => 1,
+        };
+        let n = i32::try_from(n).ok().filter(|n| *n <= 1000)?;
+        return deictic(RelTo::Unit(u), -n);
+    }
+    // "this weekend", "last Monday", "on Monday", "last October".
+    let dir = match key("dir") {
+        Some(k) => *tl.directions.get(&k)?,
+        None => 0,
+    };
+    if g(c, "weekend").is_some() {
+        return deictic(RelTo::Unit(RelUnit::Weekend), dir);
+    }
+    if let Some(w) = g(c, "wd") {
+        return deictic(RelTo::Weekday(weekday_of(tl, w)?), dir);
+    }
+    let m = month_of(tl, g(c, "m")?)?;
+    key("dir")?;
+    deictic(RelTo::Month(m), dir)
 }
 
 /// Builds the expression a rule matched, or `None` when the values make no sense.
@@ -195,88 +495,9 @@ fn build(
     let range = span.start()..span.end();
     let modifier = g(c, "mod").and_then(|m| tl.modifiers.get(&data::spaced_key(m)).copied_str());
     let t = match rule.kind {
-        RuleKind::Date => {
-            let y = g(c, "y").and_then(year_of);
-            let (mut d, mut m) = (
-                g(c, "d").and_then(num),
-                g(c, "m").and_then(|s| month_of(tl, s)),
-            );
-            let mut ambiguous = false;
-            if let (Some(n1), Some(n2)) = (g(c, "n1").and_then(num), g(c, "n2").and_then(num)) {
-                let order = match data::of(plang).numeric_order {
-                    NumericOrder::Context => ctx.numeric,
-                    o => Some(o),
-                };
-                let (dd, mm) = if n1 > 12 {
-                    (n1, n2)
-                } else if n2 > 12 {
-                    (n2, n1)
-                } else {
-                    match order {
-                        Some(NumericOrder::Dmy) => (n1, n2),
-                        Some(NumericOrder::Mdy) => (n2, n1),
-                        _ => {
-                            ambiguous = n1 != n2;
-                            (n2, n1)
-                        }
-                    }
-                };
-                d = Some(dd);
-                m = u8::try_from(mm).ok();
-            }
-            if g(c, "m").is_some() && m.is_none() || g(c, "n1").is_some() && m.is_none() {
-                return None;
-            }
-            let p = Point {
-                y,
-                m,
-                d: d.and_then(|d| u8::try_from(d).ok()),
-            };
-            if p.is_empty() || !p.valid() {
-                return None;
-            }
-            let mut t = new_timex(range, Kind::Date, p, p);
-            t.ambiguous = ambiguous;
-            t
-        }
-        RuleKind::Interval => {
-            let y1 = g(c, "y").and_then(year_of);
-            let mut y2 = g(c, "y2").and_then(|s| {
-                let v = year_of(s)?;
-                if s.len() == 2 {
-                    let base = y1? / 100 * 100;
-                    Some(base + v)
-                } else {
-                    Some(v)
-                }
-            });
-            if y2.is_none() {
-                y2 = y1;
-            }
-            let (d1, d2) = (
-                g(c, "d").and_then(num).and_then(|d| u8::try_from(d).ok()),
-                g(c, "d2").and_then(num).and_then(|d| u8::try_from(d).ok()),
-            );
-            let m1 = g(c, "m").and_then(|s| month_of(tl, s));
-            let m2 = g(c, "m2").and_then(|s| month_of(tl, s));
-            let s = Point {
-                y: y1.or(y2),
-                m: m1.or(if d1.is_some() { m2 } else { None }),
-                d: d1,
-            };
-            let e = Point {
-                y: y2.or(y1),
-                m: m2.or(if d2.is_some() { m1 } else { None }),
-                d: d2,
-            };
-            if !s.valid() || !e.valid() || s.le(&e) != Some(true) || s == e {
-                return None;
-            }
-            if d1.is_none() && s.m.is_none() && e.y.zip(s.y).is_some_and(|(b, a)| b - a > 200) {
-                return None;
-            }
-            new_timex(range, Kind::Interval, s, e)
-        }
+        RuleKind::Date => date(c, tl, plang, ctx, range)?,
+        RuleKind::Interval => interval(c, tl, range)?,
+        RuleKind::Part => part(c, tl, range)?,
         RuleKind::Decade => {
             let dec = g(c, "dec").or(g(c, "dec2"))?;
             let v = num(dec)? as i32;
@@ -296,7 +517,13 @@ fn build(
         }
         RuleKind::Century => {
             let cn = century_of(tl, g(c, "cent")?)? as i32;
-            let lo = (cn - 1) * 100 + 1;
+            let bc = g(c, "era").and_then(|e| tl.eras.get(e.trim())).copied() == Some(true);
+            // The 3rd century BC is 300-201 BC: -299..-200 in astronomical years.
+            let lo = if bc {
+                -(cn * 100) + 1
+            } else {
+                (cn - 1) * 100 + 1
+            };
             let kind = if modifier.is_some() {
                 Kind::Vague
             } else {
@@ -308,7 +535,7 @@ fn build(
             t
         }
         RuleKind::Season => {
-            let y = g(c, "y").and_then(year_of)?;
+            let y = year_in(tl, c)?.0;
             let season = tl
                 .seasons
                 .get(&data::spaced_key(g(c, "season")?))
@@ -324,19 +551,28 @@ fn build(
             t
         }
         RuleKind::Relative => {
-            let off = *tl.relative.get(&data::spaced_key(g(c, "rel")?))?;
-            if let Some(tr) = &tl.relative_trigger
-                && !tr.is_match(tail(text, whole.start(), 48))
-            {
+            let rel = relative(c, tl, text, whole.start())?;
+            let mut t = new_timex(range, Kind::Relative, Point::default(), Point::default());
+            t.rel = Some(rel);
+            t
+        }
+        RuleKind::Clock => {
+            let h = num(g(c, "h")?)?;
+            let mi = g(c, "mi").map_or(Some(0), num)?;
+            let sec = g(c, "s").map(num);
+            if h > 24 || mi > 59 || sec.flatten().is_some_and(|s| s > 60) {
                 return None;
             }
-            let mut t = new_timex(range, Kind::Relative, Point::default(), Point::default());
-            t.rel_offset = Some(off);
+            let mut t = new_timex(range, Kind::Clock, Point::default(), Point::default());
+            t.clock = Some(match sec.flatten() {
+                Some(s) => format!("{h:02}:{mi:02}:{s:02}"),
+                None => format!("{h:02}:{mi:02}"),
+            });
             t
         }
         RuleKind::Duration => {
             let n = g(c, "num")?;
-            let v = num(n).or_else(|| tl.number_words.get(&data::spaced_key(n)).copied())?;
+            let v = num(n).or_else(|| words_value(tl.lang, n).map(|(v, _)| v))?;
             let unit = rule.unit.as_deref().unwrap_or("Y");
             let mut t = new_timex(range, Kind::Duration, Point::default(), Point::default());
             t.duration = Some(format!("P{v}{unit}"));
@@ -348,6 +584,7 @@ fn build(
         t.modifier = modifier;
     }
     t.rank = (rule.lang == plang, rule.order);
+    t.dateline = rule.dateline;
     Some(t)
 }
 
@@ -390,8 +627,12 @@ fn rejected_by_context(t: &Timex, text: &str, whole: Range<usize>) -> bool {
         if data::all().iter().any(|tl| tl.page_before.is_match(before)) {
             return true;
         }
-        // Phone- and id-like: a number group right before ("024 1990").
-        if t.kind == Kind::Date && p1 == Some(' ') && p2.is_some_and(|c| c.is_ascii_digit()) {
+        // Phone- and id-like: a number group right before a year ("024 1990").
+        if t.kind == Kind::Date
+            && t.start.m.is_none()
+            && p1 == Some(' ')
+            && p2.is_some_and(|c| c.is_ascii_digit())
+        {
             return true;
         }
     }
@@ -442,35 +683,126 @@ fn applicable(lang: Lang, text: &str, plang: Lang) -> bool {
         }
 }
 
+/// How far from a digit a rule that needs one is looked for, in bytes: more than any time
+/// expression spans on one side of its digits.
+const NEAR_DIGIT: usize = 64;
+
+/// The stretches of `text` within [`NEAR_DIGIT`] bytes of a digit, widened to whitespace so
+/// that no word is cut, merged where they meet.
+fn digit_windows(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(u8::is_ascii_digit) {
+        let d = i + k;
+        let mut e = d;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        let mut lo = d.saturating_sub(NEAR_DIGIT);
+        while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+            lo -= 1;
+        }
+        let mut hi = (e + NEAR_DIGIT).min(b.len());
+        while hi < b.len() && !b[hi].is_ascii_whitespace() {
+            hi += 1;
+        }
+        match out.last_mut() {
+            Some(last) if lo <= last.end => last.end = last.end.max(hi),
+            _ => out.push(lo..hi),
+        }
+        i = e;
+    }
+    out
+}
+
 pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
+    // A rule whose every match holds a digit runs only near digits: most prose has none.
+    let windows = digit_windows(text);
+    let whole = 0..text.len();
+    let whole_text = std::slice::from_ref(&whole);
     for tl in data::all() {
         if !applicable(tl.lang, text, plang) {
             continue;
         }
-        for rule in &tl.rules {
-            for c in rule.re.captures_iter(text) {
-                let Some(whole) = c.get(0) else { continue };
-                let (s, e) = (whole.start(), whole.end());
-                if s == e {
-                    continue;
+        // Only the rules that can match in this paragraph (see `data::Triggers`).
+        let may = tl.triggers.may_match(text, tl.rules.len());
+        for rule in tl
+            .rules
+            .iter()
+            .zip(&may)
+            .filter(|(_, may)| **may)
+            .map(|(r, _)| r)
+        {
+            let spans: &[Range<usize>] = if rule.needs_digit {
+                &windows
+            } else {
+                whole_text
+            };
+            for w in spans {
+                // A window ends at whitespace, so a match in it is a match in the text.
+                let hay = &text[..w.end];
+                let mut at = w.start;
+                while at <= hay.len() {
+                    let Some(c) = rule.re.captures_at(hay, at) else {
+                        break;
+                    };
+                    let Some(whole) = c.get(0) else { break };
+                    let (s, e) = (whole.start(), whole.end());
+                    let m = whole.as_str();
+                    let before = text[..s].chars().next_back();
+                    let after = text[e..].chars().next();
+                    // A match that starts inside a word ("từngày 26") is looked for again from the
+                    // next character: a later start may stand on its own ("26 đến 30 tháng 7").
+                    if s == e || m.starts_with(is_word) && before.is_some_and(is_word) {
+                        at = s + m.chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
+                    at = e;
+                    if m.ends_with(is_word) && after.is_some_and(is_word) {
+                        continue;
+                    }
+                    if let Some(b) = &rule.before
+                        && !b.is_match(tail(text, s, 32))
+                    {
+                        continue;
+                    }
+                    let Some(t) = build(rule, tl, &c, text, plang, ctx) else {
+                        continue;
+                    };
+                    if !matches!(t.kind, Kind::Duration | Kind::Clock)
+                        && rejected_by_context(&t, text, s..e)
+                    {
+                        continue;
+                    }
+                    // A month or a date inside a name ("Cách mạng Tháng Tám").
+                    if let Some(nb) = &tl.name_before
+                        && nb.is_match(tail(text, t.range.start, 40))
+                    {
+                        continue;
+                    }
+                    // "12 tháng trước", "4-6 năm tới": after a number, a relative phrase that
+                    // starts with its unit is part of a duration ("12 months before").
+                    if t.kind == Kind::Relative
+                        && !m.starts_with(|c: char| c.is_ascii_digit())
+                        && after_number(text, t.range.start, tl.lang)
+                    {
+                        continue;
+                    }
+                    // A release stamp or a retrieval date is a citation: "Approved For Release
+                    // 2006/12/26", "Retrieved 20 March 2014".
+                    let mut t = t;
+                    if data::all().iter().any(|l| {
+                        l.citation_before
+                            .as_ref()
+                            .is_some_and(|cb| cb.is_match(tail(text, t.range.start, 48)))
+                    }) {
+                        t.was = t.kind;
+                        t.kind = Kind::Citation;
+                    }
+                    cands.push(t);
                 }
-                let m = whole.as_str();
-                let before = text[..s].chars().next_back();
-                let after = text[e..].chars().next();
-                if m.starts_with(is_word) && before.is_some_and(is_word) {
-                    continue;
-                }
-                if m.ends_with(is_word) && after.is_some_and(is_word) {
-                    continue;
-                }
-                let Some(t) = build(rule, tl, &c, text, plang, ctx) else {
-                    continue;
-                };
-                if t.kind != Kind::Duration && rejected_by_context(&t, text, s..e) {
-                    continue;
-                }
-                cands.push(t);
             }
         }
     }
@@ -497,9 +829,83 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
         out.push(t);
     }
     out.sort_by_key(|t| t.range.start);
-    let mut out = join_intervals(text, plang, out);
+    // Modifiers first, so that "конце 2000 -- начале 2001 года" joins its two ends.
     add_prefixes(text, plang, &mut out);
-    out
+    // "On Saturday July 25": the weekday belongs to the date after it.
+    let mut out = {
+        let mut keep = Vec::with_capacity(out.len());
+        let mut it = out.into_iter().peekable();
+        while let Some(t) = it.next() {
+            let weekday_before_date = matches!(
+                t.rel,
+                Some(Rel {
+                    unit: RelTo::Weekday(_),
+                    offset: 0,
+                    ..
+                })
+            ) && it.peek().is_some_and(|n| {
+                n.kind == Kind::Date
+                    && n.start.m.is_some()
+                    && text[t.range.end..n.range.start]
+                        .chars()
+                        .all(|c| c.is_whitespace() || c == ',')
+            });
+            if !weekday_before_date {
+                keep.push(t);
+            }
+        }
+        keep
+    };
+    add_weekdays(text, plang, &mut out);
+    join_intervals(text, plang, out)
+}
+
+/// Whether the text before `pos` ends with a number (digits, or a number in words).
+fn after_number(text: &str, pos: usize, lang: Lang) -> bool {
+    let before = tail(text, pos, 24).trim_end();
+    if before.ends_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    let last = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    !last.is_empty() && words_value(lang, last).is_some_and(|(_, ord)| !ord)
+}
+
+/// A weekday written before a date belongs to it ("Thursday, 2 May, 2002", "thứ Hai ngày
+/// 5/5/1975"); with a full date it must be that date's weekday.
+fn add_weekdays(text: &str, plang: Lang, atoms: &mut [Timex]) {
+    let mut prev_end = 0;
+    for t in atoms.iter_mut() {
+        let floor = prev_end;
+        prev_end = t.range.end;
+        if t.kind != Kind::Date || t.start.m.is_none() {
+            continue;
+        }
+        let before = tail(text, t.range.start, 40);
+        let found = langs_first(plang).find_map(|tl| {
+            let c = tl.weekday_before.captures(before)?;
+            let w = c.name("wd")?;
+            Some((w.start(), weekday_of(tl, w.as_str())?))
+        });
+        let Some((at, wd)) = found else { continue };
+        let start = t.range.start - before.len() + at;
+        if start < floor {
+            continue;
+        }
+        if let (Some(y), Some(m), Some(d)) = (t.start.y, t.start.m, t.start.d)
+            && weekday(y, m, d) != Some(wd)
+        {
+            continue;
+        }
+        t.range.start = start;
+    }
+}
+
+/// The paragraph's language first, then the others.
+fn langs_first(plang: Lang) -> impl Iterator<Item = &'static TimeLang> {
+    std::iter::once(data::of(plang)).chain(data::all().iter().filter(move |tl| tl.lang != plang))
 }
 
 fn pointlike(k: Kind) -> bool {
@@ -509,9 +915,7 @@ fn pointlike(k: Kind) -> bool {
 /// "from 1975 to 1991", "từ tháng 05-1950 đến tháng 06-1954", "с 1975 по 1991 год",
 /// "between 1981 and 1985": two adjacent expressions and a join become one interval.
 fn join_intervals(text: &str, plang: Lang, atoms: Vec<Timex>) -> Vec<Timex> {
-    let langs: Vec<&TimeLang> = std::iter::once(data::of(plang))
-        .chain(data::all().iter().filter(|tl| tl.lang != plang))
-        .collect();
+    let langs: Vec<&TimeLang> = langs_first(plang).collect();
     let mut out: Vec<Timex> = Vec::with_capacity(atoms.len());
     let mut i = 0;
     while i < atoms.len() {
@@ -544,7 +948,10 @@ fn join_intervals(text: &str, plang: Lang, atoms: Vec<Timex>) -> Vec<Timex> {
                 if e.y.is_none() {
                     e.y = s.y;
                 }
-                if s.valid() && e.valid() && s.le(&e) == Some(true) && s != e {
+                let ordered = s
+                    .le(&e)
+                    .unwrap_or(s.y.is_none() && e.y.is_none() && (s.m, s.d) <= (e.m, e.d));
+                if s.valid() && e.valid() && ordered && s != e {
                     let mut t = new_timex(start..b.range.end, Kind::Interval, s, e);
                     t.approx = a.approx || b.approx;
                     out.push(t);
@@ -562,9 +969,7 @@ fn join_intervals(text: &str, plang: Lang, atoms: Vec<Timex>) -> Vec<Timex> {
 /// Modifiers and approximation words written before an expression: "cuối năm 1988",
 /// "late October 1988", "mid-1975", "c. 1950", "khoảng năm 1950".
 fn add_prefixes(text: &str, plang: Lang, atoms: &mut [Timex]) {
-    let langs: Vec<&TimeLang> = std::iter::once(data::of(plang))
-        .chain(data::all().iter().filter(|tl| tl.lang != plang))
-        .collect();
+    let langs: Vec<&TimeLang> = langs_first(plang).collect();
     let mut prev_end = 0;
     for t in atoms.iter_mut() {
         let floor = prev_end;

@@ -17,7 +17,6 @@ pub mod value;
 
 use super::{Extractor, Fact};
 use crate::document::Document;
-use crate::text::layout::BlockKind;
 use data::NumericOrder;
 use engine::{DocCtx, Kind, Timex};
 use regex::Regex;
@@ -58,25 +57,38 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
     let ctx = DocCtx {
         numeric: numeric_context(text),
     };
-    let mut anchor = resolve::Anchor::default();
-    let mut out = Vec::new();
-    for p in &doc.paragraphs {
+    // Every expression first (the reference date may be anywhere in the head), then the
+    // anchors in document order.
+    let mut found: Vec<(Timex, usize)> = Vec::new();
+    for (pi, p) in doc.paragraphs.iter().enumerate() {
         if crate::budget::expired() {
             break;
         }
         let ptext = &text[p.range.clone()];
-        if p.kind == BlockKind::Heading {
-            anchor.reset();
-        }
         let mut atoms = engine::find(ptext, p.lang, ctx);
         citation::mark(ptext, &mut atoms);
         for mut t in atoms {
             t.range = p.range.start + t.range.start..p.range.start + t.range.end;
-            anchor.apply(&mut t);
-            out.push((t, p.lang));
+            found.push((t, pi));
         }
     }
-    out
+    let mut anchor = resolve::Anchor::new(resolve::reference(doc, &found));
+    let mut last_para = None;
+    found
+        .into_iter()
+        .map(|(mut t, pi)| {
+            if last_para != Some(pi) {
+                // Every paragraph between the last one with a timex and this one.
+                let from = last_para.map_or(0, |l| l + 1);
+                for p in &doc.paragraphs[from..=pi] {
+                    anchor.paragraph(p.kind);
+                }
+                last_para = Some(pi);
+            }
+            anchor.apply(&mut t);
+            (t, doc.paragraphs[pi].lang)
+        })
+        .collect()
 }
 
 /// The EDTF form of an expression.
@@ -85,12 +97,12 @@ pub fn edtf(t: &Timex) -> Option<String> {
     let s = t.start.iso();
     let e = t.end.iso();
     Some(match t.was {
-        Kind::Duration => return None,
+        Kind::Duration | Kind::Clock => return None,
         Kind::Interval => format!("{s}{q}/{e}{q}"),
         Kind::Decade if t.modifier.is_none() && t.start.y.is_some() => {
             format!("{}X{q}", &s[..3])
         }
-        Kind::Century | Kind::Vague if t.start.y.is_some() => {
+        Kind::Century | Kind::Vague if t.start.y.is_some_and(|y| y >= 1) => {
             if t.modifier.is_none() {
                 // 1901..2000 is "the 20th century": EDTF writes the hundreds "19XX".
                 let c = (t.start.y.unwrap_or(0) - 1) / 100 + 1;
@@ -119,7 +131,7 @@ pub fn edtf(t: &Timex) -> Option<String> {
 /// The exported body of an expression.
 pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> Map<String, Value> {
     let mut b = Map::new();
-    let (vs, ve) = if t.kind == Kind::Duration {
+    let (vs, ve) = if matches!(t.kind, Kind::Duration | Kind::Clock) {
         (Value::Null, Value::Null)
     } else {
         (t.start.iso().into(), t.end.iso().into())
@@ -155,6 +167,9 @@ pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> Map<Str
     if t.century_assumed {
         b.insert("century_assumed".into(), true.into());
     }
+    if let Some(c) = &t.clock {
+        b.insert("clock".into(), c.clone().into());
+    }
     b
 }
 
@@ -166,11 +181,13 @@ impl Extractor for TimeExtractor {
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
         for (t, lang) in find_all(doc) {
             // A duration is not a point in time: it is exported as its own kind (the
-            // quantity layer will measure it), never scored as a timex.
-            let kind = if t.kind == Kind::Duration {
-                "duration"
-            } else {
-                "timex"
+            // quantity layer will measure it), never scored as a timex. Nor is a relative
+            // expression that nothing anchors ("last year" with no date in sight): it is kept,
+            // unresolved, as its own kind, so that no value is guessed.
+            let kind = match t.kind {
+                Kind::Duration => "duration",
+                Kind::Relative if t.start.is_empty() => "timex_unresolved",
+                _ => "timex",
             };
             out.push(Fact {
                 kind,

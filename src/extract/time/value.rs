@@ -32,10 +32,12 @@ impl Point {
     }
 
     /// ISO 8601 at the known granularity; unknown parts above a known one are `X`s
-    /// ("XXXX-09", "XXXX-XX-03").
+    /// ("XXXX-09", "XXXX-XX-03"). Years before 1 AD are astronomical (1 BC is "0000", 208 BC
+    /// is "-0207").
     pub fn iso(&self) -> String {
         let mut s = String::with_capacity(10);
         match self.y {
+            Some(y) if y < 0 => s.push_str(&format!("-{:04}", -y)),
             Some(y) => s.push_str(&format!("{y:04}")),
             None => s.push_str("XXXX"),
         }
@@ -68,6 +70,27 @@ impl Point {
         let b = (other.y?, other.m.unwrap_or(0), other.d.unwrap_or(0));
         Some(a <= b)
     }
+}
+
+fn calendar_date(y: i32, m: u8, d: u8) -> Option<time::Date> {
+    let month = time::Month::try_from(m).ok()?;
+    time::Date::from_calendar_date(y, month, d).ok()
+}
+
+/// The ISO weekday (Monday = 1) of a date; `None` for a date that does not exist.
+pub fn weekday(y: i32, m: u8, d: u8) -> Option<u8> {
+    Some(calendar_date(y, m, d)?.weekday().number_from_monday())
+}
+
+/// The full date `n` days after `p` (before it when `n` is negative); `None` unless `p` has
+/// a year, a month and a day.
+pub fn add_days(p: &Point, n: i64) -> Option<Point> {
+    let date = calendar_date(p.y?, p.m?, p.d?)?.checked_add(time::Duration::days(n))?;
+    Some(Point {
+        y: Some(date.year()),
+        m: Some(date.month() as u8),
+        d: Some(date.day()),
+    })
 }
 
 /// Days in a month; February has 29 when the year is unknown.
