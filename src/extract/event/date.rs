@@ -160,7 +160,12 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
             let clause_break = between
                 .clone()
                 .any(|k| matches!(ws[k].canon.as_str(), ";" | "."));
-            if ordered && short && from_before && to_between && !clause_break {
+            // Two dates joined by a dash alone are one range ("конце 2000 -- начале 2001").
+            let dashed = !between.is_empty()
+                && between
+                    .clone()
+                    .all(|k| matches!(ws[k].canon.as_str(), "-" | "–" | "—"));
+            if ordered && ((short && from_before && to_between && !clause_break) || dashed) {
                 g.value_end = b.value_end.clone();
                 g.words = a.words.start..b.words.end;
                 g.src = a.src.start..b.src.end;
@@ -204,24 +209,26 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
     out
 }
 
-/// The date group a trigger at `trigger` takes: the nearest, in words, preferring dates
-/// outside quoted titles. With `inherited`, the single inherited group.
-/// Dates across a ";" from the trigger (another item of a list) and "until" dates weigh
-/// less.
-pub fn nearest(
+/// The date group a trigger at `trigger` takes among the `allowed` ones: the nearest, in
+/// words, preferring dates outside quoted titles and dates of its own clause (`elsewhere`
+/// says which are not). With `inherited`, the single inherited group. Dates across a ";"
+/// from the trigger (another item of a list) and "until" dates weigh less.
+pub fn nearest_among(
     groups: &[DateGroup],
     ws: &[Word],
     trigger: Range<usize>,
     inherited: bool,
+    allowed: &[bool],
+    elsewhere: &dyn Fn(&DateGroup) -> bool,
 ) -> Option<usize> {
     if inherited {
-        return (!groups.is_empty()).then_some(0);
+        return (!groups.is_empty() && allowed.first() == Some(&true)).then_some(0);
     }
     let any_unquoted = groups.iter().any(|g| !g.quoted);
     groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.coordinated_with.is_none())
+        .filter(|(i, g)| g.coordinated_with.is_none() && allowed.get(*i) == Some(&true))
         .map(|(i, g)| {
             let d = if g.words.end <= trigger.start {
                 trigger.start - g.words.end
@@ -236,6 +243,7 @@ pub fn nearest(
             let lists = ws[between].iter().filter(|w| w.canon == ";").count();
             let penalty = if g.quoted && any_unquoted { 1000 } else { 0 }
                 + if g.until { 300 } else { 0 }
+                + if elsewhere(g) { 12 } else { 0 }
                 + 200 * lists;
             (d + penalty, i)
         })
