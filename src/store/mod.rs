@@ -30,8 +30,9 @@ pub enum StoreError {
     },
     #[error("the store at {path} is locked by another annals process")]
     Locked { path: String },
+    /// The backend failed (its message says how: "database or disk is full", …).
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Backend(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
     #[error("corrupt store: {0}")]
@@ -152,8 +153,9 @@ pub struct Rejection {
     pub at: String,
 }
 
-/// The storage interface.
-pub trait Store {
+/// The storage interface. A store is shared by the threads of a process (`Send + Sync`);
+/// its errors name no backend library ([`StoreError::Backend`] carries the message).
+pub trait Store: Send + Sync {
     /// Content hash of the stored document `id`.
     fn document_hash(&self, id: &str) -> Result<Option<String>>;
     /// The id of a stored document with this content hash, if any.
@@ -186,6 +188,8 @@ pub trait Store {
     fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>>;
     /// The facts of one kind (or all), by document and position.
     fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
+    /// The facts of one document, in order of position (then id).
+    fn facts_of(&self, doc: &str, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
     /// Documents whose current version is not yet in the search index.
     fn unindexed(&self) -> Result<Vec<String>>;
     /// Marks the current versions of `ids` as indexed.

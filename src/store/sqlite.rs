@@ -127,7 +127,54 @@ CREATE UNIQUE INDEX curation_log_request ON curation_log(request_id) WHERE reque
 
 /// The SQLite store.
 pub struct SqliteStore {
-    conn: Connection,
+    path: std::path::PathBuf,
+    /// Idle connections. A call takes one, opening another when none is idle (so a callback
+    /// that calls the store again gets a connection of its own), and gives it back; this is
+    /// what makes the store `Sync`.
+    idle: std::sync::Mutex<Vec<Connection>>,
+}
+
+/// A connection taken from the store's idle ones, given back when dropped.
+struct Conn<'a> {
+    store: &'a SqliteStore,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("taken until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("taken until dropped")
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let (Some(c), Ok(mut idle)) = (self.conn.take(), self.store.idle.lock()) {
+            idle.push(c);
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+/// Opens a connection with the store's settings.
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
 }
 
 fn now() -> String {
@@ -161,19 +208,31 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, migrating it to
     /// [`SCHEMA_VERSION`]. Fails with [`StoreError::TooNew`] on a newer store.
     pub fn open(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = SqliteStore { conn };
+        let conn = connect(path)?;
+        let mut store = SqliteStore {
+            path: path.to_path_buf(),
+            idle: std::sync::Mutex::new(vec![conn]),
+        };
         store.migrate(path)?;
         Ok(store)
     }
 
+    /// A connection for one call.
+    fn conn(&self) -> Result<Conn<'_>> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let conn = match idle {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        Ok(Conn {
+            store: self,
+            conn: Some(conn),
+        })
+    }
+
     fn migrate(&mut self, path: &Path) -> Result<()> {
-        let version: i64 = self
-            .conn
+        let mut c = self.conn()?;
+        let version: i64 = c
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
@@ -183,7 +242,7 @@ impl SqliteStore {
             });
         }
         for (v, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = c.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", v as i64 + 1)?;
             tx.commit()?;
@@ -193,14 +252,43 @@ impl SqliteStore {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
+        let c = self.conn()?;
+        Ok(c
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Facts selected and ordered by `tail` (SQL after FROM facts).
+    fn fact_rows(
+        &self,
+        tail: &str,
+        args: impl rusqlite::Params,
+        f: &mut dyn FnMut(StoredFact) -> Result<()>,
+    ) -> Result<()> {
+        let c = self.conn()?;
+        let mut st = c.prepare(&format!(
+            "SELECT id, doc_id, kind, start, \"end\", record FROM facts {tail}"
+        ))?;
+        let mut rows = st.query(args)?;
+        while let Some(r) = rows.next()? {
+
+            let record: String = r.get(5)?;
+            f(StoredFact {
+                id: r.get(0)?,
+                doc: r.get(1)?,
+                kind: r.get(2)?,
+                start: r.get::<_, i64>(3)? as u64,
+                end: r.get::<_, i64>(4)? as u64,
+                record: serde_json::from_str(&record)
+                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
+            })?;
+        }
+        Ok(())
     }
 
     /// Rows of the curation log, selected and ordered by `tail` (SQL after FROM).
     fn curation_rows(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<CurationRow>> {
-        let mut st = self.conn.prepare(&format!(
+        let c = self.conn()?;
+        let mut st = c.prepare(&format!(
             "SELECT id, at, who, action, target, field, old_value, new_value, reason, request_id \
              FROM curation_log {tail}"
         ))?;
@@ -246,7 +334,8 @@ impl SqliteStore {
     }
 
     fn aliases_of(&self, id: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare_cached(
+        let c = self.conn()?;
+        let mut st = c.prepare_cached(
             "SELECT alias FROM document_aliases WHERE doc_id = ?1 ORDER BY alias",
         )?;
         let rows = st.query_map([id], |r| r.get(0))?;
@@ -276,8 +365,8 @@ fn row_sentence(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSentence> {
 
 impl Store for SqliteStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        let c = self.conn()?;
+        Ok(c
             .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
@@ -285,8 +374,8 @@ impl Store for SqliteStore {
     }
 
     fn find_by_hash(&self, sha256: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        let c = self.conn()?;
+        Ok(c
             .query_row(
                 "SELECT id FROM documents WHERE sha256 = ?1 ORDER BY id LIMIT 1",
                 [sha256],
@@ -296,8 +385,9 @@ impl Store for SqliteStore {
     }
 
     fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)> {
+        let mut c = self.conn()?;
         let id = &doc.source.id;
-        let tx = self.conn.transaction()?;
+        let tx = c.transaction()?;
         let existed: bool = tx
             .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
             .optional()?
@@ -390,7 +480,8 @@ impl Store for SqliteStore {
     }
 
     fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()> {
-        self.conn.execute(
+        let c = self.conn()?;
+        c.execute(
             "INSERT OR REPLACE INTO document_aliases (alias, doc_id, recorded_at) VALUES (?1, ?2, ?3)",
             params![alias, doc_id, now()],
         )?;
@@ -398,7 +489,8 @@ impl Store for SqliteStore {
     }
 
     fn record_rejection(&mut self, path: &str, reason: &str) -> Result<()> {
-        self.conn.execute(
+        let c = self.conn()?;
+        c.execute(
             "INSERT OR REPLACE INTO rejections (path, reason, at) VALUES (?1, ?2, ?3)",
             params![path, reason, now()],
         )?;
@@ -406,14 +498,14 @@ impl Store for SqliteStore {
     }
 
     fn clear_rejection(&mut self, path: &str) -> Result<()> {
-        self.conn
+        self.conn()?
             .execute("DELETE FROM rejections WHERE path = ?1", [path])?;
         Ok(())
     }
 
     fn rejections(&self) -> Result<Vec<Rejection>> {
-        let mut st = self
-            .conn
+        let c = self.conn()?;
+        let mut st = c
             .prepare("SELECT path, reason, at FROM rejections ORDER BY path")?;
         let rows = st.query_map([], |r| {
             Ok(Rejection {
@@ -426,8 +518,8 @@ impl Store for SqliteStore {
     }
 
     fn documents(&self) -> Result<Vec<StoredDocument>> {
-        let mut st = self
-            .conn
+        let c = self.conn()?;
+        let mut st = c
             .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY id"))?;
         let docs: Vec<StoredDocument> = st
             .query_map([], Self::row_document)?
@@ -441,8 +533,8 @@ impl Store for SqliteStore {
     }
 
     fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
-        let d = self
-            .conn
+        let c = self.conn()?;
+        let d = c
             .query_row(
                 &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"),
                 [id],
@@ -459,8 +551,8 @@ impl Store for SqliteStore {
     }
 
     fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .conn
+        let c = self.conn()?;
+        Ok(c
             .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| {
                 r.get(0)
             })
@@ -472,17 +564,18 @@ impl Store for SqliteStore {
         doc: Option<&str>,
         f: &mut dyn FnMut(StoredSentence) -> Result<()>,
     ) -> Result<()> {
+        let c = self.conn()?;
         const COLS: &str = "id, doc_id, seq, paragraph, start, \"end\", lang, clean";
         let mut st;
         let mut rows = match doc {
             Some(d) => {
-                st = self.conn.prepare(&format!(
+                st = c.prepare(&format!(
                     "SELECT {COLS} FROM sentences WHERE doc_id = ?1 ORDER BY seq"
                 ))?;
                 st.query([d])?
             }
             None => {
-                st = self.conn.prepare(&format!(
+                st = c.prepare(&format!(
                     "SELECT {COLS} FROM sentences ORDER BY doc_id, seq"
                 ))?;
                 st.query([])?
@@ -495,7 +588,8 @@ impl Store for SqliteStore {
     }
 
     fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>> {
-        let mut st = self.conn.prepare_cached(
+        let c = self.conn()?;
+        let mut st = c.prepare_cached(
             "SELECT id, doc_id, seq, paragraph, start, \"end\", lang, clean FROM sentences WHERE id = ?1",
         )?;
         let mut out = Vec::with_capacity(ids.len());
@@ -508,36 +602,28 @@ impl Store for SqliteStore {
     }
 
     fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()> {
-        let mut st = self.conn.prepare(
-            "SELECT id, doc_id, kind, start, \"end\", record FROM facts \
-             WHERE ?1 IS NULL OR kind = ?1 ORDER BY doc_id, start, id",
-        )?;
-        let mut rows = st.query([kind])?;
-        while let Some(r) = rows.next()? {
-            let record: String = r.get(5)?;
-            f(StoredFact {
-                id: r.get(0)?,
-                doc: r.get(1)?,
-                kind: r.get(2)?,
-                start: r.get::<_, i64>(3)? as u64,
-                end: r.get::<_, i64>(4)? as u64,
-                record: serde_json::from_str(&record)
-                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
-            })?;
-        }
-        Ok(())
+        self.fact_rows(
+            "WHERE ?1 IS NULL OR kind = ?1 ORDER BY doc_id, start, id",
+            [kind],
+            f,
+        )
+    }
+
+    fn facts_of(&self, doc: &str, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()> {
+        self.fact_rows("WHERE doc_id = ?1 ORDER BY start, id", [doc], f)
     }
 
     fn unindexed(&self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
+        let c = self.conn()?;
+        let mut st = c
             .prepare("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn mark_indexed(&mut self, ids: &[String]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let mut c = self.conn()?;
+        let tx = c.transaction()?;
         {
             let mut st = tx.prepare_cached("UPDATE documents SET indexed = 1 WHERE id = ?1")?;
             for id in ids {
@@ -549,13 +635,15 @@ impl Store for SqliteStore {
     }
 
     fn mark_all_unindexed(&mut self) -> Result<()> {
-        self.conn.execute("UPDATE documents SET indexed = 0", [])?;
+        let c = self.conn()?;
+        c.execute("UPDATE documents SET indexed = 0", [])?;
         Ok(())
     }
 
     fn check(&self) -> Result<Vec<String>> {
+        let c = self.conn()?;
         let mut problems = Vec::new();
-        let mut st = self.conn.prepare(
+        let mut st = c.prepare(
             "SELECT d.id, d.sentences, d.paragraphs, d.facts, \
                (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id), \
                (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id), \
@@ -580,7 +668,7 @@ impl Store for SqliteStore {
             }
         }
         for table in ["sentences", "paragraphs", "facts", "sources", "furniture"] {
-            let n: i64 = self.conn.query_row(
+            let n: i64 = c.query_row(
                 &format!(
                     "SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.doc_id)"
                 ),
@@ -592,7 +680,7 @@ impl Store for SqliteStore {
             }
         }
         let fk: Vec<String> = {
-            let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+            let mut st = c.prepare("PRAGMA integrity_check")?;
             st.query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -603,8 +691,8 @@ impl Store for SqliteStore {
     }
 
     fn fact(&self, id: i64) -> Result<Option<StoredFact>> {
-        let row = self
-            .conn
+        let c = self.conn()?;
+        let row = c
             .query_row(
                 "SELECT id, doc_id, kind, start, \"end\", record FROM facts WHERE id = ?1",
                 [id],
@@ -635,8 +723,9 @@ impl Store for SqliteStore {
     }
 
     fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow> {
+        let c = self.conn()?;
         let at = now();
-        let inserted = self.conn.execute(
+        let inserted = c.execute(
             "INSERT INTO curation_log (at, who, action, target, field, old_value, new_value, reason, request_id) \
              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
             params![
@@ -666,7 +755,7 @@ impl Store for SqliteStore {
             Err(e) => return Err(e.into()),
         }
         Ok(CurationRow {
-            id: self.conn.last_insert_rowid(),
+            id: c.last_insert_rowid(),
             at,
             who: row.who.clone(),
             action: row.action.clone(),
@@ -690,8 +779,8 @@ impl Store for SqliteStore {
     }
 
     fn curation_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
+        let c = self.conn()?;
+        Ok(c
             .query_row("SELECT COALESCE(MAX(id), 0) FROM curation_log", [], |r| {
                 r.get(0)
             })?)
