@@ -75,6 +75,12 @@ struct LexiconFile {
     negation_window: usize,
     planned: Vec<String>,
     planned_window: usize,
+    #[serde(default)]
+    planned_after: Vec<String>,
+    #[serde(default)]
+    archival: Vec<String>,
+    #[serde(default)]
+    comparison: Vec<String>,
     subordinate: Vec<String>,
     reporting: Vec<String>,
     complementizers: Vec<String>,
@@ -120,6 +126,14 @@ pub struct EventLexicon {
     pub negation_window: usize,
     pub planned: PhraseSet<()>,
     pub planned_window: usize,
+    /// Words after a predicate in its clause that make it a plan ("подписание … намечено").
+    pub planned_after: PhraseSet<()>,
+    /// Archival stamps ("Approved For Release", "Declassified"): the date after one is the
+    /// copy's, no event's.
+    pub archival: PhraseSet<()>,
+    /// Words before the base of a comparison ("up 31% on 2016", "so với năm 2016"): a year
+    /// after one is the base, not the date of the predicate.
+    pub comparison: PhraseSet<()>,
     pub subordinate: PhraseSet<()>,
     /// Reporting verbs ("said", "сообщил", "cho biết"): the dates of what they report are
     /// not theirs.
@@ -196,6 +210,9 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         negation_window: f.negation_window,
         planned: unit_set(&f.planned),
         planned_window: f.planned_window,
+        planned_after: unit_set(&f.planned_after),
+        archival: unit_set(&f.archival),
+        comparison: unit_set(&f.comparison),
         subordinate: unit_set(&f.subordinate),
         reporting: unit_set(&f.reporting),
         complementizers: unit_set(&f.complementizers),

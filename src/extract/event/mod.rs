@@ -76,6 +76,8 @@ struct SentenceView<'a> {
     in_mention: Vec<Option<&'a str>>,
     /// Each word inside quotation marks.
     quoted: Vec<bool>,
+    /// Each word inside a quotation of speech.
+    speech: Vec<bool>,
     /// Words of quantities (not durations) of the sentence.
     quantity: Vec<bool>,
     /// The sentence is set in capitals (a cable, a heading): capitals say nothing.
@@ -147,7 +149,13 @@ impl Extractor for EventExtractor {
                     date::Dated::from_fact(f, word_of(f.evidence.start), word_of(f.evidence.end))
                 })
                 .collect();
-            let quoted = date::quoted_words(&ws);
+            // Quoted words: titles, or speech when a reporting verb stands beside the quote
+            // ("«…», — заявил Лавров", "he said: “…”"). Speech predicates; titles do not.
+            let mut quoted = date::quoted_words(&ws);
+            let speech = speech_words(&ws, &quoted, lex);
+            for (q, sp) in quoted.iter_mut().zip(&speech) {
+                *q &= !sp;
+            }
             let groups = date::group(&dated, &ws, lex, &quoted);
             let sentence_mentions: Vec<&Fact> = slice_of(&mentions, s.src.start, s.src.end)
                 .iter()
@@ -159,6 +167,7 @@ impl Extractor for EventExtractor {
                 clause: Vec::new(),
                 in_mention: vec![None; ws.len()],
                 quoted,
+                speech,
                 quantity: vec![false; ws.len()],
                 all_caps: all_caps(text),
             };
@@ -291,7 +300,7 @@ impl Extractor for EventExtractor {
                 );
                 body.insert(
                     "modality".into(),
-                    if main.planned { "planned" } else { "asserted" }.into(),
+                    if main.planned || g.planned { "planned" } else { "asserted" }.into(),
                 );
                 body.insert("circumstance".into(), main.subordinate.into());
                 body.insert(
@@ -346,7 +355,9 @@ fn slice_of<'a, 'f>(sorted: &'a [&'f Fact], start: usize, end: usize) -> &'a [&'
 fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Vec<usize> {
     let in_date = |i: usize| groups.iter().any(|g| !g.inherited && g.words.contains(&i));
     let boundary = |i: usize| {
-        matches!(ws[i].canon.as_str(), "," | ";" | ":" | "–" | "—" | "-") && !in_date(i)
+        matches!(ws[i].canon.as_str(), "," | ";" | ":" | "–" | "—" | "-")
+            && !in_date(i)
+            && in_mention[i].is_none()
     };
     // Cut into raw clauses: (start, end, kind) with kind 0 plain, 1 only a date, 2 only names.
     let mut raw: Vec<(usize, usize, u8)> = Vec::new();
@@ -389,6 +400,33 @@ fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Ve
     for (k, &(a, b, _)) in raw.iter().enumerate() {
         for o in out.iter_mut().take(b).skip(a) {
             *o = ids[k];
+        }
+    }
+    out
+}
+
+/// The quoted words that are speech: quotes with a reporting verb within a few words after
+/// their closing mark or before their opening one.
+fn speech_words(ws: &[Word], quoted: &[bool], lex: &data::EventLexicon) -> Vec<bool> {
+    let mut out = vec![false; ws.len()];
+    let mut i = 0;
+    while i < ws.len() {
+        if !quoted[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < ws.len() && quoted[i] {
+            i += 1;
+        }
+        let reports = |r: Range<usize>| {
+            r.clone()
+                .any(|k| lex.reporting.longest_at(&ws[..r.end], k).is_some())
+        };
+        let after = i..(i + 4).min(ws.len());
+        let before = start.saturating_sub(3)..start;
+        if reports(after) || reports(before) {
+            out[start..i].iter_mut().for_each(|w| *w = true);
         }
     }
     out
@@ -491,6 +529,12 @@ fn find_triggers(
             objects.push((v.clause[f.words.start], f.words.clone(), intern(&f.value.ty)));
         }
     }
+    let mut in_date = vec![false; ws.len()];
+    for g in groups.iter().filter(|g| !g.inherited) {
+        for w in in_date.iter_mut().take(g.words.end.min(ws.len())).skip(g.words.start) {
+            *w = true;
+        }
+    }
     let mut out = Vec::new();
     let mut push = |words: Range<usize>, ty: &'static str, named: Option<usize>| {
         let start = words.start;
@@ -498,7 +542,19 @@ fn find_triggers(
             .rev()
             .find(|&i| v.clause[i] != v.clause[start])
             .map_or(0, |i| i + 1);
-        let window = |n: usize| start.saturating_sub(n).max(clause_start)..start;
+        // The `n` words before the predicate in its clause, dates and quantities not counted
+        // ("намерены в течение 2014 года поставить").
+        let window = |n: usize| {
+            let mut from = start;
+            let mut counted = 0;
+            while from > clause_start && counted < n {
+                from -= 1;
+                if !in_date[from] && !v.quantity[from] {
+                    counted += 1;
+                }
+            }
+            from..start
+        };
         // The last subordinator between the clause's start and the predicate.
         let mut sub_from = None;
         let mut sub_at = None;
@@ -651,7 +707,8 @@ fn assign_dates<'a>(
     // Circumstances first: they own the dates of their clause.
     for (pass, want_sub) in [(0, true), (1, false)] {
         for t in triggers.iter().filter(|t| t.subordinate == want_sub) {
-            let allowed: Vec<bool> = groups
+            let allowed_with = |owned_ok: bool| -> Vec<bool> {
+                groups
                 .iter()
                 .enumerate()
                 .map(|(i, g)| {
@@ -669,7 +726,15 @@ fn assign_dates<'a>(
                                 && (g.words.start..g.words.end.min(ws.len()))
                                     .all(|k| v.clause[k] == t.clause));
                     }
-                    if owned[i] {
+                    if owned[i] && !owned_ok {
+                        return false;
+                    }
+                    // A quotation's dates are not the reporting verb's ("«… с 1991 года», —
+                    // заявил Лавров").
+                    if t.reporting
+                        && v.speech.get(g.words.start) == Some(&true)
+                        && !v.speech[t.words.start]
+                    {
                         return false;
                     }
                     if t.reporting && g.words.start > t.words.end {
@@ -681,17 +746,26 @@ fn assign_dates<'a>(
                     }
                     true
                 })
-                .collect();
-            let pick = date::nearest_among(
-                groups,
-                ws,
-                t.words.clone(),
-                inherited,
-                &allowed,
-                &|g: &DateGroup| {
-                    g.words.start < ws.len() && v.clause[g.words.start] != t.clause
-                },
-            );
+                .collect()
+            };
+            let pick_among = |allowed: &[bool]| {
+                date::nearest_among(
+                    groups,
+                    ws,
+                    t.words.clone(),
+                    inherited,
+                    allowed,
+                    &|g: &DateGroup| {
+                        g.words.start < ws.len() && v.clause[g.words.start] != t.clause
+                    },
+                    v.quoted[t.words.start],
+                )
+            };
+            // A main clause with no date of its own happens when its circumstance does
+            // ("In 1979, when the border war broke out, the Soviet Union supported …";
+            // "provided support during the 1979 war").
+            let pick = pick_among(&allowed_with(false))
+                .or_else(|| if pass == 1 { pick_among(&allowed_with(true)) } else { None });
             if let Some(g) = pick {
                 if pass == 0 {
                     owned[g] = true;
