@@ -35,8 +35,18 @@ fn main() {
         let b = &f.body;
         let g = |k: &str| b.get(k).cloned().unwrap_or_default();
         match f.kind {
-            "timex" => println!("timex {:?} {} {}", f.evidence.text, g("value_start"), g("value_end")),
-            "mention" => println!("mention {:?} {} {}", f.evidence.text, g("entity"), g("entity_type")),
+            "timex" => println!(
+                "timex {:?} {} {}",
+                f.evidence.text,
+                g("value_start"),
+                g("value_end")
+            ),
+            "mention" => println!(
+                "mention {:?} {} {}",
+                f.evidence.text,
+                g("entity"),
+                g("entity_type")
+            ),
             "event_statement" => println!(
                 "EVENT {} {}..{} trigger={} date={} origin={} {} {} circ={} parts={}",
                 g("type"),

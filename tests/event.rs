@@ -332,7 +332,11 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
         "Approved For Release 2011/05/04: the embassy reported that Laos signed a trade agreement with Poland.",
         Lang::En,
     );
-    assert!(dates(&st).iter().all(|d| d.1 != "2011-05-04"), "{:?}", dates(&st));
+    assert!(
+        dates(&st).iter().all(|d| d.1 != "2011-05-04"),
+        "{:?}",
+        dates(&st)
+    );
     // The base year of a comparison dates nothing.
     let st = statements_of(
         "In 2012 exports of rice from Laos reached 40 tonnes, up 5% on 2011.",
@@ -376,5 +380,17 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
             .any(|d| d.0 == "visit" && d.1 == "2031-05-12" && d.2 == "2031-05-15"),
         "{:?}",
         dates(&st)
+    );
+}
+
+#[test]
+fn a_date_after_before_or_after_is_a_bound() {
+    use annals::text::lang::Lang;
+    // "after 2031" bounds the lease; it does not date it.
+    let st = statements_of("Ba Lan muốn thuê cảng của Lào sau năm 2031.", Lang::Vi);
+    assert!(
+        st.iter().all(|f| s(f, "date_start") != "2031"),
+        "{:?}",
+        st.iter().map(|f| &f.body).collect::<Vec<_>>()
     );
 }

@@ -232,8 +232,7 @@ impl SqliteStore {
 
     fn migrate(&mut self, path: &Path) -> Result<()> {
         let mut c = self.conn()?;
-        let version: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.display().to_string(),
@@ -253,8 +252,7 @@ impl SqliteStore {
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         let c = self.conn()?;
-        Ok(c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// Facts selected and ordered by `tail` (SQL after FROM facts).
@@ -270,7 +268,6 @@ impl SqliteStore {
         ))?;
         let mut rows = st.query(args)?;
         while let Some(r) = rows.next()? {
-
             let record: String = r.get(5)?;
             f(StoredFact {
                 id: r.get(0)?,
@@ -366,22 +363,22 @@ fn row_sentence(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSentence> {
 impl Store for SqliteStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
         let c = self.conn()?;
-        Ok(c
-            .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
+        Ok(
+            c.query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
-            .optional()?)
+            .optional()?,
+        )
     }
 
     fn find_by_hash(&self, sha256: &str) -> Result<Option<String>> {
         let c = self.conn()?;
-        Ok(c
-            .query_row(
-                "SELECT id FROM documents WHERE sha256 = ?1 ORDER BY id LIMIT 1",
-                [sha256],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(c.query_row(
+            "SELECT id FROM documents WHERE sha256 = ?1 ORDER BY id LIMIT 1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?)
     }
 
     fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)> {
@@ -505,8 +502,7 @@ impl Store for SqliteStore {
 
     fn rejections(&self) -> Result<Vec<Rejection>> {
         let c = self.conn()?;
-        let mut st = c
-            .prepare("SELECT path, reason, at FROM rejections ORDER BY path")?;
+        let mut st = c.prepare("SELECT path, reason, at FROM rejections ORDER BY path")?;
         let rows = st.query_map([], |r| {
             Ok(Rejection {
                 path: r.get(0)?,
@@ -519,8 +515,7 @@ impl Store for SqliteStore {
 
     fn documents(&self) -> Result<Vec<StoredDocument>> {
         let c = self.conn()?;
-        let mut st = c
-            .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY id"))?;
+        let mut st = c.prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY id"))?;
         let docs: Vec<StoredDocument> = st
             .query_map([], Self::row_document)?
             .collect::<rusqlite::Result<_>>()?;
@@ -552,11 +547,12 @@ impl Store for SqliteStore {
 
     fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
         let c = self.conn()?;
-        Ok(c
-            .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| {
+        Ok(
+            c.query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| {
                 r.get(0)
             })
-            .optional()?)
+            .optional()?,
+        )
     }
 
     fn sentences(
@@ -615,8 +611,7 @@ impl Store for SqliteStore {
 
     fn unindexed(&self) -> Result<Vec<String>> {
         let c = self.conn()?;
-        let mut st = c
-            .prepare("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")?;
+        let mut st = c.prepare("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -780,9 +775,10 @@ impl Store for SqliteStore {
 
     fn curation_version(&self) -> Result<i64> {
         let c = self.conn()?;
-        Ok(c
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM curation_log", [], |r| {
+        Ok(
+            c.query_row("SELECT COALESCE(MAX(id), 0) FROM curation_log", [], |r| {
                 r.get(0)
-            })?)
+            })?,
+        )
     }
 }

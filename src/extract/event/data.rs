@@ -81,6 +81,8 @@ struct LexiconFile {
     archival: Vec<String>,
     #[serde(default)]
     comparison: Vec<String>,
+    #[serde(default)]
+    bound: Vec<String>,
     subordinate: Vec<String>,
     reporting: Vec<String>,
     complementizers: Vec<String>,
@@ -134,6 +136,9 @@ pub struct EventLexicon {
     /// Words before the base of a comparison ("up 31% on 2016", "so với năm 2016"): a year
     /// after one is the base, not the date of the predicate.
     pub comparison: PhraseSet<()>,
+    /// Prepositions right before a date that make it a bound ("after 2004", "trước năm
+    /// 1975"): what happened is not dated by it.
+    pub bound: PhraseSet<()>,
     pub subordinate: PhraseSet<()>,
     /// Reporting verbs ("said", "сообщил", "cho biết"): the dates of what they report are
     /// not theirs.
@@ -181,7 +186,13 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
                 "event data ({want}): unknown type {ty}"
             );
             for p in phrases {
-                cues.insert(p, Cue { kind, ty: ty.clone() });
+                cues.insert(
+                    p,
+                    Cue {
+                        kind,
+                        ty: ty.clone(),
+                    },
+                );
             }
         }
     }
@@ -213,6 +224,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         planned_after: unit_set(&f.planned_after),
         archival: unit_set(&f.archival),
         comparison: unit_set(&f.comparison),
+        bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),
         reporting: unit_set(&f.reporting),
         complementizers: unit_set(&f.complementizers),

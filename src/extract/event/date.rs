@@ -66,6 +66,9 @@ pub struct DateGroup {
     /// Introduced by a plan word ("намечено на 2014 год", "scheduled for 2016"): what takes
     /// this date is a plan.
     pub planned: bool,
+    /// Right after "before" or "after" ("после 2004 года"): a bound, the date only of the
+    /// circumstance clause that follows it ("…, когда истекает срок аренды").
+    pub bound: bool,
 }
 
 impl DateGroup {
@@ -83,6 +86,7 @@ impl DateGroup {
             inherited: false,
             until: false,
             planned: false,
+            bound: false,
         }
     }
 
@@ -213,7 +217,10 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
     // "from 26 to 30 July 2012", "từ ngày 26 đến 30 tháng 7 năm 2012", "с 26 по 30 июля":
     // a bare day before a "to" word and a full date is the range's first day, in the same
     // month.
-    for g in out.iter_mut().filter(|g| g.origin == "sentence" && g.value_start.len() == 10) {
+    for g in out
+        .iter_mut()
+        .filter(|g| g.origin == "sentence" && g.value_start.len() == 10)
+    {
         let s = g.words.start;
         let Some(to) = (1..=2).find(|&k| {
             s >= k
@@ -224,13 +231,15 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
         }) else {
             continue;
         };
-        let Some(d) = (s - to).checked_sub(1) else { continue };
+        let Some(d) = (s - to).checked_sub(1) else {
+            continue;
+        };
         let day: Option<u32> = ws[d].canon.parse().ok();
         let last: Option<u32> = g.value_start[8..].parse().ok();
-        let (Some(day), Some(last)) = (day, last) else { continue };
-        let from = lex
-            .range_from
-            .occurs_in(ws, d.saturating_sub(2)..d);
+        let (Some(day), Some(last)) = (day, last) else {
+            continue;
+        };
+        let from = lex.range_from.occurs_in(ws, d.saturating_sub(2)..d);
         if (1..last).contains(&day) && from {
             g.value_start = format!("{}-{day:02}", &g.value_start[..7]);
             g.words = d..g.words.end;
@@ -246,6 +255,11 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
     };
     for g in &mut out {
         g.planned = before(g, &lex.planned_after, 4);
+        g.bound = (g.words.start.saturating_sub(3)..g.words.start).any(|k| {
+            lex.bound
+                .longest_at(&ws[..g.words.start], k)
+                .is_some_and(|f| f.words.end == g.words.start)
+        });
     }
     // A date after an archival stamp is the copy's; a year after a comparison word is the
     // base of a comparison ("up 31% on 2016"). Neither dates an event.
@@ -309,8 +323,11 @@ pub fn nearest_among(
             };
             let lists = ws[between].iter().filter(|w| w.canon == ";").count();
             // A quoted title's date, unless the predicate is quoted too (a quotation).
-            let penalty = if g.quoted && any_unquoted && !trigger_quoted { 1000 } else { 0 }
-                + if g.until { 300 } else { 0 }
+            let penalty = if g.quoted && any_unquoted && !trigger_quoted {
+                1000
+            } else {
+                0
+            } + if g.until { 300 } else { 0 }
                 + if elsewhere(g) { 12 } else { 0 }
                 + 200 * lists;
             (d + penalty, i)

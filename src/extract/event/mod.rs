@@ -247,7 +247,9 @@ impl Extractor for EventExtractor {
                 let mut parts = roles::Participants::default();
                 let same: Vec<&Trigger> = std::iter::once(main)
                     .chain(ts.iter().copied().filter(|t| {
-                        t.ty == main.ty && t.words != main.words && t.subordinate == main.subordinate
+                        t.ty == main.ty
+                            && t.words != main.words
+                            && t.subordinate == main.subordinate
                     }))
                     .collect();
                 for t in same {
@@ -300,7 +302,12 @@ impl Extractor for EventExtractor {
                 );
                 body.insert(
                     "modality".into(),
-                    if main.planned || g.planned { "planned" } else { "asserted" }.into(),
+                    if main.planned || g.planned {
+                        "planned"
+                    } else {
+                        "asserted"
+                    }
+                    .into(),
                 );
                 body.insert("circumstance".into(), main.subordinate.into());
                 body.insert(
@@ -367,7 +374,10 @@ fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Ve
             let words: Vec<usize> = (start..i).filter(|&k| !ws[k].is_punct()).collect();
             let dated = words.iter().filter(|&&k| in_date(k)).count();
             let named = words.iter().filter(|&&k| in_mention[k].is_some()).count();
-            let kind = if dated > 0 && words.len() - dated <= 2 && ws.get(i).is_none_or(|w| w.canon == ",") {
+            let kind = if dated > 0
+                && words.len() - dated <= 2
+                && ws.get(i).is_none_or(|w| w.canon == ",")
+            {
                 1
             } else if !words.is_empty() && named == words.len() {
                 2
@@ -427,6 +437,23 @@ fn speech_words(ws: &[Word], quoted: &[bool], lex: &data::EventLexicon) -> Vec<b
         let before = start.saturating_sub(3)..start;
         if reports(after) || reports(before) {
             out[start..i].iter_mut().for_each(|w| *w = true);
+        }
+    }
+    // A quotation begun in an earlier sentence: a closing mark with no opening one before it,
+    // a reporting verb right after ("… с 1991 года\", — заявил Лавров").
+    let opener = |w: &Word| matches!(w.canon.as_str(), "“" | "«" | "„" | "\"");
+    if let Some(close) = ws
+        .iter()
+        .position(|w| matches!(w.canon.as_str(), "”" | "»" | "\""))
+        && !ws[..close].iter().any(opener)
+        && !quoted[close]
+    {
+        let after = close + 1..(close + 4).min(ws.len());
+        if after
+            .clone()
+            .any(|k| lex.reporting.longest_at(&ws[..after.end], k).is_some())
+        {
+            out[..=close].iter_mut().for_each(|w| *w = true);
         }
     }
     out
@@ -498,11 +525,7 @@ fn in_name(v: &SentenceView, r: &Range<usize>) -> NameUse {
 /// The predicates of a sentence: typed predicates, generic predicates typed by the object of
 /// their clause, and object nouns of a `by_quantity` type with a quantity in their clause;
 /// with their negation, plan, circumstance, name and reporting flags.
-fn find_triggers(
-    v: &SentenceView,
-    lex: &data::EventLexicon,
-    groups: &[DateGroup],
-) -> Vec<Trigger> {
+fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup]) -> Vec<Trigger> {
     let ontology = data::ontology();
     let ws = v.ws;
     // Clauses holding a date to the day.
@@ -526,12 +549,20 @@ fn find_triggers(
             continue;
         }
         if in_name(v, &f.words) != NameUse::Name {
-            objects.push((v.clause[f.words.start], f.words.clone(), intern(&f.value.ty)));
+            objects.push((
+                v.clause[f.words.start],
+                f.words.clone(),
+                intern(&f.value.ty),
+            ));
         }
     }
     let mut in_date = vec![false; ws.len()];
     for g in groups.iter().filter(|g| !g.inherited) {
-        for w in in_date.iter_mut().take(g.words.end.min(ws.len())).skip(g.words.start) {
+        for w in in_date
+            .iter_mut()
+            .take(g.words.end.min(ws.len()))
+            .skip(g.words.start)
+        {
             *w = true;
         }
     }
@@ -666,7 +697,9 @@ fn subject_end(triggers: &[Trigger], _v: &SentenceView) -> usize {
 /// The words whose actors take part in `t`'s event: its clause, and the sentence's subject
 /// when its clause names no actor before it.
 fn clause_scope(v: &SentenceView, t: &Trigger, subject_end: usize) -> roles::Scope {
-    let words: Vec<usize> = (0..v.ws.len()).filter(|&i| v.clause[i] == t.clause).collect();
+    let words: Vec<usize> = (0..v.ws.len())
+        .filter(|&i| v.clause[i] == t.clause)
+        .collect();
     let (a, b) = (
         words.first().copied().unwrap_or(0),
         words.last().map_or(0, |l| l + 1),
@@ -701,7 +734,9 @@ fn assign_dates<'a>(
     // The date a circumstance clause describes: "in October 1975 when …", "ngày …, khi …".
     let described = |t: &Trigger, g: &DateGroup| {
         t.sub_at.is_some_and(|at| {
-            g.words.end <= at && (g.words.end..at).all(|k| ws[k].is_punct()) && at - g.words.end <= 1
+            g.words.end <= at
+                && (g.words.end..at).all(|k| ws[k].is_punct())
+                && at - g.words.end <= 1
         })
     };
     // Circumstances first: they own the dates of their clause.
@@ -709,44 +744,48 @@ fn assign_dates<'a>(
         for t in triggers.iter().filter(|t| t.subordinate == want_sub) {
             let allowed_with = |owned_ok: bool| -> Vec<bool> {
                 groups
-                .iter()
-                .enumerate()
-                .map(|(i, g)| {
-                    if inherited {
-                        return true;
-                    }
-                    if let Some(end) = t.named
-                        && !beside(t, end, g)
-                    {
-                        return false;
-                    }
-                    if pass == 0 {
-                        return described(t, g)
-                            || (g.words.start >= t.sub_from
-                                && (g.words.start..g.words.end.min(ws.len()))
-                                    .all(|k| v.clause[k] == t.clause));
-                    }
-                    if owned[i] && !owned_ok {
-                        return false;
-                    }
-                    // A quotation's dates are not the reporting verb's ("«… с 1991 года», —
-                    // заявил Лавров").
-                    if t.reporting
-                        && v.speech.get(g.words.start) == Some(&true)
-                        && !v.speech[t.words.start]
-                    {
-                        return false;
-                    }
-                    if t.reporting && g.words.start > t.words.end {
-                        let complement = (t.words.end..g.words.start)
-                            .any(|k| lex.complementizers.longest_at(ws, k).is_some());
-                        if complement {
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| {
+                        if inherited {
+                            return true;
+                        }
+                        if let Some(end) = t.named
+                            && !beside(t, end, g)
+                        {
                             return false;
                         }
-                    }
-                    true
-                })
-                .collect()
+                        // A bound ("after 2004") dates only the clause that describes it.
+                        if g.bound {
+                            return described(t, g);
+                        }
+                        if pass == 0 {
+                            return described(t, g)
+                                || (g.words.start >= t.sub_from
+                                    && (g.words.start..g.words.end.min(ws.len()))
+                                        .all(|k| v.clause[k] == t.clause));
+                        }
+                        if owned[i] && !owned_ok {
+                            return false;
+                        }
+                        // A quotation's dates are not the reporting verb's ("«… с 1991 года», —
+                        // заявил Лавров").
+                        if t.reporting
+                            && v.speech.get(g.words.start) == Some(&true)
+                            && !v.speech[t.words.start]
+                        {
+                            return false;
+                        }
+                        if t.reporting && g.words.start > t.words.end {
+                            let complement = (t.words.end..g.words.start)
+                                .any(|k| lex.complementizers.longest_at(ws, k).is_some());
+                            if complement {
+                                return false;
+                            }
+                        }
+                        true
+                    })
+                    .collect()
             };
             let pick_among = |allowed: &[bool]| {
                 date::nearest_among(
@@ -764,8 +803,13 @@ fn assign_dates<'a>(
             // A main clause with no date of its own happens when its circumstance does
             // ("In 1979, when the border war broke out, the Soviet Union supported …";
             // "provided support during the 1979 war").
-            let pick = pick_among(&allowed_with(false))
-                .or_else(|| if pass == 1 { pick_among(&allowed_with(true)) } else { None });
+            let pick = pick_among(&allowed_with(false)).or_else(|| {
+                if pass == 1 {
+                    pick_among(&allowed_with(true))
+                } else {
+                    None
+                }
+            });
             if let Some(g) = pick {
                 if pass == 0 {
                     owned[g] = true;
