@@ -658,7 +658,7 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 let c = v.clause[f.words.start];
                 let counted =
                     t.by_quantity && (0..ws.len()).any(|i| v.quantity[i] && v.clause[i] == c);
-                let dated = t.by_day_date && day_dated.iter().any(|&dc| dc == c);
+                let dated = t.by_day_date && day_dated.contains(&c);
                 // A document with its own date after it, in a clause with a predicate:
                 // "became a strategic partner in 2001 and a comprehensive one in 2012".
                 let own_date = t.by_day_date
