@@ -301,3 +301,96 @@ fn timeline_of_the_reference_corpus() {
         .collect();
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+/// Event statements of a text we wrote.
+fn statements_of(text: &str, lang: annals::text::lang::Lang) -> Vec<annals::extract::Fact> {
+    let doc = common::read_as(text, lang);
+    Pipeline::standard()
+        .run(&doc)
+        .into_iter()
+        .filter(|f| f.kind == "event_statement")
+        .collect()
+}
+
+#[test]
+fn dates_bound_to_their_predicate_not_to_the_sentence() {
+    use annals::text::lang::Lang;
+    let dates = |sts: &[annals::extract::Fact]| -> Vec<(String, String, String, String)> {
+        sts.iter()
+            .map(|f| {
+                (
+                    s(f, "type").to_string(),
+                    s(f, "date_start").to_string(),
+                    s(f, "date_end").to_string(),
+                    s(f, "modality").to_string(),
+                )
+            })
+            .collect()
+    };
+    // An archival stamp's date is the copy's, not the event's.
+    let st = statements_of(
+        "Approved For Release 2011/05/04: the embassy reported that Laos signed a trade agreement with Poland.",
+        Lang::En,
+    );
+    assert!(
+        dates(&st).iter().all(|d| d.1 != "2011-05-04"),
+        "{:?}",
+        dates(&st)
+    );
+    // The base year of a comparison dates nothing.
+    let st = statements_of(
+        "In 2012 exports of rice from Laos reached 40 tonnes, up 5% on 2011.",
+        Lang::En,
+    );
+    assert!(dates(&st).iter().all(|d| d.1 != "2011"), "{:?}", dates(&st));
+    // A date after a plan word makes a plan, even when the predicate came first.
+    let st = statements_of(
+        "Việc ký kết hiệp định thương mại giữa Lào và Ba Lan dự kiến vào năm 2031.",
+        Lang::Vi,
+    );
+    assert!(
+        dates(&st).iter().all(|d| d.3 == "planned"),
+        "{:?}",
+        dates(&st)
+    );
+    // Intention words count past the date between them and the predicate.
+    let st = statements_of(
+        "Польские верфи намерены в течение 2031 года поставить Лаосу второй корабль.",
+        Lang::Ru,
+    );
+    assert!(
+        dates(&st).iter().all(|d| d.3 == "planned"),
+        "{:?}",
+        dates(&st)
+    );
+    // A quotation's date is not the reporting verb's.
+    let st = statements_of(
+        "«Это лучший результат с 1987 года», — заявил министр Лаоса в 2030 году.",
+        Lang::Ru,
+    );
+    assert!(dates(&st).iter().all(|d| d.1 != "1987"), "{:?}", dates(&st));
+    // "from the 12th to 15 May": one range, in the month of its end.
+    let st = statements_of(
+        "Thủ tướng Lào sang thăm chính thức Ba Lan từ ngày 12 đến 15 tháng 5 năm 2031.",
+        Lang::Vi,
+    );
+    assert!(
+        dates(&st)
+            .iter()
+            .any(|d| d.0 == "visit" && d.1 == "2031-05-12" && d.2 == "2031-05-15"),
+        "{:?}",
+        dates(&st)
+    );
+}
+
+#[test]
+fn a_date_after_before_or_after_is_a_bound() {
+    use annals::text::lang::Lang;
+    // "after 2031" bounds the lease; it does not date it.
+    let st = statements_of("Ba Lan muốn thuê cảng của Lào sau năm 2031.", Lang::Vi);
+    assert!(
+        st.iter().all(|f| s(f, "date_start") != "2031"),
+        "{:?}",
+        st.iter().map(|f| &f.body).collect::<Vec<_>>()
+    );
+}

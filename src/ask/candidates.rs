@@ -391,6 +391,17 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
         // of Vietnamese students … by 1987, this number had increased to 1,550 people").
         let in_sentence: Vec<usize> = hits.iter().map(|h| h.concept).collect();
         fit *= head_factor(&head, &found).max(0.85 * head_factor(&head, &in_sentence));
+        // Bound to another act ("exported 3.3 million tonnes" for "how much did it extract").
+        let acts: Vec<usize> = q_concepts(q)
+            .into_iter()
+            .filter(|&c| lx.concepts[c].act)
+            .collect();
+        if !acts.is_empty()
+            && !found.iter().any(|c| acts.contains(c))
+            && found.iter().any(|&c| lx.concepts[c].act)
+        {
+            fit *= 0.3;
+        }
         if !qd.is_empty()
             && let Some((a, b)) = &x.period
             && let Some(iv) = interval(a, b)

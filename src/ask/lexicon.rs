@@ -30,6 +30,9 @@ pub struct Concept {
     pub label: Option<String>,
     /// A proper name stands beside this noun ("tỉnh Nghệ An", "pseudonym Ba").
     pub names_follow: bool,
+    /// An act whose numbers are its own ("exported 3.3 million tonnes"): a number bound to
+    /// another act does not answer a question about this one.
+    pub act: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +44,8 @@ struct RawConcept {
     label: Option<String>,
     #[serde(default)]
     names_follow: bool,
+    #[serde(default)]
+    act: bool,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -203,6 +208,7 @@ impl Lexicon {
                     unit: c.unit,
                     label: c.label,
                     names_follow: c.names_follow,
+                    act: c.act,
                 });
             }
         }

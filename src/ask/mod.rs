@@ -31,7 +31,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Below this score annals abstains (a wrong answer costs more than an abstention).
-pub const THRESHOLD: f64 = 0.35;
+/// Calibrated on the dev gold and the unseen development set, each alone and mixed with the
+/// other's documents: of the answers scored between 0.35 and 0.45, five were wrong and one
+/// right.
+pub const THRESHOLD: f64 = 0.45;
 /// A second value this close to the best one, from other sentences, is a disagreement.
 const DISAGREE: f64 = 0.8;
 /// Citations per answer, at most.

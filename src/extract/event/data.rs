@@ -1,6 +1,15 @@
 //! Loads the event knowledge: the ontology (`data/event/ontology.toml`) and the per-language
-//! trigger lexicons (`data/event/{vi,en,ru}.toml`). The data is embedded at build time and
-//! checked when first used: every trigger type must be a type of the ontology.
+//! frame lexicons (`data/event/{vi,en,ru}.toml`). The data is embedded at build time and
+//! checked when first used: every type named must be a type of the ontology.
+//!
+//! A language file names three kinds of cue, matched together (the longest phrase wins):
+//! - `[predicates]`: verbs and event nominalizations that state an event of their own type
+//!   ("visited", "accession", "вступила", "gia nhập");
+//! - `[generic]`: predicates with no type of their own ("signed", "reached", "передала",
+//!   "bàn giao"): they take the type of the object noun in their clause, else the type they
+//!   are listed under;
+//! - `[objects]`: nouns that say what an event is about ("treaty", "base", "товарооборот",
+//!   "kim ngạch"): never an event alone, they type a generic predicate of their clause.
 
 use super::lexicon::PhraseSet;
 use crate::text::lang::Lang;
@@ -24,9 +33,14 @@ pub struct EventType {
     /// Whether field cues in the sentence may change the field.
     #[serde(default)]
     pub field_from_context: bool,
-    /// Needs a signing word or a date to the day in its sentence.
+    /// An object noun of this type with a quantity in its clause states an event without a
+    /// verb ("trade turnover in 1985: 1.5 billion rubles").
     #[serde(default)]
-    pub needs_act: bool,
+    pub by_quantity: bool,
+    /// An object noun of this type with a date to the day in its clause states an event
+    /// without a verb (a dated document: "Hiệp định “…” ngày 23-01-1981").
+    #[serde(default)]
+    pub by_day_date: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,14 +66,26 @@ impl Ontology {
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     code: String,
-    triggers: BTreeMap<String, Vec<String>>,
+    predicates: BTreeMap<String, Vec<String>>,
+    generic: BTreeMap<String, Vec<String>>,
+    objects: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     not_triggers: Vec<String>,
     negation: Vec<String>,
     negation_window: usize,
     planned: Vec<String>,
     planned_window: usize,
+    #[serde(default)]
+    planned_after: Vec<String>,
+    #[serde(default)]
+    archival: Vec<String>,
+    #[serde(default)]
+    comparison: Vec<String>,
+    #[serde(default)]
+    bound: Vec<String>,
     subordinate: Vec<String>,
+    reporting: Vec<String>,
+    complementizers: Vec<String>,
     range_from: Vec<String>,
     range_to: Vec<String>,
     until: Vec<String>,
@@ -68,21 +94,57 @@ struct LexiconFile {
     fields: BTreeMap<String, Vec<String>>,
     ordinal_after: Vec<String>,
     ordinal_tied: Vec<String>,
-    signing: Vec<String>,
     framing: Vec<String>,
     ordinals: BTreeMap<String, u32>,
+}
+
+/// What a cue phrase is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A predicate that states an event of its own type.
+    Predicate,
+    /// A predicate typed by the object noun of its clause (else by its own type).
+    Generic,
+    /// A noun that types a generic predicate; no event alone.
+    Object,
+    /// A phrase that only looks like a cue ("thăm dò" is exploration, not a visit).
+    Not,
+}
+
+/// A cue phrase: its kind and the ontology type it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cue {
+    pub kind: CueKind,
+    /// The ontology type ("" for [`CueKind::Not`]).
+    pub ty: String,
 }
 
 /// The event knowledge of one language.
 #[derive(Debug)]
 pub struct EventLexicon {
-    /// Trigger phrases; the value is the event type ("" for a phrase that is not a trigger).
-    pub triggers: PhraseSet<String>,
+    /// Predicates, generic predicates, objects and non-cues, matched together.
+    pub cues: PhraseSet<Cue>,
     pub negation: PhraseSet<()>,
     pub negation_window: usize,
     pub planned: PhraseSet<()>,
     pub planned_window: usize,
+    /// Words after a predicate in its clause that make it a plan ("подписание … намечено").
+    pub planned_after: PhraseSet<()>,
+    /// Archival stamps ("Approved For Release", "Declassified"): the date after one is the
+    /// copy's, no event's.
+    pub archival: PhraseSet<()>,
+    /// Words before the base of a comparison ("up 31% on 2016", "so với năm 2016"): a year
+    /// after one is the base, not the date of the predicate.
+    pub comparison: PhraseSet<()>,
+    /// Prepositions right before a date that make it a bound ("after 2004", "trước năm
+    /// 1975"): what happened is not dated by it.
+    pub bound: PhraseSet<()>,
     pub subordinate: PhraseSet<()>,
+    /// Reporting verbs ("said", "сообщил", "cho biết"): the dates of what they report are
+    /// not theirs.
+    pub reporting: PhraseSet<()>,
+    /// Words that open a reported clause ("that", "что", "rằng").
+    pub complementizers: PhraseSet<()>,
     pub range_from: PhraseSet<()>,
     pub range_to: PhraseSet<()>,
     /// Words that make the date after them an end bound ("until 2004").
@@ -97,8 +159,6 @@ pub struct EventLexicon {
     pub ordinal_after: PhraseSet<()>,
     /// Words before an actor sharing the rank ("along with China").
     pub ordinal_tied: PhraseSet<()>,
-    /// Signing words ("signed", "ký kết").
-    pub signing: PhraseSet<()>,
     /// Words of sentences about the literature, which state no event.
     pub framing: PhraseSet<()>,
 }
@@ -114,18 +174,36 @@ fn unit_set(words: &[String]) -> PhraseSet<()> {
 fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
     let f: LexiconFile = toml::from_str(src).expect("embedded event data is valid TOML");
     assert_eq!(f.code, want, "event data file holds the wrong language");
-    let mut triggers = PhraseSet::default();
-    for (ty, phrases) in &f.triggers {
-        assert!(
-            ontology.types.contains_key(ty),
-            "event data ({want}): unknown type {ty}"
-        );
-        for p in phrases {
-            triggers.insert(p, ty.clone());
+    let mut cues = PhraseSet::default();
+    for (kind, table) in [
+        (CueKind::Predicate, &f.predicates),
+        (CueKind::Generic, &f.generic),
+        (CueKind::Object, &f.objects),
+    ] {
+        for (ty, phrases) in table {
+            assert!(
+                ontology.types.contains_key(ty),
+                "event data ({want}): unknown type {ty}"
+            );
+            for p in phrases {
+                cues.insert(
+                    p,
+                    Cue {
+                        kind,
+                        ty: ty.clone(),
+                    },
+                );
+            }
         }
     }
     for p in &f.not_triggers {
-        triggers.insert(p, String::new());
+        cues.insert(
+            p,
+            Cue {
+                kind: CueKind::Not,
+                ty: String::new(),
+            },
+        );
     }
     let mut fields = PhraseSet::default();
     for (field, phrases) in &f.fields {
@@ -138,12 +216,18 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         }
     }
     EventLexicon {
-        triggers,
+        cues,
         negation: unit_set(&f.negation),
         negation_window: f.negation_window,
         planned: unit_set(&f.planned),
         planned_window: f.planned_window,
+        planned_after: unit_set(&f.planned_after),
+        archival: unit_set(&f.archival),
+        comparison: unit_set(&f.comparison),
+        bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),
+        reporting: unit_set(&f.reporting),
+        complementizers: unit_set(&f.complementizers),
         range_from: unit_set(&f.range_from),
         range_to: unit_set(&f.range_to),
         until: unit_set(&f.until),
@@ -159,7 +243,6 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         },
         ordinal_after: unit_set(&f.ordinal_after),
         ordinal_tied: unit_set(&f.ordinal_tied),
-        signing: unit_set(&f.signing),
         framing: unit_set(&f.framing),
     }
 }

@@ -63,6 +63,12 @@ pub struct DateGroup {
     pub inherited: bool,
     /// Introduced by an "until" word ("đến năm 2004"): an end bound, not an event's date.
     pub until: bool,
+    /// Introduced by a plan word ("намечено на 2014 год", "scheduled for 2016"): what takes
+    /// this date is a plan.
+    pub planned: bool,
+    /// Right after "before" or "after" ("после 2004 года"): a bound, the date only of the
+    /// circumstance clause that follows it ("…, когда истекает срок аренды").
+    pub bound: bool,
 }
 
 impl DateGroup {
@@ -79,6 +85,8 @@ impl DateGroup {
             coordinated_with: None,
             inherited: false,
             until: false,
+            planned: false,
+            bound: false,
         }
     }
 
@@ -160,7 +168,12 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
             let clause_break = between
                 .clone()
                 .any(|k| matches!(ws[k].canon.as_str(), ";" | "."));
-            if ordered && short && from_before && to_between && !clause_break {
+            // Two dates joined by a dash alone are one range ("конце 2000 -- начале 2001").
+            let dashed = !between.is_empty()
+                && between
+                    .clone()
+                    .all(|k| matches!(ws[k].canon.as_str(), "-" | "–" | "—"));
+            if ordered && ((short && from_before && to_between && !clause_break) || dashed) {
                 g.value_end = b.value_end.clone();
                 g.words = a.words.start..b.words.end;
                 g.src = a.src.start..b.src.end;
@@ -201,27 +214,102 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
         out.push(g);
         i += 1;
     }
-    out
+    // "from 26 to 30 July 2012", "từ ngày 26 đến 30 tháng 7 năm 2012", "с 26 по 30 июля":
+    // a bare day before a "to" word and a full date is the range's first day, in the same
+    // month.
+    for g in out
+        .iter_mut()
+        .filter(|g| g.origin == "sentence" && g.value_start.len() == 10)
+    {
+        let s = g.words.start;
+        let Some(to) = (1..=2).find(|&k| {
+            s >= k
+                && lex
+                    .range_to
+                    .longest_at(&ws[..s], s - k)
+                    .is_some_and(|f| f.words.end == s)
+        }) else {
+            continue;
+        };
+        let Some(d) = (s - to).checked_sub(1) else {
+            continue;
+        };
+        let day: Option<u32> = ws[d].canon.parse().ok();
+        let last: Option<u32> = g.value_start[8..].parse().ok();
+        let (Some(day), Some(last)) = (day, last) else {
+            continue;
+        };
+        let from = lex.range_from.occurs_in(ws, d.saturating_sub(2)..d);
+        if (1..last).contains(&day) && from {
+            g.value_start = format!("{}-{day:02}", &g.value_start[..7]);
+            g.words = d..g.words.end;
+            g.text = format!("{} … {}", ws[d].canon, g.text);
+            g.origin = "range";
+        }
+    }
+    let before = |g: &DateGroup, set: &super::lexicon::PhraseSet<()>, n: usize| {
+        (g.words.start.saturating_sub(n)..g.words.start).any(|k| {
+            set.longest_at(&ws[..g.words.start], k)
+                .is_some_and(|f| f.words.end + 2 >= g.words.start)
+        })
+    };
+    for g in &mut out {
+        g.planned = before(g, &lex.planned_after, 4);
+        g.bound = (g.words.start.saturating_sub(3)..g.words.start).any(|k| {
+            lex.bound
+                .longest_at(&ws[..g.words.start], k)
+                .is_some_and(|f| f.words.end == g.words.start)
+        });
+    }
+    // A date after an archival stamp is the copy's; a year after a comparison word is the
+    // base of a comparison ("up 31% on 2016"). Neither dates an event.
+    let keep: Vec<bool> = out
+        .iter()
+        .map(|g| {
+            !(before(g, &lex.archival, 8)
+                || (is_bare_year(&g.value_start) && before(g, &lex.comparison, 2)))
+        })
+        .collect();
+    // New positions, so that coordination links keep naming their groups.
+    let mut index = vec![None; out.len()];
+    let mut n = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            index[i] = Some(n);
+            n += 1;
+        }
+    }
+    out.into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(mut g, _)| {
+            g.coordinated_with = g.coordinated_with.and_then(|p| index[p]);
+            g
+        })
+        .collect()
 }
 
-/// The date group a trigger at `trigger` takes: the nearest, in words, preferring dates
-/// outside quoted titles. With `inherited`, the single inherited group.
-/// Dates across a ";" from the trigger (another item of a list) and "until" dates weigh
-/// less.
-pub fn nearest(
+/// The date group a trigger at `trigger` takes among the `allowed` ones: the nearest, in
+/// words, preferring dates outside quoted titles (for a predicate outside quotes) and dates of its own clause (`elsewhere`
+/// says which are not). With `inherited`, the single inherited group. Dates across a ";"
+/// from the trigger (another item of a list) and "until" dates weigh less.
+pub fn nearest_among(
     groups: &[DateGroup],
     ws: &[Word],
     trigger: Range<usize>,
     inherited: bool,
+    allowed: &[bool],
+    elsewhere: &dyn Fn(&DateGroup) -> bool,
+    trigger_quoted: bool,
 ) -> Option<usize> {
     if inherited {
-        return (!groups.is_empty()).then_some(0);
+        return (!groups.is_empty() && allowed.first() == Some(&true)).then_some(0);
     }
     let any_unquoted = groups.iter().any(|g| !g.quoted);
     groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.coordinated_with.is_none())
+        .filter(|(i, g)| g.coordinated_with.is_none() && allowed.get(*i) == Some(&true))
         .map(|(i, g)| {
             let d = if g.words.end <= trigger.start {
                 trigger.start - g.words.end
@@ -234,8 +322,13 @@ pub fn nearest(
                 trigger.end..g.words.start.max(trigger.end)
             };
             let lists = ws[between].iter().filter(|w| w.canon == ";").count();
-            let penalty = if g.quoted && any_unquoted { 1000 } else { 0 }
-                + if g.until { 300 } else { 0 }
+            // A quoted title's date, unless the predicate is quoted too (a quotation).
+            let penalty = if g.quoted && any_unquoted && !trigger_quoted {
+                1000
+            } else {
+                0
+            } + if g.until { 300 } else { 0 }
+                + if elsewhere(g) { 12 } else { 0 }
                 + 200 * lists;
             (d + penalty, i)
         })

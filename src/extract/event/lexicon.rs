@@ -20,6 +20,8 @@ pub struct Word {
     pub range: Range<usize>,
     /// Canonical form (lowercase, one Vietnamese tone placement).
     pub canon: String,
+    /// Starts with an upper-case letter (a name's word, mid-sentence).
+    pub upper: bool,
 }
 
 impl Word {
@@ -99,12 +101,14 @@ pub fn words(text: &str) -> Vec<Word> {
             out.push(Word {
                 range: i..end,
                 canon: canon(&text[i..end]),
+                upper: c.is_uppercase(),
             });
         } else {
             let end = i + c.len_utf8();
             out.push(Word {
                 range: i..end,
                 canon: c.to_string(),
+                upper: false,
             });
         }
     }

@@ -1,15 +1,26 @@
-//! The event extractor: who did what, with whom, when, in which field, per sentence.
+//! The event extractor: who did what, with whom, when, in which field, per clause.
 //!
-//! It runs after the time and entity extractors and builds on their facts. In each sentence it
-//! finds trigger phrases ([`lexicon`], data in `data/event/{vi,en,ru}.toml`) typed by the
-//! ontology (`data/event/ontology.toml`); groups the sentence's dates ([`date`]: "from 1977 …
-//! to 1978" is one interval, "1978 and 1979" too, "March 2022 and February 2023" are two
-//! dates of one kind of event); gives each trigger its nearest date, preferring dates outside
-//! quoted titles; and lets the strongest trigger of each date decide the event's type, with
-//! circumstances ("when …", "after …", "khi …") giving way to the main clause. A sentence with
-//! a trigger and no date takes the date of the sentence before it in its paragraph, and says
-//! so (`date_origin: "paragraph"`). Participants and their roles come from the entity
-//! mentions around the trigger ([`roles`]); negation and plans from cue words before it.
+//! It runs after the time, quantity and entity extractors and builds on their facts. An event
+//! is a *frame*: a predicate (a verb or an event noun) with the date, the actors and the
+//! object of its clause. In each sentence it finds the cues of its language ([`lexicon`],
+//! data in `data/event/{vi,en,ru}.toml`): predicates typed by the ontology
+//! (`data/event/ontology.toml`), generic predicates ("signed", "reached", "bàn giao") that
+//! take the type of the object noun of their clause ("treaty", "trade", "căn cứ"), and object
+//! nouns, which are no event alone. Names never trigger: a cue inside an entity mention or a
+//! run of capitalised words ("Cold War", "Council for Mutual Economic Assistance",
+//! "Советский Союз") is part of a name; a named event ("the Sino-Vietnamese War") is an
+//! event only with a date beside it. Cues inside short quoted titles do not predicate.
+//!
+//! Dates ([`date`]): the sentence's timexes grouped ("from 1977 … to 1978" is one interval);
+//! a predicate in a circumstance clause ("after …", "sau khi …", "until the collapse of
+//! the USSR") takes only a date of its own clause after the subordinator, and such a date is
+//! then no longer the main clause's; a reporting verb ("said that … 2028") does not take the
+//! dates of what it reports; otherwise the nearest date, outside quoted titles. The
+//! strongest predicate of each date decides the event's type: main clause over circumstance,
+//! asserted over negated or planned, near over far, then the type's priority. A sentence
+//! with a predicate and no date takes the date of the sentence before it in its paragraph,
+//! and says so (`date_origin: "paragraph"`). Participants ([`roles`]) are the actors of the
+//! predicate's clause, and the sentence's subject when the clause names none.
 //!
 //! Each finding is an `event_statement` fact whose evidence is the sentence. Statements of one
 //! event across sentences, documents and languages are merged later (`crate::history`).
@@ -22,24 +33,55 @@ pub mod roles;
 use super::{Extractor, Fact};
 use crate::document::Document;
 use crate::text::layout::BlockKind;
+use data::CueKind;
 use date::DateGroup;
 use lexicon::Word;
 use serde_json::{Map, Value, json};
+use std::ops::Range;
 
 /// The event extractor.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct EventExtractor;
 
-/// A trigger found in a sentence.
+/// A predicate found in a sentence, typed.
 #[derive(Debug, Clone)]
 struct Trigger {
     ty: &'static str,
-    words: std::ops::Range<usize>,
+    words: Range<usize>,
     priority: u32,
     /// Told as a circumstance ("when …"), not as the sentence's event.
     subordinate: bool,
+    /// Where the circumstance clause's subordinator ends: its dates come after it.
+    sub_from: usize,
     negated: bool,
     planned: bool,
+    /// Part of a name ("the Sino-Vietnamese War"): an event only with a date beside the
+    /// name, which ends before this word.
+    named: Option<usize>,
+    /// Where its subordinator starts (a date right before it is the one the circumstance
+    /// clause describes: "in October 1975, when …").
+    sub_at: Option<usize>,
+    /// A reporting verb: the dates of its complement are not its own.
+    reporting: bool,
+    /// Its clause.
+    clause: usize,
+}
+
+/// What the extractor knows of one sentence's words.
+struct SentenceView<'a> {
+    ws: &'a [Word],
+    /// Clause index of each word.
+    clause: Vec<usize>,
+    /// Each word inside an entity mention: the mention's entity type.
+    in_mention: Vec<Option<&'a str>>,
+    /// Each word inside quotation marks.
+    quoted: Vec<bool>,
+    /// Each word inside a quotation of speech.
+    speech: Vec<bool>,
+    /// Words of quantities (not durations) of the sentence.
+    quantity: Vec<bool>,
+    /// The sentence is set in capitals (a cable, a heading): capitals say nothing.
+    all_caps: bool,
 }
 
 impl Extractor for EventExtractor {
@@ -52,10 +94,14 @@ impl Extractor for EventExtractor {
     }
 
     fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
-        let mut timexes: Vec<&Fact> = earlier.iter().filter(|f| f.kind == "timex").collect();
-        timexes.sort_by_key(|f| f.evidence.start);
-        let mut mentions: Vec<&Fact> = earlier.iter().filter(|f| f.kind == "mention").collect();
-        mentions.sort_by_key(|f| f.evidence.start);
+        let sorted = |kind: &str| {
+            let mut v: Vec<&Fact> = earlier.iter().filter(|f| f.kind == kind).collect();
+            v.sort_by_key(|f| f.evidence.start);
+            v
+        };
+        let timexes = sorted("timex");
+        let mentions = sorted("mention");
+        let quantities = sorted("quantity");
         // Table regions hold rows, not statements.
         let tables: Vec<(usize, usize)> = earlier
             .iter()
@@ -103,15 +149,54 @@ impl Extractor for EventExtractor {
                     date::Dated::from_fact(f, word_of(f.evidence.start), word_of(f.evidence.end))
                 })
                 .collect();
-            let quoted = date::quoted_words(&ws);
+            // Quoted words: titles, or speech when a reporting verb stands beside the quote
+            // ("«…», — заявил Лавров", "he said: “…”"). Speech predicates; titles do not.
+            let mut quoted = date::quoted_words(&ws);
+            let speech = speech_words(&ws, &quoted, lex);
+            for (q, sp) in quoted.iter_mut().zip(&speech) {
+                *q &= !sp;
+            }
             let groups = date::group(&dated, &ws, lex, &quoted);
             let sentence_mentions: Vec<&Fact> = slice_of(&mentions, s.src.start, s.src.end)
                 .iter()
                 .filter(in_sentence)
                 .copied()
                 .collect();
+            let mut view = SentenceView {
+                ws: &ws,
+                clause: Vec::new(),
+                in_mention: vec![None; ws.len()],
+                quoted,
+                speech,
+                quantity: vec![false; ws.len()],
+                all_caps: all_caps(text),
+            };
+            for m in &sentence_mentions {
+                let et = m
+                    .body
+                    .get("entity_type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("other");
+                let (a, b) = (word_of(m.evidence.start), word_of(m.evidence.end));
+                for w in view.in_mention.iter_mut().take(b.min(ws.len())).skip(a) {
+                    *w = Some(et);
+                }
+            }
+            view.clause = clauses(&ws, &groups, &view.in_mention);
+            for q in slice_of(&quantities, s.src.start, s.src.end)
+                .iter()
+                .filter(in_sentence)
+            {
+                if q.body.get("unit").and_then(Value::as_str) == Some("year") {
+                    continue;
+                }
+                let (a, b) = (word_of(q.evidence.start), word_of(q.evidence.end));
+                for w in view.quantity.iter_mut().take(b.min(ws.len())).skip(a) {
+                    *w = true;
+                }
+            }
 
-            let triggers = find_triggers(&ws, lex);
+            let triggers = find_triggers(&view, lex, &groups);
             let had_date = !groups.is_empty();
             let previous_date = paragraph_date.take().filter(|(seq, _)| *seq + 1 == s_index);
             if let Some(last) = groups.last() {
@@ -134,9 +219,8 @@ impl Extractor for EventExtractor {
             if framing && groups.is_empty() {
                 continue;
             }
-            // Each trigger to its nearest date group. A sentence without a date takes the
-            // date of the sentence right before it in its paragraph, only when it names an
-            // actor.
+            // A sentence without a date takes the date of the sentence right before it in
+            // its paragraph, only when it names an actor.
             let (groups, origin) = if had_date {
                 (groups, "sentence")
             } else {
@@ -148,30 +232,8 @@ impl Extractor for EventExtractor {
                     _ => continue,
                 }
             };
-            let mut by_group: Vec<Vec<&Trigger>> = vec![Vec::new(); groups.len()];
-            let signed = lex.signing.occurs_in(&ws, 0..ws.len());
-            for t in &triggers {
-                if ontology.get(t.ty).needs_act
-                    && !signed
-                    && !groups.iter().any(|g| g.value_start.len() == 10)
-                {
-                    continue;
-                }
-                if let Some(g) = date::nearest(&groups, &ws, t.words.clone(), origin == "paragraph")
-                {
-                    by_group[g].push(t);
-                }
-            }
-            // A date coordinated with a date that has a trigger shares it.
-            for g in 0..groups.len() {
-                if by_group[g].is_empty()
-                    && let Some(p) = groups[g].coordinated_with
-                    && p < groups.len()
-                    && !by_group[p].is_empty()
-                {
-                    by_group[g] = by_group[p].clone();
-                }
-            }
+            let by_group = assign_dates(&triggers, &groups, &view, lex, origin == "paragraph");
+            let subject = subject_end(&triggers, &view);
             let sentence_span = doc.span_of(s.range.clone());
             for (g, ts) in groups.iter().zip(&by_group) {
                 let Some(main) = choose(ts, g) else { continue };
@@ -180,14 +242,28 @@ impl Extractor for EventExtractor {
                 let trig_span =
                     doc.span_of(s.range.start + trig_range.start..s.range.start + trig_range.end);
                 let field = roles::field(ty, &ws, lex);
-                let parts = roles::participants(
-                    &sentence_mentions,
-                    &ws,
-                    main.words.clone(),
-                    &word_of,
-                    ty,
-                    lex,
-                );
+                // The actors of the clauses of every predicate of this type on this date
+                // ("Liên Xô viện trợ …, Trung Quốc viện trợ …"), the main one's first.
+                let mut parts = roles::Participants::default();
+                let same: Vec<&Trigger> = std::iter::once(main)
+                    .chain(ts.iter().copied().filter(|t| {
+                        t.ty == main.ty
+                            && t.words != main.words
+                            && t.subordinate == main.subordinate
+                    }))
+                    .collect();
+                for t in same {
+                    let scope = clause_scope(&view, t, subject);
+                    parts.extend(roles::participants(
+                        &sentence_mentions,
+                        &ws,
+                        t.words.clone(),
+                        &scope,
+                        &word_of,
+                        ty,
+                        lex,
+                    ));
+                }
                 let mut body = Map::new();
                 body.insert("type".into(), main.ty.into());
                 body.insert("label".into(), ty.label.clone().into());
@@ -226,7 +302,12 @@ impl Extractor for EventExtractor {
                 );
                 body.insert(
                     "modality".into(),
-                    if main.planned { "planned" } else { "asserted" }.into(),
+                    if main.planned || g.planned {
+                        "planned"
+                    } else {
+                        "asserted"
+                    }
+                    .into(),
                 );
                 body.insert("circumstance".into(), main.subordinate.into());
                 body.insert(
@@ -272,34 +353,482 @@ fn slice_of<'a, 'f>(sorted: &'a [&'f Fact], start: usize, end: usize) -> &'a [&'
     &sorted[a..b.max(a)]
 }
 
-/// The triggers of a sentence, with their negation, plan and circumstance flags.
-fn find_triggers(ws: &[Word], lex: &data::EventLexicon) -> Vec<Trigger> {
-    let ontology = data::ontology();
-    let mut out = Vec::new();
-    for f in lex.triggers.find_all(ws) {
-        if f.value.is_empty() {
-            continue; // a phrase that only looks like a trigger
+/// Clause index of each word: clauses end at ",", ";", ":" and free-standing dashes, never
+/// inside a date ("December 21, 1991"). Brackets are not boundaries: "(ngày 14-1-1950)"
+/// belongs to the clause it follows. A date that is a clause of its own belongs to the
+/// clause after it when fronted ("Ngày 19-01-1980, Nghị quyết …", "In 1988, …"), to the one
+/// before it when it closes the sentence ("… at Glassboro, New Jersey, in 1967."); so does a
+/// clause that only names ("Glassboro, New Jersey, …").
+fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Vec<usize> {
+    let in_date = |i: usize| groups.iter().any(|g| !g.inherited && g.words.contains(&i));
+    let boundary = |i: usize| {
+        matches!(ws[i].canon.as_str(), "," | ";" | ":" | "–" | "—" | "-")
+            && !in_date(i)
+            && in_mention[i].is_none()
+    };
+    // Cut into raw clauses: (start, end, kind) with kind 0 plain, 1 only a date, 2 only names.
+    let mut raw: Vec<(usize, usize, u8)> = Vec::new();
+    let mut start = 0;
+    for i in 0..=ws.len() {
+        if i == ws.len() || boundary(i) {
+            let words: Vec<usize> = (start..i).filter(|&k| !ws[k].is_punct()).collect();
+            let dated = words.iter().filter(|&&k| in_date(k)).count();
+            let named = words.iter().filter(|&&k| in_mention[k].is_some()).count();
+            let kind = if dated > 0
+                && words.len() - dated <= 2
+                && ws.get(i).is_none_or(|w| w.canon == ",")
+            {
+                1
+            } else if !words.is_empty() && named == words.len() {
+                2
+            } else {
+                0
+            };
+            raw.push((start, (i + 1).min(ws.len()), kind));
+            start = i + 1;
         }
-        let ty: &'static str = ontology
-            .types
-            .get_key_value(f.value.as_str())
-            .map_or("other", |(k, _)| k.as_str());
-        let start = f.words.start;
-        let clause_start = (0..start)
-            .rev()
-            .find(|&i| matches!(ws[i].canon.as_str(), "," | ";" | ":" | "("))
-            .map_or(0, |i| i + 1);
-        let window = |n: usize| start.saturating_sub(n).max(clause_start)..start;
-        out.push(Trigger {
-            ty,
-            words: f.words.clone(),
-            priority: ontology.get(ty).priority,
-            subordinate: lex.subordinate.occurs_in(ws, clause_start..start),
-            negated: lex.negation.occurs_in(ws, window(lex.negation_window)),
-            planned: lex.planned.occurs_in(ws, window(lex.planned_window)),
-        });
+    }
+    // Number them, joining date-only and name-only clauses to a neighbour.
+    let mut ids = vec![0usize; raw.len()];
+    let mut next = 0;
+    for (k, &(_, _, kind)) in raw.iter().enumerate() {
+        let last = k + 1 == raw.len();
+        ids[k] = match kind {
+            1 if !last => next, // fronted: shares the number of the clause after it
+            1 | 2 if k > 0 => ids[k - 1],
+            _ => {
+                let id = next;
+                next += 1;
+                id
+            }
+        };
+        if kind == 0 || (kind == 2 && k == 0) || (kind == 1 && last && k == 0) {
+            next = next.max(ids[k] + 1);
+        }
+    }
+    let mut out = vec![0; ws.len()];
+    for (k, &(a, b, _)) in raw.iter().enumerate() {
+        for o in out.iter_mut().take(b).skip(a) {
+            *o = ids[k];
+        }
     }
     out
+}
+
+/// The quoted words that are speech: quotes with a reporting verb within a few words after
+/// their closing mark or before their opening one.
+fn speech_words(ws: &[Word], quoted: &[bool], lex: &data::EventLexicon) -> Vec<bool> {
+    let mut out = vec![false; ws.len()];
+    let mut i = 0;
+    while i < ws.len() {
+        if !quoted[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < ws.len() && quoted[i] {
+            i += 1;
+        }
+        let reports = |r: Range<usize>| {
+            r.clone()
+                .any(|k| lex.reporting.longest_at(&ws[..r.end], k).is_some())
+        };
+        let after = i..(i + 4).min(ws.len());
+        let before = start.saturating_sub(3)..start;
+        if reports(after) || reports(before) {
+            out[start..i].iter_mut().for_each(|w| *w = true);
+        }
+    }
+    // A quotation begun in an earlier sentence: a closing mark with no opening one before it,
+    // a reporting verb right after ("… с 1991 года\", — заявил Лавров").
+    let opener = |w: &Word| matches!(w.canon.as_str(), "“" | "«" | "„" | "\"");
+    if let Some(close) = ws
+        .iter()
+        .position(|w| matches!(w.canon.as_str(), "”" | "»" | "\""))
+        && !ws[..close].iter().any(opener)
+        && !quoted[close]
+    {
+        let after = close + 1..(close + 4).min(ws.len());
+        if after
+            .clone()
+            .any(|k| lex.reporting.longest_at(&ws[..after.end], k).is_some())
+        {
+            out[..=close].iter_mut().for_each(|w| *w = true);
+        }
+    }
+    out
+}
+
+/// Whether a text is set in capitals (most of its letters upper case).
+fn all_caps(text: &str) -> bool {
+    let (mut up, mut letters) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if c.is_uppercase() {
+            up += 1;
+        }
+    }
+    letters > 0 && up * 10 >= letters * 6
+}
+
+/// How a cue stands to the names of its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameUse {
+    /// Not inside a name.
+    Free,
+    /// Inside a name: no cue ("Soviet Union", "Council for Mutual Economic Assistance").
+    Name,
+    /// Inside the name of an event or a treaty ("the Sino-Vietnamese War", "Cold War"): an
+    /// event only with a date beside the name, which ends at this word.
+    Named(usize),
+}
+
+/// How the cue at `r` stands to the names of its sentence. Inside an entity mention it is a
+/// name, unless the mention names an event or a treaty. Mid-sentence, a capitalised cue
+/// word beside another capitalised word ("Cold War") names an event too; capitals say
+/// nothing in a text set in capitals.
+fn in_name(v: &SentenceView, r: &Range<usize>) -> NameUse {
+    let ws = v.ws;
+    if let Some(et) = r.clone().find_map(|i| v.in_mention[i]) {
+        if !matches!(et, "event" | "treaty") {
+            return NameUse::Name;
+        }
+        let mut end = r.end;
+        while end < ws.len() && v.in_mention[end] == Some(et) {
+            end += 1;
+        }
+        return NameUse::Named(end);
+    }
+    if v.all_caps {
+        return NameUse::Free;
+    }
+    let cap = |i: usize| ws.get(i).is_some_and(|w| w.upper);
+    let opens = |i: usize| {
+        i == 0
+            || matches!(
+                ws[i - 1].canon.as_str(),
+                "." | ":" | "\"" | "“" | "«" | "„" | "(" | "[" | "-" | "–" | "—" | ";" | "!" | "?"
+            )
+    };
+    let cue_cap = r.clone().any(|i| cap(i) && !opens(i));
+    let neighbour = (r.start > 0 && cap(r.start - 1) && !opens(r.start - 1)) || cap(r.end);
+    if !(cue_cap && neighbour) {
+        return NameUse::Free;
+    }
+    let mut end = r.end;
+    while cap(end) {
+        end += 1;
+    }
+    NameUse::Named(end)
+}
+
+/// The predicates of a sentence: typed predicates, generic predicates typed by the object of
+/// their clause, and object nouns of a `by_quantity` type with a quantity in their clause;
+/// with their negation, plan, circumstance, name and reporting flags.
+fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup]) -> Vec<Trigger> {
+    let ontology = data::ontology();
+    let ws = v.ws;
+    // Clauses holding a date to the day.
+    let day_dated: Vec<usize> = groups
+        .iter()
+        .filter(|g| !g.inherited && g.value_start.len() == 10 && g.words.start < ws.len())
+        .map(|g| v.clause[g.words.start])
+        .collect();
+    let found = lex.cues.find_all(ws);
+    let intern = |ty: &str| -> &'static str {
+        ontology
+            .types
+            .get_key_value(ty)
+            .map_or("other", |(k, _)| k.as_str())
+    };
+    // Object nouns usable in each clause: (clause, words, type). Nouns inside a name count
+    // only where the name is a treaty's or an event's ("Hiệp ước Hữu nghị …").
+    let mut objects: Vec<(usize, Range<usize>, &'static str)> = Vec::new();
+    for f in &found {
+        if f.value.kind != CueKind::Object {
+            continue;
+        }
+        if in_name(v, &f.words) != NameUse::Name {
+            objects.push((
+                v.clause[f.words.start],
+                f.words.clone(),
+                intern(&f.value.ty),
+            ));
+        }
+    }
+    let mut in_date = vec![false; ws.len()];
+    for g in groups.iter().filter(|g| !g.inherited) {
+        for w in in_date
+            .iter_mut()
+            .take(g.words.end.min(ws.len()))
+            .skip(g.words.start)
+        {
+            *w = true;
+        }
+    }
+    let mut out = Vec::new();
+    let mut push = |words: Range<usize>, ty: &'static str, named: Option<usize>| {
+        let start = words.start;
+        let clause_start = (0..start)
+            .rev()
+            .find(|&i| v.clause[i] != v.clause[start])
+            .map_or(0, |i| i + 1);
+        // The `n` words before the predicate in its clause, dates and quantities not counted
+        // ("намерены в течение 2014 года поставить").
+        let window = |n: usize| {
+            let mut from = start;
+            let mut counted = 0;
+            while from > clause_start && counted < n {
+                from -= 1;
+                if !in_date[from] && !v.quantity[from] {
+                    counted += 1;
+                }
+            }
+            from..start
+        };
+        // The last subordinator between the clause's start and the predicate.
+        let mut sub_from = None;
+        let mut sub_at = None;
+        let mut k = clause_start;
+        while k < start {
+            match lex.subordinate.longest_at(&ws[..start], k) {
+                Some(f) => {
+                    sub_from = Some(f.words.end);
+                    sub_at = Some(f.words.start);
+                    k = f.words.end;
+                }
+                None => k += 1,
+            }
+        }
+        out.push(Trigger {
+            ty,
+            words: words.clone(),
+            priority: ontology.get(ty).priority,
+            subordinate: sub_from.is_some(),
+            sub_from: sub_from.unwrap_or(clause_start),
+            sub_at,
+            negated: lex.negation.occurs_in(ws, window(lex.negation_window)),
+            planned: lex.planned.occurs_in(ws, window(lex.planned_window)),
+            named,
+            reporting: lex
+                .reporting
+                .longest_at(ws, start)
+                .is_some_and(|f| f.words.end >= words.end),
+            clause: v.clause[start],
+        });
+    };
+    for f in &found {
+        // Predicates inside short quoted titles do not predicate.
+        if f.value.kind != CueKind::Object && v.quoted[f.words.start] {
+            continue;
+        }
+        match f.value.kind {
+            CueKind::Not => {}
+            CueKind::Predicate | CueKind::Generic => {
+                let named = match in_name(v, &f.words) {
+                    NameUse::Name => continue,
+                    NameUse::Named(end) => Some(end),
+                    NameUse::Free => None,
+                };
+                let ty = if f.value.kind == CueKind::Generic {
+                    // The object of its clause with the highest priority ("a trade agreement"
+                    // is an agreement), else its own type.
+                    let c = v.clause[f.words.start];
+                    objects
+                        .iter()
+                        .filter(|(oc, _, _)| *oc == c)
+                        .map(|(_, _, t)| *t)
+                        .max_by_key(|t| ontology.get(t).priority)
+                        .unwrap_or_else(|| intern(&f.value.ty))
+                } else {
+                    intern(&f.value.ty)
+                };
+                push(f.words.clone(), ty, named);
+            }
+            CueKind::Object => {
+                // An object states an event alone in two cases: a measured one with a quantity
+                // in its clause ("kim ngạch năm 1985: 1,5 tỷ rúp"), a document with a date to
+                // the day in its clause ("Hiệp định “…” ngày 23-01-1981").
+                let ty = intern(&f.value.ty);
+                let t = ontology.get(ty);
+                let use_ = in_name(v, &f.words);
+                if use_ == NameUse::Name {
+                    continue;
+                }
+                let c = v.clause[f.words.start];
+                let counted =
+                    t.by_quantity && (0..ws.len()).any(|i| v.quantity[i] && v.clause[i] == c);
+                let dated = t.by_day_date && day_dated.contains(&c);
+                // A document with its own date after it, in a clause with a predicate:
+                // "became a strategic partner in 2001 and a comprehensive one in 2012".
+                let own_date = t.by_day_date
+                    && groups.iter().any(|g| {
+                        !g.inherited
+                            && g.words.start >= f.words.end
+                            && g.words.start - f.words.end <= 3
+                            && g.words.start < ws.len()
+                            && v.clause[g.words.start] == c
+                    })
+                    && found.iter().any(|p| {
+                        matches!(p.value.kind, CueKind::Predicate | CueKind::Generic)
+                            && v.clause[p.words.start] == c
+                            && !v.quoted[p.words.start]
+                    });
+                if counted || dated || own_date {
+                    push(f.words.clone(), ty, None);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The end of the sentence's subject: the actors before the first main predicate are the
+/// subject of a clause that names none ("Việt Nam gia nhập SEV, tháng 11 ký Hiệp ước …").
+fn subject_end(triggers: &[Trigger], _v: &SentenceView) -> usize {
+    triggers
+        .iter()
+        .filter(|t| !t.subordinate)
+        .map(|t| t.words.start)
+        .min()
+        .unwrap_or(0)
+}
+
+/// The words whose actors take part in `t`'s event: its clause, and the sentence's subject
+/// when its clause names no actor before it.
+fn clause_scope(v: &SentenceView, t: &Trigger, subject_end: usize) -> roles::Scope {
+    let words: Vec<usize> = (0..v.ws.len())
+        .filter(|&i| v.clause[i] == t.clause)
+        .collect();
+    let (a, b) = (
+        words.first().copied().unwrap_or(0),
+        words.last().map_or(0, |l| l + 1),
+    );
+    roles::Scope {
+        clause: a..b,
+        subject: if t.subordinate { 0..0 } else { 0..subject_end },
+    }
+}
+
+/// Each date group's predicates. A circumstance predicate takes only a date of its own clause
+/// after its subordinator, and that date is then not the main clause's; a reporting verb
+/// does not take a date after its complementizer; a named event only a date beside it.
+fn assign_dates<'a>(
+    triggers: &'a [Trigger],
+    groups: &[DateGroup],
+    v: &SentenceView,
+    lex: &data::EventLexicon,
+    inherited: bool,
+) -> Vec<Vec<&'a Trigger>> {
+    let ws = v.ws;
+    let mut by_group: Vec<Vec<&Trigger>> = vec![Vec::new(); groups.len()];
+    let mut owned = vec![false; groups.len()];
+    // A date beside a name: right after it in its clause, or just before it.
+    let beside = |t: &Trigger, end: usize, g: &DateGroup| {
+        let after = g.words.start >= end
+            && g.words.start - end <= 3
+            && (end..g.words.start).all(|i| v.clause[i] == t.clause);
+        let before = g.words.end <= t.words.start && t.words.start - g.words.end <= 3;
+        after || before
+    };
+    // The date a circumstance clause describes: "in October 1975 when …", "ngày …, khi …".
+    let described = |t: &Trigger, g: &DateGroup| {
+        t.sub_at.is_some_and(|at| {
+            g.words.end <= at
+                && (g.words.end..at).all(|k| ws[k].is_punct())
+                && at - g.words.end <= 1
+        })
+    };
+    // Circumstances first: they own the dates of their clause.
+    for (pass, want_sub) in [(0, true), (1, false)] {
+        for t in triggers.iter().filter(|t| t.subordinate == want_sub) {
+            let allowed_with = |owned_ok: bool| -> Vec<bool> {
+                groups
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| {
+                        if inherited {
+                            return true;
+                        }
+                        if let Some(end) = t.named
+                            && !beside(t, end, g)
+                        {
+                            return false;
+                        }
+                        // A bound ("after 2004") dates only the clause that describes it.
+                        if g.bound {
+                            return described(t, g);
+                        }
+                        if pass == 0 {
+                            return described(t, g)
+                                || (g.words.start >= t.sub_from
+                                    && (g.words.start..g.words.end.min(ws.len()))
+                                        .all(|k| v.clause[k] == t.clause));
+                        }
+                        if owned[i] && !owned_ok {
+                            return false;
+                        }
+                        // A quotation's dates are not the reporting verb's ("«… с 1991 года», —
+                        // заявил Лавров").
+                        if t.reporting
+                            && v.speech.get(g.words.start) == Some(&true)
+                            && !v.speech[t.words.start]
+                        {
+                            return false;
+                        }
+                        if t.reporting && g.words.start > t.words.end {
+                            let complement = (t.words.end..g.words.start)
+                                .any(|k| lex.complementizers.longest_at(ws, k).is_some());
+                            if complement {
+                                return false;
+                            }
+                        }
+                        true
+                    })
+                    .collect()
+            };
+            let pick_among = |allowed: &[bool]| {
+                date::nearest_among(
+                    groups,
+                    ws,
+                    t.words.clone(),
+                    inherited,
+                    allowed,
+                    &|g: &DateGroup| {
+                        g.words.start < ws.len() && v.clause[g.words.start] != t.clause
+                    },
+                    v.quoted[t.words.start],
+                )
+            };
+            // A main clause with no date of its own happens when its circumstance does
+            // ("In 1979, when the border war broke out, the Soviet Union supported …";
+            // "provided support during the 1979 war").
+            let pick = pick_among(&allowed_with(false)).or_else(|| {
+                if pass == 1 {
+                    pick_among(&allowed_with(true))
+                } else {
+                    None
+                }
+            });
+            if let Some(g) = pick {
+                if pass == 0 {
+                    owned[g] = true;
+                }
+                by_group[g].push(t);
+            }
+        }
+    }
+    // A date coordinated with a date that has a trigger shares it.
+    for g in 0..groups.len() {
+        if by_group[g].is_empty()
+            && let Some(p) = groups[g].coordinated_with
+            && p < groups.len()
+            && !by_group[p].is_empty()
+        {
+            by_group[g] = by_group[p].clone();
+        }
+    }
+    by_group
 }
 
 /// Types whose statements may rank an actor ("the second country to recognize").
@@ -345,7 +874,8 @@ fn ordinal(
 /// The trigger that decides a date's event: main clause over circumstance, then priority.
 ///
 /// Main clause over circumstance; a positive trigger over a negated one (what "did not take
-/// military action, but provided support" did was support); a trigger near the date over a
+/// military action, but provided support" did was support); an asserted one over a plan; a
+/// trigger near the date over a
 /// far one (in steps of six words: "abstained … to condemn the invasion" is an abstention);
 /// then the type's priority.
 fn choose<'a>(ts: &[&'a Trigger], date: &DateGroup) -> Option<&'a Trigger> {
@@ -362,6 +892,7 @@ fn choose<'a>(ts: &[&'a Trigger], date: &DateGroup) -> Option<&'a Trigger> {
         (
             !t.subordinate,
             !t.negated,
+            !t.planned,
             std::cmp::Reverse(distance(t) / 6),
             t.priority,
             std::cmp::Reverse(t.words.start),

@@ -30,7 +30,32 @@ pub struct Participants {
     pub about: Vec<String>,
 }
 
+/// The words whose actors may take part in one predicate's event: its clause, and the
+/// sentence's subject (used when the clause names no actor before the predicate).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    pub clause: Range<usize>,
+    pub subject: Range<usize>,
+}
+
 impl Participants {
+    /// Adds the participants of `other` not named yet (the place and what it is about too).
+    pub fn extend(&mut self, other: Participants) {
+        for p in other.list {
+            if !self.list.iter().any(|q| q.id == p.id) {
+                self.list.push(p);
+            }
+        }
+        if self.place.is_none() {
+            self.place = other.place;
+        }
+        for a in other.about {
+            if !self.about.contains(&a) {
+                self.about.push(a);
+            }
+        }
+    }
+
     pub fn labels(&self) -> Vec<String> {
         self.list.iter().map(|p| p.label.clone()).collect()
     }
@@ -59,18 +84,27 @@ fn str_of<'a>(f: &'a Fact, key: &str) -> Option<&'a str> {
 }
 
 /// The participants of a statement whose trigger covers `trigger` words: the actors named in
-/// the sentence, in order, each once. With two roles, an actor before the trigger takes the
-/// first role ("Lê Duẩn" visits), one right after it or after a role cue ("to", "thăm",
-/// "cho") the second (the host, the recipient), any other the first.
+/// its `scope`, in order, each once (the sentence's subject only when the clause names no
+/// actor before the trigger). With two roles, an actor before the trigger takes the first
+/// role ("Lê Duẩn" visits), one right after it or after a role cue ("to", "thăm", "cho") the
+/// second (the host, the recipient), any other the first. The place and what the statement
+/// is about (treaties, wars) come from the whole sentence.
 pub fn participants(
     mentions: &[&Fact],
     ws: &[Word],
     trigger: Range<usize>,
+    scope: &Scope,
     word_of: &dyn Fn(usize) -> usize,
     ty: &EventType,
     lex: &EventLexicon,
 ) -> Participants {
     let mut out = Participants::default();
+    let subject_needed = !mentions.iter().any(|m| {
+        let w = word_of(m.evidence.start);
+        str_of(m, "entity_type").is_some_and(|t| ACTOR_TYPES.contains(&t))
+            && scope.clause.contains(&w)
+            && w < trigger.start
+    });
     for m in mentions {
         let (Some(label), Some(id), Some(et)) = (
             str_of(m, "entity"),
@@ -99,6 +133,9 @@ pub fn participants(
             continue;
         }
         let w = word_of(m.evidence.start);
+        if !(scope.clause.contains(&w) || (subject_needed && scope.subject.contains(&w))) {
+            continue;
+        }
         let role = if ty.roles.len() < 2 {
             ty.roles.first().cloned()
         } else if w < trigger.start {
