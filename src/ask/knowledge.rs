@@ -280,6 +280,11 @@ fn str_of(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
+/// A source of items: called with a visitor, it calls the visitor once per item (how the
+/// store streams sentences and facts).
+pub type Each<'a, T> =
+    &'a mut dyn FnMut(&mut dyn FnMut(T) -> crate::store::Result<()>) -> crate::store::Result<()>;
+
 impl Knowledge {
     /// Loads sentences and facts from `store`, with its curation applied.
     pub fn load(store: &dyn Store) -> crate::store::Result<Knowledge> {
@@ -313,13 +318,9 @@ impl Knowledge {
     /// the documents' sources, every fact to use (`facts`: curated, rejected ones left
     /// out), and `events`, which turns the statements into the merged, curated events.
     pub fn build(
-        sentences: &mut dyn FnMut(
-            &mut dyn FnMut(crate::store::StoredSentence) -> crate::store::Result<()>,
-        ) -> crate::store::Result<()>,
+        sentences: Each<'_, crate::store::StoredSentence>,
         sources: Vec<(String, Option<DocSource>)>,
-        facts: &mut dyn FnMut(
-            &mut dyn FnMut(crate::store::StoredFact) -> crate::store::Result<()>,
-        ) -> crate::store::Result<()>,
+        facts: Each<'_, crate::store::StoredFact>,
         merge: &mut dyn FnMut(
             Vec<crate::history::merge::Statement>,
         ) -> Vec<crate::history::merge::Event>,

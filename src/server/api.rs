@@ -732,9 +732,16 @@ pub async fn audit(
     }
     .window()?;
     let stale = p.stale.unwrap_or(false);
-    st.query(move |v, _| {
-        let mut all: Vec<Value> = v
-            .audit_log()
+    st.query(move |v, a| {
+        // A committed decision is in the log at once, before the view catches up: when the
+        // view is behind the store, the log is read from the store.
+        let current = v.is_current(a.store.as_ref()).map_err(ApiError::internal)?;
+        let entries = if current {
+            v.audit_log()
+        } else {
+            crate::curation::audit_log(a.store.as_ref()).map_err(ApiError::internal)?
+        };
+        let mut all: Vec<Value> = entries
             .iter()
             .filter(|e| !stale || e.state == crate::curation::DecisionState::Stale)
             .map(|e| json!(e))
