@@ -2,7 +2,7 @@
 //! shapes in [`crate::record`]) and, in the submodules, the formats of neighbouring tools.
 //! Every export reads one [`crate::snapshot::Snapshot`], so curated values reach them all.
 
-use crate::record::event_record;
+use crate::history::event_record;
 use serde_json::{Value, json};
 
 pub mod annotation;

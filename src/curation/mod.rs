@@ -1131,7 +1131,7 @@ fn decide_event(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> R
                 });
             };
             let new = value::normalize_event(field, v)?;
-            let obj = match crate::record::event_record(e) {
+            let obj = match crate::history::event_record(e) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };

@@ -11,3 +11,39 @@ pub mod conflict;
 pub mod merge;
 pub mod series;
 pub mod timeline;
+
+use serde_json::{Value, json};
+
+/// An event's record: the contract's fields (`id`, `type`, `date_start`, `date_end`,
+/// `participants`, `summary`, `evidence`: one span per statement) and the rest of the event.
+pub fn event_record(e: &merge::Event) -> Value {
+    let evidence: Vec<Value> = e
+        .statements
+        .iter()
+        .map(|s| {
+            json!({
+                "doc": s.evidence.doc, "start": s.evidence.start, "end": s.evidence.end,
+                "text": s.evidence.text, "lang": s.lang, "fact": s.fact,
+                "date_text": s.date_text, "date_origin": s.date_origin, "trigger": s.trigger,
+            })
+        })
+        .collect();
+    json!({
+        "kind": "event",
+        "id": e.id,
+        "type": e.ty,
+        "field": e.field,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "participants": e.participants,
+        "place": e.place,
+        "about": e.about,
+        "modality": e.modality,
+        "summary": e.summary,
+        "sources": e.sources,
+        "languages": e.languages,
+        "merge_reason": e.merge_reason,
+        "related": e.related,
+        "evidence": evidence,
+    })
+}

@@ -71,11 +71,11 @@ impl History {
         }
     }
 
-    /// An event's export record ([`crate::record::event_record`]) with its curation:
+    /// An event's export record ([`crate::history::event_record`]) with its curation:
     /// `"curation": {"status", "by", "at", "reason", "audit_id", "audit_ids", "machine", ...}`
     /// when a decision is about it.
     pub fn event_record(&self, e: &Event) -> serde_json::Value {
-        let mut r = crate::record::event_record(e);
+        let mut r = crate::history::event_record(e);
         if let (Some(c), serde_json::Value::Object(m)) = (self.curation.record(&e.id), &mut r) {
             m.insert("curation".into(), c);
         }

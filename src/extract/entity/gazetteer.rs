@@ -4,7 +4,8 @@
 
 use super::morph::{self, Shape};
 use super::translit;
-use super::variants;
+use super::variants::{self, Abbrev};
+use super::verify::all_caps;
 use crate::text::fold::fold;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -192,14 +193,6 @@ pub struct Context {
     pub region_words: Vec<String>,
 }
 
-/// One row of the abbreviation table.
-#[derive(Debug, Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Abbrev {
-    pub abbr: String,
-    pub full: String,
-}
-
 #[derive(Debug, Deserialize, Default)]
 struct RawAbbrevs {
     #[serde(default)]
@@ -277,12 +270,6 @@ pub enum GazetteerError {
     Parse { file: String, msg: String },
     #[error("invalid gazetteer: {0}")]
     Invalid(String),
-}
-
-/// True when every letter of `s` is uppercase and it has at least two letters.
-pub fn all_caps(s: &str) -> bool {
-    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
 impl Gazetteer {

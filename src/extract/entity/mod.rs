@@ -252,7 +252,7 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
                 && a.kind.standalone()
                 && matches!(e.kind.as_str(), "place" | "country" | "person")
                 && !a.text.contains(' ')
-                && !gazetteer::all_caps(&a.text),
+                && !verify::all_caps(&a.text),
             guarded: a.kind == AliasKind::Guarded,
             syllable: a.kind.standalone()
                 && !a.text.contains(' ')
@@ -299,7 +299,7 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
         .map(|c| {
             if !c.guarded {
                 if c.name_run
-                    && !gazetteer::all_caps(&text[c.range.clone()])
+                    && !verify::all_caps(&text[c.range.clone()])
                     && !firm.contains_other(&c.range)
                     && context::vetoed(ctx, text, c.range.start, c.range.end, &covered)
                 {

@@ -1,8 +1,16 @@
 //! Surface-form keys and variants: the folded key every alias and text is matched under
 //! (separators collapsed, hyphens optional inside words), and abbreviation-table variants.
 
-use super::gazetteer::Abbrev;
 use crate::text::fold::{fold, fold_char_into};
+use serde::Deserialize;
+
+/// One row of the abbreviation table.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Abbrev {
+    pub abbr: String,
+    pub full: String,
+}
 
 /// Separators that collapse to one space in a key.
 #[inline]

@@ -3,7 +3,6 @@
 //! diacritics is a different Vietnamese word: "lao" is not "Lào"; a word written without any
 //! is a folded match; old and new tone placement, "hoà"/"hòa", are the same word).
 
-use super::gazetteer::all_caps;
 use super::variants::words;
 use unicode_normalization::UnicodeNormalization;
 
@@ -135,6 +134,12 @@ pub fn case_ok(alias: &str, text: &str, aw: &[String], tw: &[String], generic: b
         }
     }
     true
+}
+
+/// True when every letter of `s` is uppercase and it has at least two letters.
+pub fn all_caps(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
 #[cfg(test)]

@@ -3,43 +3,12 @@
 //! (before it).
 
 use super::numeral::{Builder, Numerals, Roles};
-use super::token::{Tok, phrase_tokens};
+pub use super::phrases::Phrases;
+use super::token::Tok;
 use crate::text::lang::Lang;
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
-
-/// Phrases (token sequences) with a value, matched at or ending at a token.
-#[derive(Debug)]
-pub struct Phrases<T> {
-    first: FxHashMap<String, Vec<(Vec<String>, T)>>,
-    last: FxHashMap<String, Vec<(Vec<String>, T)>>,
-}
-
-impl<T> Default for Phrases<T> {
-    fn default() -> Self {
-        Phrases {
-            first: FxHashMap::default(),
-            last: FxHashMap::default(),
-        }
-    }
-}
-
-impl<T: Clone> Phrases<T> {
-    pub fn insert(&mut self, phrase: &str, v: T) {
-        let toks = phrase_tokens(phrase);
-        let (Some(f), Some(l)) = (toks.first().cloned(), toks.last().cloned()) else {
-            return;
-        };
-        let fv = self.first.entry(f).or_default();
-        fv.push((toks.clone(), v.clone()));
-        fv.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        let lv = self.last.entry(l).or_default();
-        lv.push((toks, v));
-        lv.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    }
-}
 
 impl QData {
     /// Whether `w` can start a scale word, a unit or a counted thing.
@@ -56,46 +25,6 @@ impl QData {
                 .is_none_or(|(m, _)| m <= n),
             None => false,
         }
-    }
-}
-
-impl<T> Phrases<T> {
-    /// The longest phrase starting at `toks[i]`: (token count, value).
-    pub fn at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
-        let cands = self.first.get(&toks.get(i)?.lower)?;
-        cands
-            .iter()
-            .find(|(p, _)| {
-                i + p.len() <= toks.len() && p.iter().zip(&toks[i..]).all(|(a, t)| *a == t.lower)
-            })
-            .map(|(p, v)| (p.len(), v))
-    }
-
-    /// The longest phrase ending at `toks[i]` (inclusive): (token count, value).
-    pub fn ending(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
-        let cands = self.last.get(&toks.get(i)?.lower)?;
-        cands
-            .iter()
-            .find(|(p, _)| {
-                p.len() <= i + 1
-                    && p.iter()
-                        .zip(&toks[i + 1 - p.len()..=i])
-                        .all(|(a, t)| *a == t.lower)
-            })
-            .map(|(p, v)| (p.len(), v))
-    }
-
-    /// Whether some phrase starts with the word `w`.
-    pub fn has_first(&self, w: &str) -> bool {
-        self.first.contains_key(w)
-    }
-
-    pub fn contains_at(&self, toks: &[Tok], i: usize) -> bool {
-        self.at(toks, i).is_some()
-    }
-
-    pub fn contains_ending(&self, toks: &[Tok], i: usize) -> bool {
-        self.ending(toks, i).is_some()
     }
 }
 
@@ -545,4 +474,70 @@ pub fn introduces_comparison(before: &str) -> bool {
                     .is_none_or(|c| !c.is_alphanumeric())
         })
     })
+}
+
+/// The number words of each language's data, read by [`super::numeral`].
+#[cfg(test)]
+mod numeral_tests {
+    use super as data;
+    use super::super::token::tokenize;
+    use crate::text::lang::Lang;
+
+    fn read(s: &str, lang: Lang) -> Option<(f64, usize, bool)> {
+        let toks = tokenize(s, false);
+        let n = data::data(lang).numerals.parse(&toks, 0)?;
+        Some((n.value, n.len, n.ordinal))
+    }
+
+    fn v(s: &str, lang: Lang) -> f64 {
+        let toks = tokenize(s, false);
+        let n = data::data(lang)
+            .numerals
+            .parse(&toks, 0)
+            .unwrap_or_else(|| panic!("{s:?}: no number"));
+        assert_eq!(n.len, toks.len(), "{s:?}: read {n:?}");
+        n.value
+    }
+
+    #[test]
+    fn english_grammar() {
+        let en = Lang::En;
+        assert_eq!(v("twenty-five", en), 25.0);
+        assert_eq!(v("one hundred and five", en), 105.0);
+        assert_eq!(v("twenty-five hundred", en), 2500.0);
+        assert_eq!(v("two million three hundred thousand", en), 2_300_000.0);
+        assert_eq!(v("a hundred", en), 100.0);
+        assert_eq!(v("twenty-first", en), 21.0);
+        assert_eq!(v("two-thirds", en), 2.0 / 3.0);
+        assert_eq!(v("a third", en), 1.0 / 3.0);
+        assert_eq!(v("two and a half", en), 2.5);
+        // "five twenty" is two numbers.
+        assert_eq!(read("five twenty", en).map(|r| r.1), Some(1));
+        assert!(read("a", en).is_none());
+        assert!(read("and", en).is_none());
+    }
+
+    #[test]
+    fn vietnamese_grammar() {
+        let vi = Lang::Vi;
+        assert_eq!(v("hai mươi mốt", vi), 21.0);
+        assert_eq!(v("hai trăm năm mươi", vi), 250.0);
+        assert_eq!(v("một trăm linh năm", vi), 105.0);
+        assert_eq!(v("mười lăm", vi), 15.0);
+        assert_eq!(v("hai phần ba", vi), 2.0 / 3.0);
+        assert_eq!(v("ba triệu rưỡi", vi), 3_500_000.0);
+        assert_eq!(v("một trăm rưỡi", vi), 150.0);
+    }
+
+    #[test]
+    fn russian_grammar() {
+        let ru = Lang::Ru;
+        assert_eq!(v("двадцать пятого", ru), 25.0);
+        assert_eq!(v("двухсот пятидесяти", ru), 250.0);
+        assert_eq!(v("пять миллиардов триста пятьдесят миллионов", ru), 5.35e9);
+        assert_eq!(v("две трети", ru), 2.0 / 3.0);
+        assert_eq!(v("три четверти", ru), 0.75);
+        assert_eq!(v("две пятых", ru), 0.4);
+        assert_eq!(v("полтора миллиона", ru), 1.5e6);
+    }
 }

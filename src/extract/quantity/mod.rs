@@ -18,6 +18,7 @@ pub mod data;
 pub mod exclude;
 pub mod number;
 pub mod numeral;
+pub mod phrases;
 pub mod token;
 pub mod units;
 

@@ -11,7 +11,7 @@
 //! every place the group already holds ("twenty five" is 25; "five twenty" is two numbers),
 //! and scales must fall ("two million three thousand").
 
-use super::data::Phrases;
+use super::phrases::Phrases;
 use super::token::{Kind, Tok};
 
 /// What a word (or phrase) can be in a number; a word may have several roles ("third" is
@@ -351,70 +351,5 @@ impl Numerals {
             }
         }
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::data;
-    use super::super::token::tokenize;
-    use crate::text::lang::Lang;
-
-    fn read(s: &str, lang: Lang) -> Option<(f64, usize, bool)> {
-        let toks = tokenize(s, false);
-        let n = data::data(lang).numerals.parse(&toks, 0)?;
-        Some((n.value, n.len, n.ordinal))
-    }
-
-    fn v(s: &str, lang: Lang) -> f64 {
-        let toks = tokenize(s, false);
-        let n = data::data(lang)
-            .numerals
-            .parse(&toks, 0)
-            .unwrap_or_else(|| panic!("{s:?}: no number"));
-        assert_eq!(n.len, toks.len(), "{s:?}: read {n:?}");
-        n.value
-    }
-
-    #[test]
-    fn english_grammar() {
-        let en = Lang::En;
-        assert_eq!(v("twenty-five", en), 25.0);
-        assert_eq!(v("one hundred and five", en), 105.0);
-        assert_eq!(v("twenty-five hundred", en), 2500.0);
-        assert_eq!(v("two million three hundred thousand", en), 2_300_000.0);
-        assert_eq!(v("a hundred", en), 100.0);
-        assert_eq!(v("twenty-first", en), 21.0);
-        assert_eq!(v("two-thirds", en), 2.0 / 3.0);
-        assert_eq!(v("a third", en), 1.0 / 3.0);
-        assert_eq!(v("two and a half", en), 2.5);
-        // "five twenty" is two numbers.
-        assert_eq!(read("five twenty", en).map(|r| r.1), Some(1));
-        assert!(read("a", en).is_none());
-        assert!(read("and", en).is_none());
-    }
-
-    #[test]
-    fn vietnamese_grammar() {
-        let vi = Lang::Vi;
-        assert_eq!(v("hai mươi mốt", vi), 21.0);
-        assert_eq!(v("hai trăm năm mươi", vi), 250.0);
-        assert_eq!(v("một trăm linh năm", vi), 105.0);
-        assert_eq!(v("mười lăm", vi), 15.0);
-        assert_eq!(v("hai phần ba", vi), 2.0 / 3.0);
-        assert_eq!(v("ba triệu rưỡi", vi), 3_500_000.0);
-        assert_eq!(v("một trăm rưỡi", vi), 150.0);
-    }
-
-    #[test]
-    fn russian_grammar() {
-        let ru = Lang::Ru;
-        assert_eq!(v("двадцать пятого", ru), 25.0);
-        assert_eq!(v("двухсот пятидесяти", ru), 250.0);
-        assert_eq!(v("пять миллиардов триста пятьдесят миллионов", ru), 5.35e9);
-        assert_eq!(v("две трети", ru), 2.0 / 3.0);
-        assert_eq!(v("три четверти", ru), 0.75);
-        assert_eq!(v("две пятых", ru), 0.4);
-        assert_eq!(v("полтора миллиона", ru), 1.5e6);
     }
 }

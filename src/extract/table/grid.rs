@@ -16,48 +16,11 @@
 use super::cell::{self, Reading};
 use super::data::data;
 use super::header;
+pub use super::lines::{BLine, Kind};
 use super::lines::{Lines, Piece};
 use super::model::Cell;
 use crate::extract::quantity::number::Decimal;
 use std::ops::Range;
-
-/// What a body line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// No characters, or page furniture.
-    Empty,
-    /// Only spaces: a separator the PDF left.
-    Gap,
-    /// Text only (a label, a header fragment).
-    Words,
-    /// Values only.
-    Values,
-    /// Text, then values.
-    Mixed,
-    /// Column codes ("I II I II").
-    Codes,
-    /// A parenthesised sub-value ("(250)", "(50 cao cấp)").
-    Sub,
-}
-
-/// A classified body line.
-#[derive(Debug, Clone)]
-pub struct BLine {
-    pub line: usize,
-    pub kind: Kind,
-    pub pieces: Vec<Piece>,
-    /// Pieces `..label_end` are text; the rest are values or empty cells.
-    pub label_end: usize,
-}
-
-impl BLine {
-    /// The non-empty text pieces.
-    pub fn label_pieces(&self) -> impl Iterator<Item = &Piece> {
-        self.pieces[..self.label_end]
-            .iter()
-            .filter(|p| !p.is_empty())
-    }
-}
 
 fn is_code(s: &str) -> bool {
     matches!(

@@ -8,8 +8,8 @@
 
 use super::cell;
 use super::data::data;
-use super::grid::{BLine, Kind};
 use super::lines::Lines;
+use super::lines::{BLine, Kind};
 
 /// What a header fragment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
