@@ -98,6 +98,9 @@ pub struct Status {
     pub conflicts: usize,
     /// Increases whenever the view is rebuilt after a change.
     pub generation: u64,
+    /// The latest curation decision (audit id) the view shows: after recording decision
+    /// `n`, pages and answers show it once this is `n` or more.
+    pub curation_version: i64,
     pub ingest: IngestStatus,
 }
 
@@ -113,6 +116,7 @@ pub async fn status(State(st): S) -> Json<Status> {
         series: v.history.series.len(),
         conflicts: v.history.conflicts.len(),
         generation: v.generation,
+        curation_version: v.curation_version,
         ingest,
     })
 }

@@ -134,6 +134,9 @@ pub struct BuildStats {
 pub struct Snapshot {
     /// Increases with every snapshot a process makes.
     pub generation: u64,
+    /// The latest curation decision this snapshot shows (the audit log's latest id; 0 when
+    /// none): a client that recorded decision `n` waits for `curation_version >= n`.
+    pub curation_version: i64,
     fingerprint: String,
     /// Every stored document, by id.
     pub documents: Vec<StoredDocument>,
@@ -329,6 +332,7 @@ impl Snapshot {
         stats.derive_seconds = t1.elapsed().as_secs_f64();
         Ok(Snapshot {
             generation,
+            curation_version: version,
             fingerprint: fingerprint(&documents, version),
             documents,
             rejections,

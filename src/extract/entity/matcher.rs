@@ -248,10 +248,15 @@ impl Stream {
                 '’' | '‘' | 'ʼ' | '`' => '\'',
                 _ => c,
             };
-            match fast_fold(c) {
-                Some(f) => buf.push(f),
-                None => crate::text::fold::fold_char_into(c, &mut buf),
+            if let Some(f) = fast_fold(c) {
+                for _ in 0..f.len_utf8() {
+                    start.push(i as u32);
+                    end.push(ce as u32);
+                }
+                text.push(f);
+                continue;
             }
+            crate::text::fold::fold_char_into(c, &mut buf);
             for _ in 0..buf.len() {
                 start.push(i as u32);
                 end.push(ce as u32);

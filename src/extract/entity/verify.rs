@@ -52,6 +52,9 @@ fn letters(w: &str) -> Letters {
 }
 
 fn word_quality(alias: &str, text: &str) -> Option<Quality> {
+    if alias == text {
+        return Some(Quality::Exact);
+    }
     let (al, at, _) = letters(alias);
     let (tl, tt, tmarked) = letters(text);
     if al.len() != tl.len() {
@@ -77,6 +80,10 @@ pub fn has_vi_diacritics(s: &str) -> bool {
 /// The quality of `text` as the alias `alias`, or None when it is a different word.
 /// `generic`: the alias starts with a generic head and needs no capital.
 pub fn verify(alias: &str, text: &str, generic: bool) -> Option<Quality> {
+    // Written exactly as the alias: same case, same letters, same marks.
+    if alias == text {
+        return Some(Quality::Exact);
+    }
     let aw = words(alias);
     let tw = words(text);
     let (aw, tw): (Vec<String>, Vec<String>) = if aw.len() == tw.len() {

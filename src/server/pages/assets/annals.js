@@ -121,15 +121,30 @@
       show(out, "", "Recording…");
       postDecision(d, tok).then(function (res) {
         if (res.ok) {
-          var id = res.body && res.body.id ? " #" + res.body.id : "";
-          show(out, "ok", "Recorded" + id + ". Reloading…");
-          setTimeout(function () {
+          var n = res.body && res.body.id ? res.body.id : 0;
+          show(out, "ok", "Recorded" + (n ? " #" + n : "") + ". Updating the view…");
+          // The decision is committed; the view shows it once rebuilt (moments later): wait
+          // for the view to reach it, then reload (at most 30 s).
+          var reload = function () {
             // In the reader, come back to the fact decided on.
             if (form.dataset.targetKind === "fact" && form.dataset.target) {
               history.replaceState(null, "", location.pathname + location.search + "#f-" + form.dataset.target);
             }
             location.reload();
-          }, 700);
+          };
+          var deadline = Date.now() + 30000;
+          var wait = function () {
+            fetch("/api/status", { headers: { "Accept": "application/json" } })
+              .then(function (r) { return r.json(); })
+              .then(function (st) {
+                if ((st.curation_version || 0) >= n || Date.now() > deadline) { reload(); }
+                else { setTimeout(wait, 200); }
+              })
+              .catch(function () {
+                if (Date.now() > deadline) { reload(); } else { setTimeout(wait, 500); }
+              });
+          };
+          wait();
         } else if (res.status === 401 || res.status === 403) {
           show(out, "failed", "The token was refused: " + reasonOf(res));
         } else {
