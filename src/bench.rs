@@ -96,6 +96,11 @@ pub struct Phase {
     pub peak_rss_mb: f64,
     pub search: Latency,
     pub store_mb: f64,
+    /// The read model ([`crate::snapshot::Snapshot`]) built from the whole store, seconds.
+    pub snapshot_full_s: f64,
+    /// The read model made again from the previous one after one document was added
+    /// ([`crate::snapshot::Snapshot::apply_change`]), seconds.
+    pub snapshot_change_s: f64,
 }
 
 /// One extractor's throughput on the reference corpus (documents already read), each
@@ -190,6 +195,12 @@ impl BenchReport {
                 p.search.p99_ms,
                 p.search.max_ms,
                 p.search.mean_hits
+            );
+            s += &format!(
+                "  read model: full build {:.2} s; after one document is added, {:.2} s ({:.0}% of a full build)\n",
+                p.snapshot_full_s,
+                p.snapshot_change_s,
+                p.snapshot_change_s / p.snapshot_full_s.max(1e-9) * 100.0
             );
         }
         // The two number and date parsers beside the whole analysis, all on one core (CPU
@@ -554,6 +565,7 @@ fn phase(name: &str, corpus: &Path, data: &Path, sample_for_analysis: usize) -> 
         sentences += d.sentences;
     }
     let search = latency(&archive, 10)?;
+    let (snapshot_full_s, snapshot_change_s) = snapshot_times(&mut archive, corpus, data)?;
     let mbps = mb / summary.seconds.max(1e-9);
     Ok(Phase {
         name: name.into(),
@@ -569,7 +581,40 @@ fn phase(name: &str, corpus: &Path, data: &Path, sample_for_analysis: usize) -> 
         peak_rss_mb: peak,
         search,
         store_mb: dir_size(data) as f64 / 1e6,
+        snapshot_full_s,
+        snapshot_change_s,
     })
+}
+
+/// The read model of the store in `archive` built in full, then one document (a copy of a
+/// corpus file with a line of its own) added and the read model made again from the first
+/// one: (full seconds, change seconds).
+fn snapshot_times(archive: &mut Archive, corpus: &Path, data: &Path) -> Result<(f64, f64)> {
+    use crate::snapshot::Snapshot;
+    let t = Instant::now();
+    let full = Snapshot::build(archive.store.as_ref())?;
+    let full_s = t.elapsed().as_secs_f64();
+    let extra = data.with_extension("one-more");
+    std::fs::create_dir_all(&extra)?;
+    let first = files_in(corpus)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{}: no files", corpus.display()))?;
+    let mut text = std::fs::read(&first)?;
+    text.extend_from_slice(b"\n\nOne more paragraph, added by annals bench.\n");
+    std::fs::write(extra.join("one-more.txt"), text)?;
+    ingest::ingest(
+        archive,
+        &[extra],
+        &IngestOptions::default(),
+        &Pipeline::standard(),
+        &Silent,
+    )?;
+    let t = Instant::now();
+    let changed = Snapshot::apply_change(Some(&full), archive.store.as_ref(), 2)?;
+    let change_s = t.elapsed().as_secs_f64();
+    std::hint::black_box(changed);
+    Ok((full_s, change_s))
 }
 
 /// Runs the benchmark: the reference corpus, then (unless `synthetic_mb` is 0) a synthetic
