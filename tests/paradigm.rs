@@ -224,6 +224,21 @@ fn english_numeric_forms() {
     time_cell(&mut t, en, frame, "1991-12-8", "1991-12-08");
     time_cell(&mut t, en, frame, "1991/12/08", "1991-12-08");
     time_cell(&mut t, en, frame, "12/25/1991", "1991-12-25");
+    // Day, month name and year joined by hyphens, in every month, title and upper case.
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    for (i, m) in months.iter().enumerate() {
+        let want = format!("1999-{:02}-07", i + 1);
+        time_cell(&mut t, en, frame, &format!("07-{m}-1999"), &want);
+        time_cell(
+            &mut t,
+            en,
+            frame,
+            &format!("7-{}-1999", m.to_uppercase()),
+            &want,
+        );
+    }
     t.done(0);
 }
 

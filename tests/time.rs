@@ -588,6 +588,34 @@ fn underspecified_dates_without_anchor_stay_partial() {
     );
 }
 
+/// In a dated document (a dateline), a year-less date is placed near the document's date; a
+/// bare year earlier in its paragraph that names another time gives it no year, in every
+/// language. A paragraph date with a month still governs, and a dated document whose date
+/// agrees with the paragraph's year resolves as before.
+#[test]
+fn dated_documents_do_not_borrow_a_bare_year_of_another_time() {
+    let year_of = |text: &str, lang: Lang, span: &str| -> String {
+        let f = facts(text, lang);
+        let t = f
+            .iter()
+            .find(|f| f.evidence.text == span)
+            .unwrap_or_else(|| panic!("{span:?} not found in {text:?}: {f:?}"));
+        s(&t.body["value_start"])
+    };
+    let en = "HANOI, May 20 (Agency) - The trade agreement of 2016 helped, the minister said ahead of his visit due on May 20-23.";
+    assert_eq!(year_of(en, Lang::En, "May 20-23"), "XXXX-05-20");
+    let ru = "ХАНОЙ, 20 мая (Агентство) - Соглашение 2016 года помогло торговле, сказал министр накануне визита 22 мая.";
+    assert_eq!(year_of(ru, Lang::Ru, "22 мая"), "XXXX-05-22");
+    let vi = "HÀ NỘI, ngày 20 tháng 5 (Thông tấn) - Hiệp định năm 2016 đã giúp thương mại, Bộ trưởng nói trước chuyến thăm ngày 22 tháng 5.";
+    assert_eq!(year_of(vi, Lang::Vi, "ngày 22 tháng 5"), "XXXX-05-22");
+    // A dated document whose date has the paragraph's year.
+    let en = "HANOI, May 20, 2019 (Agency) - Trade grew in 2019, and the visit is due on May 22.";
+    assert_eq!(year_of(en, Lang::En, "May 22"), "2019-05-22");
+    // A narrative date with a month governs the dates after it.
+    let en = "On 3 November 1978 the treaty was signed in Moscow; on November 5 it was published.";
+    assert_eq!(year_of(en, Lang::En, "November 5"), "1978-11-05");
+}
+
 #[test]
 fn english_numeric_dates_follow_the_document() {
     let f = facts("Signed 25/12/1979 and 11/03/1978.", Lang::En);

@@ -445,9 +445,7 @@ pub async fn series_one(State(st): S, Path(key): Path<String>) -> Result<Json<Va
     let v = st.view();
     let s = v
         .history
-        .series
-        .iter()
-        .find(|s| s.key == key)
+        .series_by_key(&key)
         .ok_or_else(|| ApiError::not_found(format!("no series has the key {key:?}")))?;
     Ok(Json(json!(s)))
 }

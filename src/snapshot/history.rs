@@ -20,6 +20,11 @@ pub struct History {
 }
 
 impl History {
+    /// The series with the key `key`.
+    pub fn series_by_key(&self, key: &str) -> Option<&Series> {
+        self.series.iter().find(|s| s.key == key)
+    }
+
     /// The history of everything stored, curated (a whole [`super::Snapshot`] is built;
     /// keep the snapshot when more than its history is needed).
     pub fn build(store: &dyn crate::store::Store) -> anyhow::Result<History> {

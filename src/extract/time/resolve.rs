@@ -15,7 +15,9 @@
 //!   history's "5 years ago" in a paragraph of periods stays unresolved.
 //!
 //! A year-less date takes the year of an explicit date earlier in its own paragraph first,
-//! then the reference date's, then the section's.
+//! then the reference date's, then the section's. In a dated document, a bare year earlier
+//! in the paragraph that disagrees with the reference date (or a reference date without a
+//! year) leaves the year unknown.
 
 use super::data::RelUnit;
 use super::engine::{Kind, Rel, RelTo, Timex};
@@ -271,6 +273,20 @@ impl Anchor {
         if let Some(a) = &self.paragraph
             && let Some(r) = with_year(a.point.y, a)
         {
+            // A dated document (a dateline, a memo's date) places its year-less dates near
+            // its own date; a bare year earlier in the paragraph ("the agreement of 2016 …
+            // his visit due on May 20-23") names another time. When the two disagree, or the
+            // document's date has no year, the year is not known: nothing is guessed. A
+            // paragraph date with a month ("on 3 November 1978 … on November 5") still
+            // governs.
+            if a.point.m.is_none()
+                && let Some(rf) = &self.reference
+                && let Some(m) = p.m
+                && rf.point.m.is_some()
+                && nearest_year(&rf.point, m, p.d) != a.point.y
+            {
+                return None;
+            }
             return Some(r);
         }
         if let Some(r) = &self.reference

@@ -259,9 +259,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
     let v = st.view();
     let s = v
         .history
-        .series
-        .iter()
-        .find(|s| s.key == key)
+        .series_by_key(&key)
         .ok_or_else(|| PageError::not_found(format!("no series has the key {key:?}")))?;
     let mut b = format!(
         "<article id=\"series-page\" data-key=\"{}\"><p class=\"crumbs\"><a href=\"/series\">Series</a> ›</p><h1>{}</h1>\
