@@ -271,3 +271,43 @@ fn batch_mode_writes_one_contract_line_per_question() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
 }
+
+/// A "who" question whose role names a state ("Bộ trưởng Tài chính Việt Nam", "министр
+/// финансов России") is answered by a person of that state, not by the other signatory named
+/// in the same sentence; asked about the other state, the other person answers. Text written
+/// for the test.
+#[test]
+fn a_role_of_a_state_is_held_by_a_person_of_that_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("debt.txt"),
+        "Ngày 13 tháng 9 năm 2000, Bộ trưởng Tài chính Alexei Kudrin và Bộ trưởng Tài chính Nguyễn Sinh Hùng đã ký thỏa thuận xử lý nợ giữa Nga và Việt Nam tại Hà Nội.\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    let who = |q: &str| -> Value {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    let a = who("Ai là Bộ trưởng Tài chính Việt Nam đã ký thỏa thuận xử lý nợ với Nga?");
+    assert!(
+        a["value"].is_null()
+            || a["value"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Nguyễn Sinh Hùng"),
+        "{a:#}"
+    );
+    assert!(
+        !a.to_string().contains("\"value\":\"Alexei Kudrin\""),
+        "{a:#}"
+    );
+    let a = who("Ai là Bộ trưởng Tài chính Nga đã ký thỏa thuận xử lý nợ với Việt Nam?");
+    assert!(
+        a["value"].is_null() || a["value"].as_str().unwrap_or("").contains("Kudrin"),
+        "{a:#}"
+    );
+}

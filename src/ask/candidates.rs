@@ -513,10 +513,40 @@ fn out_of_time(q: &Question, id: &str) -> bool {
     !qd.is_empty() && !qd.iter().any(|d| overlap(*d, life))
 }
 
+/// The languages of the states named in the asked-for noun of a "who" question ("Bộ
+/// trưởng Tài chính Việt Nam", "Vietnam's finance minister"): the person must come from one
+/// of them. Empty when no such state is named or its language is not known.
+fn head_state_languages(q: &Question) -> Vec<&'static str> {
+    let g = crate::extract::entity::gazetteer();
+    q.role_states
+        .iter()
+        .filter_map(|e| g.context.state_languages.get(e).map(String::as_str))
+        .collect()
+}
+
+/// Whether person `id` comes from another state than the one the question's role names.
+fn of_another_state(states: &[&str], id: &str) -> bool {
+    if states.is_empty() {
+        return false;
+    }
+    crate::extract::entity::gazetteer()
+        .by_id(id)
+        .and_then(|e| e.origin.as_deref())
+        .is_some_and(|o| !states.contains(&o))
+}
+
 fn entities(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
     let qe = q_entities(q);
+    let states = if q.qtype == QType::Person {
+        head_state_languages(q)
+    } else {
+        Vec::new()
+    };
     for m in &s.mentions {
         if qe.contains(&m.entity_id.as_str()) {
+            continue;
+        }
+        if m.kind == "person" && of_another_state(&states, &m.entity_id) {
             continue;
         }
         let era = if out_of_time(q, &m.entity_id) {
@@ -565,6 +595,11 @@ fn entities(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
 fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mut Vec<Cand>) {
     let lx = lexicon();
     let qe = q_entities(q);
+    let states = if q.qtype == QType::Person {
+        head_state_languages(q)
+    } else {
+        Vec::new()
+    };
     for h in hits {
         let c = &lx.concepts[h.concept];
         let asked = q.head_concepts.contains(&h.concept) && c.names_follow;
@@ -615,6 +650,7 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
             if let Some(e) = resolve(&name)
                 && (qe.contains(&e.id.as_str())
                     || (q.qtype == QType::Person && e.kind != "person")
+                    || (q.qtype == QType::Person && of_another_state(&states, &e.id))
                     || (q.qtype == QType::Place && !matches!(e.kind.as_str(), "place" | "country")))
             {
                 continue;

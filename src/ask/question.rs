@@ -125,6 +125,9 @@ pub struct Question {
     pub head_concepts: Vec<usize>,
     /// Every word of the question, folded.
     pub words: HashSet<String>,
+    /// States that qualify a role the question names ("Bộ trưởng Tài chính **Nga**",
+    /// "министр финансов **России**", "**Russia**'s finance minister"): entity ids.
+    pub role_states: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -567,6 +570,43 @@ pub fn parse(text: &str) -> Question {
         let head = head_toks.contains(&i) && !pat_toks.contains(&i);
         push(Key::Word(t.folded.clone()), head, 1.0, &mut features);
     }
+    // A country right after a role, or right before it, with at most three content words
+    // between (no function word, no punctuation): the state the role belongs to.
+    let tok_at = |pos: usize| toks.iter().position(|t| t.range.start >= pos);
+    let content = |a: usize, b: usize| {
+        b >= a
+            && b - a <= 3
+            && toks[a..b]
+                .iter()
+                .all(|t| !d.stop.contains(&t.lower) && !t.num)
+            && text
+                .get(
+                    toks.get(a.saturating_sub(1)).map_or(0, |t| t.range.end)
+                        ..toks.get(b).map_or(text.len(), |t| t.range.start),
+                )
+                .is_some_and(|gap| !gap.contains([',', ';', ':', '.', '?', '(', ')']))
+    };
+    let role_states: Vec<String> = entities
+        .iter()
+        .filter(|(_, _, kind)| kind == "country")
+        .filter(|(_, r, _)| {
+            all_hits
+                .iter()
+                .filter(|h| class_of(h.concept) == Some("person"))
+                .any(|h| {
+                    let (Some(e0), Some(e1)) = (tok_at(r.start), tok_at(r.end)) else {
+                        // The entity ends the question: tokens up to the end.
+                        return tok_at(r.start)
+                            .is_some_and(|e0| e0 >= h.toks.end && content(h.toks.end, e0));
+                    };
+                    (e0 >= h.toks.end && content(h.toks.end, e0))
+                        || (e1 <= h.toks.start
+                            && content(e1, h.toks.start)
+                            && h.toks.start - e1 <= 2)
+                })
+        })
+        .map(|(id, _, _)| id.clone())
+        .collect();
     Question {
         text: text.to_string(),
         lang,
@@ -579,6 +619,7 @@ pub fn parse(text: &str) -> Question {
         numbers,
         head_concepts,
         words: toks.iter().map(|t| t.folded.clone()).collect(),
+        role_states,
     }
 }
 

@@ -93,6 +93,8 @@ pub struct Entity {
     pub initials: Vec<char>,
     /// The last year of the person's life, if known (for the evidence of a later year).
     pub died: Option<i32>,
+    /// The language the person's names come from ("vi", "ru"), when the source says.
+    pub origin: Option<String>,
 }
 
 impl Entity {
@@ -182,6 +184,10 @@ pub struct Context {
     /// Words that make a name an organization.
     #[serde(default)]
     pub org_heads: Vec<String>,
+    /// The language of each state's own officials' names (CLDR's official language of the
+    /// territory): a "Vietnamese minister" is a person whose names are Vietnamese.
+    #[serde(default)]
+    pub state_languages: BTreeMap<String, String>,
     /// Words that make a name a place (inside it, or right before it).
     #[serde(default)]
     pub place_heads: Vec<String>,
@@ -433,6 +439,7 @@ impl Gazetteer {
                 aliases,
                 initials: Vec::new(),
                 died: None,
+                origin: r.origin.clone(),
             };
             expand(&mut e, r.origin.as_deref(), &common, &lang_common);
             entities.push(e);
