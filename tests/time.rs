@@ -23,6 +23,16 @@ fn s(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_string)
 }
 
+/// The (value_start, value_end) of the expression written `span` in `text`.
+fn value_at(text: &str, lang: Lang, span: &str) -> (String, String) {
+    let f = facts(text, lang);
+    let t = f
+        .iter()
+        .find(|f| f.evidence.text == span)
+        .unwrap_or_else(|| panic!("{span:?} not found in {text:?}: {f:?}"));
+    (s(&t.body["value_start"]), s(&t.body["value_end"]))
+}
+
 /// (text, type, value_start, value_end) of every timex (durations included).
 fn found(text: &str, lang: Lang) -> Vec<(String, String, String, String)> {
     facts(text, lang)
@@ -594,14 +604,7 @@ fn underspecified_dates_without_anchor_stay_partial() {
 /// agrees with the paragraph's year resolves as before.
 #[test]
 fn dated_documents_do_not_borrow_a_bare_year_of_another_time() {
-    let year_of = |text: &str, lang: Lang, span: &str| -> String {
-        let f = facts(text, lang);
-        let t = f
-            .iter()
-            .find(|f| f.evidence.text == span)
-            .unwrap_or_else(|| panic!("{span:?} not found in {text:?}: {f:?}"));
-        s(&t.body["value_start"])
-    };
+    let year_of = |text: &str, lang: Lang, span: &str| value_at(text, lang, span).0;
     let en = "HANOI, May 20 (Agency) - The trade agreement of 2016 helped, the minister said ahead of his visit due on May 20-23.";
     assert_eq!(year_of(en, Lang::En, "May 20-23"), "XXXX-05-20");
     let ru = "ХАНОЙ, 20 мая (Агентство) - Соглашение 2016 года помогло торговле, сказал министр накануне визита 22 мая.";
@@ -614,6 +617,204 @@ fn dated_documents_do_not_borrow_a_bare_year_of_another_time() {
     // A narrative date with a month governs the dates after it.
     let en = "On 3 November 1978 the treaty was signed in Moscow; on November 5 it was published.";
     assert_eq!(year_of(en, Lang::En, "November 5"), "1978-11-05");
+}
+
+/// A news item's dateline without a year ("HANOI, April 16") takes the year the story itself
+/// gives: an anniversary on the day (base year + N), or a statistic for the first months of
+/// the latest year named, already over at the dateline. A weekday the story gives the day
+/// must agree; when nothing, or nothing consistent, gives a year, the date stays partial.
+/// Texts written for the test, one per language and rule, and their negatives.
+#[test]
+fn a_year_less_dateline_takes_the_year_its_story_gives() {
+    let value_of = |text: &str, lang: Lang, span: &str| value_at(text, lang, span).0;
+    // A year in progress: figures for January-February 2011 under a March dateline.
+    let en = "MOSCOW, March 3 (Agency) - Exports rose by 9% in January-February 2011, the ministry said on Thursday. Last year they fell.";
+    assert_eq!(value_of(en, Lang::En, "March 3"), "2011-03-03");
+    assert_eq!(value_of(en, Lang::En, "Last year"), "2010");
+    assert_eq!(value_of(en, Lang::En, "Thursday"), "2011-03-03");
+    // The weekday disagrees (3 March 2011 was a Thursday): no year.
+    let en_monday = en.replace("Thursday", "Monday");
+    assert_eq!(value_of(&en_monday, Lang::En, "March 3"), "XXXX-03-03");
+    // The first half of the year is not over on 10 February: no year.
+    let en_early =
+        "MOSCOW, February 10 (Agency) - Exports for the first half of 2011 are forecast to grow.";
+    assert_eq!(value_of(en_early, Lang::En, "February 10"), "XXXX-02-10");
+    // An anniversary on the day.
+    let ru = "МОСКВА, 12 апр - РИА. Во вторник в Москве отмечают 50-летие полета Гагарина. 12 апреля 1961 года он облетел Землю.";
+    assert_eq!(value_of(ru, Lang::Ru, "12 апр"), "2011-04-12");
+    assert_eq!(value_of(ru, Lang::Ru, "вторник"), "2011-04-12");
+    let vi = "HÀ NỘI, ngày 2 tháng 9 (TTXVN) - Lễ kỷ niệm 70 năm Quốc khánh được tổ chức long trọng. Ngày 2 tháng 9 năm 1945, nước Việt Nam Dân chủ Cộng hòa ra đời.";
+    assert_eq!(value_of(vi, Lang::Vi, "ngày 2 tháng 9"), "2015-09-02");
+    // An anniversary whose count disagrees with the weekday given (12 April 2011 was a
+    // Tuesday, not a Sunday): no year.
+    let ru_sunday = ru.replace("Во вторник", "В воскресенье");
+    assert_eq!(value_of(&ru_sunday, Lang::Ru, "12 апр"), "XXXX-04-12");
+    // A story that names years but gives neither: no year.
+    let en_none =
+        "HANOI, April 16 (Agency) - In 2003 the venture extracted 13 million tonnes of oil.";
+    assert_eq!(value_of(en_none, Lang::En, "April 16"), "XXXX-04-16");
+    // Under a dateline with its year found, a date within a month of it is of its year even
+    // after a bare year of another time.
+    let en_visit = "HANOI, May 20 (Agency) - The agreement of 2016 helped trade, the minister said before his visit due on May 20-23. In the first quarter of 2019 trade grew.";
+    assert_eq!(value_of(en_visit, Lang::En, "May 20-23"), "2019-05-20");
+}
+
+/// "The same period last year" is the narrative's last interval a year before, in every
+/// language and (in Russian) every case of the phrase; with no interval before it, it has no
+/// value. Texts written for the test.
+#[test]
+fn the_same_period_last_year_is_the_last_interval_a_year_before() {
+    let value_of = value_at;
+    let q1 = ("2003-01".to_string(), "2003-03".to_string());
+    let en = "In the first quarter of 2004, exports rose by 14.6% from the same period last year.";
+    assert_eq!(value_of(en, Lang::En, "the same period last year"), q1);
+    let vi = "Trong quý I năm 2004, xuất khẩu tăng 14,6% so với cùng kỳ năm ngoái.";
+    assert_eq!(value_of(vi, Lang::Vi, "cùng kỳ năm ngoái"), q1);
+    // Russian: the phrase in the cases a comparison puts it in.
+    let months = ("2003-01".to_string(), "2003-05".to_string());
+    for (lead, phrase) in [
+        ("по сравнению с", "аналогичным периодом прошлого года"),
+        ("против", "аналогичного периода прошлого года"),
+        ("к", "аналогичному периоду прошлого года"),
+        ("чем в", "аналогичном периоде прошлого года"),
+        ("по сравнению с", "тем же периодом предыдущего года"),
+    ] {
+        let ru = format!("За январь–май 2004 года экспорт вырос на 14,6% {lead} {phrase}.");
+        assert_eq!(value_of(&ru, Lang::Ru, phrase), months, "{ru}");
+    }
+    // No interval before it: no value.
+    let f = facts(
+        "Exports rose by 14.6% from the same period last year.",
+        Lang::En,
+    );
+    assert!(
+        f.iter().all(|f| f.kind != "timex"),
+        "an unanchored comparison has no value: {f:?}"
+    );
+}
+
+/// The first or last N months of a year (N = 2..11, in digits and words) and Russian month
+/// ranges in the nominative are intervals of months, in every language: a table written
+/// from the grammar, every cell checked.
+#[test]
+fn parts_of_a_year_are_intervals_of_months() {
+    let en_words = [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    ];
+    let ru_words = [
+        "два месяца",
+        "три месяца",
+        "четыре месяца",
+        "пять месяцев",
+        "шесть месяцев",
+        "семь месяцев",
+        "восемь месяцев",
+        "девять месяцев",
+        "десять месяцев",
+        "одиннадцать месяцев",
+    ];
+    let vi_words = [
+        "hai",
+        "ba",
+        "bốn",
+        "năm",
+        "sáu",
+        "bảy",
+        "tám",
+        "chín",
+        "mười",
+        "mười một",
+    ];
+    let mut cells: Vec<(String, Lang, String, (String, String))> = Vec::new();
+    for n in 2..=11u8 {
+        let i = usize::from(n - 2);
+        let first = ("2004-01".to_string(), format!("2004-{n:02}"));
+        let last = (format!("2004-{:02}", 13 - n), "2004-12".to_string());
+        for w in [n.to_string(), en_words[i].to_string()] {
+            let span = format!("the first {w} months of 2004");
+            cells.push((
+                format!("Exports rose in {span}."),
+                Lang::En,
+                span,
+                first.clone(),
+            ));
+            let span = format!("the last {w} months of 2004");
+            cells.push((
+                format!("Exports rose in {span}."),
+                Lang::En,
+                span,
+                last.clone(),
+            ));
+        }
+        for w in [n.to_string(), vi_words[i].to_string()] {
+            let span = format!("{w} tháng đầu năm 2004");
+            cells.push((
+                format!("Trong {span}, xuất khẩu tăng."),
+                Lang::Vi,
+                span,
+                first.clone(),
+            ));
+        }
+        let vi_last = format!("{} tháng cuối năm 2004", vi_words[i]);
+        cells.push((
+            format!("Trong {vi_last}, xuất khẩu tăng."),
+            Lang::Vi,
+            vi_last,
+            last,
+        ));
+        let noun = if n <= 4 {
+            "месяца"
+        } else {
+            "месяцев"
+        };
+        for w in [format!("{n} {noun}"), ru_words[i].to_string()] {
+            let span = format!("{w} 2004 года");
+            cells.push((
+                format!("За {span} экспорт вырос."),
+                Lang::Ru,
+                span,
+                first.clone(),
+            ));
+        }
+    }
+    let ru_months = [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ];
+    for a in 0..12 {
+        for b in a + 1..12 {
+            let span = format!("{}–{} 2004 года", ru_months[a], ru_months[b]);
+            let want = (format!("2004-{:02}", a + 1), format!("2004-{:02}", b + 1));
+            cells.push((format!("За {span} экспорт вырос."), Lang::Ru, span, want));
+        }
+    }
+    let mut wrong = Vec::new();
+    for (text, lang, span, want) in &cells {
+        let got = found(text, *lang)
+            .into_iter()
+            .find(|(t, ..)| t == span)
+            .map(|(_, _, s, e)| (s, e));
+        if got.as_ref() != Some(want) {
+            wrong.push(format!("{text:?}: {got:?}, want {want:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cells wrong:\n{}",
+        wrong.len(),
+        cells.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]

@@ -107,6 +107,10 @@ struct LangFile {
     citation_markers: Vec<String>,
     #[serde(default)]
     mod_blockers: Vec<String>,
+    /// Patterns of an anniversary's count ("25th anniversary", "25-летие", "kỷ niệm 25
+    /// năm"), the number in the group `n`: what a year-less dateline's year is read from.
+    #[serde(default)]
+    anniversary: Vec<String>,
     rule: Vec<RuleFile>,
 }
 
@@ -141,6 +145,9 @@ pub enum RelUnit {
     Year,
     /// The weekend (Saturday and Sunday) of the reference week.
     Weekend,
+    /// The period of the narrative's last interval ("the same period last year": its months a
+    /// year before).
+    Period,
 }
 
 impl RelUnit {
@@ -151,6 +158,7 @@ impl RelUnit {
             "quarter" => RelUnit::Quarter,
             "year" => RelUnit::Year,
             "weekend" => RelUnit::Weekend,
+            "period" => RelUnit::Period,
             _ => return None,
         })
     }
@@ -414,6 +422,8 @@ pub struct TimeLang {
     pub citation_before: Option<Regex>,
     /// Words that, right before a modifier word, make it part of another word ("bắt đầu").
     pub mod_blockers: Vec<String>,
+    /// An anniversary's count, in the group `n` ("25th anniversary", "25-летие").
+    pub anniversary: Vec<Regex>,
     pub rules: Vec<Rule>,
     pub triggers: Triggers,
 }
@@ -838,6 +848,11 @@ fn load(src: &str, generated: &str, lang: Lang) -> TimeLang {
             ))
         }),
         mod_blockers: f.mod_blockers.iter().map(|s| s.to_lowercase()).collect(),
+        anniversary: f
+            .anniversary
+            .iter()
+            .map(|a| compile(&format!("(?i){a}")))
+            .collect(),
         triggers: Triggers::new(&rules),
         rules,
     }

@@ -385,8 +385,8 @@ fn interval(c: &Captures, tl: &TimeLang, range: Range<usize>) -> Option<Timex> {
     Some(new_timex(range, Kind::Interval, s, e))
 }
 
-/// A quarter or a half of a year: "the first quarter of 2004", "quý I/2004", "первой половине
-/// 1988 года".
+/// A quarter, a half or the first or last months of a year: "the first quarter of 2004", "quý
+/// I/2004", "первой половине 1988 года", "5 tháng đầu năm 2004", "за пять месяцев 2004 года".
 fn part(c: &Captures, tl: &TimeLang, range: Range<usize>) -> Option<Timex> {
     let y = year_in(tl, c)?.0;
     let ordinal = |s: &str| {
@@ -400,7 +400,17 @@ fn part(c: &Captures, tl: &TimeLang, range: Range<usize>) -> Option<Timex> {
             .map(|&h| u32::from(h))
             .or_else(|| ordinal(s))
     };
-    let (a, b) = if let Some(q) = g(c, "q").or(g(c, "q2")).and_then(ordinal) {
+    let months = |s: &str| {
+        ordinal(s)
+            .and_then(|n| u8::try_from(n).ok())
+            .filter(|n| (1..12).contains(n))
+    };
+    let (a, b) = if let Some(n) = g(c, "months").and_then(months) {
+        // "the first five months of 2019".
+        (1, n)
+    } else if let Some(n) = g(c, "months_last").and_then(months) {
+        (13 - n, 12)
+    } else if let Some(q) = g(c, "q").or(g(c, "q2")).and_then(ordinal) {
         let q = u8::try_from(q).ok().filter(|q| (1..=4).contains(q))?;
         (3 * q - 2, 3 * q)
     } else {

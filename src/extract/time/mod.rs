@@ -72,7 +72,19 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
             found.push((t, pi));
         }
     }
-    let mut anchor = resolve::Anchor::new(resolve::reference(doc, &found));
+    let mut reference = resolve::reference(doc, &found);
+    if let Some(r) = &mut reference
+        && let Some((y, from)) = resolve::reference_year(doc, &found, r)
+    {
+        // The date line itself gets its year, and says where it was read.
+        r.point.y = Some(y);
+        for (t, _) in found.iter_mut().filter(|(t, _)| t.range == r.range) {
+            t.start.y = Some(y);
+            t.end.y = Some(y);
+            t.year_from = Some((from.clone(), y.to_string()));
+        }
+    }
+    let mut anchor = resolve::Anchor::new(reference);
     let mut last_para = None;
     found
         .into_iter()

@@ -7,9 +7,12 @@
 //!   cable's date-time group, a memo's or a page's date line at the head of the document.
 //!   Deictic expressions ("yesterday", "last year", "в прошлом году", "hôm qua", "on
 //!   Monday") count from it; a year-less date takes the year that puts it nearest to it
-//!   ("since late November" in a memo of February 1965 is November 1964).
+//!   ("since late November" in a memo of February 1965 is November 1964). A reference date
+//!   without a year takes the year its story gives, when the story gives one consistently
+//!   ([`reference_year`]: an anniversary on the day, the first months of a year in progress,
+//!   checked against a weekday the story names).
 //! - the **narrative's last date**: the nearest preceding explicit date of the paragraph,
-//!   else of the section. Anaphoric expressions ("the same year", "năm sau", "в том же
+//!   else of the section (its last interval for "the same period last year"). Anaphoric expressions ("the same year", "năm sau", "в том же
 //!   году") count from it. When the document has no reference date, deictic expressions
 //!   count from the narrative's last full date (day, month and year) in their paragraph: a
 //!   history's "5 years ago" in a paragraph of periods stays unresolved.
@@ -21,7 +24,7 @@
 
 use super::data::RelUnit;
 use super::engine::{Kind, Rel, RelTo, Timex};
-use super::value::{Point, add_days, weekday};
+use super::value::{Point, add_days, days_between, weekday};
 use crate::document::Document;
 use crate::text::layout::BlockKind;
 use regex::Regex;
@@ -81,6 +84,107 @@ pub fn reference(doc: &Document, atoms: &[(Timex, usize)]) -> Option<Dated> {
         })
 }
 
+/// The year of a dated document whose date gives none ("HANOI, April 16 (RIA Novosti)",
+/// "ХАНОЙ, 23 июл"), read from what news items say about their own present, and the clean
+/// range it is read from. Two facts of the genre, each enough alone:
+/// - **an anniversary on the day**: a story dated on the day and month of an explicit date
+///   of year Y that marks the story's N-th anniversary ("25-летие … полета"; "23 июля 1980
+///   года") is of year Y + N; with no explicit date on that day, the years of the
+///   anniversary's own paragraph are its bases;
+/// - **a year in progress**: a statistic for the first part of the latest year the story
+///   names ("the first quarter of 2019", "6 tháng đầu năm 2019", "за январь–май 2019
+///   года"), already over at the story's date, makes that year the story's.
+///
+/// A weekday the head calls the story's day ("on Monday", "в субботу") must fall on the
+/// dated day in the year found; candidates that disagree with each other or with the
+/// weekday give no year: nothing is guessed.
+pub fn reference_year(
+    doc: &Document,
+    atoms: &[(Timex, usize)],
+    r: &Dated,
+) -> Option<(i32, Range<usize>)> {
+    let (m, d) = (r.point.m?, r.point.d?);
+    if r.point.y.is_some() {
+        return None;
+    }
+    let text = doc.text.as_str();
+    let explicit = || {
+        atoms.iter().filter(|(t, _)| {
+            t.range != r.range
+                && matches!(t.kind, Kind::Date | Kind::Interval | Kind::Season)
+                && t.start.y.is_some()
+        })
+    };
+    let mut candidates: Vec<(i32, Range<usize>)> = Vec::new();
+
+    // An anniversary in the head.
+    for (pi, p) in doc.paragraphs.iter().enumerate().take(HEAD_PARAGRAPHS) {
+        let ptext = &text[p.range.clone()];
+        for re in &super::data::of(p.lang).anniversary {
+            for c in re.captures_iter(ptext) {
+                let (Some(n), Some(all)) = (c.name("n"), c.get(0)) else {
+                    continue;
+                };
+                let Ok(n) = n.as_str().parse::<i32>() else {
+                    continue;
+                };
+                let on_the_day: Vec<i32> = explicit()
+                    .filter(|(t, _)| t.kind == Kind::Date && t.start.m == Some(m))
+                    .filter(|(t, _)| t.start.d == Some(d))
+                    .filter_map(|(t, _)| t.start.y)
+                    .collect();
+                let bases = if on_the_day.is_empty() {
+                    explicit()
+                        .filter(|(t, i)| *i == pi && t.kind == Kind::Date)
+                        .filter_map(|(t, _)| t.start.y)
+                        .collect()
+                } else {
+                    on_the_day
+                };
+                let range = p.range.start + all.start()..p.range.start + all.end();
+                candidates.extend(bases.into_iter().map(|y| (y + n, range.clone())));
+            }
+        }
+    }
+
+    // A year in progress: the latest year named, a statistic for its first months.
+    if let Some(latest) = explicit().filter_map(|(t, _)| t.end.y.max(t.start.y)).max() {
+        let so_far = explicit().find(|(t, _)| {
+            t.kind == Kind::Interval
+                && t.start.y == Some(latest)
+                && t.end.y == Some(latest)
+                && t.start.m == Some(1)
+                && t.end.m.is_some_and(|em| em < 12 && em < m)
+        });
+        if let Some((t, _)) = so_far {
+            candidates.push((latest, t.range.clone()));
+        }
+    }
+
+    // The weekday the head gives the story's day.
+    let weekdays: Vec<u8> = atoms
+        .iter()
+        .filter(|(_, pi)| *pi < HEAD_PARAGRAPHS)
+        .filter_map(|(t, _)| match t.rel {
+            Some(Rel {
+                unit: RelTo::Weekday(w),
+                offset: 0,
+                deictic: true,
+            }) => Some(w),
+            _ => None,
+        })
+        .collect();
+    candidates.retain(|(y, _)| {
+        Point::ymd(*y, m, d).valid()
+            && (weekdays.is_empty() || weekday(*y, m, d).is_some_and(|w| weekdays.contains(&w)))
+    });
+    let (y, range) = candidates.first()?.clone();
+    candidates
+        .iter()
+        .all(|(c, _)| *c == y)
+        .then_some((y, range))
+}
+
 /// Whether a date stands in running prose: a lowercase word among the three before or after
 /// it ("date back to 30 January 1950, when", "On Saturday July 25, Vietnam and Russia"), not
 /// in a header's run of names, numbers and labels ("Secret N2 45 29 September 1967 No.
@@ -125,6 +229,8 @@ fn count_from(a: &Point, rel: Rel) -> Option<(Point, Point)> {
             Some((Point::ym(qy, 3 * qn + 1), Point::ym(qy, 3 * qn + 3)))
         }
         RelTo::Unit(RelUnit::Day) => one(add_days(a, i64::from(rel.offset))?),
+        // Counted from the narrative's last interval, not from a point (`Anchor::relative`).
+        RelTo::Unit(RelUnit::Period) => None,
         RelTo::Unit(RelUnit::Weekend) => {
             // Saturday and Sunday of the anchor's week (Monday to Sunday), or of the week
             // before or after.
@@ -181,6 +287,9 @@ pub struct Anchor {
     /// The last full date (a day of a month of a year) of the paragraph: what deictic
     /// expressions count from when the document has no reference date.
     full: Option<Dated>,
+    /// The last interval of the paragraph with its end ("the first quarter of 2004"): what
+    /// "the same period last year" counts from.
+    period: Option<(Dated, Point)>,
 }
 
 impl Anchor {
@@ -195,6 +304,7 @@ impl Anchor {
     pub fn paragraph(&mut self, kind: BlockKind) {
         self.paragraph = None;
         self.full = None;
+        self.period = None;
         if kind == BlockKind::Heading {
             self.section = None;
         }
@@ -211,6 +321,17 @@ impl Anchor {
 
     /// Resolves `t` (ranges absolute in the clean text) and updates the anchors.
     pub fn apply(&mut self, t: &mut Timex) {
+        self.resolve(t);
+        if t.kind == Kind::Interval && t.start.y.is_some() && t.end.y.is_some() {
+            let start = Dated {
+                point: t.start,
+                range: t.range.clone(),
+            };
+            self.period = Some((start, t.end));
+        }
+    }
+
+    fn resolve(&mut self, t: &mut Timex) {
         match t.kind {
             Kind::Date | Kind::Season if t.start.y.is_some() => {
                 self.set(t.start, t.range.clone());
@@ -283,9 +404,21 @@ impl Anchor {
                 && let Some(rf) = &self.reference
                 && let Some(m) = p.m
                 && rf.point.m.is_some()
-                && nearest_year(&rf.point, m, p.d) != a.point.y
             {
-                return None;
+                let near = nearest_year(&rf.point, m, p.d);
+                if near != a.point.y {
+                    // Unless the date is within a month of the document's own: news speaks
+                    // of its present ("due on May 20-23" under "HANOI, May 20").
+                    let close = near.is_some_and(|y| {
+                        let day = Point {
+                            y: Some(y),
+                            d: p.d.or(Some(15)),
+                            ..*p
+                        };
+                        days_between(&rf.point, &day).is_some_and(|n| n.abs() <= 31)
+                    });
+                    return if close { with_year(near, rf) } else { None };
+                }
             }
             return Some(r);
         }
@@ -304,6 +437,21 @@ impl Anchor {
     /// has one, anaphoric ones from the narrative's last date; either falls back on the
     /// other.
     fn relative(&mut self, t: &mut Timex, rel: Rel) {
+        if rel.unit == RelTo::Unit(RelUnit::Period) {
+            // "the same period last year": the months of the last interval, a year off.
+            let Some((a, end)) = &self.period else { return };
+            let shift = |p: Point| Point {
+                y: p.y.map(|y| y + rel.offset),
+                ..p
+            };
+            let (s, e) = (shift(a.point), shift(*end));
+            if s.valid() && e.valid() {
+                t.start = s;
+                t.end = e;
+                t.year_from = Some((a.range.clone(), a.point.iso()));
+            }
+            return;
+        }
         let anchor = if rel.deictic {
             // "today" in prose with no date of writing is "nowadays".
             let now = rel.unit == RelTo::Unit(RelUnit::Day) && rel.offset == 0;

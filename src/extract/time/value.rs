@@ -26,6 +26,14 @@ impl Point {
         }
     }
 
+    pub fn ymd(y: i32, m: u8, d: u8) -> Point {
+        Point {
+            y: Some(y),
+            m: Some(m),
+            d: Some(d),
+        }
+    }
+
     /// Has a year or a month or a day.
     pub fn is_empty(&self) -> bool {
         self.y.is_none() && self.m.is_none() && self.d.is_none()
@@ -91,6 +99,13 @@ pub fn add_days(p: &Point, n: i64) -> Option<Point> {
         m: Some(date.month() as u8),
         d: Some(date.day()),
     })
+}
+
+/// Days from `a` to `b` (negative when `b` is earlier); `None` unless both are full dates.
+pub fn days_between(a: &Point, b: &Point) -> Option<i64> {
+    let a = calendar_date(a.y?, a.m?, a.d?)?;
+    let b = calendar_date(b.y?, b.m?, b.d?)?;
+    Some((b - a).whole_days())
 }
 
 /// Days in a month; February has 29 when the year is unknown.
