@@ -4,7 +4,7 @@
 
 mod common;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -309,5 +309,51 @@ fn a_role_of_a_state_is_held_by_a_person_of_that_state() {
     assert!(
         a["value"].is_null() || a["value"].as_str().unwrap_or("").contains("Kudrin"),
         "{a:#}"
+    );
+}
+
+/// A question about a whole ("the total", "tổng", "всего") is not answered by a number the
+/// sentence gives as one of its parts ("…, of which the USSR 2,260 tonnes"), in every
+/// language. Texts written for the test.
+#[test]
+fn a_total_is_not_answered_by_one_of_its_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("en.txt"),
+        "In 1970-1972 the allies sent a total of 5,170 tonnes of equipment to the port, of which the USSR 2,260 tonnes and Poland 1,700 tonnes.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("vi.txt"),
+        "Giai đoạn 1980-1982, các nước gửi tổng số 8.340 tấn phân bón cho tỉnh, trong đó Liên Xô: 4.120 tấn, Ba Lan: 2.650 tấn.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("ru.txt"),
+        "В 1990-1992 годах в порт доставили всего 9 610 тонн зерна, в том числе из Канады 6 200 тонн и из Аргентины 3 100 тонн.\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    let value = |q: &str| -> Value {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        a["value"].clone()
+    };
+    assert_eq!(
+        value(
+            "How many tonnes of equipment in total did the allies send to the port in 1970-1972?"
+        ),
+        json!(5170)
+    );
+    assert_eq!(
+        value("Tổng số phân bón các nước gửi cho tỉnh giai đoạn 1980-1982 là bao nhiêu tấn?"),
+        json!(8340)
+    );
+    assert_eq!(
+        value("Сколько всего тонн зерна доставили в порт в 1990-1992 годах?"),
+        json!(9610)
     );
 }

@@ -358,6 +358,36 @@ fn near_concepts<'a>(
         .map(|h| h.concept)
 }
 
+/// Whether `before` (a sentence up to a number) introduces the parts of a whole after its
+/// last clause break: "total 517,393 tonnes, of which the USSR …", "tổng số …, trong đó …",
+/// "всего …, в том числе …" (the markers of every language: a sentence is read whatever
+/// the question's language).
+fn after_parts(before: &str) -> bool {
+    let lower = before.to_lowercase();
+    // A clause ends at a semicolon or a full stop before a space (not "517.393").
+    let clause = ["; ", ". ", ";\n", ".\n"]
+        .iter()
+        .filter_map(|b| lower.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let tail = &lower[clause..];
+    crate::text::lang::Lang::ALL.iter().any(|&l| {
+        super::question::data(l).parts.iter().any(|p| {
+            tail.match_indices(p.as_str()).any(|(i, _)| {
+                let ok_before = tail[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let ok_after = tail[i + p.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                ok_before && ok_after
+            })
+        })
+    })
+}
+
 fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mut Vec<Cand>) {
     let qd: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
     let lx = lexicon();
@@ -400,6 +430,14 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
             && !found.iter().any(|c| acts.contains(c))
             && found.iter().any(|&c| lx.concepts[c].act)
         {
+            fit *= 0.3;
+        }
+        let mut cut = a.min(s.clean.len());
+        while !s.clean.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if q.total && after_parts(&s.clean[..cut]) {
+            // A part of a whole for a question about the whole.
             fit *= 0.3;
         }
         if !qd.is_empty()

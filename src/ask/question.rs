@@ -128,6 +128,10 @@ pub struct Question {
     /// States that qualify a role the question names ("Bộ trưởng Tài chính **Nga**",
     /// "министр финансов **России**", "**Russia**'s finance minister"): entity ids.
     pub role_states: Vec<String>,
+    /// The question asks for a whole ("the total", "tổng khối lượng", "всего"): a number
+    /// that a sentence gives as a part ("…, of which the USSR 226,969 tonnes") does not
+    /// answer it.
+    pub total: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +153,13 @@ struct RawFile {
     pattern: Vec<RawPattern>,
     #[serde(default)]
     scales: HashMap<String, f64>,
+    /// Words of a question that ask for a whole ("total", "tổng", "всего").
+    #[serde(default)]
+    totals: Vec<String>,
+    /// Words of a sentence that introduce the parts of a whole ("of which", "trong đó", "в
+    /// том числе"): a number after them is a part.
+    #[serde(default)]
+    parts: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -166,6 +177,8 @@ pub struct QData {
     stop: HashSet<String>,
     patterns: Vec<Pattern>,
     scales: HashMap<String, f64>,
+    totals: Vec<Vec<String>>,
+    pub parts: Vec<String>,
 }
 
 impl QData {
@@ -225,10 +238,18 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             });
         }
     }
+    let words = |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.lower).collect() };
     Ok(QData {
         stop: f.stop.iter().map(|s| s.to_lowercase()).collect(),
         patterns,
         scales: f.scales,
+        totals: f
+            .totals
+            .iter()
+            .map(|t| words(t))
+            .filter(|w| !w.is_empty())
+            .collect(),
+        parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
     })
 }
 
@@ -586,6 +607,11 @@ pub fn parse(text: &str) -> Question {
                 )
                 .is_some_and(|gap| !gap.contains([',', ';', ':', '.', '?', '(', ')']))
     };
+    let lowers: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
+    let total = d
+        .totals
+        .iter()
+        .any(|w| lowers.windows(w.len()).any(|win| win == w.as_slice()));
     let role_states: Vec<String> = entities
         .iter()
         .filter(|(_, _, kind)| kind == "country")
@@ -620,6 +646,7 @@ pub fn parse(text: &str) -> Question {
         head_concepts,
         words: toks.iter().map(|t| t.folded.clone()).collect(),
         role_states,
+        total,
     }
 }
 
