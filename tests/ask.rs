@@ -357,3 +357,50 @@ fn a_total_is_not_answered_by_one_of_its_parts() {
         json!(9610)
     );
 }
+
+/// "When did it begin / end?" is answered in full by the start / the end of a stated
+/// interval ("from 14 to 18 March 2011"), in every language. Texts written for the test.
+#[test]
+fn the_start_or_the_end_of_an_interval_answers_when_it_began_or_ended() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("en.txt"),
+        "The Mongolian trade fair in Hanoi was held from 14 to 18 March 2011 and drew 40,000 visitors.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("vi.txt"),
+        "Hội chợ thương mại Mông Cổ tại Hà Nội diễn ra từ ngày 14 đến 18 tháng 3 năm 2011.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("ru.txt"),
+        "Монгольская торговая ярмарка в Ханое проходила с 14 по 18 марта 2011 года.\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    let value = |q: &str| -> Value {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        a["value"].clone()
+    };
+    assert_eq!(
+        value("On what day did the Mongolian trade fair in Hanoi begin?"),
+        json!("2011-03-14")
+    );
+    assert_eq!(
+        value("On what day did the Mongolian trade fair in Hanoi end?"),
+        json!("2011-03-18")
+    );
+    assert_eq!(
+        value("Hội chợ thương mại Mông Cổ tại Hà Nội kết thúc vào ngày nào?"),
+        json!("2011-03-18")
+    );
+    assert_eq!(
+        value("Какого числа закончилась монгольская торговая ярмарка в Ханое?"),
+        json!("2011-03-18")
+    );
+}

@@ -817,6 +817,58 @@ fn parts_of_a_year_are_intervals_of_months() {
     );
 }
 
+/// English ranges of days written with words keep both ends, day-month and month-day,
+/// every month: "from 14 to 18 March 2011", "between 14 and 18 March 2011", "from March 14
+/// to 18, 2011", "March 14 through 18, 2011".
+#[test]
+fn english_ranges_of_days_in_words_keep_both_ends() {
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for (i, m) in months.iter().enumerate() {
+        let want = (
+            format!("2011-{:02}-14", i + 1),
+            format!("2011-{:02}-18", i + 1),
+        );
+        for span in [
+            format!("from 14 to 18 {m} 2011"),
+            format!("between 14 and 18 {m} 2011"),
+            format!("from {m} 14 to 18, 2011"),
+            format!("{m} 14 through 18, 2011"),
+            format!("from the 14th to the 18th of {m} 2011"),
+        ] {
+            n += 1;
+            let text = format!("The fair was held {span} in Hanoi.");
+            let got = found(&text, Lang::En)
+                .into_iter()
+                .find(|(t, ..)| *t == span)
+                .map(|(_, _, s, e)| (s, e));
+            if got.as_ref() != Some(&want) {
+                wrong.push(format!("{text:?}: {got:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
 #[test]
 fn english_numeric_dates_follow_the_document() {
     let f = facts("Signed 25/12/1979 and 11/03/1978.", Lang::En);

@@ -281,11 +281,15 @@ fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
                     fit *= 0.45;
                 }
                 let (a, b) = (g.cut(&t.value_start), g.cut(&t.value_end));
-                if a == b {
-                    a
-                } else {
-                    fit *= 0.6;
-                    a
+                match q.bound {
+                    _ if a == b => a,
+                    // "When did the visit begin?": the start of "from 26 to 30 July".
+                    Some(super::question::Bound::Start) => a,
+                    Some(super::question::Bound::End) => b,
+                    None => {
+                        fit *= 0.6;
+                        a
+                    }
                 }
             }
             None if t.value_start == t.value_end => t.value_start.clone(),

@@ -132,6 +132,16 @@ pub struct Question {
     /// that a sentence gives as a part ("…, of which the USSR 226,969 tonnes") does not
     /// answer it.
     pub total: bool,
+    /// Which end of an interval the question asks for: its start ("bắt đầu vào ngày nào",
+    /// "when did … begin") or its end; `None` for the whole.
+    pub bound: Option<Bound>,
+}
+
+/// An end of an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Start,
+    End,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,6 +170,12 @@ struct RawFile {
     /// том числе"): a number after them is a part.
     #[serde(default)]
     parts: Vec<String>,
+    /// Words of a question that ask when something began ("bắt đầu", "began", "начался")
+    /// or ended: the start or the end of an interval answers it in full.
+    #[serde(default)]
+    starts: Vec<String>,
+    #[serde(default)]
+    ends: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -179,6 +195,8 @@ pub struct QData {
     scales: HashMap<String, f64>,
     totals: Vec<Vec<String>>,
     pub parts: Vec<String>,
+    starts: Vec<Vec<String>>,
+    ends: Vec<Vec<String>>,
 }
 
 impl QData {
@@ -239,6 +257,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
         }
     }
     let words = |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.lower).collect() };
+    // Words as written, a trailing "*" kept: it matches any word starting so.
+    let stems = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
     Ok(QData {
         stop: f.stop.iter().map(|s| s.to_lowercase()).collect(),
         patterns,
@@ -250,6 +270,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             .filter(|w| !w.is_empty())
             .collect(),
         parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
+        starts: f.starts.iter().map(|t| stems(t)).collect(),
+        ends: f.ends.iter().map(|t| stems(t)).collect(),
     })
 }
 
@@ -608,10 +630,22 @@ pub fn parse(text: &str) -> Question {
                 .is_some_and(|gap| !gap.contains([',', ';', ':', '.', '?', '(', ')']))
     };
     let lowers: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
-    let total = d
-        .totals
-        .iter()
-        .any(|w| lowers.windows(w.len()).any(|win| win == w.as_slice()));
+    let says = |phrases: &[Vec<String>]| {
+        phrases.iter().any(|w| {
+            lowers.windows(w.len()).any(|win| {
+                win.iter().zip(w).all(|(t, p)| match p.strip_suffix('*') {
+                    Some(stem) => t.starts_with(stem),
+                    None => t == p,
+                })
+            })
+        })
+    };
+    let total = says(&d.totals);
+    let bound = match (says(&d.starts), says(&d.ends)) {
+        (true, false) => Some(Bound::Start),
+        (false, true) => Some(Bound::End),
+        _ => None,
+    };
     let role_states: Vec<String> = entities
         .iter()
         .filter(|(_, _, kind)| kind == "country")
@@ -647,6 +681,7 @@ pub fn parse(text: &str) -> Question {
         words: toks.iter().map(|t| t.folded.clone()).collect(),
         role_states,
         total,
+        bound,
     }
 }
 
