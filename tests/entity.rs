@@ -423,3 +423,64 @@ fn throughput() {
         s * 1e3 / rounds as f64
     );
 }
+
+/// A name hyphenated at the end of a line and joined by text extraction ("Mon- golia",
+/// "Mon-\ngolia") is the name; a hyphen before a capital ("Soviet- Vietnamese") joins
+/// nothing. Texts written for the test.
+#[test]
+fn names_hyphenated_over_a_line_break_are_found() {
+    has(
+        "Aid also came from Mon- golia.",
+        Lang::En,
+        "Mon- golia",
+        "mongolia",
+    );
+    has(
+        "Aid also came from Mon-\ngolia.",
+        Lang::En,
+        "Mon-\ngolia",
+        "mongolia",
+    );
+    has(
+        "Hàng viện trợ đến từ Mông Cổ và Liên Xô.",
+        Lang::Vi,
+        "Mông Cổ",
+        "mongolia",
+    );
+    has(
+        "Помощь шла из Мон-\nголии.",
+        Lang::Ru,
+        "Мон-\nголии",
+        "mongolia",
+    );
+    // Two words, not one hyphenated word.
+    lacks(
+        "The pro- Mongolian and anti- Soviet camps.",
+        Lang::En,
+        "mongolia",
+    );
+}
+
+/// Continents and world regions come from CLDR's region names in every language, and their
+/// Russian case forms match; a city's Russian name is its name, not a nickname GeoNames
+/// lists ("Город миллиона роз" for Donetsk).
+#[test]
+fn continents_regions_and_city_names_from_the_data() {
+    has("Trade with Asia grew.", Lang::En, "Asia", "asia");
+    has("Thương mại với châu Á tăng.", Lang::Vi, "châu Á", "asia");
+    for form in ["Азия", "Азии", "Азию", "Азией"] {
+        has(
+            &format!("Речь шла о том, что {form} важна."),
+            Lang::Ru,
+            form,
+            "asia",
+        );
+    }
+    has("Делегация посетила Донецк.", Lang::Ru, "Донецк", "donetsk");
+    has(
+        "Делегация из Донецка прибыла в Ханой.",
+        Lang::Ru,
+        "Донецка",
+        "donetsk",
+    );
+}

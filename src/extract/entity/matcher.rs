@@ -160,14 +160,33 @@ impl Matcher {
 
 fn has_intra_hyphen(text: &str) -> bool {
     let mut prev = ' ';
-    let mut it = text.chars().peekable();
-    while let Some(c) = it.next() {
-        if is_dash(c) && prev.is_alphanumeric() && it.peek().is_some_and(|n| n.is_alphanumeric()) {
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if is_dash(c)
+            && prev.is_alphanumeric()
+            && (it.peek().is_some_and(|n| n.1.is_alphanumeric())
+                || line_break_hyphen(&text[i + c.len_utf8()..]).is_some())
+        {
             return true;
         }
         prev = c;
     }
     false
+}
+
+/// After a hyphen that ends a word, the bytes of the break to skip when the word goes on
+/// past it in lower case: "Mon- golia", "Mon-\ngolia" (a word hyphenated at the end of a
+/// line, the line joined by text extraction). At most three spaces and one line break.
+fn line_break_hyphen(after: &str) -> Option<usize> {
+    let mut newlines = 0;
+    for (i, c) in after.char_indices().take(4) {
+        if c == '\n' {
+            newlines += 1;
+        } else if !c.is_whitespace() {
+            return (i > 0 && newlines <= 1 && c.is_lowercase()).then_some(i);
+        }
+    }
+    None
 }
 
 /// The chars below this have their folded form in [`FOLDED`].
@@ -224,12 +243,18 @@ impl Stream {
             let next = it.peek().map(|x| x.1);
             let was = prev;
             prev = c;
-            if joined
-                && is_dash(c)
-                && was.is_alphanumeric()
-                && next.is_some_and(|n| n.is_alphanumeric())
-            {
-                continue;
+            if joined && is_dash(c) && was.is_alphanumeric() {
+                if next.is_some_and(|n| n.is_alphanumeric()) {
+                    continue;
+                }
+                if let Some(skip) = line_break_hyphen(&clean[i + c.len_utf8()..]) {
+                    // "Mon- golia": the break goes with the hyphen.
+                    let resume = i + c.len_utf8() + skip;
+                    while it.peek().is_some_and(|&(j, _)| j < resume) {
+                        it.next();
+                    }
+                    continue;
+                }
             }
             if is_sep(c) {
                 if pending.is_none() {
