@@ -486,6 +486,31 @@ fn the_period_is_not_a_comparison_baseline() {
         Lang::Ru,
     );
     assert_eq!(q[0].3.as_deref(), Some("1985"), "{q:?}");
+    // A change "by N% on/over a year" names its baseline right after the percent sign.
+    for (text, lang) in [
+        (
+            "In 2017 trade grew by 31% on 2016 and reached 3.55 billion US dollars.",
+            Lang::En,
+        ),
+        (
+            "In 2017 exports rose 12 percent over 2016 to 700 million US dollars.",
+            Lang::En,
+        ),
+        (
+            "В 2017 году товарооборот вырос на 31% к 2016 году и составил 3,5 млрд долларов.",
+            Lang::Ru,
+        ),
+        (
+            "Năm 2017, kim ngạch tăng 31% so với năm 2016, đạt 3,5 tỷ USD.",
+            Lang::Vi,
+        ),
+    ] {
+        let q = with_periods(text, lang);
+        assert!(
+            q.len() == 2 && q.iter().all(|x| x.3.as_deref() == Some("2017")),
+            "{text}: {q:?}"
+        );
+    }
 }
 
 #[test]

@@ -467,11 +467,15 @@ pub fn introduces_comparison(before: &str) -> bool {
     let norm = norm.trim_end();
     DATA.iter().any(|d| {
         d.comparison.iter().any(|m| {
+            // A marker that starts with a sign ("% on" in "grew by 31% on 2016") follows
+            // its number directly.
+            let signed = m.chars().next().is_some_and(|c| !c.is_alphanumeric());
             norm.ends_with(m.as_str())
-                && norm[..norm.len() - m.len()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
+                && (signed
+                    || norm[..norm.len() - m.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric()))
         })
     })
 }
