@@ -404,3 +404,46 @@ fn the_start_or_the_end_of_an_interval_answers_when_it_began_or_ended() {
         json!("2011-03-18")
     );
 }
+
+/// "How much was it" asks for an amount: a change stated beside it ("grew by 12%", "tăng
+/// 12%", "вырос на 12%") does not answer it; "by how much did it grow" is answered by the
+/// change. Texts written for the test.
+#[test]
+fn an_amount_is_not_answered_by_its_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("en.txt"),
+        "In 2019 the trade of Laos with Mongolia grew by 12% and reached 480 million US dollars.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("vi.txt"),
+        "Năm 2019, kim ngạch thương mại giữa Lào và Mông Cổ tăng 12%, đạt 480 triệu USD.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("ru.txt"),
+        "В 2019 году товарооборот Лаоса и Монголии вырос на 12% и составил 480 млн долларов.\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    let value = |q: &str| -> Value {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        a["value"].clone()
+    };
+    for q in [
+        "How much was the trade of Laos with Mongolia in 2019?",
+        "Kim ngạch thương mại giữa Lào và Mông Cổ năm 2019 là bao nhiêu?",
+        "Сколько составил товарооборот Лаоса и Монголии в 2019 году?",
+    ] {
+        assert_eq!(value(q), json!(480_000_000), "{q}");
+    }
+    assert_eq!(
+        value("By how much did the trade of Laos with Mongolia grow in 2019?"),
+        json!(12)
+    );
+}

@@ -392,6 +392,21 @@ fn after_parts(before: &str) -> bool {
     })
 }
 
+/// Whether `before` (a sentence up to a number) ends with a word that makes the number a
+/// change ("grew by", "up", "tăng", "вырос на"), in any language.
+fn after_change(before: &str) -> bool {
+    let lower = before.trim_end().to_lowercase();
+    crate::text::lang::Lang::ALL.iter().any(|&l| {
+        super::question::data(l).changes.iter().any(|m| {
+            lower.ends_with(m.as_str())
+                && lower[..lower.len() - m.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mut Vec<Cand>) {
     let qd: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
     let lx = lexicon();
@@ -439,6 +454,14 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
         let mut cut = a.min(s.clean.len());
         while !s.clean.is_char_boundary(cut) {
             cut -= 1;
+        }
+        let is_change = after_change(&s.clean[..cut]);
+        if q.unit.is_none() && !q.change && x.unit == "percent" && is_change {
+            // "How much was trade" is not answered by "grew by 31%".
+            fit *= 0.4;
+        } else if q.change && !is_change {
+            // "By how much did it grow" is not answered by the amount it reached.
+            fit *= 0.5;
         }
         if q.total && after_parts(&s.clean[..cut]) {
             // A part of a whole for a question about the whole.

@@ -132,6 +132,8 @@ pub struct Question {
     /// that a sentence gives as a part ("…, of which the USSR 226,969 tonnes") does not
     /// answer it.
     pub total: bool,
+    /// The question asks by how much something changed: a change answers it.
+    pub change: bool,
     /// Which end of an interval the question asks for: its start ("bắt đầu vào ngày nào",
     /// "when did … begin") or its end; `None` for the whole.
     pub bound: Option<Bound>,
@@ -172,6 +174,13 @@ struct RawFile {
     parts: Vec<String>,
     /// Words of a question that ask when something began ("bắt đầu", "began", "начался")
     /// or ended: the start or the end of an interval answers it in full.
+    /// Words right before a number that make it a change ("grew by 31%", "tăng 31%", "вырос
+    /// на 31%"): a rate of change, not the amount "how much was it" asks for.
+    #[serde(default)]
+    changes: Vec<String>,
+    /// Words of a question that ask for a change ("by how much", "на сколько").
+    #[serde(default)]
+    change_questions: Vec<String>,
     #[serde(default)]
     starts: Vec<String>,
     #[serde(default)]
@@ -195,6 +204,8 @@ pub struct QData {
     scales: HashMap<String, f64>,
     totals: Vec<Vec<String>>,
     pub parts: Vec<String>,
+    pub changes: Vec<String>,
+    change_questions: Vec<Vec<String>>,
     starts: Vec<Vec<String>>,
     ends: Vec<Vec<String>>,
 }
@@ -270,6 +281,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             .filter(|w| !w.is_empty())
             .collect(),
         parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
+        changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
+        change_questions: f.change_questions.iter().map(|t| stems(t)).collect(),
         starts: f.starts.iter().map(|t| stems(t)).collect(),
         ends: f.ends.iter().map(|t| stems(t)).collect(),
     })
@@ -641,6 +654,7 @@ pub fn parse(text: &str) -> Question {
         })
     };
     let total = says(&d.totals);
+    let change = says(&d.change_questions);
     let bound = match (says(&d.starts), says(&d.ends)) {
         (true, false) => Some(Bound::Start),
         (false, true) => Some(Bound::End),
@@ -681,6 +695,7 @@ pub fn parse(text: &str) -> Question {
         words: toks.iter().map(|t| t.folded.clone()).collect(),
         role_states,
         total,
+        change,
         bound,
     }
 }
