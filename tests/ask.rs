@@ -312,36 +312,44 @@ fn a_role_of_a_state_is_held_by_a_person_of_that_state() {
     );
 }
 
+/// A store holding the given (file name, text) sources, and a function giving the value
+/// `annals ask --format json` answers over it.
+fn store_of(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn(&str) -> Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    let value = move |q: &str| -> Value {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        a["value"].clone()
+    };
+    (tmp, value)
+}
+
 /// A question about a whole ("the total", "tổng", "всего") is not answered by a number the
 /// sentence gives as one of its parts ("…, of which the USSR 2,260 tonnes"), in every
 /// language. Texts written for the test.
 #[test]
 fn a_total_is_not_answered_by_one_of_its_parts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("en.txt"),
-        "In 1970-1972 the allies sent a total of 5,170 tonnes of equipment to the port, of which the USSR 2,260 tonnes and Poland 1,700 tonnes.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("vi.txt"),
-        "Giai đoạn 1980-1982, các nước gửi tổng số 8.340 tấn phân bón cho tỉnh, trong đó Liên Xô: 4.120 tấn, Ba Lan: 2.650 tấn.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("ru.txt"),
-        "В 1990-1992 годах в порт доставили всего 9 610 тонн зерна, в том числе из Канады 6 200 тонн и из Аргентины 3 100 тонн.\n",
-    )
-    .unwrap();
-    let data = tmp.path().join("data");
-    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
-    let value = |q: &str| -> Value {
-        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
-        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-        a["value"].clone()
-    };
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "In 1970-1972 the allies sent a total of 5,170 tonnes of equipment to the port, of which the USSR 2,260 tonnes and Poland 1,700 tonnes.\n",
+        ),
+        (
+            "vi.txt",
+            "Giai đoạn 1980-1982, các nước gửi tổng số 8.340 tấn phân bón cho tỉnh, trong đó Liên Xô: 4.120 tấn, Ba Lan: 2.650 tấn.\n",
+        ),
+        (
+            "ru.txt",
+            "В 1990-1992 годах в порт доставили всего 9 610 тонн зерна, в том числе из Канады 6 200 тонн и из Аргентины 3 100 тонн.\n",
+        ),
+    ]);
     assert_eq!(
         value(
             "How many tonnes of equipment in total did the allies send to the port in 1970-1972?"
@@ -362,31 +370,20 @@ fn a_total_is_not_answered_by_one_of_its_parts() {
 /// interval ("from 14 to 18 March 2011"), in every language. Texts written for the test.
 #[test]
 fn the_start_or_the_end_of_an_interval_answers_when_it_began_or_ended() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("en.txt"),
-        "The Mongolian trade fair in Hanoi was held from 14 to 18 March 2011 and drew 40,000 visitors.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("vi.txt"),
-        "Hội chợ thương mại Mông Cổ tại Hà Nội diễn ra từ ngày 14 đến 18 tháng 3 năm 2011.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("ru.txt"),
-        "Монгольская торговая ярмарка в Ханое проходила с 14 по 18 марта 2011 года.\n",
-    )
-    .unwrap();
-    let data = tmp.path().join("data");
-    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
-    let value = |q: &str| -> Value {
-        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
-        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-        a["value"].clone()
-    };
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "The Mongolian trade fair in Hanoi was held from 14 to 18 March 2011 and drew 40,000 visitors.\n",
+        ),
+        (
+            "vi.txt",
+            "Hội chợ thương mại Mông Cổ tại Hà Nội diễn ra từ ngày 14 đến 18 tháng 3 năm 2011.\n",
+        ),
+        (
+            "ru.txt",
+            "Монгольская торговая ярмарка в Ханое проходила с 14 по 18 марта 2011 года.\n",
+        ),
+    ]);
     assert_eq!(
         value("On what day did the Mongolian trade fair in Hanoi begin?"),
         json!("2011-03-14")
@@ -410,31 +407,20 @@ fn the_start_or_the_end_of_an_interval_answers_when_it_began_or_ended() {
 /// change. Texts written for the test.
 #[test]
 fn an_amount_is_not_answered_by_its_change() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("en.txt"),
-        "In 2019 the trade of Laos with Mongolia grew by 12% and reached 480 million US dollars.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("vi.txt"),
-        "Năm 2019, kim ngạch thương mại giữa Lào và Mông Cổ tăng 12%, đạt 480 triệu USD.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("ru.txt"),
-        "В 2019 году товарооборот Лаоса и Монголии вырос на 12% и составил 480 млн долларов.\n",
-    )
-    .unwrap();
-    let data = tmp.path().join("data");
-    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
-    let value = |q: &str| -> Value {
-        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
-        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-        a["value"].clone()
-    };
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "In 2019 the trade of Laos with Mongolia grew by 12% and reached 480 million US dollars.\n",
+        ),
+        (
+            "vi.txt",
+            "Năm 2019, kim ngạch thương mại giữa Lào và Mông Cổ tăng 12%, đạt 480 triệu USD.\n",
+        ),
+        (
+            "ru.txt",
+            "В 2019 году товарооборот Лаоса и Монголии вырос на 12% и составил 480 млн долларов.\n",
+        ),
+    ]);
     for q in [
         "How much was the trade of Laos with Mongolia in 2019?",
         "Kim ngạch thương mại giữa Lào và Mông Cổ năm 2019 là bao nhiêu?",
