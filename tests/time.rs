@@ -948,6 +948,72 @@ fn corpus_snapshots() {
 
 // ---- robustness ---------------------------------------------------------------------
 
+/// The expressions `find` gives with its rules run only near their digits and literals, and
+/// with every rule run over the whole paragraph (ranges, kinds, values).
+fn narrowed_and_everywhere(text: &str, lang: Lang) -> (Vec<String>, Vec<String>) {
+    use annals::extract::time::engine::{DocCtx, Scan, find_with};
+    let show = |v: Vec<annals::extract::time::engine::Timex>| {
+        v.iter()
+            .map(|t| format!("{:?} {:?} {:?} {:?}", t.range, t.kind, t.start, t.end))
+            .collect::<Vec<_>>()
+    };
+    let ctx = DocCtx::default();
+    (
+        show(find_with(text, lang, ctx, Scan::Narrowed)),
+        show(find_with(text, lang, ctx, Scan::Everywhere)),
+    )
+}
+
+/// Running a rule only near what each of its matches holds (a digit, one of its literals)
+/// finds what running it everywhere finds: on every paragraph of both development sets,
+/// and on long expressions in words far from any digit.
+#[test]
+fn narrowed_scanning_finds_what_scanning_everywhere_finds() {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["../shared/corpus", "../shared/eval/unseen/docs"] {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        files.extend(rd.flatten().map(|e| e.path()));
+    }
+    files.sort();
+    assert!(
+        files.len() >= 5,
+        "the development sets are beside the repository"
+    );
+    let mut paragraphs = 0;
+    for f in &files {
+        let doc = Document::read("d", std::fs::read(f).unwrap(), ReadOptions::default()).unwrap();
+        for p in &doc.paragraphs {
+            let text = &doc.text.as_str()[p.range.clone()];
+            let (n, e) = narrowed_and_everywhere(text, p.lang);
+            assert_eq!(n, e, "{}: {text:.200}", f.display());
+            paragraphs += 1;
+        }
+    }
+    assert!(paragraphs > 500, "{paragraphs} paragraphs");
+    // Long spelled-out expressions, padded with prose, in each language.
+    let pad = "word ".repeat(60);
+    for (text, lang) in [
+        (
+            "с двадцать пятого по тридцатое сентября тысяча девятьсот сорок пятого года",
+            Lang::Ru,
+        ),
+        ("в первой половине девяностых годов прошлого века", Lang::Ru),
+        (
+            "from the twenty-fifth to the thirtieth of September nineteen forty-five",
+            Lang::En,
+        ),
+        ("in the early nineteen-eighties", Lang::En),
+        ("từ đầu những năm tám mươi của thế kỷ trước", Lang::Vi),
+        ("vào cuối thế kỷ mười chín", Lang::Vi),
+    ] {
+        let t = format!("{pad}{text}{pad}");
+        let (n, e) = narrowed_and_everywhere(&t, lang);
+        assert_eq!(n, e, "{text}");
+    }
+}
+
 fn timeish() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         Just("1978".to_string()),
@@ -994,6 +1060,10 @@ proptest! {
                 prop_assert!(text.is_char_boundary(f.evidence.start));
                 prop_assert!(text.is_char_boundary(f.evidence.end));
             }
+        }
+        for lang in [Lang::En, Lang::Ru, Lang::Vi] {
+            let (n, e) = narrowed_and_everywhere(&text, lang);
+            prop_assert_eq!(n, e);
         }
     }
 }

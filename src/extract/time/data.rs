@@ -17,6 +17,7 @@ use crate::text::lang::Lang;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// What kind of expression a rule finds.
@@ -276,74 +277,162 @@ fn required(hir: &regex_syntax::hir::Hir) -> Required {
     }
 }
 
-/// One pass over a paragraph tells which rules can match in it: an automaton over the
-/// literals one of which each rule's every match holds.
+/// One pass over a paragraph tells where its rules can match: an automaton over the
+/// literals one of which each rule's every match holds. Rules with the same literals (all
+/// the rules that start with a month name, say) form one class and share their stretches.
 #[derive(Debug)]
 pub struct Triggers {
     ac: aho_corasick::AhoCorasick,
-    /// Pattern → the rules (indices into `TimeLang::rules`) it starts.
-    rules_of: Vec<Vec<usize>>,
-    /// The rules that have required literals (the others always run).
-    filtered: Vec<usize>,
+    /// Pattern → the classes (indices into the stretches `windows` gives) it belongs to.
+    classes_of: Vec<Vec<usize>>,
+    /// Rule → its class, `None` for a rule without required literals (it always runs).
+    class: Vec<Option<usize>>,
+    classes: usize,
 }
 
 impl Triggers {
     fn new(rules: &[Rule]) -> Triggers {
         let mut index: HashMap<&[u8], usize> = HashMap::new();
         let mut pats: Vec<&[u8]> = Vec::new();
-        let mut rules_of: Vec<Vec<usize>> = Vec::new();
-        let mut filtered = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
+        let mut classes_of: Vec<Vec<usize>> = Vec::new();
+        let mut class_ids: HashMap<&[Vec<u8>], usize> = HashMap::new();
+        let mut class = Vec::with_capacity(rules.len());
+        for r in rules {
             let Some(ps) = &r.required else {
+                class.push(None);
                 continue;
             };
-            filtered.push(i);
+            let next = class_ids.len();
+            let c = *class_ids.entry(ps.as_slice()).or_insert(next);
+            class.push(Some(c));
+            if c < next {
+                continue; // Its literals already point at the class.
+            }
             for p in ps {
                 let id = *index.entry(p.as_slice()).or_insert_with(|| {
                     pats.push(p.as_slice());
-                    rules_of.push(Vec::new());
+                    classes_of.push(Vec::new());
                     pats.len() - 1
                 });
-                if rules_of[id].last() != Some(&i) {
-                    rules_of[id].push(i);
+                if classes_of[id].last() != Some(&c) {
+                    classes_of[id].push(c);
                 }
             }
         }
         let ac = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            // A DFA: the paragraph is scanned in overlapping mode, where it is the fastest.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&pats)
             .expect("trigger literals build an automaton");
         Triggers {
             ac,
-            rules_of,
-            filtered,
+            classes_of,
+            class,
+            classes: class_ids.len(),
         }
     }
 
-    /// For each rule, whether it may match in `text` (rules without required literals
-    /// always may).
-    pub fn may_match(&self, text: &str, n_rules: usize) -> Vec<bool> {
-        let mut may = vec![true; n_rules];
-        for &i in &self.filtered {
-            may[i] = false;
-        }
-        let mut left = self.filtered.len();
-        if left == 0 {
-            return may;
-        }
-        for m in self.ac.find_overlapping_iter(text) {
-            for &r in &self.rules_of[m.pattern().as_usize()] {
-                if !may[r] {
-                    may[r] = true;
-                    left -= 1;
+    /// Where in `text` the rules may match: for each class of rules, the stretches within
+    /// [`NEAR_LITERAL`] bytes of one of its literals, widened to whitespace and merged
+    /// (empty: nowhere). A match holds one of its rule's literals and spans less than
+    /// [`NEAR_LITERAL`] bytes on either side of it, so it lies inside one stretch.
+    pub fn windows(&self, text: &str) -> Windows<'_> {
+        let mut near_class: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.classes];
+        if self.classes > 0 {
+            for m in self.ac.find_overlapping_iter(text) {
+                let w = near(text, m.start(), m.end(), NEAR_LITERAL);
+                for &c in &self.classes_of[m.pattern().as_usize()] {
+                    push_near_last(&mut near_class[c], w.clone());
                 }
             }
-            if left == 0 {
-                break;
+            // Overlapping matches come in the order of their ends, not their starts.
+            for v in &mut near_class {
+                *v = sorted_merged(std::mem::take(v));
             }
         }
-        may
+        Windows {
+            triggers: self,
+            near_class,
+        }
     }
+}
+
+/// Where each rule of a language may match in one paragraph (see [`Triggers::windows`]).
+pub struct Windows<'t> {
+    triggers: &'t Triggers,
+    near_class: Vec<Vec<Range<usize>>>,
+}
+
+impl Windows<'_> {
+    /// The stretches rule `i` may match in, `None` where it may match anywhere.
+    pub fn of(&self, i: usize) -> Option<&[Range<usize>]> {
+        self.triggers.class[i].map(|c| self.near_class[c].as_slice())
+    }
+}
+
+/// How far from one of its required literals a rule's match may reach, in bytes: more than
+/// any time expression spans on one side of a word of it (a Russian date in words, "с
+/// двадцать пятого по тридцатое сентября тысяча девятьсот сорок пятого года", is 140 bytes
+/// in all).
+pub const NEAR_LITERAL: usize = 192;
+
+/// `lo..hi` widened by `by` bytes on each side and then to whitespace (or the text's ends),
+/// so that no word is cut.
+pub fn near(text: &str, lo: usize, hi: usize, by: usize) -> Range<usize> {
+    let b = text.as_bytes();
+    let mut lo = lo.saturating_sub(by);
+    while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+        lo -= 1;
+    }
+    let mut hi = (hi + by).min(b.len());
+    while hi < b.len() && !b[hi].is_ascii_whitespace() {
+        hi += 1;
+    }
+    lo..hi
+}
+
+/// Adds `w` to a list of stretches, merged with the last one where they meet.
+fn push_near_last(v: &mut Vec<Range<usize>>, w: Range<usize>) {
+    match v.last_mut() {
+        Some(last) if w.start <= last.end && w.end >= last.start => {
+            last.start = last.start.min(w.start);
+            last.end = last.end.max(w.end);
+        }
+        _ => v.push(w),
+    }
+}
+
+/// A list of stretches sorted and merged where they meet.
+fn sorted_merged(mut v: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    v.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(l) if r.start <= l.end => l.end = l.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The stretches both lists cover (each a list of disjoint stretches in order).
+pub fn intersect(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let lo = a[i].start.max(b[j].start);
+        let hi = a[i].end.min(b[j].end);
+        if lo < hi {
+            out.push(lo..hi);
+        }
+        if a[i].end < b[j].end {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Whether every match of the pattern `hir` holds an ASCII digit.

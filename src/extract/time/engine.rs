@@ -678,7 +678,6 @@ fn rejected_by_context(t: &Timex, text: &str, whole: Range<usize>) -> bool {
     false
 }
 
-/// Finds the temporal expressions of one paragraph (ranges relative to `text`).
 /// Whether the rules of `lang` are run on `text`: on a paragraph of that language, or on text
 /// holding its script (Cyrillic for Russian, Vietnamese letters for Vietnamese; English rules
 /// always run). The common numeric forms are in every language's rules, so an English
@@ -709,24 +708,32 @@ fn digit_windows(text: &str) -> Vec<Range<usize>> {
         while e < b.len() && b[e].is_ascii_digit() {
             e += 1;
         }
-        let mut lo = d.saturating_sub(NEAR_DIGIT);
-        while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
-            lo -= 1;
-        }
-        let mut hi = (e + NEAR_DIGIT).min(b.len());
-        while hi < b.len() && !b[hi].is_ascii_whitespace() {
-            hi += 1;
-        }
+        let w = data::near(text, d, e, NEAR_DIGIT);
         match out.last_mut() {
-            Some(last) if lo <= last.end => last.end = last.end.max(hi),
-            _ => out.push(lo..hi),
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => out.push(w),
         }
         i = e;
     }
     out
 }
 
+/// Where [`find_with`] runs a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Only near what every match of the rule holds: a digit, one of its literals.
+    Narrowed,
+    /// Over the whole paragraph: the reference that `Narrowed` must equal.
+    Everywhere,
+}
+
+/// Finds the temporal expressions of one paragraph (ranges relative to `text`).
 pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
+    find_with(text, plang, ctx, Scan::Narrowed)
+}
+
+/// [`find`], with the rules run where `scan` says: the same expressions either way.
+pub fn find_with(text: &str, plang: Lang, ctx: DocCtx, scan: Scan) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
     // A rule whose every match holds a digit runs only near digits: most prose has none.
     let windows = digit_windows(text);
@@ -736,19 +743,20 @@ pub fn find(text: &str, plang: Lang, ctx: DocCtx) -> Vec<Timex> {
         if !applicable(tl.lang, text, plang) {
             continue;
         }
-        // Only the rules that can match in this paragraph (see `data::Triggers`).
-        let may = tl.triggers.may_match(text, tl.rules.len());
-        for rule in tl
-            .rules
-            .iter()
-            .zip(&may)
-            .filter(|(_, may)| **may)
-            .map(|(r, _)| r)
-        {
-            let spans: &[Range<usize>] = if rule.needs_digit {
-                &windows
-            } else {
-                whole_text
+        // Only where the rules can match in this paragraph (see `data::Triggers`).
+        let near_literals = (scan == Scan::Narrowed).then(|| tl.triggers.windows(text));
+        for (i, rule) in tl.rules.iter().enumerate() {
+            let near = near_literals.as_ref().and_then(|w| w.of(i));
+            let both;
+            let spans: &[Range<usize>] = match (rule.needs_digit && scan == Scan::Narrowed, near) {
+                (_, Some([])) => continue,
+                (true, Some(near)) => {
+                    both = data::intersect(&windows, near);
+                    &both
+                }
+                (true, None) => &windows,
+                (false, Some(near)) => near,
+                (false, None) => whole_text,
             };
             for w in spans {
                 // A window ends at whitespace, so a match in it is a match in the text.
