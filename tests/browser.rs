@@ -887,20 +887,39 @@ async fn submit_curation(
     } else {
         "#curation-result.failed"
     };
-    let got = ctx
-        .c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#curation-result.ok, #curation-result.failed"))
-        .await
-        .context("no #curation-result.ok or .failed after submitting")?;
-    let text = got.text().await?;
-    let class = got.attr("class").await?.unwrap_or_default();
-    ensure!(
-        ctx.count(want).await? == 1,
-        "{action} with {} token: expected {want}, got class {class:?}: {text:?}",
-        if ok { "the right" } else { "a wrong" }
-    );
+    // The result shows until the page reloads with the decision; a fast rebuild may reload
+    // the page before the result is seen, which for a decision that must succeed is as good.
+    let t0 = Instant::now();
+    let text = loop {
+        if let Ok(got) = ctx
+            .c
+            .find(Locator::Css("#curation-result.ok, #curation-result.failed"))
+            .await
+        {
+            let (Ok(text), Ok(class)) = (got.text().await, got.attr("class").await) else {
+                continue; // The page went away under us: look again.
+            };
+            let class = class.unwrap_or_default();
+            ensure!(
+                ctx.count(want).await? == 1,
+                "{action} with {} token: expected {want}, got class {class:?}: {text:?}",
+                if ok { "the right" } else { "a wrong" }
+            );
+            break text;
+        }
+        let reloaded = ctx
+            .js("return typeof window.__beforeDecision === 'undefined' && document.readyState === 'complete';")
+            .await
+            .unwrap_or(Value::Bool(false));
+        if ok && reloaded == Value::Bool(true) {
+            break "reloaded with the decision".to_string();
+        }
+        ensure!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no #curation-result.ok or .failed after submitting, and no reload"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     if ok {
         // The page reloads after a decision: wait for it, so that the next step does not
         // act on a page about to go away.

@@ -212,7 +212,7 @@ fn english_months_and_days() {
             &day,
         );
     }
-    t.done(12);
+    t.done(0);
 }
 
 #[test]
@@ -502,7 +502,7 @@ fn vietnamese_months_and_days() {
             );
         }
     }
-    t.done(40);
+    t.done(0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -753,12 +753,10 @@ fn numeral_cell(t: &mut Table, lang: Lang, words: &str, n: u64) {
 
 #[test]
 fn number_words_zero_to_a_million() {
-    // Vietnamese: a thousands group in the hundreds followed by "không trăm" is cut at
-    // "nghìn" (a known gap of the grammar).
     let tables: [(Lang, &str, Speller, usize); 3] = [
         (Lang::En, "en number words 0-1,000,000", en_words, 0),
         (Lang::Ru, "ru number words 0-1,000,000", ru_words, 0),
-        (Lang::Vi, "vi number words 0-1,000,000", vi_words, 99),
+        (Lang::Vi, "vi number words 0-1,000,000", vi_words, 0),
     ];
     for (lang, name, spell, known) in tables {
         let mut t = Table::new(name);
@@ -842,7 +840,7 @@ fn fractions() {
             .is_some_and(|g| g.len == toks.len() && (g.value - v).abs() < 1e-9);
         t.check(ok, || format!("  {words:?}: want {v}, got {got:?}"));
     }
-    t.done(2);
+    t.done(0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -925,7 +923,7 @@ fn russian_units_in_every_case() {
             unit,
         );
     }
-    t.done(9);
+    t.done(0);
 }
 
 #[test]
@@ -1051,6 +1049,13 @@ fn years_dates_clock_times_names_and_references_are_not_quantities() {
         (Lang::Ru, "Со статьей 9 и главой 4 устава."),
         (Lang::Vi, "Xem trang 37 và Điều 5 của hiệp ước."),
         (Lang::Vi, "Xem Chương 3 và khoản 4 của hiệp ước."),
+        // Fractions of a span of time are durations, not parts of something.
+        (Lang::En, "A quarter of a century later they met again."),
+        (Lang::En, "It took half a year and a third of a decade."),
+        (Lang::Ru, "Четверть века спустя они встретились."),
+        (Lang::Ru, "Прошло полгода, потом треть столетия."),
+        (Lang::Vi, "Một phần tư thế kỷ sau họ gặp lại."),
+        (Lang::Vi, "Sau nửa thế kỷ hợp tác."),
     ] {
         no_quantity(&mut t, lang, text);
     }

@@ -120,6 +120,13 @@ struct Lists {
     /// Nouns that after "two" name the two parties of a relation ("hai nước", "two sides").
     #[serde(default)]
     pair_nouns: Vec<String>,
+    /// Spans of time: a fraction of one is a duration, not a part of something ("a quarter
+    /// of a century", "четверть века", "nửa thế kỷ"). Russian entries are dictionary forms.
+    #[serde(default)]
+    time_spans: Vec<String>,
+    /// Short words that may stand between a fraction and its noun ("of", "a").
+    #[serde(default)]
+    fraction_gap: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +189,8 @@ pub struct QData {
     pub fraction_of: Phrases<()>,
     pub article_numbers: Phrases<()>,
     pub pair_nouns: Phrases<()>,
+    pub time_spans: Phrases<()>,
+    pub fraction_gap: Phrases<()>,
     pub units: Phrases<Unit>,
     pub prefix_units: Phrases<Unit>,
     pub counted: Phrases<Unit>,
@@ -419,6 +428,12 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
             .iter()
             .flat_map(|w| forms_of(&forms, w).iter().cloned())
             .collect::<Vec<_>>()),
+        time_spans: set(&l
+            .time_spans
+            .iter()
+            .flat_map(|w| forms_of(&forms, w).iter().cloned())
+            .collect::<Vec<_>>()),
+        fraction_gap: set(&l.fraction_gap),
         units,
         prefix_units,
         counted,

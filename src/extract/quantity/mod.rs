@@ -284,6 +284,17 @@ impl Para<'_> {
         if let Some(s) = own_scale {
             tail.scale = Some(s * tail.scale.unwrap_or(1.0));
         }
+        // A fraction of a span of time is a duration ("a quarter of a century", "четверть
+        // века", "nửa thế kỷ"), not a part of something.
+        if tail.unit.is_none() && num.fraction {
+            let mut k = i + n;
+            while k < i + n + 2 && d.fraction_gap.contains_at(toks, k) {
+                k += 1;
+            }
+            if d.time_spans.contains_at(toks, k) {
+                return None;
+            }
+        }
         // A fraction in words measures a part of something ("two-thirds of the aid", "một
         // nửa số", or where the language says so any noun after it: "две трети экспорта"),
         // not a rank ("a third country") or a part of a time ("nửa đầu năm").

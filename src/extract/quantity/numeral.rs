@@ -181,6 +181,9 @@ impl Numerals {
         let mut scale_end: Option<f64> = None;
         let mut fraction = false;
         let mut ordinal = false;
+        // The last word was an explicit zero: a multiplier after it holds its place empty
+        // ("ba trăm linh một nghìn không trăm chín mươi bảy" = 301,097).
+        let mut zero = false;
         // Steps over a joiner (or a glued hyphen) when a number word follows it.
         let skip_join = |j: usize| -> usize {
             if glued_hyphen(toks, j) {
@@ -204,6 +207,7 @@ impl Numerals {
                 }
                 _ => break,
             };
+            let was_zero = std::mem::take(&mut zero);
             if !any && r.ord_prefix && !ord_prefix {
                 ord_prefix = true;
                 j = k + n;
@@ -219,9 +223,10 @@ impl Numerals {
                 last_unit = 1.0;
                 any = true;
                 scale_end = None;
+                zero = v == 0.0;
             } else if let Some(m) = r.mult.filter(|_| any || pending_one) {
                 let base = if pending_one { 1.0 } else { group % m };
-                if base <= 0.0 {
+                if base <= 0.0 && !(was_zero && group == 0.0 && total > 0.0) {
                     break;
                 }
                 group = group - (group % m) + base * m;
