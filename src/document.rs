@@ -7,7 +7,7 @@ use crate::span::Span;
 use crate::text::lang::Lang;
 use crate::text::layout::{self, BlockKind, Format, Furniture, Layout};
 use crate::text::mapped::MappedText;
-use crate::text::{normalize, sentence};
+use crate::text::{legacy, normalize, sentence};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 
@@ -174,9 +174,9 @@ impl Document {
                 // does composed; and after, for what character references produce.
                 let h = html::html_to_text(&normalize::nfc(&decoded.text));
                 title = h.title;
-                normalize::nfc(&h.text)
+                legacy::repair(&normalize::nfc(&h.text))
             }
-            _ => normalize::nfc(&decoded.text),
+            _ => legacy::repair(&normalize::nfc(&decoded.text)),
         };
         if text.as_str().trim().is_empty() {
             return Err(ReadError::NoText);

@@ -31,6 +31,7 @@ pub mod text {
     pub mod intervals;
     pub mod lang;
     pub mod layout;
+    pub mod legacy;
     pub mod mapped;
     pub mod normalize;
     pub mod sentence;
