@@ -141,15 +141,14 @@ impl Matcher {
             // ("Mon-golia", "Mon- golia"); only hits across such a junction are new, and they
             // lie within the longest key of one.
             let (joined, at) = spaced.joined();
-            let mut windows: Vec<Range<usize>> = Vec::new();
-            for &j in &at {
-                let w = joined.near(j, self.longest);
-                match windows.last_mut() {
-                    Some(l) if w.start <= l.end => l.end = l.end.max(w.end),
-                    _ => windows.push(w),
-                }
-            }
+            let windows = joined.near_all(&at, self.longest);
             self.scan(&joined, &windows, &at, &mut out);
+        }
+        if !spaced.glued.is_empty() {
+            // Words run together ("đồngBộ"): hits across the space put back between them.
+            let (split, at) = spaced.split();
+            let windows = split.near_all(&at, self.longest);
+            self.scan(&split, &windows, &at, &mut out);
         }
         out.sort_by_key(|h| (h.range.start, h.range.end, h.target.entity, h.target.alias));
         out.dedup_by(|a, b| {
@@ -240,6 +239,13 @@ fn fast_fold(c: char) -> Option<char> {
     (f != '\0').then_some(f)
 }
 
+/// How [`Stream::edited`] changes a stream at a point.
+#[derive(Clone, Copy)]
+enum Edit {
+    Remove,
+    InsertSpace,
+}
+
 /// The folded form of a text with, for each of its bytes, the clean range of its source char.
 /// Separators (whitespace, dashes) collapse to one space.
 struct Stream {
@@ -250,6 +256,9 @@ struct Stream {
     /// ends a line in the middle of a word ("Mon- golia", "Mon-\ngolia"): byte offsets in
     /// `text`, in order.
     junctions: Vec<usize>,
+    /// Where a lowercase letter runs straight into a capital ("Hội đồngBộ trưởng": a space
+    /// lost by text extraction): byte offsets in `text` of the capital, in order.
+    glued: Vec<usize>,
 }
 
 impl Stream {
@@ -258,6 +267,7 @@ impl Stream {
         let mut start = Vec::with_capacity(clean.len());
         let mut end = Vec::with_capacity(clean.len());
         let mut junctions = Vec::new();
+        let mut glued = Vec::new();
         // The separators not yet written: their clean range, and whether they join a word.
         let mut pending: Option<(usize, usize, bool)> = None;
         let mut prev = ' ';
@@ -283,6 +293,9 @@ impl Stream {
                 text.push(' ');
                 start.push(ps as u32);
                 end.push(pe as u32);
+            }
+            if was.is_lowercase() && c.is_uppercase() {
+                glued.push(text.len());
             }
             let ce = i + c.len_utf8();
             let c = match c {
@@ -310,24 +323,46 @@ impl Stream {
             start,
             end,
             junctions,
+            glued,
         }
     }
 
     /// The stream with the spaces of its junctions taken out, and where each junction now
     /// falls (the byte offset of the word's second part).
     fn joined(&self) -> (Stream, Vec<usize>) {
-        let n = self.text.len() - self.junctions.len();
+        self.edited(&self.junctions, Edit::Remove)
+    }
+
+    /// The stream with a space put back before each glued capital, and where each such
+    /// space falls.
+    fn split(&self) -> (Stream, Vec<usize>) {
+        self.edited(&self.glued, Edit::InsertSpace)
+    }
+
+    /// The stream edited at each of the offsets `points` (in order): the byte there removed,
+    /// or a space put before it (standing at that char's place). Returns where each edit
+    /// falls in the new stream.
+    fn edited(&self, points: &[usize], edit: Edit) -> (Stream, Vec<usize>) {
+        let n = self.text.len() + points.len();
         let mut text = String::with_capacity(n);
         let mut start = Vec::with_capacity(n);
         let mut end = Vec::with_capacity(n);
-        let mut at = Vec::with_capacity(self.junctions.len());
+        let mut at = Vec::with_capacity(points.len());
         let mut from = 0;
-        for &j in &self.junctions {
-            text.push_str(&self.text[from..j]);
-            start.extend_from_slice(&self.start[from..j]);
-            end.extend_from_slice(&self.end[from..j]);
+        for &p in points {
+            text.push_str(&self.text[from..p]);
+            start.extend_from_slice(&self.start[from..p]);
+            end.extend_from_slice(&self.end[from..p]);
             at.push(text.len());
-            from = j + 1; // the space is one byte
+            match edit {
+                Edit::Remove => from = p + 1, // a junction is one space
+                Edit::InsertSpace => {
+                    text.push(' ');
+                    start.push(self.start[p]);
+                    end.push(self.start[p]);
+                    from = p;
+                }
+            }
         }
         text.push_str(&self.text[from..]);
         start.extend_from_slice(&self.start[from..]);
@@ -337,8 +372,22 @@ impl Stream {
             start,
             end,
             junctions: Vec::new(),
+            glued: Vec::new(),
         };
         (s, at)
+    }
+
+    /// The stretches within `by` bytes of the offsets `at` (in order), merged.
+    fn near_all(&self, at: &[usize], by: usize) -> Vec<Range<usize>> {
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for &j in at {
+            let w = self.near(j, by);
+            match windows.last_mut() {
+                Some(l) if w.start <= l.end => l.end = l.end.max(w.end),
+                _ => windows.push(w),
+            }
+        }
+        windows
     }
 
     /// The stretch within `by` bytes of offset `at`, widened to spaces (or the ends).
@@ -369,6 +418,10 @@ mod tests {
         let (joined, _) = spaced.joined();
         let whole = 0..joined.text.len();
         m.scan(&joined, std::slice::from_ref(&whole), &[], &mut out);
+        // Words run together count only across the space put back.
+        let (split, at) = spaced.split();
+        let whole = 0..split.text.len();
+        m.scan(&split, std::slice::from_ref(&whole), &at, &mut out);
         let mut v: Vec<_> = out
             .into_iter()
             .map(|h| (h.range, h.target.entity, h.target.alias))
@@ -397,6 +450,7 @@ mod tests {
             "Đoàn đại biểu Liên bang Cộng hòa Xã hội chủ nghĩa Xô-viết đến Mát-xcơ-va.".into(),
             "Делегация Мон-\nголии прибыла в Моск- ву; Хо Ши Мин - в Ханое.".into(),
             "Viet-nam and the Democratic Republic of Viet- nam; Ho Chi Minh-City.".into(),
+            "Hội đồngBộ trưởng Liên Xô và Chính phủViệt Nam; McDonald, MiG-21.".into(),
         ];
         let mut files = Vec::new();
         for dir in ["../shared/corpus", "../shared/eval/unseen/docs"] {
