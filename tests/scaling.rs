@@ -199,6 +199,22 @@ fn month_names_in_a_row_are_linear() {
     });
 }
 
+/// Trigger words and glued capitals with no whitespace at all: each hit's window must not
+/// reach back to the start of the text.
+#[test]
+fn words_without_spaces_are_linear() {
+    assert_linear("month words without spaces", 5_000, |n| {
+        let mut s = "tháng".repeat(n);
+        s.push('\n');
+        s
+    });
+    assert_linear("glued capitals without spaces", 10_000, |n| {
+        let mut s = "aB".repeat(n);
+        s.push('\n');
+        s
+    });
+}
+
 #[test]
 fn a_line_of_grouped_millions_is_linear() {
     assert_linear("a line of grouped millions", 25_000, |n| {

@@ -390,15 +390,24 @@ impl Stream {
         windows
     }
 
-    /// The stretch within `by` bytes of offset `at`, widened to spaces (or the ends).
+    /// The stretch within `by` bytes of offset `at`, widened to spaces (or the ends) by at
+    /// most `by` bytes more (a text without spaces costs no more per point than one with).
     fn near(&self, at: usize, by: usize) -> Range<usize> {
         let b = self.text.as_bytes();
         let mut lo = at.saturating_sub(by);
-        while lo > 0 && b[lo - 1] != b' ' {
+        let floor = lo.saturating_sub(by);
+        while lo > floor && b[lo - 1] != b' ' {
             lo -= 1;
         }
         let mut hi = (at + by).min(b.len());
-        while hi < b.len() && b[hi] != b' ' {
+        let ceiling = (hi + by).min(b.len());
+        while hi < ceiling && b[hi] != b' ' {
+            hi += 1;
+        }
+        while !self.text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        while !self.text.is_char_boundary(hi) {
             hi += 1;
         }
         lo..hi

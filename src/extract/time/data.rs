@@ -378,15 +378,24 @@ impl Windows<'_> {
 pub const NEAR_LITERAL: usize = 192;
 
 /// `lo..hi` widened by `by` bytes on each side and then to whitespace (or the text's ends),
-/// so that no word is cut.
+/// so that no word is cut; a "word" longer than `by` bytes is cut, so that a text without
+/// whitespace costs no more per hit than one with it.
 pub fn near(text: &str, lo: usize, hi: usize, by: usize) -> Range<usize> {
     let b = text.as_bytes();
     let mut lo = lo.saturating_sub(by);
-    while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+    let floor = lo.saturating_sub(by);
+    while lo > floor && !b[lo - 1].is_ascii_whitespace() {
         lo -= 1;
     }
     let mut hi = (hi + by).min(b.len());
-    while hi < b.len() && !b[hi].is_ascii_whitespace() {
+    let ceiling = (hi + by).min(b.len());
+    while hi < ceiling && !b[hi].is_ascii_whitespace() {
+        hi += 1;
+    }
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    while !text.is_char_boundary(hi) {
         hi += 1;
     }
     lo..hi
