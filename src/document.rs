@@ -3,11 +3,12 @@
 
 use crate::source::decode::{self, DecodeError, Encoding};
 use crate::source::html;
+use crate::source::legacy;
 use crate::span::Span;
 use crate::text::lang::Lang;
 use crate::text::layout::{self, BlockKind, Format, Furniture, Layout};
 use crate::text::mapped::MappedText;
-use crate::text::{legacy, normalize, sentence};
+use crate::text::{normalize, sentence};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 

@@ -5,6 +5,7 @@ pub mod source {
     //! Reading sources: bytes to decoded, format-stripped text with an exact offset map.
     pub mod decode;
     pub mod html;
+    pub mod legacy;
 }
 pub mod archive;
 pub mod ask;
@@ -31,7 +32,6 @@ pub mod text {
     pub mod intervals;
     pub mod lang;
     pub mod layout;
-    pub mod legacy;
     pub mod mapped;
     pub mod normalize;
     pub mod sentence;

@@ -344,9 +344,9 @@ fn check_doc(id: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     };
     let html = doc.source.format == annals::text::layout::Format::Html;
     // A line in the legacy font encoding TCVN3 is read as the Vietnamese it stands for
-    // (text::legacy), not as its Latin-1 characters.
+    // (source::legacy), not as its Latin-1 characters.
     let legacy =
-        std::str::from_utf8(bytes).is_ok_and(|t| t.lines().any(annals::text::legacy::is_tcvn3));
+        std::str::from_utf8(bytes).is_ok_and(|t| t.lines().any(annals::source::legacy::is_tcvn3));
     let text = doc.text.as_str();
     prop_assert!(
         unicode_normalization::is_nfc(text),

@@ -715,6 +715,27 @@ const TCVN3_VOWELS: [[u8; 6]; 12] = [
     [b'y', 0xFD, 0xFA, 0xFB, 0xFC, 0xFE],
 ];
 
+/// The Vietnamese letter TCVN3 draws at `byte` (0x80 and above), where it draws one: the
+/// table [`decode`] reads whole TCVN3 files with, for text that holds one TCVN3 line read
+/// as Latin-1 (`source::legacy`).
+pub fn tcvn3_letter(byte: u8) -> Option<char> {
+    if byte < 0x80 {
+        return None;
+    }
+    VOWELS
+        .iter()
+        .zip(TCVN3_VOWELS)
+        .flat_map(|(row, bytes)| row.iter().copied().zip(bytes))
+        .find(|&(_, b)| b == byte)
+        .map(|(c, _)| c)
+        .or_else(|| {
+            TCVN3_OTHERS
+                .iter()
+                .find(|&&(_, b)| b == byte)
+                .map(|&(c, _)| c)
+        })
+}
+
 /// The other TCVN3 letters: the capitals with a vowel mark or stroke (VN3 has no capital
 /// with a tone mark) and lowercase đ.
 const TCVN3_OTHERS: [(char, u8); 8] = [

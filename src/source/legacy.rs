@@ -3,33 +3,22 @@
 //!
 //! Documents typeset before Unicode (and PDFs made from them) use TCVN3 ("ABC"): the
 //! Vietnamese letters sit at byte values 0xA1–0xFE, so their text layer reads "N©ng quan hÖ
-//! ViÖt-Nga" for "Nâng quan hệ Việt-Nga". The table is data (`data/text/tcvn3.toml`, from
-//! the standard TCVN 5712:1993). A line is repaired only when it is plainly TCVN3: one of
-//! the encoding's symbol codes (©, ª, ®, ¸, µ…, which real text never writes between two
-//! letters) stands between ASCII letters, at least two of its codes stand inside words, and
-//! the line has no Vietnamese or Cyrillic Unicode letters. French or German text, "© 2012" or «quotes» are left alone.
+//! ViÖt-Nga" for "Nâng quan hệ Việt-Nga". The table is the one the decoder reads whole
+//! TCVN3 files with (`source::decode::tcvn3_letter`, TCVN 5712:1993). A line is repaired
+//! only when it is plainly TCVN3: one of the encoding's symbol codes (©, ª, ®, ¸, µ…, which
+//! real text never writes between two letters) stands between ASCII letters, at least two
+//! of its codes stand inside words, and the line has no Vietnamese or Cyrillic Unicode
+//! letters. French or German text, "© 2012" or «quotes» are left alone.
 
-use super::mapped::{MappedText, MappedTextBuilder};
+use crate::text::mapped::{MappedText, MappedTextBuilder};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-#[derive(serde::Deserialize)]
-struct Table {
-    letters: HashMap<String, String>,
-}
-
-/// Latin-1 character → the Vietnamese letter TCVN3 draws at its code.
+/// Latin-1 character → the Vietnamese letter TCVN3 draws at its code (the decoder's table).
 static TCVN3: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
-    let t: Table =
-        toml::from_str(include_str!("../../data/text/tcvn3.toml")).expect("data/text/tcvn3.toml");
-    let one = |s: &str| {
-        let mut it = s.chars();
-        match (it.next(), it.next()) {
-            (Some(c), None) => c,
-            _ => panic!("data/text/tcvn3.toml: {s:?} is not one character"),
-        }
-    };
-    t.letters.iter().map(|(k, v)| (one(k), one(v))).collect()
+    (0xA1..=0xFEu8)
+        .filter_map(|b| super::decode::tcvn3_letter(b).map(|l| (char::from(b), l)))
+        .collect()
 });
 
 /// How a PDF's text layer often gives TCVN3's ư (the soft hyphen's code, 0xAD).
