@@ -230,6 +230,13 @@ fn context_disambiguation() {
     );
     has("Ngoại trưởng Nga Sergei Lavrov đến.", vi, "Nga", "russia");
     lacks("Bạn Nga Nguyễn Thị Bình đến.", vi, "russia");
+    // "Đảng" alone, capitalized, is the Vietnamese party; not a compound, a longer party
+    // name, the common noun or a surname without its marks.
+    has("Chính sách của Đảng và Nhà nước.", vi, "Đảng", "cpv");
+    lacks("Ông là Đảng viên từ năm 1960.", vi, "cpv");
+    lacks("Đảng Dân chủ Mỹ thắng cử.", vi, "cpv");
+    lacks("Các đảng phái chính trị.", vi, "cpv");
+    lacks("Dang Van Ngu returned.", Lang::En, "cpv");
     lacks("Ông Linh nói.", vi, "nguyen-van-linh");
     has("TBT Linh nói.", vi, "Linh", "nguyen-van-linh");
 }
@@ -553,4 +560,17 @@ fn cldr_short_names_subdivisions_and_exemplar_cities() {
         "Republic of the Congo",
         "congo-brazzaville",
     );
+}
+
+/// An abbreviation's inner period is written with or without a space after it.
+#[test]
+fn abbreviations_with_either_spacing() {
+    for form in ["TP.HCM", "TP. HCM"] {
+        has(
+            &format!("Đoàn đến {form} hôm qua."),
+            Lang::Vi,
+            form,
+            "ho-chi-minh-city",
+        );
+    }
 }

@@ -410,8 +410,13 @@ impl Gazetteer {
                 .filter(|a| a.kind.standalone())
                 .map(|a| (a.text.clone(), a.kind))
                 .collect();
-            for (t, _) in &written {
+            for (t, kind) in &written {
                 for v in variants::abbreviated(t, &abbreviations) {
+                    push(&mut aliases, &v, AliasKind::Abbreviation, true);
+                }
+                if *kind == AliasKind::Abbreviation
+                    && let Some(v) = variants::respaced(t)
+                {
                     push(&mut aliases, &v, AliasKind::Abbreviation, true);
                 }
             }

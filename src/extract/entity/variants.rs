@@ -103,6 +103,44 @@ pub fn abbreviated(alias: &str, table: &[Abbrev]) -> Vec<String> {
     out
 }
 
+/// The other spacing of an abbreviation's inner periods: writers put a space after the period
+/// of a shortened word or leave it out ("TP.HCM" and "TP. HCM", "U.S.A." and "U. S. A.").
+/// Only periods between two letters or after a letter before a space count; None when the
+/// alias has no such period.
+///
+/// ```
+/// use annals::extract::entity::variants::respaced;
+/// assert_eq!(respaced("TP.HCM").as_deref(), Some("TP. HCM"));
+/// assert_eq!(respaced("TP. HCM").as_deref(), Some("TP.HCM"));
+/// assert_eq!(respaced("HCMC"), None);
+/// ```
+pub fn respaced(alias: &str) -> Option<String> {
+    let chars: Vec<char> = alias.chars().collect();
+    let mut out = String::with_capacity(alias.len() + 4);
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        out.push(c);
+        let after_letter = i > 0 && chars[i - 1].is_alphabetic();
+        if c == '.' && after_letter {
+            match chars.get(i + 1) {
+                Some(n) if n.is_alphabetic() => {
+                    out.push(' ');
+                    changed = true;
+                }
+                Some(' ') if chars.get(i + 2).is_some_and(|n| n.is_alphabetic()) => {
+                    i += 1; // drop the space
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
