@@ -574,3 +574,42 @@ fn abbreviations_with_either_spacing() {
         );
     }
 }
+
+/// Equipment by designation in every written form (Latin, Cyrillic prefix, capitals) and by
+/// name; a name that is also a river counts only in quotes.
+#[test]
+fn equipment_designations_and_names() {
+    let ru = Lang::Ru;
+    for (text, lang, span, id) in [
+        ("The last Il-76 left.", Lang::En, "Il-76", "ilyushin-il-76"),
+        ("Самолёт Ил-76 улетел.", ru, "Ил-76", "ilyushin-il-76"),
+        ("45 самолетами АН-12 через", ru, "АН-12", "antonov-an-12"),
+        (
+            "MiG-21 và B-52 trên bầu trời.",
+            Lang::Vi,
+            "B-52",
+            "boeing-b-52-stratofortress",
+        ),
+        (
+            "сбил бомбардировщик Б-52.",
+            ru,
+            "Б-52",
+            "boeing-b-52-stratofortress",
+        ),
+        (
+            "о приеме «Варшавянки», которая",
+            ru,
+            "Варшавянки",
+            "kilo-class-submarine",
+        ),
+        (
+            "бригада системы «Волхов» прибыла",
+            ru,
+            "«Волхов»",
+            "s-75-dvina",
+        ),
+    ] {
+        has(text, lang, span, id);
+    }
+    lacks("Город Волхов стоит на реке Волхов.", ru, "s-75-dvina");
+}

@@ -17,7 +17,8 @@ Sources (each list says where it comes from in its file header):
   usual English name ("Ulaanbaatar", not GeoNames' "Ulan Bator"), the Russian and Vietnamese
   ones are the standard forms ("Улан-Батор", not the Mongolian "Улаанбаатар").
 - People with their offices, international organizations and state bodies, the Soviet
-  republics: the fact tables data/gazetteer/sources/*.toml, kept in the repo.
+  republics, military and civil equipment: the fact tables data/gazetteer/sources/*.toml,
+  kept in the repo.
 
 Every generated entity carries `generated = true`: its aliases give way to any hand-written
 alias of another entity (data/gazetteer/*.toml), and an id that a hand-written entity already
@@ -490,6 +491,30 @@ def organizations(by_name):
     return out
 
 
+def equipment(by_name):
+    """Military and civil equipment (data/gazetteer/sources/equipment.toml): each designation
+    in every written form (Cyrillic prefix, capitals, a space for the hyphen)."""
+    with open(os.path.join(GAZ, "sources", "equipment.toml"), "rb") as f:
+        t = tomllib.load(f)
+    prefixes = t["prefixes"]
+    out, taken = [], set()
+    for r in t["equipment"]:
+        forms = []
+        for d in r.get("designations", []):
+            head, _, num = d.partition("-")
+            latin = [d, d.upper(), f"{head} {num}"]
+            cyr = [f"{prefixes[head]}-{num}"] if head in prefixes and num else []
+            cyr += [c.upper() for c in cyr]
+            forms += latin + cyr
+        eid = resolve_id([r["en"]], slug(r["en"]), by_name, taken)
+        taken.add(eid)
+        out.append({"id": eid, "type": "other", "generated": True, "en": r["en"],
+                    "vi": r.get("vi"), "ru": r.get("ru"),
+                    "aliases": [a for a in dict.fromkeys(forms + r.get("aliases", []))
+                                if a != r["en"]]})
+    return out
+
+
 def main():
     by_id, by_name = hand_entities()
     with open(os.path.join(GAZ, "sources", "country_qids.toml"), "rb") as f:
@@ -515,6 +540,8 @@ def main():
     write("people.toml", "# Officeholders (data/gazetteer/sources/people.toml).", people(by_name))
     write("organizations.toml", "# International organizations and state bodies "
           "(data/gazetteer/sources/organizations.toml).", organizations(by_name))
+    write("equipment.toml", "# Aircraft, air-defence systems, ships and arms "
+          "(data/gazetteer/sources/equipment.toml).", equipment(by_name))
 
 
 if __name__ == "__main__":

@@ -210,7 +210,7 @@ struct RawAbbrevs {
 }
 
 /// The gazetteer files, compiled in.
-pub const ENTITY_FILES: [(&str, &str); 11] = [
+pub const ENTITY_FILES: [(&str, &str); 12] = [
     (
         "countries.toml",
         include_str!("../../../data/gazetteer/countries.toml"),
@@ -254,6 +254,10 @@ pub const ENTITY_FILES: [(&str, &str); 11] = [
     (
         "generated/places.toml",
         include_str!("../../../data/gazetteer/generated/places.toml"),
+    ),
+    (
+        "generated/equipment.toml",
+        include_str!("../../../data/gazetteer/generated/equipment.toml"),
     ),
 ];
 pub const CONTEXT_FILE: &str = include_str!("../../../data/gazetteer/context.toml");
