@@ -608,8 +608,23 @@ fn equipment_designations_and_names() {
             "«Волхов»",
             "s-75-dvina",
         ),
+        // Variant letters after the designation.
+        (
+            "Su-30MK2 fighters arrived.",
+            Lang::En,
+            "Su-30MK2",
+            "sukhoi-su-30",
+        ),
+        (
+            "истребители МиГ-21МФ прибыли",
+            ru,
+            "МиГ-21МФ",
+            "mikoyan-gurevich-mig-21",
+        ),
     ] {
         has(text, lang, span, id);
     }
     lacks("Город Волхов стоит на реке Волхов.", ru, "s-75-dvina");
+    // Another number is another type; lowercase letters are no variant.
+    lacks("Flight Il-761 and Il-76x.", Lang::En, "ilyushin-il-76");
 }

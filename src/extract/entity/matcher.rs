@@ -23,6 +23,9 @@ pub struct Target {
 pub struct Hit {
     pub range: Range<usize>,
     pub target: Target,
+    /// Bytes at the end of `range` past the key: a designation's variant letters ("MK2" of
+    /// "Su-30MK2"); 0 for a whole-word hit.
+    pub variant: usize,
 }
 
 /// The automaton and its targets.
@@ -135,20 +138,20 @@ impl Matcher {
         let mut out = Vec::new();
         let spaced = Stream::new(text);
         let whole = 0..spaced.text.len();
-        self.scan(&spaced, std::slice::from_ref(&whole), &[], &mut out);
+        self.scan(text, &spaced, std::slice::from_ref(&whole), &[], &mut out);
         if !spaced.junctions.is_empty() {
             // The joined stream is the spaced one less the spaces of its hyphens inside words
             // ("Mon-golia", "Mon- golia"); only hits across such a junction are new, and they
             // lie within the longest key of one.
             let (joined, at) = spaced.joined();
             let windows = joined.near_all(&at, self.longest);
-            self.scan(&joined, &windows, &at, &mut out);
+            self.scan(text, &joined, &windows, &at, &mut out);
         }
         if !spaced.glued.is_empty() {
             // Words run together ("đồngBộ"): hits across the space put back between them.
             let (split, at) = spaced.split();
             let windows = split.near_all(&at, self.longest);
-            self.scan(&split, &windows, &at, &mut out);
+            self.scan(text, &split, &windows, &at, &mut out);
         }
         out.sort_by_key(|h| (h.range.start, h.range.end, h.target.entity, h.target.alias));
         out.dedup_by(|a, b| {
@@ -161,7 +164,14 @@ impl Matcher {
 
     /// The hits of the stretches `windows` of stream `s`; with `junctions` (in order), only
     /// those across one of them.
-    fn scan(&self, s: &Stream, windows: &[Range<usize>], junctions: &[usize], out: &mut Vec<Hit>) {
+    fn scan(
+        &self,
+        text: &str,
+        s: &Stream,
+        windows: &[Range<usize>],
+        junctions: &[usize],
+        out: &mut Vec<Hit>,
+    ) {
         for w in windows {
             for m in self.ac.find_overlapping_iter(&s.text[w.clone()]) {
                 let (a, b) = (w.start + m.start(), w.start + m.end());
@@ -173,21 +183,57 @@ impl Matcher {
                 }
                 let before = s.text[..a].chars().next_back();
                 let after = s.text[b..].chars().next();
-                if before.is_some_and(char::is_alphanumeric)
-                    || after.is_some_and(char::is_alphanumeric)
-                {
+                let mut range = s.start[a] as usize..s.end[b - 1] as usize;
+                if before.is_some_and(char::is_alphanumeric) {
                     continue;
                 }
-                let range = s.start[a] as usize..s.end[b - 1] as usize;
+                let mut variant = 0;
+                if after.is_some_and(char::is_alphanumeric) {
+                    // A designation with its variant letters: "Su-30MK2", "МиГ-21МФ".
+                    match s.text[..b].ends_with(|c: char| c.is_ascii_digit()) {
+                        true => match variant_suffix(&text[range.end..]) {
+                            Some(n) => variant = n,
+                            None => continue,
+                        },
+                        false => continue,
+                    }
+                    range.end += variant;
+                }
                 for &t in &self.targets[m.pattern().as_usize()] {
                     out.push(Hit {
                         range: range.clone(),
                         target: t,
+                        variant,
                     });
                 }
             }
         }
     }
+}
+
+/// The variant letters written onto a designation that ends in a digit ("MK2" of "Su-30MK2",
+/// "МФ" of "МиГ-21МФ", "MD" of "Il-76MD"): a capital letter, then at most five more capitals
+/// or digits, ending the word. Their length in bytes, or None.
+fn variant_suffix(rest: &str) -> Option<usize> {
+    let mut chars = rest.char_indices();
+    let (_, first) = chars.next()?;
+    if !first.is_uppercase() {
+        return None;
+    }
+    let mut n = 1;
+    for (i, c) in chars {
+        if c.is_uppercase() || c.is_ascii_digit() {
+            n += 1;
+            if n > 6 {
+                return None;
+            }
+        } else if c.is_alphanumeric() {
+            return None;
+        } else {
+            return Some(i);
+        }
+    }
+    Some(rest.len())
 }
 
 /// After a hyphen that ends a word, the bytes of the break to skip when the word goes on
@@ -423,14 +469,14 @@ mod tests {
         let mut out = Vec::new();
         let spaced = Stream::new(text);
         let whole = 0..spaced.text.len();
-        m.scan(&spaced, std::slice::from_ref(&whole), &[], &mut out);
+        m.scan(text, &spaced, std::slice::from_ref(&whole), &[], &mut out);
         let (joined, _) = spaced.joined();
         let whole = 0..joined.text.len();
-        m.scan(&joined, std::slice::from_ref(&whole), &[], &mut out);
+        m.scan(text, &joined, std::slice::from_ref(&whole), &[], &mut out);
         // Words run together count only across the space put back.
         let (split, at) = spaced.split();
         let whole = 0..split.text.len();
-        m.scan(&split, std::slice::from_ref(&whole), &at, &mut out);
+        m.scan(text, &split, std::slice::from_ref(&whole), &at, &mut out);
         let mut v: Vec<_> = out
             .into_iter()
             .map(|h| (h.range, h.target.entity, h.target.alias))

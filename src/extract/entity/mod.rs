@@ -132,7 +132,11 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
     for h in MATCHER.hits(text) {
         let e = &g.entities[h.target.entity as usize];
         let a = &e.aliases[h.target.alias as usize];
-        let span = &text[h.range.clone()];
+        // Variant letters after a designation only for equipment ("Su-30MK2").
+        if h.variant > 0 && e.kind != "other" {
+            continue;
+        }
+        let span = &text[h.range.start..h.range.end - h.variant];
         let mut range = h.range.clone();
         let (mut matched, mut conf) = if let Some(c) = h.target.fuzzy {
             let af = a.text.chars().find(|c| c.is_alphabetic());
