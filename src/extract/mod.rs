@@ -77,6 +77,20 @@ impl Pipeline {
         self.extractors.iter().map(|e| e.name()).collect()
     }
 
+    /// The facts of the extractors before the one named `name`, as [`Pipeline::run`] gives
+    /// them to it: what an extractor run alone needs first (a quantity needs the dates, so
+    /// that a year is never an amount). The composition lives here, in the pipeline, so an
+    /// extractor never imports the extractors before it.
+    pub fn facts_before(&self, doc: &Document, name: &str) -> Vec<Fact> {
+        let mut out = Vec::new();
+        for e in self.extractors.iter().take_while(|e| e.name() != name) {
+            let mut found = Vec::new();
+            e.extract_after(doc, &out, &mut found);
+            out.append(&mut found);
+        }
+        out
+    }
+
     /// Runs every extractor over `doc`. Stops early when this thread's analysis budget
     /// ([`crate::budget`]) has run out; the caller then drops the partial result.
     pub fn run(&self, doc: &Document) -> Vec<Fact> {

@@ -722,11 +722,11 @@ impl Extractor for QuantityExtractor {
         "quantity"
     }
 
-    /// Alone, it finds the document's timexes itself (a date is never an amount).
+    /// Alone, it runs what the standard pipeline runs before it (the dates: a date is never
+    /// an amount).
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
-        let mut timexes = Vec::new();
-        super::time::TimeExtractor.extract(doc, &mut timexes);
-        self.extract_after(doc, &timexes, out);
+        let earlier = super::Pipeline::standard().facts_before(doc, self.name());
+        self.extract_after(doc, &earlier, out);
     }
 
     /// The period is the timex of the sentence nearest to the quantity in its clause (one
