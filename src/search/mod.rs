@@ -12,7 +12,7 @@
 
 pub mod tantivy_index;
 
-use crate::store::{Store, StoredSentence};
+use crate::store::{SentenceKey, Store, StoredSentence};
 use crate::text::lang::Lang;
 use serde::Serialize;
 
@@ -63,7 +63,8 @@ pub struct SearchRequest {
 /// A sentence that matched, as the index knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexHit {
-    pub sentence_id: i64,
+    /// The sentence, by its document and number (the same in every store backend).
+    pub sentence: SentenceKey,
     pub score: f32,
 }
 
@@ -159,11 +160,14 @@ pub fn search(
     req: &SearchRequest,
 ) -> Result<Vec<SearchHit>> {
     let hits = index.search(req)?;
-    let ids: Vec<i64> = hits.iter().map(|h| h.sentence_id).collect();
-    let sentences = store.sentences_by_id(&ids)?;
+    let keys: Vec<SentenceKey> = hits.iter().map(|h| h.sentence.clone()).collect();
+    let sentences = store.sentences_by_key(&keys)?;
     let mut out = Vec::with_capacity(hits.len());
-    for (h, s) in hits.iter().zip(ids.iter()) {
-        let Some(sent) = sentences.iter().find(|x| x.id == *s) else {
+    for h in &hits {
+        let Some(sent) = sentences
+            .iter()
+            .find(|x| x.doc == h.sentence.doc && x.seq == h.sentence.seq)
+        else {
             continue; // the index is ahead of the store: skip rather than invent
         };
         let highlights = index.highlight(&req.query, &sent.clean);

@@ -1,13 +1,14 @@
 //! The embedded search backend: a tantivy index in `<data>/index/`.
 //!
-//! One tantivy document per sentence: its store id (`sid`), document id and language, and
+//! One tantivy document per sentence: its key (document id and sentence number, `doc` and
+//! `seq`, the same in every store backend; never a backend's row id), its language, and
 //! its clean text twice: `exact` (lowercased words) and `folded` (lowercased, diacritics
 //! removed, đ→d). The folded field is filled only for sentences with non-ASCII letters, the
 //! only ones folding changes. Sentence text itself is not stored here: hits are resolved
 //! through the store, which is the source of truth.
 
 use super::{IndexHit, QueryPart, Result, SearchError, SearchIndex, SearchRequest, parse_query};
-use crate::store::StoredSentence;
+use crate::store::{SentenceKey, StoredSentence};
 use crate::text::lang::Lang;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
@@ -20,14 +21,15 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
-/// The index layout version this build writes.
-pub const INDEX_VERSION: u32 = 1;
+/// The index layout version this build writes. Version 1 named sentences by the SQLite row
+/// id; an index of an older version is dropped on open and rebuilt from the store.
+pub const INDEX_VERSION: u32 = 2;
 const VERSION_FILE: &str = "annals-index.json";
 const EXACT: &str = "annals_exact";
 const FOLDED: &str = "annals_folded";
 
 struct Fields {
-    sid: Field,
+    seq: Field,
     doc: Field,
     lang: Field,
     exact: Field,
@@ -47,8 +49,8 @@ pub struct TantivyIndex {
 
 fn schema() -> Schema {
     let mut sb = Schema::builder();
-    sb.add_u64_field("sid", INDEXED | STORED | FAST);
-    sb.add_text_field("doc", STRING | STORED);
+    sb.add_u64_field("seq", INDEXED | STORED | FAST);
+    sb.add_text_field("doc", STRING | STORED | FAST);
     sb.add_text_field("lang", STRING);
     let text = |tok: &str| {
         TextOptions::default().set_indexing_options(
@@ -107,6 +109,16 @@ impl TantivyIndex {
                     supported: INDEX_VERSION,
                 });
             }
+            if found < INDEX_VERSION {
+                // An older layout: the index is derived from the store, so drop it; the
+                // archive's reconcile indexes every document again.
+                std::fs::remove_dir_all(dir).map_err(err)?;
+                std::fs::create_dir_all(dir).map_err(err)?;
+            }
+        } else if dir.join("meta.json").exists() {
+            // An index from before version files (version 0).
+            std::fs::remove_dir_all(dir).map_err(err)?;
+            std::fs::create_dir_all(dir).map_err(err)?;
         }
         let index = if dir.join("meta.json").exists() {
             Index::open_in_dir(dir).map_err(err)?
@@ -122,7 +134,7 @@ impl TantivyIndex {
         let s = index.schema();
         let field = |n: &str| s.get_field(n).map_err(err);
         let f = Fields {
-            sid: field("sid")?,
+            seq: field("seq")?,
             doc: field("doc")?,
             lang: field("lang")?,
             exact: field("exact")?,
@@ -205,24 +217,31 @@ impl TantivyIndex {
 }
 
 impl TantivyIndex {
-    /// The best `limit` hits of `q`, skipping sentence ids in `skip`.
-    fn top(&self, q: &dyn Query, limit: usize, skip: &[i64]) -> Result<Vec<IndexHit>> {
+    /// The best `limit` hits of `q`, skipping the sentences in `skip`.
+    fn top(&self, q: &dyn Query, limit: usize, skip: &[SentenceKey]) -> Result<Vec<IndexHit>> {
         let searcher = self.reader.searcher();
         let top = searcher
             .search(q, &TopDocs::with_limit(limit + skip.len()))
             .map_err(err)?;
         let mut out = Vec::with_capacity(limit);
         for (score, addr) in top {
-            // The sentence id is a fast field: no stored document to decompress.
-            let column = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("sid")
-                .map_err(err)?;
-            if let Some(sid) = column.first(addr.doc_id) {
-                let sentence_id = sid as i64;
-                if !skip.contains(&sentence_id) && out.len() < limit {
-                    out.push(IndexHit { sentence_id, score });
+            // The key is in fast fields: no stored document to decompress.
+            let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let seq = fast.u64("seq").map_err(err)?.first(addr.doc_id);
+            let docs = fast
+                .str("doc")
+                .map_err(err)?
+                .ok_or_else(|| err("the index has no document column"))?;
+            let mut doc = String::new();
+            let ord = docs.term_ords(addr.doc_id).next();
+            let found = match ord {
+                Some(o) => docs.ord_to_str(o, &mut doc).map_err(err)?,
+                None => false,
+            };
+            if let (Some(seq), true) = (seq, found) {
+                let sentence = SentenceKey { doc, seq };
+                if !skip.contains(&sentence) && out.len() < limit {
+                    out.push(IndexHit { sentence, score });
                 }
             }
         }
@@ -238,8 +257,8 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn add_sentences(&mut self, sentences: &[StoredSentence]) -> Result<()> {
-        let (sid, docf, lang, exact, folded) = (
-            self.f.sid,
+        let (seq, docf, lang, exact, folded) = (
+            self.f.seq,
             self.f.doc,
             self.f.lang,
             self.f.exact,
@@ -248,7 +267,7 @@ impl SearchIndex for TantivyIndex {
         let w = self.writer()?;
         for s in sentences {
             let mut d = doc!(
-                sid => s.id as u64,
+                seq => s.seq,
                 docf => s.doc.as_str(),
                 lang => s.lang.code(),
                 exact => s.clean.as_str(),
@@ -327,7 +346,7 @@ impl SearchIndex for TantivyIndex {
         let mut out = self.top(&conjunction(false), limit, &[])?;
         // Phase 2: the folded forms, for the rest.
         if out.len() < limit && parts.iter().any(|(_, _, fold_ok)| *fold_ok) {
-            let seen: Vec<i64> = out.iter().map(|h| h.sentence_id).collect();
+            let seen: Vec<SentenceKey> = out.iter().map(|h| h.sentence.clone()).collect();
             let more = self.top(&conjunction(true), limit - out.len(), &seen)?;
             out.extend(more);
         }

@@ -96,6 +96,24 @@ pub struct StoredSentence {
     pub clean: String,
 }
 
+/// A sentence's name in every backend and in the search index: its document and its number
+/// in that document (`StoredSentence::seq`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SentenceKey {
+    pub doc: String,
+    pub seq: u64,
+}
+
+impl StoredSentence {
+    /// The sentence's key.
+    pub fn key(&self) -> SentenceKey {
+        SentenceKey {
+            doc: self.doc.clone(),
+            seq: self.seq,
+        }
+    }
+}
+
 /// A stored fact.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredFact {
@@ -184,8 +202,10 @@ pub trait Store: Send + Sync {
         doc: Option<&str>,
         f: &mut dyn FnMut(StoredSentence) -> Result<()>,
     ) -> Result<()>;
-    /// Sentences by id, in the order asked (missing ids are skipped).
-    fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>>;
+    /// The sentences of `keys` (document, sentence number), in the keys' order; keys the
+    /// store does not hold are left out. The key is the same in every backend (a row id is
+    /// not), so a search index names sentences by it.
+    fn sentences_by_key(&self, keys: &[SentenceKey]) -> Result<Vec<StoredSentence>>;
     /// The facts of one kind (or all), by document and position.
     fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
     /// The facts of one document, in order of position (then id).

@@ -15,8 +15,8 @@
 //! stores and refuses newer ones.
 
 use super::{
-    CurationRow, NewCurationRow, PutOutcome, Rejection, Result, Store, StoreError, StoredDocument,
-    StoredFact, StoredSentence,
+    CurationRow, NewCurationRow, PutOutcome, Rejection, Result, SentenceKey, Store, StoreError,
+    StoredDocument, StoredFact, StoredSentence,
 };
 use crate::document::Document;
 use crate::extract::Fact;
@@ -583,14 +583,18 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn sentences_by_id(&self, ids: &[i64]) -> Result<Vec<StoredSentence>> {
+    fn sentences_by_key(&self, keys: &[SentenceKey]) -> Result<Vec<StoredSentence>> {
         let c = self.conn()?;
         let mut st = c.prepare_cached(
-            "SELECT id, doc_id, seq, paragraph, start, \"end\", lang, clean FROM sentences WHERE id = ?1",
+            "SELECT id, doc_id, seq, paragraph, start, \"end\", lang, clean FROM sentences \
+             WHERE doc_id = ?1 AND seq = ?2",
         )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(s) = st.query_row([id], row_sentence).optional()? {
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(s) = st
+                .query_row(params![k.doc, k.seq as i64], row_sentence)
+                .optional()?
+            {
                 out.push(s);
             }
         }
