@@ -522,3 +522,48 @@ fn a_scaled_bare_number_does_not_repeat_a_count() {
     let two = q.iter().find(|x| x.1 == 2e9).expect("2 billion found");
     assert_ne!(two.2, "person", "{q:?}");
 }
+
+/// What an amount measures: past a change word ("grew", "tăng", "вырос"), an amount of money
+/// is the level of the thing named before it; a percentage is the change.
+#[test]
+fn amounts_measure_levels_and_percentages_changes() {
+    let measure_of = |text: &str, lang: Lang, span: &str| -> Option<String> {
+        facts(text, lang)
+            .iter()
+            .find(|f| f.evidence.text == span)
+            .and_then(|f| f.body["measure"].as_str().map(str::to_string))
+    };
+    let cases = [
+        (
+            "In 2017 bilateral trade grew by 31% and reached 3.55 billion US dollars.",
+            Lang::En,
+            "3.55 billion US dollars",
+            "trade turnover",
+        ),
+        (
+            "In 2017 bilateral trade grew by 31% and reached 3.55 billion US dollars.",
+            Lang::En,
+            "31%",
+            "growth",
+        ),
+        (
+            "Năm 2017, kim ngạch thương mại tăng 31% và đạt 3,55 tỷ USD.",
+            Lang::Vi,
+            "3,55 tỷ USD",
+            "trade turnover",
+        ),
+        (
+            "В 2017 году товарооборот вырос на 31% и достиг 3,55 млрд долларов.",
+            Lang::Ru,
+            "3,55 млрд долларов",
+            "trade turnover",
+        ),
+    ];
+    for (text, lang, span, want) in cases {
+        assert_eq!(
+            measure_of(text, lang, span).as_deref(),
+            Some(want),
+            "{text:?} {span:?}"
+        );
+    }
+}

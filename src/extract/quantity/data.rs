@@ -91,6 +91,11 @@ struct FormsFile {
 struct MeasureFile {
     label: String,
     words: Vec<String>,
+    /// A change of something ("growth"), not a level: an amount of money or things is the
+    /// level of what the sentence names before it ("trade grew by 31% and reached $3.55
+    /// billion": the $3.55 billion is trade).
+    #[serde(default)]
+    relative: bool,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +200,8 @@ pub struct QData {
     pub prefix_units: Phrases<Unit>,
     pub counted: Phrases<Unit>,
     pub measures: Phrases<String>,
+    /// The labels of measures that are changes ("growth"), not levels.
+    pub relative_measures: std::collections::HashSet<String>,
     /// Lowercased comparison markers.
     pub comparison: Vec<String>,
 }
@@ -379,9 +386,13 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
         }
     }
     let mut measures = Phrases::default();
+    let mut relative_measures = std::collections::HashSet::new();
     for m in &f.measure {
         for w in &m.words {
             measures.insert(w, m.label.clone());
+        }
+        if m.relative {
+            relative_measures.insert(m.label.clone());
         }
     }
     let l = &f.lists;
@@ -438,6 +449,7 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
         prefix_units,
         counted,
         measures,
+        relative_measures,
         comparison: l.comparison.iter().map(|w| w.to_lowercase()).collect(),
     }
 }

@@ -652,7 +652,15 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
         let measure = match (&unit.counted, unit.unit) {
             (Some(thing), "count" | "person") => Some(thing.clone()),
             _ => measures
-                .measure(para.d, toks, sent_tok_start, c.start, c.end, sent_tok_end)
+                .measure(
+                    para.d,
+                    toks,
+                    sent_tok_start,
+                    c.start,
+                    c.end,
+                    sent_tok_end,
+                    !matches!(unit.unit, "percent" | "times"),
+                )
                 .or_else(|| is_duration(&unit).then(|| "duration".to_string())),
         };
         if years.as_ref().is_none_or(|(r, _)| *r != sent_range) {
