@@ -237,6 +237,21 @@ fn context_disambiguation() {
     lacks("Đảng Dân chủ Mỹ thắng cử.", vi, "cpv");
     lacks("Các đảng phái chính trị.", vi, "cpv");
     lacks("Dang Van Ngu returned.", Lang::En, "cpv");
+    // A generic head of an organization's name is written capitalized or not; a head alone
+    // is no name.
+    has(
+        "Tàu hải quân Liên Xô được ra vào.",
+        vi,
+        "hải quân Liên Xô",
+        "soviet-navy",
+    );
+    has(
+        "Theo bộ Ngoại giao Việt Nam, hai bên đã ký.",
+        vi,
+        "bộ Ngoại giao Việt Nam",
+        "mofa-vietnam",
+    );
+    lacks("Bộ đội và hải quân tập trận.", vi, "soviet-navy");
     lacks("Ông Linh nói.", vi, "nguyen-van-linh");
     has("TBT Linh nói.", vi, "Linh", "nguyen-van-linh");
 }

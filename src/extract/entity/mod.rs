@@ -146,10 +146,12 @@ pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
             }
             ("fuzzy", c)
         } else {
-            let generic = ctx
-                .generic_heads
-                .iter()
-                .any(|h| a.text.starts_with(h.as_str()));
+            // A generic head starts the alias as a whole word, with more words after it.
+            let generic = ctx.generic_heads.iter().any(|h| {
+                a.text
+                    .strip_prefix(h.as_str())
+                    .is_some_and(|rest| rest.starts_with(' '))
+            });
             let q = verify::verify(&a.text, span, generic).or_else(|| {
                 // A loose alias matches on its letters, whatever the diacritics.
                 (a.loose && verify::case_ok(&a.text, span, &[], &[], false))
