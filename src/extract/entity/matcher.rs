@@ -190,12 +190,10 @@ impl Matcher {
                 let mut variant = 0;
                 if after.is_some_and(char::is_alphanumeric) {
                     // A designation with its variant letters: "Su-30MK2", "МиГ-21МФ".
-                    match s.text[..b].ends_with(|c: char| c.is_ascii_digit()) {
-                        true => match variant_suffix(&text[range.end..]) {
-                            Some(n) => variant = n,
-                            None => continue,
-                        },
-                        false => continue,
+                    let ends_in_digit = s.text[..b].ends_with(|c: char| c.is_ascii_digit());
+                    match variant_suffix(&text[range.end..]) {
+                        Some(n) if ends_in_digit => variant = n,
+                        _ => continue,
                     }
                     range.end += variant;
                 }
