@@ -32,9 +32,9 @@ fn main() {
     )
     .expect("readable text");
     for f in Pipeline::standard().run(&doc) {
-        let b = &f.body;
+        let b = &f.fields();
         let g = |k: &str| b.get(k).cloned().unwrap_or_default();
-        match f.kind {
+        match f.kind() {
             "timex" => println!(
                 "timex {:?} {} {}",
                 f.evidence.text,

@@ -53,7 +53,8 @@ struct Stored<'a> {
     end: u64,
     entity_id: &'a str,
     entity: &'a str,
-    record: &'a serde_json::Value,
+    text: &'a str,
+    mention: &'a crate::fact::Mention,
 }
 
 /// Builds the page of the entity `entity_id` from a snapshot's mentions, as curated
@@ -68,16 +69,17 @@ pub fn entity_page(snapshot: &Snapshot, entity_id: &str) -> EntityPage {
         // Every mention of the document, with its entity: the co-occurrence needs them all.
         let mentions: Vec<Stored> = snapshot
             .facts_of(doc)
-            .filter(|c| c.fact.kind == "mention" && !c.rejected())
-            .map(|c| {
-                let r = &c.fact.record;
-                Stored {
+            .filter(|c| !c.rejected())
+            .filter_map(|c| {
+                let m = c.fact.body.mention()?;
+                Some(Stored {
                     start: c.fact.start,
                     end: c.fact.end,
-                    entity_id: r["entity_id"].as_str().unwrap_or_default(),
-                    entity: r["entity"].as_str().unwrap_or_default(),
-                    record: r,
-                }
+                    entity_id: &m.entity_id,
+                    entity: &m.entity,
+                    text: c.fact.text(),
+                    mention: m,
+                })
             })
             .collect();
         let own: Vec<&Stored> = mentions
@@ -90,7 +92,7 @@ pub fn entity_page(snapshot: &Snapshot, entity_id: &str) -> EntityPage {
         total += own.len();
         let mut refs = Vec::with_capacity(own.len());
         for m in &own {
-            let text = m.record["text"].as_str().unwrap_or_default().to_string();
+            let text = m.text.to_string();
             *forms
                 .entry(text.split_whitespace().collect::<Vec<_>>().join(" "))
                 .or_default() += 1;
@@ -98,8 +100,8 @@ pub fn entity_page(snapshot: &Snapshot, entity_id: &str) -> EntityPage {
                 start: m.start,
                 end: m.end,
                 text,
-                matched: m.record["matched"].as_str().map(str::to_string),
-                confidence: m.record["confidence"].as_f64(),
+                matched: Some(m.mention.matched.clone()),
+                confidence: Some(m.mention.confidence),
             });
         }
         documents.push(DocMentions {

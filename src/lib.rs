@@ -17,6 +17,7 @@ pub mod document;
 pub mod entity_page;
 pub mod export;
 pub mod extract;
+pub mod fact;
 pub mod history;
 pub mod ingest;
 pub mod record;

@@ -70,16 +70,13 @@ pub fn sentence_records(doc: &Document) -> impl Iterator<Item = Value> + '_ {
     })
 }
 
-/// A fact's record.
+/// A fact's record: its body's fields, with `kind` and the span.
 pub fn fact_record(fact: &Fact) -> Value {
-    let mut m = Map::with_capacity(fact.body.len() + 5);
-    m.insert("kind".into(), fact.kind.into());
+    let mut m = fact.fields();
+    m.insert("kind".into(), fact.kind().into());
     m.insert("doc".into(), fact.evidence.doc.clone().into());
     m.insert("start".into(), fact.evidence.start.into());
     m.insert("end".into(), fact.evidence.end.into());
     m.insert("text".into(), fact.evidence.text.clone().into());
-    for (k, v) in &fact.body {
-        m.insert(k.clone(), v.clone());
-    }
     Value::Object(m)
 }

@@ -29,7 +29,7 @@ fn found(text: &str, lang: Lang) -> Vec<(String, String)> {
         .map(|f| {
             (
                 f.evidence.text.clone(),
-                f.body["entity_id"].as_str().unwrap_or("").to_string(),
+                f.fields()["entity_id"].as_str().unwrap_or("").to_string(),
             )
         })
         .collect()
@@ -285,16 +285,16 @@ fn export_body() {
     let f = facts("The Soviet Union and Vietnam.", Lang::En);
     let su = f
         .iter()
-        .find(|f| f.body["entity_id"] == "soviet-union")
+        .find(|f| f.fields()["entity_id"] == "soviet-union")
         .expect("soviet union");
-    assert_eq!(su.kind, "mention");
-    assert_eq!(su.body["entity"], "Soviet Union");
-    assert_eq!(su.body["qid"], "Q15180");
-    assert_eq!(su.body["entity_type"], "country");
-    assert_eq!(su.body["matched"], "exact");
-    assert_eq!(su.body["confidence"], 1.0);
+    assert_eq!(su.kind(), "mention");
+    assert_eq!(su.fields()["entity"], "Soviet Union");
+    assert_eq!(su.fields()["qid"], "Q15180");
+    assert_eq!(su.fields()["entity_type"], "country");
+    assert_eq!(su.fields()["matched"], "exact");
+    assert_eq!(su.fields()["confidence"], 1.0);
     assert!(
-        su.body["entity_labels"]
+        su.fields()["entity_labels"]
             .as_array()
             .expect("labels")
             .contains(&json!("Liên Xô"))
@@ -348,8 +348,8 @@ fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Value {
             json!([
                 f.evidence.start,
                 f.evidence.end,
-                f.body["entity_id"],
-                f.body["matched"]
+                f.fields()["entity_id"],
+                f.fields()["matched"]
             ])
         })
         .collect();

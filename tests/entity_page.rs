@@ -4,9 +4,8 @@
 use annals::archive::Archive;
 use annals::document::Document;
 use annals::entity_page::entity_page;
-use annals::extract::{Extractor, Fact, Pipeline};
+use annals::extract::{Extractor, Fact, FactBody, Pipeline};
 use annals::ingest::{self, IngestOptions, Silent};
-use serde_json::{Map, json};
 
 /// Marks two fixed names as mentions of two entities (a stand-in for the gazetteer).
 struct TwoNames;
@@ -23,15 +22,18 @@ impl Extractor for TwoNames {
             ("Le Duan", "le-duan", "Lê Duẩn"),
         ] {
             for (at, _) in t.match_indices(name) {
-                let mut body = Map::new();
-                body.insert("entity".into(), json!(label));
-                body.insert("entity_id".into(), json!(id));
-                body.insert("matched".into(), json!("exact"));
-                body.insert("confidence".into(), json!(1.0));
                 out.push(Fact {
-                    kind: "mention",
                     evidence: doc.span_of(at..at + name.len()),
-                    body,
+                    body: FactBody::Mention(annals::fact::Mention {
+                        entity: label.into(),
+                        entity_id: id.into(),
+                        qid: None,
+                        entity_type: "person".into(),
+                        entity_labels: Vec::new(),
+                        confidence: 1.0,
+                        matched: "exact".into(),
+                        nested: false,
+                    }),
                 });
             }
         }

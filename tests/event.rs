@@ -14,12 +14,17 @@ fn statements(prefix: &str) -> Vec<annals::extract::Fact> {
     Pipeline::standard()
         .run(&doc)
         .into_iter()
-        .filter(|f| f.kind == "event_statement")
+        .filter(|f| f.kind() == "event_statement")
         .collect()
 }
 
-fn s<'a>(f: &'a annals::extract::Fact, k: &str) -> &'a str {
-    f.body.get(k).and_then(Value::as_str).unwrap_or("")
+/// A text field of the fact's record ("" when absent), as the export writes it.
+fn s(f: &annals::extract::Fact, k: &str) -> String {
+    f.fields()
+        .get(k)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -30,13 +35,17 @@ fn every_statement_has_a_typed_dated_exact_span() {
         for f in statements(prefix) {
             let src = &doc.source.bytes[f.evidence.start..f.evidence.end];
             assert_eq!(common::nfc(&String::from_utf8_lossy(src)), f.evidence.text);
-            assert!(ontology.types.contains_key(s(&f, "type")), "{:?}", f.body);
-            assert!(ontology.fields.iter().any(|x| x == s(&f, "field")));
+            assert!(
+                ontology.types.contains_key(s(&f, "type").as_str()),
+                "{:?}",
+                f.body
+            );
+            assert!(ontology.fields.iter().any(|x| *x == s(&f, "field")));
             let (a, b) = (s(&f, "date_start"), s(&f, "date_end"));
             assert!(a.len() >= 4 && a <= b, "bad interval {a}..{b}");
             // The date phrase and the trigger lie inside the statement's sentence.
             for key in ["date_span", "trigger_span"] {
-                let sp = &f.body[key];
+                let sp = &f.fields()[key];
                 let (st, en) = (
                     sp["start"].as_u64().unwrap() as usize,
                     sp["end"].as_u64().unwrap() as usize,
@@ -78,13 +87,15 @@ fn dates_roles_and_types_on_real_sentences() {
     let t = statement_at("000", "was signed on November 3", "treaty");
     assert_eq!(
         (s(&t, "date_start"), s(&t, "date_end")),
-        ("1978-11-03", "1978-11-03")
+        ("1978-11-03".to_string(), "1978-11-03".to_string())
     );
-    let p: Vec<&str> = t.body["participants"]
-        .as_array()
+    let p: Vec<&str> = t
+        .body
+        .event()
         .unwrap()
+        .participants
         .iter()
-        .filter_map(Value::as_str)
+        .map(String::as_str)
         .collect();
     assert!(
         p.contains(&"Vietnam") && p.contains(&"Soviet Union"),
@@ -93,7 +104,7 @@ fn dates_roles_and_types_on_real_sentences() {
     // A visit: the visitor before the trigger, the host after it.
     let v = statement_at("000", "traveled to the Soviet Union", "visit");
     assert_eq!(s(&v, "date_start"), "1975-10");
-    let roles = &v.body["roles"];
+    let roles = &v.fields()["roles"];
     assert!(
         roles
             .as_array()
@@ -114,7 +125,7 @@ fn dates_roles_and_types_on_real_sentences() {
     let c = statement_at("003", "23-02 đến 03-03-1981", "congress");
     assert_eq!(
         (s(&c, "date_start"), s(&c, "date_end")),
-        ("1981-02-23", "1981-03-03")
+        ("1981-02-23".to_string(), "1981-03-03".to_string())
     );
     // Coordinated dates are two events of one kind; consecutive years are one interval.
     let doc = "004";
@@ -122,12 +133,12 @@ fn dates_roles_and_types_on_real_sentences() {
         .into_iter()
         .filter(|f| s(f, "type") == "statement" && f.evidence.text.contains("abstained"))
         .collect();
-    let dates: Vec<&str> = votes.iter().map(|f| s(f, "date_start")).collect();
+    let dates: Vec<String> = votes.iter().map(|f| s(f, "date_start")).collect();
     assert_eq!(dates, ["2022-03", "2023-02"]);
     let aid = statement_at("000", "and 1979, when Vietnam", "aid");
     assert_eq!(
         (s(&aid, "date_start"), s(&aid, "date_end")),
-        ("1978", "1979")
+        ("1978".to_string(), "1979".to_string())
     );
 }
 
@@ -149,7 +160,7 @@ fn negation_plans_and_circumstances_are_marked() {
     let neg: Vec<_> = Pipeline::standard()
         .run(&doc)
         .into_iter()
-        .filter(|f| f.kind == "event_statement")
+        .filter(|f| f.kind() == "event_statement")
         .collect();
     assert_eq!(neg.len(), 1);
     assert_eq!(s(&neg[0], "polarity"), "negative");
@@ -165,7 +176,7 @@ fn negation_plans_and_circumstances_are_marked() {
         .expect("statement of the 1979 support");
     assert_eq!(
         (s(intel, "type"), s(intel, "polarity")),
-        ("aid", "positive")
+        ("aid".to_string(), "positive".to_string())
     );
     // "was to travel" is a plan, not a visit.
     assert!(
@@ -308,7 +319,7 @@ fn statements_of(text: &str, lang: annals::text::lang::Lang) -> Vec<annals::extr
     Pipeline::standard()
         .run(&doc)
         .into_iter()
-        .filter(|f| f.kind == "event_statement")
+        .filter(|f| f.kind() == "event_statement")
         .collect()
 }
 

@@ -85,8 +85,8 @@ fn time_cell(t: &mut Table, lang: Lang, frame: (&str, &str), expr: &str, value: 
     let text = format!("{}{expr}{}", frame.0, frame.1);
     let got: Vec<(String, String)> = timexes(&text, lang)
         .iter()
-        .filter(|f| s(&f.body["type"]) != "duration")
-        .map(|f| (f.evidence.text.clone(), s(&f.body["value_start"])))
+        .filter(|f| s(&f.fields()["type"]) != "duration")
+        .map(|f| (f.evidence.text.clone(), s(&f.fields()["value_start"])))
         .collect();
     let ok = got.len() == 1 && got[0].0 == expr && got[0].1 == value;
     t.check(ok, || {
@@ -101,8 +101,8 @@ fn quantity_cell(t: &mut Table, lang: Lang, text: &str, expr: &str, value: f64, 
         .map(|f| {
             (
                 f.evidence.text.clone(),
-                f.body["value"].as_f64().unwrap_or(f64::NAN),
-                s(&f.body["unit"]),
+                f.fields()["value"].as_f64().unwrap_or(f64::NAN),
+                s(&f.fields()["unit"]),
             )
         })
         .collect();
@@ -123,8 +123,8 @@ fn no_quantity(t: &mut Table, lang: Lang, text: &str) {
             format!(
                 "{} = {} {}",
                 f.evidence.text,
-                f.body["value"],
-                s(&f.body["unit"])
+                f.fields()["value"],
+                s(&f.fields()["unit"])
             )
         })
         .collect();

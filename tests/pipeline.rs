@@ -20,9 +20,11 @@ impl Extractor for Years {
             if b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || edge(i - 1)) && edge(i + 4)
             {
                 out.push(Fact {
-                    kind: "year",
                     evidence: doc.span_of(i..i + 4),
-                    body: Map::new(),
+                    body: annals::extract::FactBody::Other {
+                        kind: "year".into(),
+                        fields: Map::new(),
+                    },
                 });
                 i += 4;
             } else {
@@ -47,7 +49,7 @@ impl Extractor for YearsPerSentence {
             let n = earlier
                 .iter()
                 .filter(|f| {
-                    f.kind == "year"
+                    f.kind() == "year"
                         && f.evidence.start >= s.src.start
                         && f.evidence.end <= s.src.end
                 })
@@ -55,9 +57,11 @@ impl Extractor for YearsPerSentence {
             let mut body = Map::new();
             body.insert("years".into(), n.into());
             out.push(Fact {
-                kind: "count",
                 evidence: doc.span_of(s.range.clone()),
-                body,
+                body: annals::extract::FactBody::Other {
+                    kind: "count".into(),
+                    fields: body,
+                },
             });
         }
     }
@@ -74,14 +78,14 @@ fn later_extractors_see_earlier_facts() {
     let facts = p.run(&doc);
     let years: Vec<&str> = facts
         .iter()
-        .filter(|f| f.kind == "year")
+        .filter(|f| f.kind() == "year")
         .map(|f| f.evidence.text.as_str())
         .collect();
     assert_eq!(years, vec!["1978", "1977"]);
     let counts: Vec<u64> = facts
         .iter()
-        .filter(|f| f.kind == "count")
-        .map(|f| f.body["years"].as_u64().unwrap())
+        .filter(|f| f.kind() == "count")
+        .map(|f| f.fields()["years"].as_u64().unwrap())
         .collect();
     assert_eq!(counts, vec![2, 0]);
     // Evidence is exact: the span's text is the source's bytes.

@@ -32,8 +32,8 @@ fn found(text: &str, lang: Lang) -> Vec<(String, f64, String)> {
         .map(|f| {
             (
                 f.evidence.text.clone(),
-                f64_of(&f.body["value"]),
-                f.body["unit"].as_str().unwrap_or("").to_string(),
+                f64_of(&f.fields()["value"]),
+                f.fields()["unit"].as_str().unwrap_or("").to_string(),
             )
         })
         .collect()
@@ -61,7 +61,7 @@ fn none(text: &str, lang: Lang) {
 fn body(text: &str, lang: Lang) -> serde_json::Map<String, Value> {
     let f = facts(text, lang);
     assert_eq!(f.len(), 1, "input: {text:?}: {f:?}");
-    f[0].body.clone()
+    f[0].fields()
 }
 
 #[test]
@@ -318,10 +318,10 @@ fn snapshot_of(file: &str, window: std::ops::Range<usize>) -> Value {
             json!({
                 "start": f.evidence.start,
                 "end": f.evidence.end,
-                "number": f.body["number"],
-                "scale": f.body["scale"],
-                "value": f.body["value"],
-                "unit": f.body["unit"],
+                "number": f.fields()["number"],
+                "scale": f.fields()["scale"],
+                "value": f.fields()["value"],
+                "unit": f.fields()["unit"],
             })
         })
         .collect();
@@ -399,7 +399,7 @@ proptest! {
             prop_assert!(f.evidence.start < f.evidence.end);
             prop_assert!(f.evidence.end <= s.len());
             prop_assert!(s.is_char_boundary(f.evidence.start) && s.is_char_boundary(f.evidence.end));
-            prop_assert!(f.body["value"].as_f64().is_some_and(f64::is_finite));
+            prop_assert!(f.fields()["value"].as_f64().is_some_and(f64::is_finite));
         }
     }
 }
@@ -449,18 +449,17 @@ fn with_periods(text: &str, lang: Lang) -> Vec<(String, f64, String, Option<Stri
     annals::extract::Pipeline::standard()
         .run(&doc)
         .into_iter()
-        .filter(|f| f.kind == "quantity")
+        .filter(|f| f.kind() == "quantity")
         .map(|f| {
             let period = f
                 .body
-                .get("period")
-                .and_then(|p| p.get("value_start"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
+                .quantity()
+                .and_then(|q| q.period.as_ref()?.value_start)
+                .map(|p| p.iso());
             (
                 f.evidence.text.clone(),
-                f64_of(&f.body["value"]),
-                f.body["unit"].as_str().unwrap_or_default().to_string(),
+                f64_of(&f.fields()["value"]),
+                f.fields()["unit"].as_str().unwrap_or_default().to_string(),
                 period,
             )
         })
@@ -531,7 +530,7 @@ fn amounts_measure_levels_and_percentages_changes() {
         facts(text, lang)
             .iter()
             .find(|f| f.evidence.text == span)
-            .and_then(|f| f.body["measure"].as_str().map(str::to_string))
+            .and_then(|f| f.fields()["measure"].as_str().map(str::to_string))
     };
     let cases = [
         (

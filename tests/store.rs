@@ -40,9 +40,11 @@ impl Extractor for CapitalAfterYear {
                     let mut body = serde_json::Map::new();
                     body.insert("word".into(), w.into());
                     out.push(Fact {
-                        kind: "test-word",
                         evidence: doc.span_of(start..start + w.len()),
-                        body,
+                        body: annals::extract::FactBody::Other {
+                            kind: "test-word".into(),
+                            fields: body,
+                        },
                     });
                 }
             }

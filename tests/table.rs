@@ -33,7 +33,7 @@ fn numbers(row: &Value) -> Vec<f64> {
 }
 
 fn rows(f: &Fact) -> Vec<Value> {
-    f.body["rows"].as_array().unwrap().clone()
+    f.fields()["rows"].as_array().unwrap().clone()
 }
 
 /// Every span of a table (evidence and cells) is exact: inside the source, on character
@@ -46,8 +46,9 @@ fn check_spans(doc: &annals::document::Document, f: &Fact) {
         f.evidence.text,
         doc.source.text_of(f.evidence.start..f.evidence.end)
     );
-    let rows = f.body["rows"].as_array().unwrap();
-    let cells = f.body["cells"].as_array().unwrap();
+    let fields = f.fields();
+    let rows = fields["rows"].as_array().unwrap();
+    let cells = fields["cells"].as_array().unwrap();
     assert_eq!(rows.len(), cells.len());
     for (r, c) in rows.iter().zip(cells) {
         let (r, c) = (r.as_array().unwrap(), c.as_array().unwrap());
@@ -81,7 +82,7 @@ fn check_spans(doc: &annals::document::Document, f: &Fact) {
 fn dump_thesis() {
     let doc = common::corpus_doc("003");
     for f in tables_of(&doc) {
-        let b = &f.body;
+        let b = &f.fields();
         println!(
             "== {} {}..{} caption={} unit={} amb={}",
             b["id"], f.evidence.start, f.evidence.end, b["caption"], b["unit"], b["ambiguous"]
@@ -108,7 +109,7 @@ fn export_corpus_tables() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         let doc = common::corpus_doc(&name);
         for f in tables_of(&doc) {
-            let mut rec = f.body.clone();
+            let mut rec = f.fields();
             rec.insert("kind".into(), "table".into());
             rec.insert("doc".into(), name.clone().into());
             rec.insert("start".into(), f.evidence.start.into());
@@ -127,7 +128,7 @@ fn thesis_appendices() {
     let found = tables_of(&doc);
     let ids: Vec<&str> = found
         .iter()
-        .map(|f| f.body["id"].as_str().unwrap())
+        .map(|f| f.body.table().unwrap().id.as_str())
         .collect();
     let want: Vec<String> = (1..=11).map(|n| format!("appendix-{n}")).collect();
     assert_eq!(
@@ -136,61 +137,61 @@ fn thesis_appendices() {
     );
     for f in &found {
         check_spans(&doc, f);
-        let cols = f.body["columns"].as_array().unwrap().len();
+        let cols = f.fields()["columns"].as_array().unwrap().len();
         for r in rows(f) {
             assert_eq!(
                 r.as_array().unwrap().len(),
                 cols,
                 "{}: row {r} vs columns",
-                f.body["id"]
+                f.fields()["id"]
             );
         }
         assert!(
-            f.body["source"]
+            f.fields()["source"]
                 .as_str()
                 .is_some_and(|s| s.starts_with("Nguồn"))
         );
     }
-    let by_id = |id: &str| found.iter().find(|f| f.body["id"] == id).unwrap();
+    let by_id = |id: &str| found.iter().find(|f| f.fields()["id"] == id).unwrap();
     // Row counts.
     let counts: Vec<usize> = found.iter().map(|f| rows(f).len()).collect();
     assert_eq!(counts, [7, 19, 8, 3, 3, 8, 5, 9, 8, 3, 5]);
     // Two-level header, unit line.
     let a1 = by_id("appendix-1");
-    assert_eq!(a1.body["columns"][1], "Xuất khẩu - Tổng số");
-    assert_eq!(a1.body["unit"], "triệu rúp");
+    assert_eq!(a1.fields()["columns"][1], "Xuất khẩu - Tổng số");
+    assert_eq!(a1.fields()["unit"], "triệu rúp");
     assert_eq!(
-        a1.body["column_periods"],
+        a1.fields()["column_periods"],
         json!([null, null, null, null, null])
     );
     // Empty cells shown by doubled spaces; the unit column.
     let a2 = by_id("appendix-2");
     assert_eq!(rows(a2)[11], json!(["Tinh dầu", "Tấn", null, 338, null]));
-    assert_eq!(a2.body["row_units"][0], "Nghìn tấn");
-    assert_eq!(a2.body["column_periods"][2], json!([1976, 1980]));
+    assert_eq!(a2.fields()["row_units"][0], "Nghìn tấn");
+    assert_eq!(a2.fields()["column_periods"][2], json!([1976, 1980]));
     // Values one per line under a multi-line label; decimal commas; legend units.
     let a4 = by_id("appendix-4");
     assert_eq!(numbers(&rows(a4)[0]), [14.2, 2.1, 25.0, 2.8, 80.0, 3.4]);
-    assert_eq!(a4.body["unit"], "I: triệu rúp; II: %");
+    assert_eq!(a4.fields()["unit"], "I: triệu rúp; II: %");
     // Ranges stay text, with their parsed form in the cell.
     let a6 = by_id("appendix-6");
     assert_eq!(rows(a6)[1][8], "449-462");
-    assert_eq!(a6.body["cells"][1][8]["range"], json!([449, 462]));
+    assert_eq!(a6.fields()["cells"][1][8]["range"], json!([449, 462]));
     // The detached block: said, not invented.
     let a7 = by_id("appendix-7");
-    assert_eq!(a7.body["ambiguous"], true);
-    assert!(!a7.body["notes"].as_array().unwrap().is_empty());
+    assert_eq!(a7.fields()["ambiguous"], true);
+    assert!(!a7.fields()["notes"].as_array().unwrap().is_empty());
     assert!(rows(a7)[2][0].is_null() && rows(a7)[3][0].is_null());
     assert_eq!(numbers(&rows(a7)[2])[1], -4.1);
     // Parenthesised sub-values.
     let a9 = by_id("appendix-9");
     assert_eq!(numbers(&rows(a9)[3]), [500.0, 625.0, 125.0]);
-    assert_eq!(a9.body["cells"][3][1]["sub"], 250.0);
+    assert_eq!(a9.fields()["cells"][3][1]["sub"], 250.0);
     // Thousands grouping; ratios.
     assert_eq!(numbers(&rows(by_id("appendix-10"))[2]), [20662.0, 55.0]);
     let a11 = by_id("appendix-11");
     assert_eq!(rows(a11)[0], json!(["1986", 285, 1100, "1/3,96"]));
-    assert_eq!(a11.body["cells"][0][3]["ratio"], json!([1, 3.96]));
+    assert_eq!(a11.fields()["cells"][0][3]["ratio"], json!([1, 3.96]));
 }
 
 #[test]
@@ -204,7 +205,10 @@ fn no_tables_in_the_other_corpus_documents() {
         assert!(
             found.is_empty(),
             "{p}: {:?}",
-            found.iter().map(|f| &f.body["id"]).collect::<Vec<_>>()
+            found
+                .iter()
+                .map(|f| f.fields()["id"].clone())
+                .collect::<Vec<_>>()
         );
     }
 }
@@ -216,15 +220,15 @@ fn thesis_snapshot() {
         .iter()
         .map(|f| {
             json!({
-                "id": f.body["id"],
+                "id": f.fields()["id"],
                 "start": f.evidence.start,
                 "end": f.evidence.end,
-                "columns": f.body["columns"],
-                "unit": f.body["unit"],
-                "ambiguous": f.body["ambiguous"],
-                "rows": f.body["rows"],
-                "cells": f.body["cells"],
-                "column_periods": f.body["column_periods"],
+                "columns": f.fields()["columns"],
+                "unit": f.fields()["unit"],
+                "ambiguous": f.fields()["ambiguous"],
+                "rows": f.fields()["rows"],
+                "cells": f.fields()["cells"],
+                "column_periods": f.fields()["column_periods"],
             })
         })
         .collect();
@@ -239,7 +243,7 @@ fn markdown_pipe_table() {
     let t = tables_of(&doc);
     assert_eq!(t.len(), 1);
     check_spans(&doc, &t[0]);
-    let b = &t[0].body;
+    let b = &t[0].fields();
     assert_eq!(b["id"], "table-2");
     assert_eq!(b["caption"], "Trade by year");
     assert_eq!(b["columns"], json!(["Year", "Exports", "Imports"]));
@@ -261,7 +265,7 @@ fn aligned_english_table_with_caption() {
     let t = tables_of(&doc);
     assert_eq!(t.len(), 1);
     check_spans(&doc, &t[0]);
-    let b = &t[0].body;
+    let b = &t[0].fields();
     assert_eq!(b["id"], "table-3");
     assert_eq!(b["columns"], json!(["Year", "Exports", "Imports"]));
     assert_eq!(
@@ -281,7 +285,7 @@ fn aligned_russian_table_without_caption() {
     let t = tables_of(&doc);
     assert_eq!(t.len(), 1);
     check_spans(&doc, &t[0]);
-    let b = &t[0].body;
+    let b = &t[0].fields();
     assert_eq!(b["id"], "table-1");
     assert_eq!(b["label"], Value::Null);
     assert_eq!(
@@ -303,7 +307,7 @@ fn detached_block_is_reported_not_invented() {
     let t = tables_of(&doc);
     assert_eq!(t.len(), 1);
     check_spans(&doc, &t[0]);
-    let b = &t[0].body;
+    let b = &t[0].fields();
     assert_eq!(b["id"], "table-1");
     assert_eq!(b["ambiguous"], true);
     assert_eq!(

@@ -30,7 +30,7 @@ fn value_at(text: &str, lang: Lang, span: &str) -> (String, String) {
         .iter()
         .find(|f| f.evidence.text == span)
         .unwrap_or_else(|| panic!("{span:?} not found in {text:?}: {f:?}"));
-    (s(&t.body["value_start"]), s(&t.body["value_end"]))
+    (s(&t.fields()["value_start"]), s(&t.fields()["value_end"]))
 }
 
 /// (text, type, value_start, value_end) of every timex (durations included).
@@ -40,9 +40,9 @@ fn found(text: &str, lang: Lang) -> Vec<(String, String, String, String)> {
         .map(|f| {
             (
                 f.evidence.text.clone(),
-                s(&f.body["type"]),
-                s(&f.body["value_start"]),
-                s(&f.body["value_end"]),
+                s(&f.fields()["type"]),
+                s(&f.fields()["value_start"]),
+                s(&f.fields()["value_end"]),
             )
         })
         .collect()
@@ -554,29 +554,29 @@ fn durations_are_not_points() {
         "Hiệp ước có giá trị trong 25 năm. It lasted four years.",
         Lang::Vi,
     );
-    let d: Vec<_> = f.iter().filter(|f| f.kind == "duration").collect();
+    let d: Vec<_> = f.iter().filter(|f| f.kind() == "duration").collect();
     assert_eq!(d.len(), 2);
-    assert_eq!(d[0].body["duration"], json!("P25Y"));
-    assert_eq!(d[1].body["duration"], json!("P4Y"));
-    assert!(f.iter().all(|f| f.kind == "duration"));
+    assert_eq!(d[0].fields()["duration"], json!("P25Y"));
+    assert_eq!(d[1].fields()["duration"], json!("P4Y"));
+    assert!(f.iter().all(|f| f.kind() == "duration"));
 }
 
 #[test]
 fn underspecified_dates_take_the_year_of_the_nearest_explicit_date() {
     let text = "Tháng 8 năm 1940, quân Nhật vào Đông Dương. Đến tháng 9, họ tiến vào Lạng Sơn. Năm sau, Mặt trận ra đời.";
     let f = facts(text, Lang::Vi);
-    let vals: Vec<_> = f.iter().map(|f| s(&f.body["value_start"])).collect();
+    let vals: Vec<_> = f.iter().map(|f| s(&f.fields()["value_start"])).collect();
     assert_eq!(vals, ["1940-08", "1940-09", "1941"]);
-    let anchor = &f[1].body["year_from"];
+    let anchor = &f[1].fields()["year_from"];
     assert_eq!(anchor["start"], json!(0));
     assert_eq!(anchor["value"], json!("1940-08"));
-    assert_eq!(f[2].body["type"], json!("relative"));
+    assert_eq!(f[2].fields()["type"], json!("relative"));
 
     let f = facts(
         "The treaty was signed in 1978. In September, the same year, aid arrived.",
         Lang::En,
     );
-    let vals: Vec<_> = f.iter().map(|f| s(&f.body["value_start"])).collect();
+    let vals: Vec<_> = f.iter().map(|f| s(&f.fields()["value_start"])).collect();
     assert_eq!(vals, ["1978", "1978-09", "1978"]);
 }
 
@@ -584,16 +584,16 @@ fn underspecified_dates_take_the_year_of_the_nearest_explicit_date() {
 fn underspecified_dates_without_anchor_stay_partial() {
     let f = facts("Đến tháng 9, họ tiến vào Lạng Sơn.", Lang::Vi);
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].body["value_start"], json!("XXXX-09"));
-    assert_eq!(f[0].body["edtf"], json!("XXXX-09"));
-    assert_eq!(f[0].body["year_from"], Value::Null);
+    assert_eq!(f[0].fields()["value_start"], json!("XXXX-09"));
+    assert_eq!(f[0].fields()["edtf"], json!("XXXX-09"));
+    assert_eq!(f[0].fields()["year_from"], Value::Null);
     // A generic "năm sau … năm trước" is no date at all.
     let f = facts(
         "Chất lượng cán bộ năm sau luôn cao hơn năm trước.",
         Lang::Vi,
     );
     assert!(
-        f.iter().all(|f| f.body["type"] != json!("relative")),
+        f.iter().all(|f| f.fields()["type"] != json!("relative")),
         "{f:?}"
     );
 }
@@ -688,7 +688,7 @@ fn the_same_period_last_year_is_the_last_interval_a_year_before() {
         Lang::En,
     );
     assert!(
-        f.iter().all(|f| f.kind != "timex"),
+        f.iter().all(|f| f.kind() != "timex"),
         "an unanchored comparison has no value: {f:?}"
     );
 }
@@ -872,10 +872,10 @@ fn english_ranges_of_days_in_words_keep_both_ends() {
 #[test]
 fn english_numeric_dates_follow_the_document() {
     let f = facts("Signed 25/12/1979 and 11/03/1978.", Lang::En);
-    assert_eq!(f[1].body["value_start"], json!("1978-03-11"));
-    assert!(f[1].body.get("ambiguous").is_none());
+    assert_eq!(f[1].fields()["value_start"], json!("1978-03-11"));
+    assert!(f[1].fields().get("ambiguous").is_none());
     let f = facts("Signed 11/03/1978.", Lang::En);
-    assert_eq!(f[0].body["ambiguous"], json!(true));
+    assert_eq!(f[0].fields()["ambiguous"], json!(true));
 }
 
 #[test]
@@ -884,10 +884,10 @@ fn edtf_and_flags() {
         "c. 1950; the 1980s; the 20th century; the spring of 1975; from 1975 to 1991.",
         Lang::En,
     );
-    let e: Vec<_> = f.iter().map(|f| s(&f.body["edtf"])).collect();
+    let e: Vec<_> = f.iter().map(|f| s(&f.fields()["edtf"])).collect();
     assert_eq!(e, ["1950~", "198X", "19XX", "1975-21", "1975/1991"]);
-    assert_eq!(f[0].body["approx"], json!(true));
-    assert_eq!(f[0].body["lang"], json!("en"));
+    assert_eq!(f[0].fields()["approx"], json!(true));
+    assert_eq!(f[0].fields()["lang"], json!("en"));
 }
 
 // ---- the reference corpus -------------------------------------------------------------
@@ -907,9 +907,9 @@ fn window(doc: &Document, lo: usize, hi: usize) -> Value {
                 json!({
                     "start": f.evidence.start,
                     "end": f.evidence.end,
-                    "type": f.body["type"],
-                    "value_start": f.body["value_start"],
-                    "value_end": f.body["value_end"],
+                    "type": f.fields()["type"],
+                    "value_start": f.fields()["value_start"],
+                    "value_end": f.fields()["value_end"],
                 })
             })
             .collect(),

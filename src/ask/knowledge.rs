@@ -5,9 +5,9 @@
 use super::lexicon;
 use super::question::Key;
 use super::tokens::tokenize;
+use crate::fact::FactBody;
 use crate::store::Store;
 use crate::text::lang::Lang;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// A timex inside a sentence.
@@ -145,51 +145,26 @@ pub fn text_keys(text: &str) -> Vec<Key> {
     keys
 }
 
-fn parse_table(doc: usize, r: &Value, start: u64, end: u64) -> Option<Table> {
-    let strs = |k: &str| -> Vec<String> {
-        r.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|v| v.as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let columns = strs("columns");
-    let caption = str_of(r, "caption").unwrap_or_default();
-    let periods: Vec<Option<(String, String)>> = r
-        .get("column_periods")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|p| {
-                    let p = p.as_array()?;
-                    let y = |i: usize| p.get(i)?.as_i64().map(|y| format!("{y:04}"));
-                    Some((y(0)?, y(1)?))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let row_units: Vec<Option<String>> = r
-        .get("row_units")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
-    let rows_v = r.get("rows").and_then(Value::as_array)?;
-    let cells_v = r.get("cells").and_then(Value::as_array);
+fn parse_table(doc: usize, t: &crate::fact::Table, start: u64, end: u64) -> Option<Table> {
+    use crate::fact::CellValue;
+    let columns = t.columns.clone();
+    let caption = t.caption.clone().unwrap_or_default();
+    let periods: Vec<Option<(String, String)>> = t
+        .column_periods
+        .iter()
+        .map(|p| p.map(|[a, b]| (format!("{a:04}"), format!("{b:04}"))))
+        .collect();
+    let row_units = &t.row_units;
     let mut rows = Vec::new();
-    for (ri, row) in rows_v.iter().enumerate() {
-        let row = row.as_array()?;
-        let label = row
-            .first()
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let spans = cells_v.and_then(|c| c.get(ri)).and_then(Value::as_array);
+    for (ri, row) in t.rows.iter().enumerate() {
+        let label = match row.first() {
+            Some(Some(CellValue::Text(x))) => x.clone(),
+            _ => String::new(),
+        };
+        let spans = t.cells.get(ri);
         let span_of = |ci: usize| -> Option<(u64, u64)> {
-            let c = spans?.get(ci)?;
-            Some((c.get("start")?.as_u64()?, c.get("end")?.as_u64()?))
+            let c = spans?.get(ci)?.as_ref()?;
+            Some((c.start as u64, c.end as u64))
         };
         let mut cells = Vec::new();
         let (mut rs, mut re) = (u64::MAX, 0);
@@ -197,11 +172,11 @@ fn parse_table(doc: usize, r: &Value, start: u64, end: u64) -> Option<Table> {
             if let Some((a, b)) = span_of(ci) {
                 rs = rs.min(a);
                 re = re.max(b);
-                if let Some(x) = v.as_f64() {
+                if let Some(CellValue::Number(x)) = v {
                     cells.push((
                         ci,
                         Cell {
-                            value: x,
+                            value: *x,
                             start: a,
                             end: b,
                         },
@@ -224,12 +199,10 @@ fn parse_table(doc: usize, r: &Value, start: u64, end: u64) -> Option<Table> {
     }
     Some(Table {
         doc,
-        lang: str_of(r, "lang")
-            .and_then(|l| Lang::from_code(&l))
-            .unwrap_or(Lang::Vi),
+        lang: t.lang.unwrap_or(Lang::Vi),
         caption_keys: text_keys(&caption),
         caption,
-        unit: str_of(r, "unit"),
+        unit: t.unit.clone(),
         column_keys: columns.iter().map(|c| text_keys(c)).collect(),
         columns,
         column_periods: periods,
@@ -274,10 +247,6 @@ fn duration_unit(iso: &str) -> Option<(f64, &'static str)> {
     };
     let n: f64 = body[..body.len() - 1].parse().ok()?;
     Some((n, unit))
-}
-
-fn str_of(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
 /// A source of items: called with a visitor, it calls the visitor once per item (how the
@@ -370,8 +339,8 @@ impl Knowledge {
             let Some(&d) = doc_ix.get(&f.doc) else {
                 return Ok(());
             };
-            if f.kind == "table" {
-                if let Some(t) = parse_table(d, &f.record, f.start, f.end) {
+            if let Some(t) = f.body.table() {
+                if let Some(t) = parse_table(d, t, f.start, f.end) {
                     tables.push(t);
                 }
                 return Ok(());
@@ -385,56 +354,47 @@ impl Knowledge {
             if f.end > s.end {
                 return Ok(());
             }
-            let r = &f.record;
-            let text = str_of(r, "text").unwrap_or_default();
-            match f.kind.as_str() {
-                "timex" => {
-                    if let (Some(vs), Some(ve)) = (str_of(r, "value_start"), str_of(r, "value_end"))
-                    {
+            let text = f.text().to_string();
+            match &f.body {
+                FactBody::Timex(t) => {
+                    if let (Some(vs), Some(ve)) = (t.value_start, t.value_end) {
                         s.timexes.push(TimexRef {
                             start: f.start,
                             end: f.end,
                             text,
-                            value_start: vs,
-                            value_end: ve,
-                            ty: str_of(r, "type").unwrap_or_default(),
+                            value_start: vs.iso(),
+                            value_end: ve.iso(),
+                            ty: t.ty.clone(),
                         });
                     }
                 }
-                "quantity" => {
-                    let num = |k: &str| r.get(k).and_then(Value::as_f64);
-                    let (Some(value), Some(unit)) = (num("value"), str_of(r, "unit")) else {
-                        return Ok(());
-                    };
-                    let about = [str_of(r, "counted"), str_of(r, "measure")]
+                FactBody::Quantity(q) => {
+                    let about = [q.counted.clone(), q.measure.clone()]
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let period = r.get("period").and_then(|p| {
-                        Some((
-                            p.get("value_start")?.as_str()?.to_string(),
-                            p.get("value_end")?.as_str()?.to_string(),
-                        ))
-                    });
+                    let period = q
+                        .period
+                        .as_ref()
+                        .and_then(|p| Some((p.value_start?.iso(), p.value_end?.iso())));
                     s.quantities.push(QuantityRef {
                         start: f.start,
                         end: f.end,
                         text,
-                        number: num("number").unwrap_or(value),
-                        value,
-                        scale: num("scale").unwrap_or(1.0),
-                        unit,
-                        qualifier: str_of(r, "unit_qualifier"),
+                        number: q.number,
+                        value: q.value,
+                        scale: q.scale,
+                        unit: q.unit.clone(),
+                        qualifier: q.unit_qualifier.clone(),
                         about,
                         period,
                     });
                 }
-                "duration" => {
+                FactBody::Duration(t) => {
                     // "12 tháng" (P12M), "25 years" (P25Y): numbers in a time unit, for
                     // questions that ask "how many months".
-                    let Some((n, unit)) = str_of(r, "duration").as_deref().and_then(duration_unit)
-                    else {
+                    let Some((n, unit)) = t.duration.as_deref().and_then(duration_unit) else {
                         return Ok(());
                     };
                     s.quantities.push(QuantityRef {
@@ -450,34 +410,28 @@ impl Knowledge {
                         period: None,
                     });
                 }
-                "mention" => {
-                    if let (Some(id), Some(en), Some(kind)) = (
-                        str_of(r, "entity_id"),
-                        str_of(r, "entity"),
-                        str_of(r, "entity_type"),
-                    ) {
-                        s.mentions.push(MentionRef {
-                            start: f.start,
-                            end: f.end,
-                            text,
-                            entity_id: id,
-                            entity: en,
-                            kind,
-                        });
-                    }
+                FactBody::Mention(m) => {
+                    s.mentions.push(MentionRef {
+                        start: f.start,
+                        end: f.end,
+                        text,
+                        entity_id: m.entity_id.clone(),
+                        entity: m.entity.clone(),
+                        kind: m.entity_type.clone(),
+                    });
                 }
-                "event_statement" => {
+                FactBody::EventStatement(e) => {
                     statements.extend(crate::history::merge::Statement::from_fact(&f));
-                    if let (Some(a), Some(b)) = (str_of(r, "date_start"), str_of(r, "date_end")) {
+                    if let (Some(a), Some(b)) = (e.date_start, e.date_end) {
                         events.push(EventRef {
                             fact: f.id,
                             sent: si,
                             start: f.start,
                             end: f.end,
-                            date_start: a,
-                            date_end: b,
-                            ty: str_of(r, "type").unwrap_or_default(),
-                            summary: str_of(r, "summary").unwrap_or_default(),
+                            date_start: a.iso(),
+                            date_end: b.iso(),
+                            ty: e.ty.clone(),
+                            summary: e.summary.clone(),
                         });
                     }
                 }

@@ -12,10 +12,9 @@
 use super::lexicon::{self, Hit};
 use super::tokens::{Tok, tokenize};
 use crate::document::{Document, ReadOptions};
-use crate::extract::Pipeline;
+use crate::extract::{FactBody, Pipeline};
 use crate::text::lang::{self, Lang};
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -411,35 +410,24 @@ pub fn parse(text: &str) -> Question {
     ) {
         for f in Pipeline::standard().run(&doc) {
             let r = f.evidence.start..f.evidence.end;
-            match f.kind {
-                "timex" => {
-                    let s = f.body.get("value_start").and_then(Value::as_str);
-                    let e = f.body.get("value_end").and_then(Value::as_str);
-                    let ty = f.body.get("type").and_then(Value::as_str).unwrap_or("");
-                    if let (Some(s), Some(e)) = (s, e)
-                        && !s.starts_with('X')
-                        && ty != "citation"
+            match &f.body {
+                FactBody::Timex(t) => {
+                    if let (Some(s), Some(e)) = (t.value_start, t.value_end)
+                        && s.y.is_some()
+                        && t.ty != "citation"
                     {
-                        dates.push((s.to_string(), e.to_string()));
+                        dates.push((s.iso(), e.iso()));
                         times.push(r.clone());
                         taken.push(r);
                     }
                 }
-                "quantity" | "duration" => {
-                    if let Some(v) = f.body.get("value").and_then(Value::as_f64) {
-                        numbers.push(v);
-                    }
-                    if let Some(v) = f.body.get("number").and_then(Value::as_f64) {
-                        numbers.push(v);
-                    }
+                FactBody::Quantity(q) => {
+                    numbers.push(q.value);
+                    numbers.push(q.number);
                 }
-                "mention" => {
-                    let id = f.body.get("entity_id").and_then(Value::as_str);
-                    let kind = f.body.get("entity_type").and_then(Value::as_str);
-                    if let (Some(id), Some(kind)) = (id, kind) {
-                        entities.push((id.to_string(), r.clone(), kind.to_string()));
-                        taken.push(r);
-                    }
+                FactBody::Mention(m) => {
+                    entities.push((m.entity_id.clone(), r.clone(), m.entity_type.clone()));
+                    taken.push(r);
                 }
                 _ => {}
             }

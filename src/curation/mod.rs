@@ -778,7 +778,12 @@ impl Curation {
     /// Returns its status; `None` when no decision is about it.
     pub fn apply_to_fact(&self, f: &mut StoredFact) -> Option<Status> {
         let c = self.facts.get(&f.id)?;
-        write_curation(c, &f.kind, &mut f.record);
+        let mut r = f.record.clone();
+        write_curation(c, &f.kind, &mut r);
+        // A curated value was checked against the kind when it was recorded
+        // (`value::normalize_fact`); were it not of the kind, the typed body stays the
+        // machine's and the record shows the decision.
+        let _ = f.set_record(r);
         Some(c.status)
     }
 
@@ -999,13 +1004,14 @@ fn find_fact(store: &dyn Store, t: &TargetRef) -> Result<StoredFact> {
             ty,
         } => {
             let mut found = Vec::new();
-            store.facts(kind.as_deref(), &mut |f| {
-                if f.doc == *doc
+            // One document's facts, not the store's.
+            store.facts_of(doc, &mut |f| {
+                if kind.as_deref().is_none_or(|k| f.kind == k)
                     && f.start == *start
                     && f.end == *end
                     && ty
                         .as_deref()
-                        .is_none_or(|t| f.record.get("type").and_then(Value::as_str) == Some(t))
+                        .is_none_or(|t| f.body.type_name().as_deref() == Some(t))
                 {
                     found.push(f);
                 }
@@ -1019,7 +1025,7 @@ fn find_fact(store: &dyn Store, t: &TargetRef) -> Result<StoredFact> {
                     count: n,
                     which: found
                         .iter()
-                        .map(|f| match f.record.get("type").and_then(Value::as_str) {
+                        .map(|f| match f.body.type_name() {
                             Some(ty) => format!("{}:{ty} (fact {})", f.kind, f.id),
                             None => format!("{} (fact {})", f.kind, f.id),
                         })

@@ -144,41 +144,6 @@ impl CharIndex {
     }
 }
 
-fn str_of(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// What a fact says, normalized, in one line.
-pub fn describe(kind: &str, r: &Value) -> String {
-    match kind {
-        "timex" => {
-            if let Some(e) = str_of(r, "edtf") {
-                return e;
-            }
-            super::csv::fact_value(kind, r)
-        }
-        "quantity" => {
-            let mut s = match (str_of(r, "value"), str_of(r, "unit")) {
-                (Some(v), Some(u)) => format!("{v} {u}"),
-                (Some(v), None) => v,
-                _ => String::new(),
-            };
-            if let Some(m) = str_of(r, "measure") {
-                s = format!("{s}; {m}");
-            }
-            s
-        }
-        "event_statement" => str_of(r, "summary")
-            .or_else(|| str_of(r, "label"))
-            .unwrap_or_else(|| super::csv::fact_value(kind, r)),
-        _ => super::csv::fact_value(kind, r),
-    }
-}
-
 /// One fact as a Web Annotation (without `@context`). `n` distinguishes facts of one kind
 /// with the same span (0 for the first).
 pub fn annotation(
@@ -204,7 +169,7 @@ pub fn annotation(
     if n > 0 {
         id.push_str(&format!(":{}", n + 1));
     }
-    let class = match str_of(r, "type") {
+    let class = match f.body.type_name().filter(|t| !t.is_empty()) {
         Some(t) if t != f.kind => format!("{}/{t}", f.kind),
         _ => f.kind.clone(),
     };
@@ -214,7 +179,7 @@ pub fn annotation(
         "value": class,
         "format": "text/plain",
     })];
-    let described = describe(&f.kind, r);
+    let described = f.body.describe();
     if !described.is_empty() {
         body.push(json!({
             "type": "TextualBody",
@@ -226,7 +191,7 @@ pub fn annotation(
     let mut motivation = "describing";
     if f.kind == "mention" {
         motivation = "identifying";
-        if let Some(q) = str_of(r, "qid").filter(|q| q.starts_with('Q')) {
+        if let Some(q) = f.body.qid().filter(|q| q.starts_with('Q')) {
             body.push(json!({
                 "type": "SpecificResource",
                 "purpose": "identifying",

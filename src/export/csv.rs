@@ -10,7 +10,6 @@
 //! with these characters.
 
 use crate::snapshot::{History, Snapshot};
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Which table [`write_csv`] writes.
@@ -117,57 +116,6 @@ impl<'a> SafeWriter<'a> {
     }
 }
 
-fn s(v: &Value, k: &str) -> String {
-    match v.get(k) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(x)) => x.clone(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// A fact's value in one cell: the normalized value of its kind.
-pub fn fact_value(kind: &str, r: &Value) -> String {
-    match kind {
-        "timex" => {
-            let (a, b) = (s(r, "value_start"), s(r, "value_end"));
-            if b.is_empty() || a == b {
-                a
-            } else {
-                format!("{a}/{b}")
-            }
-        }
-        "duration" => {
-            let d = s(r, "duration");
-            if d.is_empty() { s(r, "value_start") } else { d }
-        }
-        "quantity" => s(r, "value"),
-        "mention" => s(r, "entity"),
-        "event_statement" => {
-            let (a, b) = (s(r, "date_start"), s(r, "date_end"));
-            let date = if b.is_empty() || a == b {
-                a
-            } else {
-                format!("{a}/{b}")
-            };
-            format!("{} {}", s(r, "type"), date).trim().to_string()
-        }
-        "table" => s(r, "caption"),
-        _ => ["value", "entity", "label", "type"]
-            .iter()
-            .map(|k| s(r, k))
-            .find(|x| !x.is_empty())
-            .unwrap_or_default(),
-    }
-}
-
 /// Writes one table of a snapshot as CSV. Returns the number of rows (without the header).
 pub fn write_csv(
     snapshot: &Snapshot,
@@ -241,20 +189,20 @@ pub fn write_facts(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow:
     ])?;
     for cf in snapshot.facts() {
         let f = cf.fact;
-        let r = &f.record;
+        let b = &f.body;
         w.row([
             f.doc.clone(),
             f.kind.clone(),
             f.start.to_string(),
             f.end.to_string(),
-            s(r, "text"),
-            fact_value(&f.kind, r),
-            s(r, "unit"),
-            s(r, "type"),
-            s(r, "qid"),
-            s(r, "lang"),
+            f.text().to_string(),
+            b.value_text(),
+            b.unit().unwrap_or_default(),
+            b.type_name().unwrap_or_default(),
+            b.qid().unwrap_or_default(),
+            b.lang().map(|l| l.code().to_string()).unwrap_or_default(),
             cf.status.map(|x| x.name().to_string()).unwrap_or_default(),
-            r.to_string(),
+            f.record.to_string(),
         ])?;
     }
     w.finish()

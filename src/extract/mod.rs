@@ -3,7 +3,7 @@
 //! An extractor is one module behind the small [`Extractor`] trait; the [`Pipeline`] runs
 //! them in order over a document and collects their [`Fact`]s. Every fact carries its
 //! evidence: the span of the original source that states it. The store keeps facts
-//! generically (kind, span, JSON body), so a new extractor needs no schema change.
+//! generically (kind, span, the body serialized once), so a new extractor needs no schema change.
 //!
 //! The time, quantity, entity, event and table extractors plug in here.
 
@@ -14,19 +14,7 @@ pub mod table;
 pub mod time;
 
 use crate::document::Document;
-use crate::span::Evidence;
-use serde_json::{Map, Value};
-
-/// One extracted fact.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fact {
-    /// The record kind in the export contract ("timex", "quantity", "mention", ...).
-    pub kind: &'static str,
-    /// The span of the original source that states the fact.
-    pub evidence: Evidence,
-    /// The kind's own fields (exported beside `kind`, `doc`, `start`, `end`, `text`).
-    pub body: Map<String, Value>,
-}
+pub use crate::fact::{Fact, FactBody};
 
 /// Finds one kind of fact.
 pub trait Extractor: Send + Sync {

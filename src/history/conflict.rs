@@ -79,10 +79,9 @@ fn same_parties(a: &Event, b: &Event) -> bool {
 fn role_holders<'a>(e: &'a Event, role: &str) -> std::collections::BTreeSet<&'a str> {
     e.statements
         .iter()
-        .filter_map(|s| s.roles.as_array())
-        .flatten()
-        .filter(|r| r.get("role").and_then(|v| v.as_str()) == Some(role))
-        .filter_map(|r| r.get("entity").and_then(|v| v.as_str()))
+        .flat_map(|s| &s.roles)
+        .filter(|r| r.role.as_deref() == Some(role))
+        .map(|r| r.entity.as_str())
         .collect()
 }
 
@@ -187,14 +186,17 @@ pub fn orderings(statements: &[super::merge::Statement]) -> Vec<Conflict> {
     }
     let mut groups: BTreeMap<(String, String), Vec<&super::merge::Statement>> = BTreeMap::new();
     for st in statements {
-        if st.ordinal.is_null() || st.polarity == "negative" {
+        let Some(o) = &st.ordinal else {
+            continue;
+        };
+        if st.polarity == "negative" {
             continue;
         }
-        let ranked_against: Vec<&str> = ["after", "tied_with"]
+        let ranked_against: Vec<&str> = o
+            .after
             .iter()
-            .filter_map(|k| st.ordinal.get(*k).and_then(|v| v.as_array()))
-            .flatten()
-            .filter_map(|v| v.as_str())
+            .chain(&o.tied_with)
+            .map(String::as_str)
             .collect();
         let Some(first) = st
             .participants
@@ -210,17 +212,13 @@ pub fn orderings(statements: &[super::merge::Statement]) -> Vec<Conflict> {
     }
     let mut out = Vec::new();
     for ((ty, actor), sts) in groups {
-        let rank = |s: &super::merge::Statement| s.ordinal.get("rank").and_then(|v| v.as_f64());
         let mut values: BTreeMap<String, Vec<&super::merge::Statement>> = BTreeMap::new();
         for s in &sts {
-            let r = rank(s).unwrap_or(0.0);
-            let after = s
+            let (r, after) = s
                 .ordinal
-                .get("after")
-                .and_then(|v| v.as_array())
-                .map(|a| a.len())
-                .unwrap_or(0);
-            let key = if r <= 1.0 && after == 0 {
+                .as_ref()
+                .map_or((0, 0), |o| (o.rank, o.after.len()));
+            let key = if r <= 1 && after == 0 {
                 "first (or among the first)".to_string()
             } else {
                 format!("rank {r}")
@@ -238,7 +236,7 @@ pub fn orderings(statements: &[super::merge::Statement]) -> Vec<Conflict> {
                 .into_iter()
                 .map(|(v, ss)| Claim {
                     value: v.clone(),
-                    value_json: ss[0].ordinal.clone(),
+                    value_json: serde_json::to_value(&ss[0].ordinal).unwrap_or_default(),
                     evidence: ss.iter().map(|s| s.evidence.clone()).collect(),
                 })
                 .collect(),

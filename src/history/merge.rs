@@ -15,7 +15,6 @@
 use crate::span::Span;
 use crate::store::StoredFact;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One statement of an event, as stored by the event extractor.
@@ -34,7 +33,7 @@ pub struct Statement {
     pub date_text: String,
     pub participants: Vec<String>,
     pub participant_ids: Vec<String>,
-    pub roles: Value,
+    pub roles: Vec<crate::fact::Role>,
     pub place: Option<String>,
     pub about: Vec<String>,
     pub trigger: String,
@@ -42,60 +41,40 @@ pub struct Statement {
     pub modality: String,
     pub circumstance: bool,
     pub summary: String,
-    pub ordinal: Value,
-}
-
-fn s(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
-}
-
-fn strings(v: &Value, k: &str) -> Vec<String> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    pub ordinal: Option<crate::fact::Ordinal>,
 }
 
 impl Statement {
     /// Reads a stored `event_statement` fact.
     pub fn from_fact(f: &StoredFact) -> Option<Statement> {
-        let r = &f.record;
-        if f.kind != "event_statement" {
-            return None;
-        }
+        let e = f.body.event()?;
+        let date = |p: Option<crate::fact::Point>| p.map(|p| p.iso()).unwrap_or_default();
         Some(Statement {
             fact: f.id,
             evidence: Span {
                 doc: f.doc.clone(),
                 start: f.start as usize,
                 end: f.end as usize,
-                text: s(r, "text"),
+                text: f.text().to_string(),
             },
-            lang: s(r, "lang"),
-            ty: s(r, "type"),
-            field: s(r, "field"),
-            date_start: s(r, "date_start"),
-            date_end: s(r, "date_end"),
-            date_origin: s(r, "date_origin"),
-            date_text: s(r, "date_text"),
-            participants: strings(r, "participants"),
-            participant_ids: strings(r, "participant_ids"),
-            roles: r.get("roles").cloned().unwrap_or(Value::Null),
-            place: r.get("place").and_then(Value::as_str).map(str::to_string),
-            about: strings(r, "about"),
-            trigger: s(r, "trigger"),
-            polarity: s(r, "polarity"),
-            modality: s(r, "modality"),
-            circumstance: r
-                .get("circumstance")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            summary: s(r, "summary"),
-            ordinal: r.get("ordinal").cloned().unwrap_or(Value::Null),
+            lang: e.lang.code().to_string(),
+            ty: e.ty.clone(),
+            field: e.field.clone(),
+            date_start: date(e.date_start),
+            date_end: date(e.date_end),
+            date_origin: e.date_origin.clone(),
+            date_text: e.date_text.clone(),
+            participants: e.participants.clone(),
+            participant_ids: e.participant_ids.clone(),
+            roles: e.roles.clone(),
+            place: e.place.clone(),
+            about: e.about.clone(),
+            trigger: e.trigger.clone(),
+            polarity: e.polarity.clone(),
+            modality: e.modality.clone(),
+            circumstance: e.circumstance,
+            summary: e.summary.clone(),
+            ordinal: e.ordinal.clone(),
         })
     }
 }

@@ -466,15 +466,15 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
     st.query(move |v, _| {
         let all: Vec<Value> = v
             .facts()
-            .filter(|c| c.fact.kind == "table" && !c.rejected())
-            .map(|c| {
-                let (f, r) = (c.fact, &c.fact.record);
-                json!({
-                    "id": r["id"], "label": r["label"], "caption": r["caption"], "unit": r["unit"],
+            .filter(|c| !c.rejected())
+            .filter_map(|c| {
+                let (f, t) = (c.fact, c.fact.body.table()?);
+                Some(json!({
+                    "id": t.id, "label": t.label, "caption": t.caption, "unit": t.unit,
                     "doc": f.doc, "start": f.start, "end": f.end,
-                    "rows": r["rows"].as_array().map_or(0, Vec::len),
-                    "columns": r["columns"].as_array().map_or(0, Vec::len),
-                })
+                    "rows": t.rows.len(),
+                    "columns": t.columns.len(),
+                }))
             })
             .collect();
         Ok(Json(page(&all, offset, limit)))
@@ -489,7 +489,7 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         v.facts()
-            .find(|c| c.fact.kind == "table" && c.fact.record["id"].as_str() == Some(id.as_str()))
+            .find(|c| c.fact.body.table().is_some_and(|t| t.id == id))
             .map(|c| Json(c.fact.record.clone()))
             .ok_or_else(|| ApiError::not_found(format!("no table has the id {id:?}")))
     })

@@ -270,8 +270,8 @@ impl Snapshot {
                     "quantity" => quantities.push(f),
                     "table" => tables.push(f),
                     "mention" => {
-                        if let Some(id) = f.record["entity_id"].as_str() {
-                            *mentions.entry(id.to_string()).or_default() += 1;
+                        if let Some(m) = f.body.mention() {
+                            *mentions.entry(m.entity_id.clone()).or_default() += 1;
                         }
                     }
                     _ => timexes.push(f),

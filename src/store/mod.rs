@@ -114,7 +114,8 @@ impl StoredSentence {
     }
 }
 
-/// A stored fact.
+/// A stored fact: its record as stored and exported (the wire form), and the same fact
+/// typed (read once, here, from the record).
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredFact {
     pub id: i64,
@@ -124,6 +125,53 @@ pub struct StoredFact {
     pub end: u64,
     /// The fact's record as exported (kind, span, body).
     pub record: serde_json::Value,
+    /// The record's body, typed. Readers match on this; they never read `record` by field
+    /// name.
+    #[serde(skip)]
+    pub body: crate::fact::FactBody,
+}
+
+impl StoredFact {
+    /// A stored fact from its record (whose `kind` it takes).
+    ///
+    /// Errors: [`StoreError::Corrupt`] when the record is no fact record of its kind.
+    pub fn from_record(
+        id: i64,
+        doc: String,
+        start: u64,
+        end: u64,
+        record: serde_json::Value,
+    ) -> Result<StoredFact> {
+        let body = crate::fact::FactBody::from_record(&record)
+            .map_err(|e| StoreError::Corrupt(format!("fact {id} of {doc}: {e}")))?;
+        Ok(StoredFact {
+            id,
+            doc,
+            kind: body.kind().to_string(),
+            start,
+            end,
+            record,
+            body,
+        })
+    }
+
+    /// The source text the fact's span covers, as the record holds it.
+    pub fn text(&self) -> &str {
+        self.record
+            .get("text")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Replaces the record (a curated one) and reads its body again. When the new record
+    /// is no valid record of the fact's kind, the body stays as it was and the error says
+    /// why.
+    pub fn set_record(&mut self, record: serde_json::Value) -> Result<()> {
+        let body = crate::fact::FactBody::from_record(&record);
+        self.record = record;
+        self.body = body.map_err(|e| StoreError::Corrupt(format!("fact {}: {e}", self.id)))?;
+        Ok(())
+    }
 }
 
 /// One row of the curation audit log, as stored. The log is append-only: rows are never

@@ -269,15 +269,14 @@ impl SqliteStore {
         let mut rows = st.query(args)?;
         while let Some(r) = rows.next()? {
             let record: String = r.get(5)?;
-            f(StoredFact {
-                id: r.get(0)?,
-                doc: r.get(1)?,
-                kind: r.get(2)?,
-                start: r.get::<_, i64>(3)? as u64,
-                end: r.get::<_, i64>(4)? as u64,
-                record: serde_json::from_str(&record)
+            f(StoredFact::from_record(
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, i64>(3)? as u64,
+                r.get::<_, i64>(4)? as u64,
+                serde_json::from_str(&record)
                     .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
-            })?;
+            )?)?;
         }
         Ok(())
     }
@@ -459,7 +458,7 @@ impl Store for SqliteStore {
             for f in facts {
                 st.execute(params![
                     id,
-                    f.kind,
+                    f.kind(),
                     f.evidence.start as i64,
                     f.evidence.end as i64,
                     record::fact_record(f).to_string()
@@ -707,16 +706,15 @@ impl Store for SqliteStore {
                 },
             )
             .optional()?;
-        row.map(|(id, doc, kind, start, end, record)| {
-            Ok(StoredFact {
+        row.map(|(id, doc, _kind, start, end, record)| {
+            StoredFact::from_record(
                 id,
                 doc,
-                kind,
-                start: start as u64,
-                end: end as u64,
-                record: serde_json::from_str(&record)
+                start as u64,
+                end as u64,
+                serde_json::from_str(&record)
                     .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
-            })
+            )
         })
         .transpose()
     }

@@ -25,7 +25,6 @@ use crate::document::Document;
 use crate::text::intervals::{Disjoint, Intervals};
 use gazetteer::{AliasKind, Entity, Gazetteer};
 use matcher::Matcher;
-use serde_json::{Map, Value, json};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -484,23 +483,18 @@ pub fn disambiguate(ms: Vec<Mention>) -> Vec<Mention> {
 }
 
 /// The export body of a mention.
-pub fn body(m: &Mention) -> Map<String, Value> {
+pub fn body(m: &Mention) -> crate::fact::Mention {
     let e = m.entity();
-    let mut b = Map::new();
-    b.insert("entity".into(), json!(e.en));
-    b.insert("entity_id".into(), json!(e.id));
-    b.insert("qid".into(), json!(e.qid));
-    b.insert("entity_type".into(), json!(e.kind));
-    b.insert("entity_labels".into(), json!(e.other_labels()));
-    b.insert(
-        "confidence".into(),
-        json!((m.confidence as f64 * 1000.0).round() / 1000.0),
-    );
-    b.insert("matched".into(), json!(m.matched));
-    if m.nested {
-        b.insert("nested".into(), json!(true));
+    crate::fact::Mention {
+        entity: e.en.clone(),
+        entity_id: e.id.clone(),
+        qid: e.qid.clone(),
+        entity_type: e.kind.to_string(),
+        entity_labels: e.other_labels(),
+        confidence: (m.confidence as f64 * 1000.0).round() / 1000.0,
+        matched: m.matched.to_string(),
+        nested: m.nested,
     }
-    b
 }
 
 /// The mentions of a document, in clean-text ranges.
@@ -527,9 +521,8 @@ impl Extractor for EntityExtractor {
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
         for m in document_mentions(doc) {
             out.push(Fact {
-                kind: "mention",
                 evidence: doc.span_of(m.range.clone()),
-                body: body(&m),
+                body: super::FactBody::Mention(body(&m)),
             });
         }
     }

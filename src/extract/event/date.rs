@@ -21,15 +21,16 @@ impl Dated {
     /// A timex fact as a date, unless it cannot date an event (a citation year, a duration,
     /// a phrase with no value).
     pub fn from_fact(f: &Fact, first_word: usize, end_word: usize) -> Option<Dated> {
-        let ty = f.body.get("type").and_then(|v| v.as_str()).unwrap_or("");
+        let t = f.body.timex()?;
+        let ty = t.ty.as_str();
         if matches!(
             ty,
             "citation" | "duration" | "vague" | "relative_unresolved"
         ) {
             return None;
         }
-        let vs = f.body.get("value_start")?.as_str()?.to_string();
-        let ve = f.body.get("value_end")?.as_str()?.to_string();
+        let vs = t.value_start?.iso();
+        let ve = t.value_end?.iso();
         // Centuries are too coarse to date an event.
         if ty == "century" {
             return None;

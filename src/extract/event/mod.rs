@@ -30,13 +30,12 @@ pub mod date;
 pub mod lexicon;
 pub mod roles;
 
-use super::{Extractor, Fact};
+use super::{Extractor, Fact, FactBody};
 use crate::document::Document;
 use crate::text::layout::BlockKind;
 use data::CueKind;
 use date::DateGroup;
 use lexicon::Word;
-use serde_json::{Map, Value, json};
 use std::ops::Range;
 
 /// The event extractor.
@@ -95,7 +94,7 @@ impl Extractor for EventExtractor {
 
     fn extract_after(&self, doc: &Document, earlier: &[Fact], out: &mut Vec<Fact>) {
         let sorted = |kind: &str| {
-            let mut v: Vec<&Fact> = earlier.iter().filter(|f| f.kind == kind).collect();
+            let mut v: Vec<&Fact> = earlier.iter().filter(|f| f.kind() == kind).collect();
             v.sort_by_key(|f| f.evidence.start);
             v
         };
@@ -105,7 +104,7 @@ impl Extractor for EventExtractor {
         // Table regions hold rows, not statements.
         let tables: Vec<(usize, usize)> = earlier
             .iter()
-            .filter(|f| f.kind == "table")
+            .filter(|f| f.kind() == "table")
             .map(|f| (f.evidence.start, f.evidence.end))
             .collect();
         let ontology = data::ontology();
@@ -172,11 +171,7 @@ impl Extractor for EventExtractor {
                 all_caps: all_caps(text),
             };
             for m in &sentence_mentions {
-                let et = m
-                    .body
-                    .get("entity_type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("other");
+                let et = m.body.mention().map_or("other", |x| x.entity_type.as_str());
                 let (a, b) = (word_of(m.evidence.start), word_of(m.evidence.end));
                 for w in view.in_mention.iter_mut().take(b.min(ws.len())).skip(a) {
                     *w = Some(et);
@@ -187,7 +182,7 @@ impl Extractor for EventExtractor {
                 .iter()
                 .filter(in_sentence)
             {
-                if q.body.get("unit").and_then(Value::as_str) == Some("year") {
+                if q.body.quantity().is_some_and(|x| x.unit == "year") {
                     continue;
                 }
                 let (a, b) = (word_of(q.evidence.start), word_of(q.evidence.end));
@@ -264,65 +259,47 @@ impl Extractor for EventExtractor {
                         lex,
                     ));
                 }
-                let mut body = Map::new();
-                body.insert("type".into(), main.ty.into());
-                body.insert("label".into(), ty.label.clone().into());
-                body.insert("field".into(), field.into());
-                body.insert("date_start".into(), g.value_start.clone().into());
-                body.insert("date_end".into(), g.value_end.clone().into());
-                body.insert("date_text".into(), g.text.clone().into());
-                body.insert(
-                    "date_span".into(),
-                    json!({"start": g.src.start, "end": g.src.end}),
-                );
-                body.insert(
-                    "date_origin".into(),
-                    if origin == "paragraph" {
-                        "paragraph".into()
-                    } else {
-                        g.origin.into()
+                let body = crate::fact::EventStatement {
+                    ty: main.ty.to_string(),
+                    label: ty.label.clone(),
+                    field: field.to_string(),
+                    date_start: g.value_start.parse().ok(),
+                    date_end: g.value_end.parse().ok(),
+                    date_text: g.text.clone(),
+                    date_span: crate::fact::At {
+                        start: g.src.start,
+                        end: g.src.end,
                     },
-                );
-                body.insert("participants".into(), parts.labels().into());
-                body.insert("participant_ids".into(), parts.ids().into());
-                body.insert("roles".into(), parts.roles_json());
-                body.insert(
-                    "place".into(),
-                    parts.place.clone().map(Value::from).unwrap_or(Value::Null),
-                );
-                body.insert("about".into(), parts.about.clone().into());
-                body.insert("trigger".into(), trig_span.text.clone().into());
-                body.insert(
-                    "trigger_span".into(),
-                    json!({"start": trig_span.start, "end": trig_span.end}),
-                );
-                body.insert(
-                    "polarity".into(),
-                    if main.negated { "negative" } else { "positive" }.into(),
-                );
-                body.insert(
-                    "modality".into(),
-                    if main.planned || g.planned {
+                    date_origin: if origin == "paragraph" {
+                        "paragraph".to_string()
+                    } else {
+                        g.origin.to_string()
+                    },
+                    participants: parts.labels(),
+                    participant_ids: parts.ids(),
+                    roles: parts.roles(),
+                    place: parts.place.clone(),
+                    about: parts.about.clone(),
+                    trigger: trig_span.text.clone(),
+                    trigger_span: crate::fact::At {
+                        start: trig_span.start,
+                        end: trig_span.end,
+                    },
+                    polarity: if main.negated { "negative" } else { "positive" }.to_string(),
+                    modality: if main.planned || g.planned {
                         "planned"
                     } else {
                         "asserted"
                     }
-                    .into(),
-                );
-                body.insert("circumstance".into(), main.subordinate.into());
-                body.insert(
-                    "ordinal".into(),
-                    ordinal(main, &ws, lex, &sentence_mentions, &word_of).unwrap_or(Value::Null),
-                );
-                body.insert("lang".into(), s.lang.code().into());
-                body.insert(
-                    "summary".into(),
-                    roles::summary(ty, &parts, &g.value_start, &g.value_end).into(),
-                );
+                    .to_string(),
+                    circumstance: main.subordinate,
+                    ordinal: ordinal(main, &ws, lex, &sentence_mentions, &word_of),
+                    lang: s.lang,
+                    summary: roles::summary(ty, &parts, &g.value_start, &g.value_end),
+                };
                 out.push(Fact {
-                    kind: "event_statement",
                     evidence: sentence_span.clone(),
-                    body,
+                    body: FactBody::EventStatement(body),
                 });
             }
         }
@@ -842,7 +819,7 @@ fn ordinal(
     lex: &data::EventLexicon,
     mentions: &[&Fact],
     word_of: &dyn Fn(usize) -> usize,
-) -> Option<Value> {
+) -> Option<crate::fact::Ordinal> {
     if !RANKED.contains(&t.ty) {
         return None;
     }
@@ -852,7 +829,7 @@ fn ordinal(
     let mut tied = Vec::new();
     let starts: Vec<usize> = mentions.iter().map(|m| word_of(m.evidence.start)).collect();
     for (m, &w) in mentions.iter().zip(&starts) {
-        let Some(label) = m.body.get("entity").and_then(Value::as_str) else {
+        let Some(label) = m.body.mention().map(|x| x.entity.as_str()) else {
             continue;
         };
         // A cue up to six words before the mention, with no other mention in between.
@@ -868,7 +845,11 @@ fn ordinal(
             tied.push(label.to_string());
         }
     }
-    Some(json!({"rank": rank, "after": after, "tied_with": tied}))
+    Some(crate::fact::Ordinal {
+        rank: rank.into(),
+        after,
+        tied_with: tied,
+    })
 }
 
 /// The trigger that decides a date's event: main clause over circumstance, then priority.

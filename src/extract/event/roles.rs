@@ -3,7 +3,6 @@
 use super::data::{EventLexicon, EventType};
 use super::lexicon::Word;
 use crate::extract::Fact;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -62,13 +61,14 @@ impl Participants {
     pub fn ids(&self) -> Vec<String> {
         self.list.iter().map(|p| p.id.clone()).collect()
     }
-    pub fn roles_json(&self) -> Value {
-        Value::Array(
-            self.list
-                .iter()
-                .map(|p| json!({"entity": p.label, "role": p.role}))
-                .collect(),
-        )
+    pub fn roles(&self) -> Vec<crate::fact::Role> {
+        self.list
+            .iter()
+            .map(|p| crate::fact::Role {
+                entity: p.label.clone(),
+                role: p.role.clone(),
+            })
+            .collect()
     }
     fn with_role(&self, role: &str) -> Vec<&str> {
         self.list
@@ -77,10 +77,6 @@ impl Participants {
             .map(|p| p.label.as_str())
             .collect()
     }
-}
-
-fn str_of<'a>(f: &'a Fact, key: &str) -> Option<&'a str> {
-    f.body.get(key).and_then(|v| v.as_str())
 }
 
 /// The participants of a statement whose trigger covers `trigger` words: the actors named in
@@ -101,18 +97,21 @@ pub fn participants(
     let mut out = Participants::default();
     let subject_needed = !mentions.iter().any(|m| {
         let w = word_of(m.evidence.start);
-        str_of(m, "entity_type").is_some_and(|t| ACTOR_TYPES.contains(&t))
+        m.body
+            .mention()
+            .is_some_and(|x| ACTOR_TYPES.contains(&x.entity_type.as_str()))
             && scope.clause.contains(&w)
             && w < trigger.start
     });
     for m in mentions {
-        let (Some(label), Some(id), Some(et)) = (
-            str_of(m, "entity"),
-            str_of(m, "entity_id"),
-            str_of(m, "entity_type"),
-        ) else {
+        let Some(x) = m.body.mention() else {
             continue;
         };
+        let (label, id, et) = (
+            x.entity.as_str(),
+            x.entity_id.as_str(),
+            x.entity_type.as_str(),
+        );
         match et {
             "place" => {
                 if out.place.is_none() {

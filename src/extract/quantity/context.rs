@@ -4,7 +4,6 @@
 use super::data::QData;
 use super::token::{Kind, Tok};
 use regex::Regex;
-use serde_json::{Value, json};
 use std::sync::LazyLock;
 
 /// Where measure phrases end in a paragraph's tokens, found once per paragraph so that
@@ -99,7 +98,7 @@ impl Years {
 
     /// The year or interval nearest to the quantity at `q` (offsets in the sentence),
     /// outside the quantity itself; the one before wins a tie.
-    pub fn nearest(&self, q: std::ops::Range<usize>) -> Value {
+    pub fn nearest(&self, q: std::ops::Range<usize>) -> Option<crate::fact::Period> {
         let f = &self.found;
         // The last one ending at or before the quantity, and the first starting at or after
         // its end; those in between overlap it and are skipped.
@@ -111,10 +110,11 @@ impl Years {
             (Some(b), Some(a)) => Some(if a.0 < b.0 { a } else { b }),
             (b, a) => b.or(a),
         };
-        best.map_or(
-            Value::Null,
-            |(_, (_, vs, ve))| json!({"value_start": vs, "value_end": ve}),
-        )
+        best.map(|(_, (_, vs, ve))| crate::fact::Period {
+            value_start: vs.parse().ok(),
+            value_end: ve.parse().ok(),
+            timex: None,
+        })
     }
 }
 

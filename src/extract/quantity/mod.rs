@@ -22,13 +22,12 @@ pub mod phrases;
 pub mod token;
 pub mod units;
 
-use super::{Extractor, Fact};
+use super::{Extractor, Fact, FactBody};
 use crate::document::Document;
 use crate::text::lang::Lang;
 use crate::text::layout::BlockKind;
 use data::{QData, Unit};
 use number::Decimal;
-use serde_json::{Map, Value, json};
 use std::ops::Range;
 use token::{Kind, Tok};
 
@@ -55,7 +54,7 @@ pub struct Quantity {
     pub decimal_ambiguous: bool,
     pub lang: Lang,
     /// `{"value_start", "value_end"}` of the nearest year or interval in the sentence.
-    pub period: Value,
+    pub period: Option<crate::fact::Period>,
     /// Index of its sentence in [`Document::sentences`].
     pub sentence: Option<usize>,
 }
@@ -667,7 +666,7 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
             let sent = &doc.text.as_str()[sent_range.clone()];
             years = Some((sent_range.clone(), context::Years::new(sent)));
         }
-        let period = years.as_ref().map_or(Value::Null, |(_, y)| {
+        let period = years.as_ref().and_then(|(_, y)| {
             y.nearest(
                 range.start.saturating_sub(sent_range.start)
                     ..range.end.saturating_sub(sent_range.start),
@@ -696,32 +695,23 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
     }
 }
 
-/// A JSON number: an integer when the value is whole.
-fn num(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        json!(v as i64)
-    } else {
-        json!(v)
-    }
-}
-
 impl Quantity {
-    /// The fact's body fields.
-    pub fn body(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("number".into(), num(self.number));
-        m.insert("number_text".into(), self.number_text.clone().into());
-        m.insert("scale".into(), num(self.scale));
-        m.insert("value".into(), num(self.value));
-        m.insert("unit".into(), self.unit.into());
-        m.insert("unit_qualifier".into(), self.unit_qualifier.clone().into());
-        m.insert("counted".into(), self.counted.clone().into());
-        m.insert("measure".into(), self.measure.clone().into());
-        m.insert("approx".into(), self.approx.clone().into());
-        m.insert("decimal_ambiguous".into(), self.decimal_ambiguous.into());
-        m.insert("lang".into(), self.lang.code().into());
-        m.insert("period".into(), self.period.clone());
-        m
+    /// The fact's body.
+    pub fn body(&self) -> crate::fact::Quantity {
+        crate::fact::Quantity {
+            number: self.number,
+            number_text: self.number_text.clone(),
+            scale: self.scale,
+            value: self.value,
+            unit: self.unit.to_string(),
+            unit_qualifier: self.unit_qualifier.clone(),
+            counted: self.counted.clone(),
+            measure: self.measure.clone(),
+            approx: self.approx.clone(),
+            decimal_ambiguous: self.decimal_ambiguous,
+            lang: self.lang,
+            period: self.period.clone(),
+        }
     }
 }
 
@@ -746,12 +736,9 @@ impl Extractor for QuantityExtractor {
         let mut timexes: Vec<&Fact> = earlier
             .iter()
             .filter(|f| {
-                f.kind == "timex"
-                    && !matches!(
-                        f.body.get("type").and_then(Value::as_str),
-                        Some("duration" | "citation")
-                    )
-                    && f.body.get("value_start").is_some_and(|v| !v.is_null())
+                matches!(&f.body, FactBody::Timex(t)
+                    if !matches!(t.ty.as_str(), "duration" | "citation")
+                        && t.value_start.is_some())
             })
             .collect();
         timexes.sort_by_key(|t| (t.evidence.start, t.evidence.end));
@@ -759,7 +746,7 @@ impl Extractor for QuantityExtractor {
         // that are no amounts.
         let mut spans: Vec<Range<usize>> = earlier
             .iter()
-            .filter(|f| f.kind == "timex")
+            .filter(|f| matches!(f.body, FactBody::Timex(_)))
             .map(|f| f.evidence.start..f.evidence.end)
             .collect();
         spans.sort_by_key(|r| (r.start, r.end));
@@ -782,21 +769,23 @@ impl Extractor for QuantityExtractor {
                     current = Some((si, SentenceTimexes::new(doc, s, &timexes)));
                 }
                 let st = &current.as_ref().expect("just set").1;
-                if let Some(t) = st.best(evidence.start..evidence.end) {
-                    body.insert(
-                        "period".into(),
-                        json!({
-                            "value_start": t.body["value_start"],
-                            "value_end": t.body.get("value_end").cloned().unwrap_or(Value::Null),
-                            "timex": {"start": t.evidence.start, "end": t.evidence.end},
+                if let Some((t, x)) = st
+                    .best(evidence.start..evidence.end)
+                    .and_then(|t| Some((t, t.body.timex()?)))
+                {
+                    body.period = Some(crate::fact::Period {
+                        value_start: x.value_start,
+                        value_end: x.value_end,
+                        timex: Some(crate::fact::At {
+                            start: t.evidence.start,
+                            end: t.evidence.end,
                         }),
-                    );
+                    });
                 }
             }
             out.push(Fact {
-                kind: "quantity",
                 evidence,
-                body,
+                body: FactBody::Quantity(body),
             });
         }
     }

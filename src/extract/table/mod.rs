@@ -59,9 +59,8 @@ impl Extractor for TableExtractor {
             }
             let evidence = lines.span(t.region.clone());
             out.push(Fact {
-                kind: "table",
                 evidence,
-                body: t.body(&id, &lines),
+                body: crate::fact::FactBody::Table(t.body(&id, &lines)),
             });
         }
     }

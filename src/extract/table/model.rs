@@ -8,7 +8,7 @@
 use super::cell::{Reading, period};
 use super::lines::Lines;
 use crate::text::lang::Lang;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::ops::Range;
 
 /// What a cell holds.
@@ -105,14 +105,6 @@ pub struct Table {
     pub region: Range<usize>,
 }
 
-fn f64_json(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        json!(v as i64)
-    } else {
-        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
-    }
-}
-
 /// The year or year range a column header names, when it names exactly one.
 pub fn column_period(header: &str) -> Option<(i32, i32)> {
     let mut found = None;
@@ -155,77 +147,74 @@ impl Table {
     }
 
     /// The fact body, with `id` already decided.
-    pub fn body(&self, id: &str, lines: &Lines) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("id".into(), json!(id));
-        m.insert("label".into(), json!(self.label));
-        m.insert("caption".into(), json!(self.caption));
-        m.insert("unit".into(), json!(self.unit));
-        m.insert("columns".into(), json!(self.columns));
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                Value::Array(
+    pub fn body(&self, id: &str, lines: &Lines) -> crate::fact::Table {
+        use crate::fact::CellValue as V;
+        crate::fact::Table {
+            id: id.to_string(),
+            label: self.label.clone(),
+            caption: self.caption.clone(),
+            unit: self.unit.clone(),
+            columns: self.columns.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
                     r.iter()
                         .map(|c| match &c.value {
-                            CellValue::Number(v) => f64_json(*v),
-                            CellValue::Text(t) => json!(t),
-                            CellValue::Empty => Value::Null,
+                            CellValue::Number(v) if v.is_finite() => Some(V::Number(*v)),
+                            CellValue::Number(_) | CellValue::Empty => None,
+                            CellValue::Text(t) => Some(V::Text(t.clone())),
                         })
-                        .collect(),
-                )
-            })
-            .collect();
-        m.insert("rows".into(), Value::Array(rows));
-        let cells: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| Value::Array(r.iter().map(|c| cell_json(c, lines)).collect()))
-            .collect();
-        m.insert("cells".into(), Value::Array(cells));
-        m.insert("source".into(), json!(self.source));
-        m.insert("notes".into(), json!(self.notes));
-        m.insert("ambiguous".into(), json!(self.ambiguous));
-        m.insert("lang".into(), json!(self.lang.map(|l| l.code())));
-        let periods: Vec<Value> = self
-            .columns
-            .iter()
-            .map(|c| column_period(c).map_or(Value::Null, |(a, b)| json!([a, b])))
-            .collect();
-        m.insert("column_periods".into(), Value::Array(periods));
-        m.insert("row_units".into(), json!(self.row_units));
-        m
+                        .collect()
+                })
+                .collect(),
+            cells: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| cell_span(c, lines)).collect())
+                .collect(),
+            source: self.source.clone(),
+            notes: self.notes.clone(),
+            ambiguous: self.ambiguous,
+            lang: self.lang,
+            column_periods: self
+                .columns
+                .iter()
+                .map(|c| column_period(c).map(|(a, b)| [a, b]))
+                .collect(),
+            row_units: self.row_units.clone(),
+        }
     }
 }
 
-fn cell_json(c: &Cell, lines: &Lines) -> Value {
-    let Some(r) = &c.range else {
-        return Value::Null;
-    };
+fn cell_span(c: &Cell, lines: &Lines) -> Option<crate::fact::CellSpan> {
+    use crate::fact::CellNumber as N;
+    let r = c.range.as_ref()?;
     let src = lines.source_range(r.clone());
-    let mut o = Map::new();
-    o.insert("start".into(), json!(src.start));
-    o.insert("end".into(), json!(src.end));
+    let mut o = crate::fact::CellSpan {
+        start: src.start,
+        end: src.end,
+        range: None,
+        ratio: None,
+        percent: false,
+        empty_mark: false,
+        sub: None,
+        sub_span: None,
+    };
     match c.reading {
-        Some(Reading::Range(a, b)) => {
-            o.insert("range".into(), json!([f64_json(a), f64_json(b)]));
-        }
-        Some(Reading::Ratio(a, b)) => {
-            o.insert("ratio".into(), json!([f64_json(a), f64_json(b)]));
-        }
-        Some(Reading::Number { percent: true, .. }) => {
-            o.insert("percent".into(), json!(true));
-        }
-        Some(Reading::EmptyMark) => {
-            o.insert("empty_mark".into(), json!(true));
-        }
+        Some(Reading::Range(a, b)) => o.range = Some([N(a), N(b)]),
+        Some(Reading::Ratio(a, b)) => o.ratio = Some([N(a), N(b)]),
+        Some(Reading::Number { percent: true, .. }) => o.percent = true,
+        Some(Reading::EmptyMark) => o.empty_mark = true,
         _ => {}
     }
     if let Some((v, r)) = &c.sub {
         let s = lines.source_range(r.clone());
-        o.insert("sub".into(), v.clone());
-        o.insert("sub_span".into(), json!({"start": s.start, "end": s.end}));
+        o.sub = Some(v.clone());
+        o.sub_span = Some(crate::fact::At {
+            start: s.start,
+            end: s.end,
+        });
     }
-    Value::Object(o)
+    Some(o)
 }

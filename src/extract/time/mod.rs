@@ -15,12 +15,11 @@ pub mod engine;
 pub mod resolve;
 pub mod value;
 
-use super::{Extractor, Fact};
+use super::{Extractor, Fact, FactBody};
 use crate::document::Document;
 use data::NumericOrder;
 use engine::{DocCtx, Kind, Timex};
 use regex::Regex;
-use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
 
 /// The time extractor.
@@ -141,48 +140,35 @@ pub fn edtf(t: &Timex) -> Option<String> {
 }
 
 /// The exported body of an expression.
-pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> Map<String, Value> {
-    let mut b = Map::new();
-    let (vs, ve) = if matches!(t.kind, Kind::Duration | Kind::Clock) {
-        (Value::Null, Value::Null)
+pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> crate::fact::Timex {
+    let (value_start, value_end) = if matches!(t.kind, Kind::Duration | Kind::Clock) {
+        (None, None)
     } else {
-        (t.start.iso().into(), t.end.iso().into())
+        (Some(t.start), Some(t.end))
     };
-    b.insert("value_start".into(), vs);
-    b.insert("value_end".into(), ve);
-    // Not "kind": the export writes the body over the record, whose kind is "timex".
-    b.insert("type".into(), t.kind.name().into());
-    b.insert("mod".into(), t.modifier.map_or(Value::Null, Into::into));
-    b.insert("approx".into(), t.approx.into());
-    b.insert("edtf".into(), edtf(t).map_or(Value::Null, Into::into));
-    let yf = match &t.year_from {
-        Some((r, v)) => {
+    crate::fact::Timex {
+        value_start,
+        value_end,
+        ty: t.kind.name().to_string(),
+        modifier: t.modifier.map(str::to_string),
+        approx: t.approx,
+        edtf: edtf(t),
+        year_from: t.year_from.as_ref().map(|(r, v)| {
             let s = doc.text.source_range(r.clone());
-            json!({"start": s.start, "end": s.end, "value": v})
-        }
-        None => Value::Null,
-    };
-    b.insert("year_from".into(), yf);
-    b.insert("lang".into(), lang.code().into());
-    if t.kind == Kind::Citation {
-        b.insert("cited_as".into(), t.was.name().into());
+            crate::fact::YearFrom {
+                start: s.start,
+                end: s.end,
+                value: v.clone(),
+            }
+        }),
+        lang,
+        cited_as: (t.kind == Kind::Citation).then(|| t.was.name().to_string()),
+        duration: t.duration.clone(),
+        season: t.season.map(str::to_string),
+        ambiguous: t.ambiguous,
+        century_assumed: t.century_assumed,
+        clock: t.clock.clone(),
     }
-    if let Some(d) = &t.duration {
-        b.insert("duration".into(), d.clone().into());
-    }
-    if let Some(s) = t.season {
-        b.insert("season".into(), s.into());
-    }
-    if t.ambiguous {
-        b.insert("ambiguous".into(), true.into());
-    }
-    if t.century_assumed {
-        b.insert("century_assumed".into(), true.into());
-    }
-    if let Some(c) = &t.clock {
-        b.insert("clock".into(), c.clone().into());
-    }
-    b
 }
 
 impl Extractor for TimeExtractor {
@@ -196,15 +182,15 @@ impl Extractor for TimeExtractor {
             // quantity layer will measure it), never scored as a timex. Nor is a relative
             // expression that nothing anchors ("last year" with no date in sight): it is kept,
             // unresolved, as its own kind, so that no value is guessed.
-            let kind = match t.kind {
-                Kind::Duration => "duration",
-                Kind::Relative if t.start.is_empty() => "timex_unresolved",
-                _ => "timex",
+            let b = body(doc, &t, lang);
+            let body = match t.kind {
+                Kind::Duration => FactBody::Duration(b),
+                Kind::Relative if t.start.is_empty() => FactBody::TimexUnresolved(b),
+                _ => FactBody::Timex(b),
             };
             out.push(Fact {
-                kind,
                 evidence: doc.span_of(t.range.clone()),
-                body: body(doc, &t, lang),
+                body,
             });
         }
     }

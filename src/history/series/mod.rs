@@ -32,7 +32,7 @@ use crate::source::decode::{Encoding, decode_range};
 use crate::span::Span;
 use crate::store::{Store, StoredFact};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
 /// The years a point covers: one year, an interval of years, or everything up to a year.
@@ -208,21 +208,25 @@ pub struct TimexRef {
 impl TimexRef {
     /// From a stored `timex` fact (None for citations, durations and unresolved values).
     pub fn from_fact(f: &StoredFact) -> Option<TimexRef> {
-        let r = &f.record;
-        if f.kind != "timex" {
+        let t = match &f.body {
+            crate::fact::FactBody::Timex(t) => t,
+            _ => return None,
+        };
+        if matches!(
+            t.ty.as_str(),
+            "citation" | "duration" | "relative" | "vague"
+        ) {
             return None;
         }
-        let ty = r.get("type").and_then(Value::as_str).unwrap_or("");
-        if matches!(ty, "citation" | "duration" | "relative" | "vague") {
-            return None;
-        }
-        let vs = r.get("value_start").and_then(Value::as_str)?;
-        let ve = r.get("value_end").and_then(Value::as_str).unwrap_or(vs);
-        let year = |s: &str| -> Option<i32> { s.get(..4)?.parse().ok() };
-        let (from, to) = (year(vs)?, year(ve)?);
-        let whole = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
-        let whole_years =
-            whole(vs) && whole(ve) && r.get("mod").is_none_or(Value::is_null) && from <= to;
+        let vs = t.value_start?;
+        let ve = t.value_end.unwrap_or(vs);
+        let (from, to) = (vs.y?, ve.y?);
+        let whole_years = vs.is_year()
+            && ve.is_year()
+            && (0..=9999).contains(&from)
+            && (0..=9999).contains(&to)
+            && t.modifier.is_none()
+            && from <= to;
         Some(TimexRef {
             start: f.start as usize,
             end: f.end as usize,

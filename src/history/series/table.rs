@@ -11,11 +11,11 @@
 
 use super::lexicon::{self, Class, Lexicon, Tok, tokenize};
 use super::{Context, Observation, Origin, Period, Source, half_unit};
+use crate::fact::{CellSpan, CellValue};
 use crate::span::Span;
 use crate::store::StoredFact;
 use crate::text::lang::Lang;
 use regex::Regex;
-use serde_json::Value;
 use std::sync::LazyLock;
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
@@ -32,10 +32,6 @@ fn period_of(s: &str) -> Option<Period> {
     let a: i32 = c[1].parse().ok()?;
     let b: i32 = c.get(2).map_or(Some(a), |m| m.as_str().parse().ok())?;
     (a <= b).then(|| Period::years(a, b))
-}
-
-fn str_of(v: &Value) -> Option<&str> {
-    v.as_str()
 }
 
 /// The classes of a header's phrases, or None when it names something no list knows.
@@ -133,32 +129,16 @@ fn caption_period(lex: &Lexicon, caption: &str) -> Option<Period> {
 
 /// The observations the cells of one table give.
 pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
-    let r = &t.record;
-    if t.kind != "table" {
+    let Some(tb) = t.body.table() else {
         return Vec::new();
-    }
+    };
     let k = lexicon::knowledge();
-    let lang = r
-        .get("lang")
-        .and_then(Value::as_str)
-        .and_then(Lang::from_code)
-        .unwrap_or(Lang::Vi);
+    let lang = tb.lang.unwrap_or(Lang::Vi);
     let lex = k.lexicon(lang);
-    let caption = r.get("caption").and_then(Value::as_str).unwrap_or("");
-    let label = r.get("label").and_then(Value::as_str);
-    let empty = Vec::new();
-    let columns: Vec<&str> = r
-        .get("columns")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty)
-        .iter()
-        .map(|v| v.as_str().unwrap_or(""))
-        .collect();
-    let rows = r.get("rows").and_then(Value::as_array).unwrap_or(&empty);
-    let cells = r.get("cells").and_then(Value::as_array).unwrap_or(&empty);
-    let col_periods = r.get("column_periods").and_then(Value::as_array);
-    let row_units = r.get("row_units").and_then(Value::as_array);
-    let table_unit = r.get("unit").and_then(Value::as_str);
+    let caption = tb.caption.as_deref().unwrap_or("");
+    let label = tb.label.as_deref();
+    let columns: Vec<&str> = tb.columns.iter().map(String::as_str).collect();
+    let table_unit = tb.unit.as_deref();
 
     let mut ctoks = Vec::new();
     tokenize(caption, &mut ctoks);
@@ -188,12 +168,13 @@ pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
     });
 
     let mut out = Vec::new();
-    for (ri, row) in rows.iter().enumerate() {
-        let Some(row) = row.as_array() else { continue };
-        let Some(hc) = row.iter().position(|v| v.is_string()) else {
+    for (ri, row) in tb.rows.iter().enumerate() {
+        let Some((hc, row_head)) = row.iter().enumerate().find_map(|(i, v)| match v {
+            Some(CellValue::Text(t)) => Some((i, t.as_str())),
+            _ => None,
+        }) else {
             continue;
         };
-        let row_head = str_of(&row[hc]).unwrap_or("");
         let row_period = period_of(row_head);
         let row_h = if row_period.is_some() {
             Some(Vec::new())
@@ -201,24 +182,26 @@ pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
             header(lex, row_head)
         };
         let Some(row_h) = row_h else { continue };
-        let unit_str = row_units
-            .and_then(|u| u.get(ri))
-            .and_then(Value::as_str)
+        let unit_str = tb
+            .row_units
+            .get(ri)
+            .and_then(Option::as_deref)
             .or(table_unit);
         for (ci, v) in row.iter().enumerate() {
             if ci == hc {
                 continue;
             }
-            let Some(number) = v.as_f64() else { continue };
+            let Some(CellValue::Number(number)) = v else {
+                continue;
+            };
+            let number = *number;
             let col_head = columns.get(ci).copied().unwrap_or("");
-            let col_period = col_periods
-                .and_then(|p| p.get(ci))
-                .and_then(Value::as_array)
-                .and_then(|p| {
-                    let a = p.first()?.as_i64()? as i32;
-                    let b = p.get(1).and_then(Value::as_i64).map_or(a, |b| b as i32);
-                    (a <= b).then(|| Period::years(a, b))
-                })
+            let col_period = tb
+                .column_periods
+                .get(ci)
+                .copied()
+                .flatten()
+                .and_then(|[a, b]| (a <= b).then(|| Period::years(a, b)))
                 .or_else(|| period_of(col_head));
             let col_h: Vec<&[Class]> = if col_period.is_some() && period_of(col_head).is_some() {
                 Vec::new()
@@ -268,7 +251,7 @@ pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
             } else {
                 continue;
             };
-            let Some(span) = cell_span(t, ctx, cells, ri, ci) else {
+            let Some(span) = cell_span(t, ctx, &tb.cells, ri, ci) else {
                 continue;
             };
             let unit_note = unit_str.map_or(String::new(), |u| format!(" [{u}]"));
@@ -300,15 +283,20 @@ pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
 
 /// The span of cell (row, col): its bytes decoded from the document, else cut from the
 /// table's own text when that is a byte-exact copy.
-fn cell_span(t: &StoredFact, ctx: &Context, cells: &[Value], ri: usize, ci: usize) -> Option<Span> {
-    let c = cells.get(ri)?.as_array()?.get(ci)?;
-    let start = c.get("start")?.as_u64()? as usize;
-    let end = c.get("end")?.as_u64()? as usize;
+fn cell_span(
+    t: &StoredFact,
+    ctx: &Context,
+    cells: &[Vec<Option<CellSpan>>],
+    ri: usize,
+    ci: usize,
+) -> Option<Span> {
+    let c = cells.get(ri)?.get(ci)?.as_ref()?;
+    let (start, end) = (c.start, c.end);
     if start >= end {
         return None;
     }
     let text = ctx.text_of(&t.doc, start, end).or_else(|| {
-        let whole = t.record.get("text")?.as_str()?;
+        let whole = t.text();
         let (ts, te) = (t.start as usize, t.end as usize);
         if whole.len() != te.checked_sub(ts)? || start < ts || end > te {
             return None;

@@ -1,7 +1,7 @@
 //! Unit tests with hand-made facts: attribution, reconciliation, conflicts, tables.
 
 use super::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A document for the tests: its text, its sentences (split at ". "), its facts.
 struct Doc {
@@ -45,34 +45,33 @@ impl Doc {
     ) -> &mut Self {
         let (s, e) = self.at(needle, nth);
         let id = (self.facts.len() + 1) as i64;
-        self.facts.push(StoredFact {
+        self.facts.push(stored(
             id,
-            doc: self.id.clone(),
-            kind: "quantity".into(),
-            start: s as u64,
-            end: e as u64,
-            record: json!({
+            &self.id,
+            s,
+            e,
+            json!({
                 "kind": "quantity", "doc": self.id, "start": s, "end": e, "text": needle,
                 "number": number, "scale": scale, "value": number * scale, "unit": unit,
                 "approx": approx, "decimal_ambiguous": false, "lang": lang,
                 "counted": null, "measure": null,
             }),
-        });
+        ));
         self
     }
 
     /// A timex fact at the first occurrence of `needle`.
     fn t(&mut self, needle: &str, from: &str, to: &str) -> &mut Self {
         let (s, e) = self.at(needle, 0);
-        self.timexes.push(StoredFact {
-            id: 1000 + self.timexes.len() as i64,
-            doc: self.id.clone(),
-            kind: "timex".into(),
-            start: s as u64,
-            end: e as u64,
-            record: json!({"kind": "timex", "type": "date", "value_start": from,
+        let id = 1000 + self.timexes.len() as i64;
+        self.timexes.push(stored(
+            id,
+            &self.id,
+            s,
+            e,
+            json!({"kind": "timex", "type": "date", "value_start": from,
                 "value_end": to, "mod": null, "text": needle}),
-        });
+        ));
         self
     }
 
@@ -96,6 +95,13 @@ impl Doc {
             &self.timexes,
         );
     }
+}
+
+/// A stored fact from a hand-written record (fields it leaves out at their empty values).
+fn stored(id: i64, doc: &str, start: usize, end: usize, record: Value) -> StoredFact {
+    let kind = record["kind"].as_str().unwrap_or_default().to_string();
+    let record = crate::fact::testing::record(&kind, record);
+    StoredFact::from_record(id, doc.to_string(), start as u64, end as u64, record).unwrap()
 }
 
 fn build_docs(docs: &[&Doc], tables: &[StoredFact]) -> Vec<Series> {
@@ -365,19 +371,18 @@ fn table_fact(
         }
         cells.push(Value::Array(cr));
     }
-    StoredFact {
-        id: 99,
-        doc: doc.id.clone(),
-        kind: "table".into(),
-        start: 0,
-        end: doc.text.len() as u64,
-        record: json!({
+    stored(
+        99,
+        &doc.id,
+        0,
+        doc.text.len(),
+        json!({
             "kind": "table", "doc": doc.id, "start": 0, "end": doc.text.len(), "text": doc.text,
             "id": "t1", "label": "Phụ lục 1", "caption": caption, "unit": unit,
-            "columns": columns, "rows": rows, "cells": cells, "source": null, "notes": null,
-            "ambiguous": false, "lang": "vi", "column_periods": null, "row_units": null,
+            "columns": columns, "rows": rows, "cells": cells, "source": null,
+            "ambiguous": false, "lang": "vi",
         }),
-    }
+    )
 }
 
 #[test]
@@ -479,15 +484,14 @@ fn an_interval_ending_in_part_of_a_year_gives_no_period() {
     );
     // "early 1965" is a timex with a modifier: not whole years.
     let (s, e) = d.at("early 1965", 0);
-    d.timexes.push(StoredFact {
-        id: 5000,
-        doc: d.id.clone(),
-        kind: "timex".into(),
-        start: s as u64,
-        end: e as u64,
-        record: json!({"kind": "timex", "type": "date", "value_start": "1965",
+    d.timexes.push(stored(
+        5000,
+        &d.id,
+        s,
+        e,
+        json!({"kind": "timex", "type": "date", "value_start": "1965",
             "value_end": "1965", "mod": "early"}),
-    });
+    ));
     assert!(build_docs(&[&d], &[]).is_empty());
 }
 

@@ -10,7 +10,6 @@ use super::{Context, DocText, Observation, Origin, Period, Source, half_unit};
 use crate::span::Span;
 use crate::store::StoredFact;
 use crate::text::lang::Lang;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Ends a local sentence (a sentence end the splitter missed).
@@ -35,25 +34,19 @@ struct Q<'a> {
 }
 
 fn parse(f: &StoredFact) -> Option<Q<'_>> {
-    let r = &f.record;
-    let s = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+    let q = f.body.quantity()?;
     Some(Q {
         f,
         start: f.start as usize,
         end: f.end as usize,
-        text: s("text").unwrap_or_default(),
-        number: r.get("number")?.as_f64()?,
-        scale: r.get("scale").and_then(Value::as_f64).unwrap_or(1.0),
-        value: r.get("value")?.as_f64()?,
-        unit: s("unit")?,
-        approx: s("approx"),
-        ambiguous: r
-            .get("decimal_ambiguous")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        lang: s("lang")
-            .and_then(|l| Lang::from_code(&l))
-            .unwrap_or(Lang::En),
+        text: f.text().to_string(),
+        number: q.number,
+        scale: q.scale,
+        value: q.value,
+        unit: q.unit.clone(),
+        approx: q.approx.clone(),
+        ambiguous: q.decimal_ambiguous,
+        lang: q.lang,
     })
 }
 

@@ -9,6 +9,7 @@ use super::curation::fact_form;
 use super::layout::{Nav, page};
 use super::reader::{Mark, render};
 use super::{PageError, PageResult, esc, lang_badge, pager, url_enc};
+use crate::fact::FactBody;
 use crate::server::state::AppState;
 use crate::store::StoredFact;
 use axum::extract::rejection::QueryRejection;
@@ -142,9 +143,10 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
     } else {
         f.kind.as_str()
     };
-    let (title, href, value) = match f.kind.as_str() {
-        "event_statement" => {
-            let date = super::date_range(s(r, "date_start"), s(r, "date_end"));
+    let iso = |p: Option<crate::fact::Point>| p.map(|p| p.iso()).unwrap_or_default();
+    let (title, href, value) = match &f.body {
+        FactBody::EventStatement(e) => {
+            let date = super::date_range(&iso(e.date_start), &iso(e.date_end));
             match events.get(&f.id) {
                 Some((id, summary)) => (
                     format!("event: {summary}"),
@@ -154,52 +156,48 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
                 None => (
                     format!(
                         "event statement (not merged into an event: {}): {}",
-                        if s(r, "polarity") == "negative" {
+                        if e.polarity == "negative" {
                             "negated"
-                        } else if s(r, "date_start").is_empty() {
+                        } else if e.date_start.is_none() {
                             "no date"
                         } else {
                             "date carried over from an earlier sentence"
                         },
-                        s(r, "summary")
+                        e.summary
                     ),
                     None,
                     date,
                 ),
             }
         }
-        "mention" => {
-            let id = s(r, "entity_id");
-            let matched = s(r, "matched");
+        FactBody::Mention(x) => {
+            let matched = x.matched.as_str();
             (
                 format!(
                     "{} ({}){}",
-                    s(r, "entity"),
-                    s(r, "entity_type"),
+                    x.entity,
+                    x.entity_type,
                     if matched.is_empty() || matched == "exact" {
                         String::new()
                     } else {
                         format!(", matched {matched}")
                     }
                 ),
-                (!id.is_empty()).then(|| format!("/entities/{}", url_enc(id))),
-                s(r, "entity").to_string(),
+                (!x.entity_id.is_empty()).then(|| format!("/entities/{}", url_enc(&x.entity_id))),
+                x.entity.clone(),
             )
         }
-        "timex" => {
-            let d = super::date_range(s(r, "value_start"), s(r, "value_end"));
-            (format!("date: {d} ({})", s(r, "type")), None, d)
+        FactBody::Timex(t) => {
+            let d = super::date_range(&iso(t.value_start), &iso(t.value_end));
+            (format!("date: {d} ({})", t.ty), None, d)
         }
-        "duration" => (
-            format!("duration: {}", s(r, "duration")),
-            None,
-            s(r, "duration").to_string(),
-        ),
-        "quantity" => {
-            let value = r.get("value").map(super::json_text).unwrap_or_default();
-            let unit = s(r, "unit");
-            let measure = s(r, "measure");
-            let v = format!("{value} {unit}");
+        FactBody::Duration(t) => {
+            let d = t.duration.clone().unwrap_or_default();
+            (format!("duration: {d}"), None, d)
+        }
+        FactBody::Quantity(q) => {
+            let v = format!("{} {}", crate::fact::number_text(q.value), q.unit);
+            let measure = q.measure.as_deref().unwrap_or("");
             (
                 format!(
                     "quantity: {v}{}",
@@ -213,7 +211,7 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
                 v,
             )
         }
-        other => (other.to_string(), None, String::new()),
+        _ => (f.kind.clone(), None, String::new()),
     };
     let mut m = Mark::span(
         f.start as usize,
@@ -424,14 +422,8 @@ mod tests {
     use serde_json::json;
 
     fn fact(id: i64, kind: &str, start: u64, end: u64, record: Value) -> StoredFact {
-        StoredFact {
-            id,
-            doc: "d".into(),
-            kind: kind.into(),
-            start,
-            end,
-            record,
-        }
+        let record = crate::fact::testing::record(kind, record);
+        StoredFact::from_record(id, "d".into(), start, end, record).unwrap()
     }
 
     #[test]
