@@ -90,3 +90,37 @@ fn a_kind_it_does_not_know_keeps_its_fields() {
     assert_eq!(serde_json::to_value(&b).unwrap()["station"][0], "Hà Nội");
     assert_eq!(b.value_text(), "");
 }
+
+#[test]
+fn the_openapi_description_shows_each_kind_of_fact() {
+    let api = serde_json::to_value(annals::server::openapi()).unwrap();
+    let schemas = &api["components"]["schemas"];
+    for (name, field) in [
+        ("Timex", "value_start"),
+        ("Quantity", "unit"),
+        ("Mention", "entity_id"),
+        ("EventStatement", "participants"),
+        ("Table", "cells"),
+    ] {
+        assert!(
+            schemas[name]["properties"][field].is_object(),
+            "{name}.{field} is not described: {}",
+            schemas[name]
+        );
+    }
+    assert_eq!(
+        schemas["FactBody"]["oneOf"].as_array().map(Vec::len),
+        Some(5)
+    );
+    // A date is described as a string, not an object.
+    assert!(
+        schemas["Timex"]["properties"]["value_start"]["type"]
+            .to_string()
+            .contains("string")
+    );
+    let table = &api["paths"]["/api/tables/{id}"]["get"]["responses"]["200"];
+    assert!(
+        table.to_string().contains("#/components/schemas/Table"),
+        "{table}"
+    );
+}

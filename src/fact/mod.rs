@@ -343,6 +343,50 @@ impl<'de> Deserialize<'de> for FactBody {
     }
 }
 
+impl utoipa::PartialSchema for FactBody {
+    /// One of the kinds' bodies; a record carries `kind` (which one), `doc`, `start`, `end`
+    /// and `text` beside them.
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{OneOfBuilder, Ref};
+        OneOfBuilder::new()
+            .description(Some(
+                "A fact's fields, by its kind (timex, timex_unresolved and duration: Timex; \
+                 quantity; mention; event_statement; table). The record adds kind, doc, start, \
+                 end (byte offsets into the original file) and text.",
+            ))
+            .item(Ref::from_schema_name("Timex"))
+            .item(Ref::from_schema_name("Quantity"))
+            .item(Ref::from_schema_name("Mention"))
+            .item(Ref::from_schema_name("EventStatement"))
+            .item(Ref::from_schema_name("Table"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FactBody {
+    fn schemas(
+        out: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        fn add<T: utoipa::ToSchema>(
+            out: &mut Vec<(
+                String,
+                utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+            )>,
+        ) {
+            out.push((T::name().into_owned(), T::schema()));
+            T::schemas(out);
+        }
+        add::<Timex>(out);
+        add::<Quantity>(out);
+        add::<Mention>(out);
+        add::<EventStatement>(out);
+        add::<Table>(out);
+    }
+}
+
 /// Writes a number as the contract does: an integer when the value is whole.
 pub mod whole {
     use serde::Serializer;

@@ -485,7 +485,7 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
 /// One table with its cells and their spans.
 #[utoipa::path(get, path = "/api/tables/{id}", tag = "sources",
     params(("id" = String, Path, description = "Table id")),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, body = ErrorBody)))]
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         v.facts()

@@ -106,12 +106,18 @@ fn describe(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         "Historical sources as an evidence-backed knowledge base: every fact points at the bytes of the source that state it. Writes need the token that `annals serve` prints (Authorization: Bearer TOKEN)."
             .into(),
     );
-    api.components
-        .get_or_insert_with(Default::default)
-        .add_security_scheme(
-            "token",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "token",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
+    // The typed fact bodies: what every fact record carries beside its kind and span.
+    let mut facts = vec![(
+        "FactBody".to_string(),
+        <crate::fact::FactBody as utoipa::PartialSchema>::schema(),
+    )];
+    <crate::fact::FactBody as utoipa::ToSchema>::schemas(&mut facts);
+    components.schemas.extend(facts);
     api
 }
 
