@@ -336,6 +336,8 @@ pub fn unit_fit(want: Option<&str>, unit: &str, qualifier: Option<&str>) -> f64 
             _ => 1.0,
         },
         Some(w) if w == unit => 1.0,
+        // "What sum": any currency.
+        Some("money") if crate::fact::is_currency(unit) => 1.0,
         Some("person") if unit == "count" => 0.8,
         Some("count") if unit == "person" => 0.8,
         Some("other") if unit == "other" && qualifier.is_some() => 1.0,

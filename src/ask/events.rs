@@ -153,6 +153,7 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
         confidence: 0.0,
         citations: Vec::new(),
         disagreement: Vec::new(),
+        rival: 0.0,
     };
     if !found.is_empty() {
         let mut whats: Vec<String> = Vec::new();

@@ -304,6 +304,38 @@ mod tests {
             .collect()
     }
 
+    /// A stem takes the forms of its word, not another word that begins the same way.
+    #[test]
+    fn stems_take_their_word_not_its_neighbours() {
+        for (text, not) in [
+            ("после визита", "ambassador"),
+            ("газета «Правда»", "oil_gas"),
+            ("долга СССР", "percent"),
+            ("the United States", "statement"),
+            ("an article on artillery", "culture"),
+            ("pollution of the river", "poll"),
+        ] {
+            assert!(
+                !ids(text).contains(&not.to_string()),
+                "{text:?} -> {:?}",
+                ids(text)
+            );
+        }
+        for (text, is) in [
+            ("посла Вьетнама", "ambassador"),
+            ("добыча газа", "oil_gas"),
+            ("доля рынка", "percent"),
+            ("he stated that", "statement"),
+            ("a poll found", "poll"),
+        ] {
+            assert!(
+                ids(text).contains(&is.to_string()),
+                "{text:?} -> {:?}",
+                ids(text)
+            );
+        }
+    }
+
     #[test]
     fn loads_and_matches_three_languages() {
         assert!(ids("kim ngạch thương mại").contains(&"trade".to_string()));

@@ -555,6 +555,15 @@ pub fn parse(text: &str) -> Question {
             unit = head_concepts
                 .iter()
                 .find_map(|&c| lx.concepts[c].unit.clone());
+        } else if unit.as_deref() == Some("money") {
+            // "What sum … in rubles": the currency named.
+            if let Some(u) = head_concepts
+                .iter()
+                .filter_map(|&c| lx.concepts[c].unit.clone())
+                .find(|u| crate::fact::is_currency(u))
+            {
+                unit = Some(u);
+            }
         }
     }
 
@@ -728,5 +737,27 @@ mod tests {
         assert_eq!(q.qtype, QType::Person);
         let q = parse("Lĩnh vực nào được ưu tiên?");
         assert_eq!(q.qtype, QType::Field);
+    }
+
+    /// "What sum" asks for money in any currency, or in the one it names; a debt ("долга")
+    /// is no share ("доля").
+    #[test]
+    fn a_sum_is_money() {
+        for (text, unit) in [
+            (
+                "Какую сумму Вьетнам должен вернуть по соглашению о долге?",
+                "money",
+            ),
+            ("На какую сумму в рублях была оказана помощь?", "RUB"),
+            ("How much money did the Soviet Union lend in 1985?", "money"),
+            ("What sum in dollars did Vietnam pay?", "USD"),
+            ("Việt Nam phải trả bao nhiêu tiền cho Nga?", "money"),
+        ] {
+            let q = parse(text);
+            assert_eq!(q.qtype, QType::Number, "{text}");
+            assert_eq!(q.unit.as_deref(), Some(unit), "{text}");
+        }
+        let q = parse("Сколько составил долг СССР?");
+        assert_ne!(q.unit.as_deref(), Some("percent"));
     }
 }

@@ -490,6 +490,12 @@ pub struct Period {
     pub timex: Option<At>,
 }
 
+/// Whether a quantity unit is a currency (an ISO 4217 code: the units of money the quantity
+/// data knows are written so, "RUB", "USD"; no other unit is three capital letters).
+pub fn is_currency(unit: &str) -> bool {
+    unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// An amount.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quantity {
