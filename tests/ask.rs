@@ -433,3 +433,40 @@ fn an_amount_is_not_answered_by_its_change() {
         json!(12)
     );
 }
+
+/// A number in a list of actors' shares belongs to the actor named just before it ("the
+/// USSR 2,260 tonnes and Poland 1,700 tonnes"): asked about one actor, the answer is its
+/// number, not a neighbour's, in every language. Texts written for the test.
+#[test]
+fn a_share_belongs_to_the_actor_named_before_it() {
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "In 1966-1968 the port received 6,300 tonnes of cement: Poland sent 1,900 tonnes, the Soviet Union sent 4,400 tonnes.\n",
+        ),
+        (
+            "vi.txt",
+            "Giai đoạn 1983-1985, tỉnh nhận 7.450 tấn phân bón: Ba Lan 2.130 tấn, Liên Xô viện trợ 5.320 tấn.\n",
+        ),
+        (
+            "ru.txt",
+            "В 1986-1988 годах Вьетнам получил 3 870 тонн зерна: Польша передала 1 240 тонн, Советский Союз передал 2 630 тонн.\n",
+        ),
+    ]);
+    assert_eq!(
+        value("How many tonnes of cement did the Soviet Union send in 1966-1968?"),
+        json!(4400)
+    );
+    assert_eq!(
+        value("How many tonnes of cement did Poland send in 1966-1968?"),
+        json!(1900)
+    );
+    assert_eq!(
+        value("Giai đoạn 1983-1985, Liên Xô viện trợ bao nhiêu tấn phân bón?"),
+        json!(5320)
+    );
+    assert_eq!(
+        value("Сколько тонн зерна передал Советский Союз в 1986-1988 годах?"),
+        json!(2630)
+    );
+}

@@ -180,6 +180,13 @@ struct RawFile {
     /// Words of a question that ask for a change ("by how much", "на сколько").
     #[serde(default)]
     change_questions: Vec<String>,
+    /// Prepositions of place ("in", "tại", "в"): a name right after one is where, not who.
+    #[serde(default)]
+    locatives: Vec<String>,
+    /// Words that join two clauses or two items ("and", "và", "и"): a name before one does
+    /// not hold a number after it.
+    #[serde(default)]
+    joiners: Vec<String>,
     #[serde(default)]
     starts: Vec<String>,
     #[serde(default)]
@@ -204,6 +211,8 @@ pub struct QData {
     totals: Vec<Vec<String>>,
     pub parts: Vec<String>,
     pub changes: Vec<String>,
+    pub locatives: HashSet<String>,
+    pub joiners: HashSet<String>,
     change_questions: Vec<Vec<String>>,
     starts: Vec<Vec<String>>,
     ends: Vec<Vec<String>>,
@@ -281,6 +290,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             .collect(),
         parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
         changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
+        locatives: f.locatives.iter().map(|p| p.to_lowercase()).collect(),
+        joiners: f.joiners.iter().map(|p| p.to_lowercase()).collect(),
         change_questions: f.change_questions.iter().map(|t| stems(t)).collect(),
         starts: f.starts.iter().map(|t| stems(t)).collect(),
         ends: f.ends.iter().map(|t| stems(t)).collect(),
