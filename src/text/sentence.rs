@@ -44,10 +44,14 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
             }
             let next = skip_ws(text, end);
             let has_ws = next > end;
+            let ellipsis = c == '…' || text[i..end].starts_with("..");
             if has_ws
                 && (next >= text.len() || opens_sentence(&text[next..]))
                 && !(c == '.' && protected(&text[start..i], lang))
-                && !inside_brackets(&text[start..i])
+                // The closers swallowed count: "(… in Vietnam.) This year …" ends a
+                // sentence that the bracket held whole; an ellipsis closing a bracket
+                // ("các loại…)") trails a list, it ends nothing.
+                && !inside_brackets(&text[start..if ellipsis { i } else { end }])
             {
                 push(&mut out, text, start..end);
                 start = next;
@@ -227,6 +231,37 @@ mod tests {
             sents(s, Lang::En),
             vec!["He wrote to Moscow [Ho so... 1964: 55].", "Then aid came."]
         );
+    }
+
+    /// A sentence held whole in brackets ends with them, in every language; a bracket that
+    /// is still open keeps the sentence going, and an abbreviation before the bracket
+    /// closes it does not end one.
+    #[test]
+    fn a_sentence_in_brackets_ends_with_them() {
+        for (text, lang, want) in [
+            (
+                "(The plant was built in 1984.) Output grew later.",
+                Lang::En,
+                vec!["(The plant was built in 1984.)", "Output grew later."],
+            ),
+            (
+                "(Nhà máy xây năm 1984.) Sản lượng tăng sau đó.",
+                Lang::Vi,
+                vec!["(Nhà máy xây năm 1984.)", "Sản lượng tăng sau đó."],
+            ),
+            (
+                "[Завод построили в 1984 году.] Выпуск вырос позже.",
+                Lang::Ru,
+                vec!["[Завод построили в 1984 году.]", "Выпуск вырос позже."],
+            ),
+            (
+                "Aid came (see the report. It was late) and then more.",
+                Lang::En,
+                vec!["Aid came (see the report. It was late) and then more."],
+            ),
+        ] {
+            assert_eq!(sents(text, lang), want, "{text}");
+        }
     }
 
     #[test]
