@@ -111,11 +111,6 @@ pub fn days_in_month(y: Option<i32>, m: u8) -> u8 {
 }
 
 impl Point {
-    /// The year, when known.
-    pub fn year_value(&self) -> Option<i32> {
-        self.y
-    }
-
     /// Whether only the year is known (no month, no day).
     pub fn is_year(&self) -> bool {
         self.y.is_some() && self.m.is_none() && self.d.is_none()

@@ -399,18 +399,6 @@ pub mod whole {
             s.serialize_f64(*v)
         }
     }
-
-    /// The same, for an optional number (`null` when none).
-    pub mod option {
-        use serde::Serializer;
-
-        pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-            match v {
-                Some(x) => super::serialize(x, s),
-                None => s.serialize_none(),
-            }
-        }
-    }
 }
 
 fn is_false(b: &bool) -> bool {
