@@ -470,3 +470,68 @@ fn a_share_belongs_to_the_actor_named_before_it() {
         json!(2630)
     );
 }
+
+/// A change has two ends ("from 40 percent to 7 percent", "từ 40% xuống 7%", "с 40
+/// процентов до 7 процентов"): "to what level" is answered by where it ended, "from what
+/// level" by where it started, in every language. Texts written for the test.
+#[test]
+fn a_question_about_one_end_of_a_change_is_answered_by_that_end() {
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "In 1992 inflation in Laos fell from 40 percent a month to 7 percent.\n",
+        ),
+        (
+            "vi.txt",
+            "Năm 1992, lạm phát ở Lào giảm từ 40% mỗi tháng xuống 7%.\n",
+        ),
+        (
+            "ru.txt",
+            "В 1992 году инфляция в Лаосе снизилась с 40 процентов в месяц до 7 процентов.\n",
+        ),
+    ]);
+    for q in [
+        "To what level did inflation in Laos fall in 1992?",
+        "До какого уровня снизилась инфляция в Лаосе в 1992 году?",
+        "Lạm phát ở Lào năm 1992 giảm xuống mức nào?",
+    ] {
+        assert_eq!(value(q), json!(7), "{q}");
+    }
+    for q in [
+        "From what level did inflation in Laos fall in 1992?",
+        "С какого уровня снизилась инфляция в Лаосе в 1992 году?",
+    ] {
+        assert_eq!(value(q), json!(40), "{q}");
+    }
+}
+
+/// A relative date resolved from the document's dateline ("last October" under 3 March
+/// 2006) answers; "the last" is not answered by "the first" (and the reverse); "how much
+/// coal" asks for an amount, not for the count of mines beside it. Text written for the test.
+#[test]
+fn relative_dates_opposites_and_amounts() {
+    let (_tmp, value) = store_of(&[(
+        "en.txt",
+        "Friday, 3 March 2006\nMongolia announced last October that it was closing its embassy in Laos for financial reasons. The first of four Mongolian ferries was handed over to Laos on 5 May 2004. The last of the four ferries will be delivered in 2007. In 2005 the Mongolian company extracted 3 million tonnes of coal from its 12 mines.\n",
+    )]);
+    assert_eq!(
+        value("In which month did Mongolia announce it was closing its embassy in Laos?"),
+        json!("2005-10")
+    );
+    assert_eq!(
+        value("When will the last ferry be delivered to Laos?"),
+        json!("2007")
+    );
+    assert_eq!(
+        value("Khi nào chiếc phà cuối cùng được bàn giao cho Lào?"),
+        json!("2007")
+    );
+    assert_eq!(
+        value("When was the first ferry handed over to Laos?"),
+        json!("2004-05-05")
+    );
+    assert_eq!(
+        value("How much coal did the Mongolian company extract in 2005?"),
+        json!(3_000_000)
+    );
+}

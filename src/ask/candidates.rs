@@ -277,7 +277,10 @@ fn decimal(lang: Lang) -> Decimal {
 /// The asked-for noun's concepts that say what is counted (not its unit).
 pub fn counted_head(q: &Question) -> Vec<usize> {
     let lx = lexicon();
-    if !matches!(q.unit.as_deref(), None | Some("person" | "count")) {
+    if !matches!(
+        q.unit.as_deref(),
+        None | Some("person" | "count" | "amount")
+    ) {
         return Vec::new(); // a rate or a sum: the head is the measure, not a counted thing
     }
     q.head_concepts
@@ -335,10 +338,11 @@ pub fn generate(q: &Question, k: &Knowledge, si: usize, toks: &[Tok], hits: &[Hi
 fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
     let qd: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
     for t in &s.timexes {
-        if matches!(
-            t.ty.as_str(),
-            "citation" | "duration" | "vague" | "relative"
-        ) || t.value_start.contains('X')
+        // A relative date counts once resolved from its anchor ("last October" under a
+        // dateline of May 2002): the value is the anchor's reading, a little less sure.
+        if matches!(t.ty.as_str(), "citation" | "duration" | "vague")
+            || t.value_start.is_empty()
+            || t.value_start.contains('X')
             || t.value_end.contains('X')
             || q.dates
                 .iter()
@@ -352,6 +356,7 @@ fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
         let tg = Gran::of(&t.value_start);
         let mut fit = match t.ty.as_str() {
             "decade" | "century" | "season" => 0.45,
+            "relative" => 0.85,
             _ => 1.0,
         };
         let value = match q.gran {
@@ -415,6 +420,11 @@ pub fn unit_fit(want: Option<&str>, unit: &str, qualifier: Option<&str>) -> f64 
             _ => 1.0,
         },
         Some(w) if w == unit => 1.0,
+        // "How much oil": an amount, not a count of things.
+        Some("amount") => match unit {
+            "count" | "person" => 0.35,
+            _ => unit_fit(None, unit, qualifier),
+        },
         // "What sum": any currency.
         Some("money") if crate::fact::is_currency(unit) => 1.0,
         Some("person") if unit == "count" => 0.8,
@@ -476,9 +486,16 @@ fn after_parts(before: &str) -> bool {
 /// Whether `before` (a sentence up to a number) ends with a word that makes the number a
 /// change ("grew by", "up", "tăng", "вырос на"), in any language.
 fn after_change(before: &str) -> bool {
+    after_marker(before, |d| &d.changes)
+}
+
+/// Whether `before` (a sentence up to a number) ends with one of the markers `list` picks
+/// from a language's question data (the markers of every language: a sentence is read
+/// whatever the question's language).
+fn after_marker(before: &str, list: fn(&super::question::QData) -> &Vec<String>) -> bool {
     let lower = before.trim_end().to_lowercase();
     crate::text::lang::Lang::ALL.iter().any(|&l| {
-        super::question::data(l).changes.iter().any(|m| {
+        list(super::question::data(l)).iter().any(|m| {
             lower.ends_with(m.as_str())
                 && lower[..lower.len() - m.len()]
                     .chars()
@@ -538,11 +555,24 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
             cut -= 1;
         }
         let is_change = after_change(&s.clean[..cut]);
-        if q.unit.is_none() && !q.change && x.unit == "percent" && is_change {
+        if matches!(q.unit.as_deref(), None | Some("amount"))
+            && !q.change
+            && x.unit == "percent"
+            && is_change
+        {
             // "How much was trade" is not answered by "grew by 31%".
             fit *= 0.4;
         } else if q.change && !is_change {
             // "By how much did it grow" is not answered by the amount it reached.
+            fit *= 0.5;
+        }
+        // "To what level did it fall": not the level it fell from ("с 28 … до 5").
+        let other_end = match q.bound {
+            Some(super::question::Bound::End) => after_marker(&s.clean[..cut], |d| &d.range_from),
+            Some(super::question::Bound::Start) => after_marker(&s.clean[..cut], |d| &d.range_to),
+            None => false,
+        };
+        if other_end {
             fit *= 0.5;
         }
         if q.total && after_parts(&s.clean[..cut]) {

@@ -69,6 +69,25 @@ impl Sent {
         let r = (src.saturating_sub(self.start)) as f64 / len;
         ((r * self.clean.len() as f64) as usize).min(self.clean.len())
     }
+
+    /// The lexicon's concepts in this sentence (`toks`: its clean text's tokens), less those
+    /// inside one of its dates: "last" in "last October" is the date's word, not "the last".
+    pub fn concept_hits(&self, toks: &[super::tokens::Tok]) -> Vec<lexicon::Hit> {
+        let dates: Vec<(usize, usize)> = self
+            .timexes
+            .iter()
+            .map(|t| (self.clean_pos(t.start), self.clean_pos(t.end)))
+            .collect();
+        lexicon::lexicon()
+            .find(toks)
+            .into_iter()
+            .filter(|h| {
+                !dates
+                    .iter()
+                    .any(|&(a, b)| a <= h.range.start + 2 && h.range.end <= b + 2)
+            })
+            .collect()
+    }
 }
 
 /// A table cell with a number.
@@ -447,7 +466,6 @@ impl Knowledge {
 
     /// Builds the inverted index over every sentence's features.
     fn index(&mut self) {
-        let lx = lexicon::lexicon();
         let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
         for (i, s) in self.sents.iter().enumerate() {
             let i = i as u32;
@@ -461,7 +479,7 @@ impl Knowledge {
             for m in &s.mentions {
                 add(Key::Entity(m.entity_id.clone()));
             }
-            for h in lx.find(&toks) {
+            for h in s.concept_hits(&toks) {
                 add(Key::Concept(h.concept));
             }
             for t in &toks {

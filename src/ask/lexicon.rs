@@ -33,6 +33,9 @@ pub struct Concept {
     /// An act whose numbers are its own ("exported 3.3 million tonnes"): a number bound to
     /// another act does not answer a question about this one.
     pub act: bool,
+    /// The concept that excludes this one ("first" and "last", "increase" and "decrease"):
+    /// a sentence stating only the opposite speaks of another thing. Symmetric.
+    pub opposite: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +49,7 @@ struct RawConcept {
     names_follow: bool,
     #[serde(default)]
     act: bool,
+    opposite: Option<String>,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -128,6 +132,7 @@ impl Lexicon {
             by_prefix: HashMap::new(),
             max_prefix: 0,
         };
+        let mut opposites: Vec<(String, usize, String)> = Vec::new();
         let classes = [
             "person",
             "place",
@@ -157,6 +162,9 @@ impl Lexicon {
                     return Err(bad(format!("field concept {:?} needs a label", c.id)));
                 }
                 let ci = lx.concepts.len();
+                if let Some(o) = &c.opposite {
+                    opposites.push((name.to_string(), ci, o.clone()));
+                }
                 for f in c.en.iter().chain(&c.vi).chain(&c.ru) {
                     let star_words: Vec<&str> = f.split_whitespace().collect();
                     let mut parts = Vec::new();
@@ -209,8 +217,19 @@ impl Lexicon {
                     label: c.label,
                     names_follow: c.names_follow,
                     act: c.act,
+                    opposite: None,
                 });
             }
+        }
+        for (file, ci, o) in opposites {
+            let Some(oi) = lx.concept(&o) else {
+                return Err(LexiconError::Invalid {
+                    file,
+                    msg: format!("concept {:?}: unknown opposite {o:?}", lx.concepts[ci].id),
+                });
+            };
+            lx.concepts[ci].opposite = Some(oi);
+            lx.concepts[oi].opposite = Some(ci);
         }
         Ok(lx)
     }
@@ -305,6 +324,19 @@ mod tests {
     }
 
     /// A stem takes the forms of its word, not another word that begins the same way.
+    /// Opposites exclude each other both ways ("first" and "last").
+    #[test]
+    fn opposites_are_symmetric() {
+        let lx = lexicon();
+        for (a, b) in [("first", "last"), ("increase", "decrease")] {
+            let (a, b) = (lx.concept(a).unwrap(), lx.concept(b).unwrap());
+            assert_eq!(lx.concepts[a].opposite, Some(b));
+            assert_eq!(lx.concepts[b].opposite, Some(a));
+        }
+        let bad = "[[concept]]\nid = \"a\"\nopposite = \"nowhere\"\nen = [\"a\"]\n";
+        assert!(Lexicon::load(&[("bad.toml", bad)]).is_err());
+    }
+
     #[test]
     fn stems_take_their_word_not_its_neighbours() {
         for (text, not) in [
@@ -314,6 +346,8 @@ mod tests {
             ("the United States", "statement"),
             ("an article on artillery", "culture"),
             ("pollution of the river", "poll"),
+            ("according to the minister", "agreement"),
+            ("tàu ngầm lớp Kilo", "spacecraft"),
         ] {
             assert!(
                 !ids(text).contains(&not.to_string()),
@@ -327,6 +361,10 @@ mod tests {
             ("доля рынка", "percent"),
             ("he stated that", "statement"),
             ("a poll found", "poll"),
+            ("the accords were signed", "agreement"),
+            ("tàu ngầm lớp Kilo", "submarine"),
+            ("142 vòng quanh quỹ đạo", "orbit_turns"),
+            ("совершили 142 витка", "orbit_turns"),
         ] {
             assert!(
                 ids(text).contains(&is.to_string()),

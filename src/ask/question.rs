@@ -180,6 +180,13 @@ struct RawFile {
     /// Words of a question that ask for a change ("by how much", "на сколько").
     #[serde(default)]
     change_questions: Vec<String>,
+    /// Words right before a number that make it where a change started ("с 28 процентов",
+    /// "from 28%", "từ 28%") and where it ended ("до 5 процентов", "to 5%", "xuống 5%"):
+    /// a question about one end is not answered by the other.
+    #[serde(default)]
+    range_from: Vec<String>,
+    #[serde(default)]
+    range_to: Vec<String>,
     /// Prepositions of place ("in", "tại", "в"): a name right after one is where, not who.
     #[serde(default)]
     locatives: Vec<String>,
@@ -211,6 +218,8 @@ pub struct QData {
     totals: Vec<Vec<String>>,
     pub parts: Vec<String>,
     pub changes: Vec<String>,
+    pub range_from: Vec<String>,
+    pub range_to: Vec<String>,
     pub locatives: HashSet<String>,
     pub joiners: HashSet<String>,
     change_questions: Vec<Vec<String>>,
@@ -290,6 +299,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             .collect(),
         parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
         changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
+        range_from: f.range_from.iter().map(|p| p.to_lowercase()).collect(),
+        range_to: f.range_to.iter().map(|p| p.to_lowercase()).collect(),
         locatives: f.locatives.iter().map(|p| p.to_lowercase()).collect(),
         joiners: f.joiners.iter().map(|p| p.to_lowercase()).collect(),
         change_questions: f.change_questions.iter().map(|t| stems(t)).collect(),
@@ -566,6 +577,21 @@ pub fn parse(text: &str) -> Question {
             unit = head_concepts
                 .iter()
                 .find_map(|&c| lx.concepts[c].unit.clone());
+        } else if unit.as_deref() == Some("amount") {
+            // A unit the question names ("how much aid in rubles", "how much oil in
+            // tonnes") says more than "an amount".
+            let named = |u: &String| crate::fact::is_currency(u) || u == "tonne" || u == "percent";
+            unit = head_concepts
+                .iter()
+                .find_map(|&c| lx.concepts[c].unit.clone())
+                .or_else(|| {
+                    all_hits
+                        .iter()
+                        .filter(|h| class_of(h.concept) == Some("measure"))
+                        .filter_map(|h| lx.concepts[h.concept].unit.clone())
+                        .find(named)
+                })
+                .or(unit);
         } else if unit.as_deref() == Some("money") {
             // "What sum … in rubles": the currency named.
             if let Some(u) = head_concepts
@@ -770,5 +796,51 @@ mod tests {
         }
         let q = parse("Сколько составил долг СССР?");
         assert_ne!(q.unit.as_deref(), Some("percent"));
+        // The value of a thing is money; "how much" of something uncounted is an amount,
+        // unless the asked noun names its unit.
+        for (text, unit) in [
+            (
+                "What was the value of the trade between Laos and Mongolia?",
+                "money",
+            ),
+            ("Какова стоимость контракта?", "money"),
+            ("How much coal did the company extract?", "amount"),
+            ("How much aid in rubles did the Soviet Union give?", "RUB"),
+        ] {
+            let q = parse(text);
+            assert_eq!(q.qtype, QType::Number, "{text}");
+            assert_eq!(q.unit.as_deref(), Some(unit), "{text}");
+        }
+    }
+
+    /// "To what level" asks for the end of a change, "from what level" for its start, in
+    /// every language; a modal verb ("could", "могла") is no content word.
+    #[test]
+    fn the_end_of_a_change_and_modals() {
+        for (text, bound) in [
+            ("To what level did inflation fall?", Bound::End),
+            ("From what level did inflation fall?", Bound::Start),
+            ("До какого уровня снизилась инфляция?", Bound::End),
+            ("С какого уровня снизилась инфляция?", Bound::Start),
+            ("Lạm phát giảm xuống mức nào?", Bound::End),
+        ] {
+            let q = parse(text);
+            assert_eq!(q.qtype, QType::Number, "{text}");
+            assert_eq!(q.bound, Some(bound), "{text}");
+        }
+        for text in [
+            "How many troops could the base house?",
+            "Сколько военнослужащих могла вместить база?",
+        ] {
+            let q = parse(text);
+            assert!(
+                !q.features.iter().any(|f| matches!(
+                    &f.key, Key::Word(w) if w == "could" || w == "могла"
+                )),
+                "{text}: {:?}",
+                q.features
+            );
+            assert!(concept_ids(&q).contains(&"troops".to_string()), "{text}");
+        }
     }
 }

@@ -249,7 +249,18 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             continue;
         }
         let toks = tokenize(&s.clean);
-        let hits = lx.find(&toks);
+        let hits = s.concept_hits(&toks);
+        // The sentence states the opposite of what is asked and not the asked thing ("the
+        // first boat was handed over" for "when was the last one"): another thing.
+        let opposed = feats.iter().any(|f| match f.key {
+            Key::Concept(c) => lx.concepts[c].opposite.is_some_and(|o| {
+                hits.iter().any(|h| h.concept == o) && !hits.iter().any(|h| h.concept == c)
+            }),
+            _ => false,
+        });
+        if opposed {
+            coverage *= 0.6;
+        }
         let cands = candidates::generate(q, k, si, &toks, &hits);
         if cands.is_empty() {
             continue;
