@@ -405,3 +405,21 @@ fn a_date_after_before_or_after_is_a_bound() {
         st.iter().map(|f| &f.body).collect::<Vec<_>>()
     );
 }
+
+/// A list of actors' shares after "trong đó" / "of which", each actor a label before a colon
+/// ("Ba Lan: viện trợ 3.000 tấn"), is an aid event of those actors, not an event of the
+/// measured object noun ("4.000 tấn vũ khí") with nobody in it. Text written for the test.
+#[test]
+fn a_predicate_tells_the_event_and_a_name_before_a_colon_heads_its_clause() {
+    use annals::text::lang::Lang;
+    let st = statements_of(
+        "Giai đoạn 1970-1972: tổng số 5.000 tấn, gồm: 1.000 tấn lương thực, 4.000 tấn vũ khí; trong đó, Ba Lan: viện trợ 3.000 tấn, Tiệp Khắc viện trợ 2.000 tấn.",
+        Lang::Vi,
+    );
+    let main: Vec<_> = st.iter().filter(|f| s(f, "date_start") == "1970").collect();
+    assert_eq!(main.len(), 1, "{st:?}");
+    assert_eq!(s(main[0], "type"), "aid");
+    let who = main[0].body.event().unwrap().participant_ids.clone();
+    assert!(who.contains(&"poland".to_string()), "{who:?}");
+    assert!(who.contains(&"czechoslovakia".to_string()), "{who:?}");
+}

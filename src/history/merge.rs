@@ -6,7 +6,10 @@
 //!   modality merge ("will visit" never merges with a visit); negated statements, and
 //!   statements whose date was carried over from the sentence before, are not events;
 //! - within those, statements merge when they share a participant, and never when they name
-//!   different treaties or agreements;
+//!   different treaties or agreements; a statement typed `other` says too little of what
+//!   happened to be matched by participants and date alone ("leased since 1979" and
+//!   "selected in 1979", both about Vietnam): it merges only with one of the same trigger
+//!   word, and one naming no participant stays alone;
 //! - statements whose dates differ are never merged, even when one date contains the other
 //!   ("1978" and "3 November 1978"): the event with the coarser date is linked to the finer
 //!   one as `related`, and disjoint dates of what looks like one event are a conflict
@@ -166,7 +169,13 @@ fn cluster(group: Vec<Statement>) -> Vec<Vec<Statement>> {
         let about_clash = !a.about.is_empty()
             && !b.about.is_empty()
             && !a.about.iter().any(|x| b.about.contains(x));
-        share && !about_clash
+        // "other" says nothing of what happened: the same predicate must say it.
+        let same_act = a.ty != "other" || fold_trigger(&a.trigger) == fold_trigger(&b.trigger);
+        // One sentence telling one type on one date tells one event.
+        let same_sentence = a.evidence.doc == b.evidence.doc
+            && a.evidence.start == b.evidence.start
+            && a.evidence.end == b.evidence.end;
+        same_sentence || (share && !about_clash && same_act)
     };
     for i in 0..n {
         for j in i + 1..n {
@@ -181,7 +190,8 @@ fn cluster(group: Vec<Statement>) -> Vec<Vec<Statement>> {
         .filter(|&i| !group[i].participant_ids.is_empty())
         .map(|i| find(&mut parent, i))
         .collect();
-    if roots.len() == 1 {
+    let vague = group.first().is_some_and(|s| s.ty == "other");
+    if roots.len() == 1 && !vague {
         let r = *roots.iter().next().unwrap_or(&0);
         for i in 0..n {
             if group[i].participant_ids.is_empty() {
@@ -195,6 +205,14 @@ fn cluster(group: Vec<Statement>) -> Vec<Vec<Statement>> {
         clusters.entry(r).or_default().push(st);
     }
     clusters.into_values().collect()
+}
+
+/// A trigger as compared across statements: lowercased, spaces collapsed.
+fn fold_trigger(t: &str) -> String {
+    t.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn short_hash(s: &str) -> String {
@@ -273,7 +291,11 @@ fn build(mut sts: Vec<Statement>) -> Event {
             } else {
                 format!("{}/{}", first.date_start, first.date_end)
             }
-        )
+        ) + if first.ty == "other" {
+            ", same predicate"
+        } else {
+            ""
+        }
     };
     Event {
         id,
@@ -334,5 +356,64 @@ fn link_related(events: &mut [Event]) {
         if !events[j].related.contains(&a) {
             events[j].related.push(a);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(fact: i64, doc: &str, ty: &str, trigger: &str, ids: &[&str]) -> Statement {
+        Statement {
+            fact,
+            evidence: Span {
+                doc: doc.into(),
+                start: 0,
+                end: 10,
+                text: String::new(),
+            },
+            lang: "en".into(),
+            ty: ty.into(),
+            field: "politics".into(),
+            date_start: "1979".into(),
+            date_end: "1979".into(),
+            date_origin: "sentence".into(),
+            date_text: "1979".into(),
+            participants: ids.iter().map(|s| s.to_string()).collect(),
+            participant_ids: ids.iter().map(|s| s.to_string()).collect(),
+            roles: Vec::new(),
+            place: None,
+            about: Vec::new(),
+            trigger: trigger.into(),
+            polarity: "positive".into(),
+            modality: "asserted".into(),
+            circumstance: false,
+            summary: String::new(),
+            ordinal: None,
+        }
+    }
+
+    /// Typed statements of one date sharing a participant merge, and one naming nobody joins
+    /// them; statements typed `other` merge only on the same trigger word, and one naming
+    /// nobody stays alone.
+    #[test]
+    fn other_statements_merge_only_on_the_same_predicate() {
+        let typed = merge(vec![
+            st(1, "a", "visit", "visited", &["vietnam"]),
+            st(2, "b", "visit", "thăm", &["vietnam", "soviet-union"]),
+            st(3, "c", "visit", "visit", &[]),
+        ]);
+        assert_eq!(typed.len(), 1);
+        let other = merge(vec![
+            st(1, "a", "other", "leased", &["vietnam"]),
+            st(2, "b", "other", "được tuyển chọn", &["vietnam"]),
+            st(3, "c", "other", "Leased", &["vietnam"]),
+            st(4, "d", "other", "opened", &[]),
+            // The same sentence, another trigger: one event.
+            st(5, "d", "other", "reached", &[]),
+        ]);
+        let mut sizes: Vec<usize> = other.iter().map(|e| e.evidence().len()).collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, vec![1, 2, 2]);
     }
 }

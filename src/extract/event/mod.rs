@@ -64,6 +64,12 @@ struct Trigger {
     reporting: bool,
     /// Its clause.
     clause: usize,
+    /// An object noun standing alone for its event because a quantity measures it ("45.480
+    /// tấn vũ khí"): a typed predicate of the same date tells the event better.
+    measured_object: bool,
+    /// A typed predicate ("viện trợ", "visited"), not a generic one ("reached", "đạt") nor
+    /// an object noun.
+    typed: bool,
 }
 
 /// What the extractor knows of one sentence's words.
@@ -335,7 +341,8 @@ fn slice_of<'a, 'f>(sorted: &'a [&'f Fact], start: usize, end: usize) -> &'a [&'
 /// belongs to the clause it follows. A date that is a clause of its own belongs to the
 /// clause after it when fronted ("Ngày 19-01-1980, Nghị quyết …", "In 1988, …"), to the one
 /// before it when it closes the sentence ("… at Glassboro, New Jersey, in 1967."); so does a
-/// clause that only names ("Glassboro, New Jersey, …").
+/// clause that only names ("Glassboro, New Jersey, …"), unless a colon follows it: then it
+/// heads the clause after it ("…; trong đó, Liên Xô: viện trợ 29.996 tấn").
 fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Vec<usize> {
     let in_date = |i: usize| groups.iter().any(|g| !g.inherited && g.words.contains(&i));
     let boundary = |i: usize| {
@@ -357,7 +364,15 @@ fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Ve
             {
                 1
             } else if !words.is_empty() && named == words.len() {
-                2
+                // A name before a colon heads what follows ("Liên Xô: viện trợ 29.996 tấn").
+                // Not the second half of a dashed pair ("tình hữu nghị Việt - Xô: “…”").
+                let after_dash =
+                    start > 0 && matches!(ws[start - 1].canon.as_str(), "–" | "—" | "-");
+                if ws.get(i).is_some_and(|w| w.canon == ":") && !after_dash {
+                    3
+                } else {
+                    2
+                }
             } else {
                 0
             };
@@ -371,8 +386,9 @@ fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Ve
     for (k, &(_, _, kind)) in raw.iter().enumerate() {
         let last = k + 1 == raw.len();
         ids[k] = match kind {
-            1 if !last => next, // fronted: shares the number of the clause after it
-            1 | 2 if k > 0 => ids[k - 1],
+            // fronted: shares the number of the clause after it
+            1 | 3 if !last => next,
+            1..=3 if k > 0 => ids[k - 1],
             _ => {
                 let id = next;
                 next += 1;
@@ -544,7 +560,11 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
         }
     }
     let mut out = Vec::new();
-    let mut push = |words: Range<usize>, ty: &'static str, named: Option<usize>| {
+    let mut push = |words: Range<usize>,
+                    ty: &'static str,
+                    named: Option<usize>,
+                    typed: bool,
+                    measured_object: bool| {
         let start = words.start;
         let clause_start = (0..start)
             .rev()
@@ -592,6 +612,8 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 .longest_at(ws, start)
                 .is_some_and(|f| f.words.end >= words.end),
             clause: v.clause[start],
+            measured_object,
+            typed,
         });
     };
     for f in &found {
@@ -620,7 +642,13 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 } else {
                     intern(&f.value.ty)
                 };
-                push(f.words.clone(), ty, named);
+                push(
+                    f.words.clone(),
+                    ty,
+                    named,
+                    f.value.kind == CueKind::Predicate,
+                    false,
+                );
             }
             CueKind::Object => {
                 // An object states an event alone in two cases: a measured one with a quantity
@@ -652,7 +680,13 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                             && !v.quoted[p.words.start]
                     });
                 if counted || dated || own_date {
-                    push(f.words.clone(), ty, None);
+                    push(
+                        f.words.clone(),
+                        ty,
+                        None,
+                        false,
+                        counted && !dated && !own_date,
+                    );
                 }
             }
         }
@@ -856,7 +890,8 @@ fn ordinal(
 ///
 /// Main clause over circumstance; a positive trigger over a negated one (what "did not take
 /// military action, but provided support" did was support); an asserted one over a plan; a
-/// trigger near the date over a
+/// typed predicate over an object noun a quantity made an event ("45.480 tấn vũ khí …; Liên
+/// Xô viện trợ 29.996 tấn": aid); a trigger near the date over a
 /// far one (in steps of six words: "abstained … to condemn the invasion" is an abstention);
 /// then the type's priority.
 fn choose<'a>(ts: &[&'a Trigger], date: &DateGroup) -> Option<&'a Trigger> {
@@ -869,11 +904,13 @@ fn choose<'a>(ts: &[&'a Trigger], date: &DateGroup) -> Option<&'a Trigger> {
             date.words.start.saturating_sub(t.words.end)
         }
     };
+    let typed = ts.iter().any(|t| t.typed);
     ts.iter().copied().max_by_key(|t| {
         (
             !t.subordinate,
             !t.negated,
             !t.planned,
+            !(typed && t.measured_object),
             std::cmp::Reverse(distance(t) / 6),
             t.priority,
             std::cmp::Reverse(t.words.start),
