@@ -535,3 +535,36 @@ fn relative_dates_opposites_and_amounts() {
         json!(3_000_000)
     );
 }
+
+/// A sentence whose document names the asked actor elsewhere ("The Prime Minister of
+/// Mongolia met …" then "Inflation fell to 7 percent") answers before one from a document
+/// that never names it; the other value is still shown as a disagreement. Texts written for
+/// the test.
+#[test]
+fn a_sentence_of_a_document_about_the_asked_actor_comes_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.txt"),
+        "The Prime Minister of Mongolia met a delegation from Laos in Ulaanbaatar.\n\nInflation fell to 7 percent a month, the minister of finance said.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("b.txt"),
+        "Inflation fell to 12 percent a month, the central bank said.\n",
+    )
+    .unwrap();
+    let data = tmp.path().join("data");
+    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
+    for q in [
+        "To what level did inflation fall in Mongolia?",
+        "До какого уровня снизилась инфляция в Монголии?",
+    ] {
+        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
+        let a: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(a["value"], json!(7), "{q}: {a}");
+        assert_eq!(a["citations"][0]["doc"], json!("a.txt"), "{q}: {a}");
+        assert_eq!(a["disagreement"][0]["value"], json!(12), "{q}: {a}");
+    }
+}

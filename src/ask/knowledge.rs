@@ -251,6 +251,9 @@ pub struct Knowledge {
     pub merged: Vec<crate::history::merge::Event>,
     /// Feature → sentences holding it (sorted, unique).
     postings: HashMap<Key, Vec<u32>>,
+    /// Document → the entities it names anywhere (what a sentence of it is about, beyond
+    /// its own words).
+    doc_entities: HashMap<usize, std::collections::HashSet<String>>,
 }
 
 /// The number and unit of a one-unit ISO 8601 duration ("P12M" → 12 month); None for
@@ -467,6 +470,7 @@ impl Knowledge {
     /// Builds the inverted index over every sentence's features.
     fn index(&mut self) {
         let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
+        self.doc_entities.clear();
         for (i, s) in self.sents.iter().enumerate() {
             let i = i as u32;
             let toks = tokenize(&s.clean);
@@ -478,6 +482,10 @@ impl Knowledge {
             };
             for m in &s.mentions {
                 add(Key::Entity(m.entity_id.clone()));
+                self.doc_entities
+                    .entry(s.doc)
+                    .or_default()
+                    .insert(m.entity_id.clone());
             }
             for h in s.concept_hits(&toks) {
                 add(Key::Concept(h.concept));
@@ -494,6 +502,11 @@ impl Knowledge {
     }
 
     /// The sentences holding `key`.
+    /// Whether document `doc` names entity `id` somewhere.
+    pub fn doc_names(&self, doc: usize, id: &str) -> bool {
+        self.doc_entities.get(&doc).is_some_and(|e| e.contains(id))
+    }
+
     pub fn postings(&self, key: &Key) -> &[u32] {
         self.postings.get(key).map_or(&[], Vec::as_slice)
     }

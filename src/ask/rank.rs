@@ -212,6 +212,12 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
                 matched += weights[j];
             } else if before & (1 << j) != 0 {
                 matched += 0.5 * weights[j];
+            } else if let Key::Entity(id) = &f.key
+                && k.doc_names(s.doc, id)
+            {
+                // Named elsewhere in its document: the sentence is likely about it ("the
+                // talks of Linh and Gorbachev … inflation fell to 5%").
+                matched += 0.25 * weights[j];
             }
         }
         let mut date_spots = Vec::new();
