@@ -423,3 +423,48 @@ fn a_predicate_tells_the_event_and_a_name_before_a_colon_heads_its_clause() {
     assert!(who.contains(&"poland".to_string()), "{who:?}");
     assert!(who.contains(&"czechoslovakia".to_string()), "{who:?}");
 }
+
+/// "The two countries", "hai nước", "двусторонний" name the two states the document names
+/// most: a statement whose clause says so takes them as participants, unless it names two
+/// states of its own. Texts written for the test.
+#[test]
+fn the_two_countries_are_the_documents_two_states() {
+    use annals::text::lang::Lang;
+    let ids = |text: &str, lang: Lang| -> Vec<Vec<String>> {
+        statements_of(text, lang)
+            .iter()
+            .map(|f| f.body.event().unwrap().participant_ids.clone())
+            .collect()
+    };
+    for (text, lang) in [
+        (
+            "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 1985 the two countries signed a trade agreement.",
+            Lang::En,
+        ),
+        (
+            "Lào và Mông Cổ lập đại sứ quán năm 1970. Lào gửi gạo sang Mông Cổ. Năm 1985, hai nước ký hiệp định thương mại.",
+            Lang::Vi,
+        ),
+        (
+            "Лаос и Монголия открыли посольства в 1970 году. Лаос отправлял рис в Монголию. В 1985 году был подписан двусторонний торговый договор.",
+            Lang::Ru,
+        ),
+    ] {
+        let all = ids(text, lang);
+        let last = all.last().unwrap_or_else(|| panic!("{text}: no statement"));
+        assert!(
+            last.contains(&"laos".to_string()) && last.contains(&"mongolia".to_string()),
+            "{text}: {all:?}"
+        );
+    }
+    // A statement naming two states of its own keeps them.
+    let all = ids(
+        "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 1985 Cuba and Poland signed a treaty, the first between the two countries.",
+        Lang::En,
+    );
+    let last = all.last().unwrap();
+    assert!(
+        last.contains(&"cuba".to_string()) && !last.contains(&"laos".to_string()),
+        "{all:?}"
+    );
+}

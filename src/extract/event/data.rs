@@ -95,6 +95,8 @@ struct LexiconFile {
     ordinal_after: Vec<String>,
     ordinal_tied: Vec<String>,
     framing: Vec<String>,
+    #[serde(default)]
+    pair: Vec<String>,
     ordinals: BTreeMap<String, u32>,
 }
 
@@ -161,6 +163,9 @@ pub struct EventLexicon {
     pub ordinal_tied: PhraseSet<()>,
     /// Words of sentences about the literature, which state no event.
     pub framing: PhraseSet<()>,
+    /// Words naming the two parties of a relation without naming them ("the two countries",
+    /// "bilateral", "hai nước", "двусторонний"): the two states the document names most.
+    pub pair: PhraseSet<()>,
 }
 
 fn unit_set(words: &[String]) -> PhraseSet<()> {
@@ -244,6 +249,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         ordinal_after: unit_set(&f.ordinal_after),
         ordinal_tied: unit_set(&f.ordinal_tied),
         framing: unit_set(&f.framing),
+        pair: unit_set(&f.pair),
     }
 }
 

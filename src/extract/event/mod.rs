@@ -114,6 +114,13 @@ impl Extractor for EventExtractor {
             .map(|f| (f.evidence.start, f.evidence.end))
             .collect();
         let ontology = data::ontology();
+        let pair = document_pair(&mentions);
+        let states: std::collections::HashSet<&str> = mentions
+            .iter()
+            .filter_map(|m| m.body.mention())
+            .filter(|x| x.entity_type == "country")
+            .map(|x| x.entity_id.as_str())
+            .collect();
         // The last date stated, with the index of the sentence that stated it, for a
         // sentence right after it that states none.
         let mut paragraph_date: Option<(usize, DateGroup)> = None;
@@ -265,6 +272,29 @@ impl Extractor for EventExtractor {
                         lex,
                     ));
                 }
+                // "The two countries", "bilateral", "hai nước": the document's two states,
+                // when the statement does not name two states of its own.
+                let named_states = parts
+                    .list
+                    .iter()
+                    .filter(|p| states.contains(p.id.as_str()))
+                    .count();
+                if let Some(two) = &pair
+                    && named_states < 2
+                    && lex
+                        .pair
+                        .occurs_in(&ws, clause_scope(&view, main, subject).clause)
+                {
+                    for (id, label) in two {
+                        if !parts.list.iter().any(|p| &p.id == id) {
+                            parts.list.push(roles::Participant {
+                                label: label.clone(),
+                                id: id.clone(),
+                                role: None,
+                            });
+                        }
+                    }
+                }
                 let body = crate::fact::EventStatement {
                     ty: main.ty.to_string(),
                     label: ty.label.clone(),
@@ -309,6 +339,32 @@ impl Extractor for EventExtractor {
                 });
             }
         }
+    }
+}
+
+/// The two states a document names most (ties: the one named first), when it names two:
+/// whom "the two countries" and "bilateral" stand for. Each as (id, label).
+fn document_pair(mentions: &[&Fact]) -> Option<[(String, String); 2]> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize, &str)> = Default::default();
+    for m in mentions {
+        let Some(x) = m.body.mention() else { continue };
+        if x.entity_type != "country" {
+            continue;
+        }
+        let e =
+            counts
+                .entry(x.entity_id.as_str())
+                .or_insert((0, m.evidence.start, x.entity.as_str()));
+        e.0 += 1;
+    }
+    let mut v: Vec<(&str, (usize, usize, &str))> = counts.into_iter().collect();
+    v.sort_by_key(|(_, (n, first, _))| (std::cmp::Reverse(*n), *first));
+    match v.as_slice() {
+        [a, b, ..] => Some([
+            (a.0.to_string(), a.1.2.to_string()),
+            (b.0.to_string(), b.1.2.to_string()),
+        ]),
+        _ => None,
     }
 }
 
