@@ -468,3 +468,86 @@ fn the_two_countries_are_the_documents_two_states() {
         "{all:?}"
     );
 }
+
+/// A date right before a subordinator dates the circumstance when the circumstance is
+/// simultaneous ("in March 1970, when …"), or when it is a year, which holds both; a day
+/// before "ahead of", "sau khi", "после того как" is the main clause's, and the circumstance
+/// takes a date of its own clause or none. Texts written for the test.
+#[test]
+fn a_date_before_a_sequential_subordinator_is_not_the_circumstances() {
+    use annals::text::lang::Lang;
+    let typed = |text: &str, lang: Lang| -> Vec<(String, String, String)> {
+        statements_of(text, lang)
+            .iter()
+            .map(|f| {
+                (
+                    s(f, "type").to_string(),
+                    s(f, "date_start").to_string(),
+                    s(f, "date_end").to_string(),
+                )
+            })
+            .collect()
+    };
+    let visit = |all: &[(String, String, String)]| -> Vec<(String, String)> {
+        all.iter()
+            .filter(|(t, _, _)| t == "visit")
+            .map(|(_, a, b)| (a.clone(), b.clone()))
+            .collect()
+    };
+    // Sequential: the visit takes its own date, never the one before the subordinator.
+    for (text, lang) in [
+        (
+            "Kaysone Phomvihane spoke to reporters on 2 March 1977 ahead of his official visit to Ulaanbaatar on 5-8 March 1977.",
+            Lang::En,
+        ),
+        (
+            "Ngày 2 tháng 3 năm 1977, Kaysone Phomvihane trả lời phỏng vấn trước khi thăm chính thức Ulan Bato từ ngày 5 đến ngày 8 tháng 3 năm 1977.",
+            Lang::Vi,
+        ),
+    ] {
+        let all = typed(text, lang);
+        assert_eq!(
+            visit(&all),
+            vec![("1977-03-05".to_string(), "1977-03-08".to_string())],
+            "{text}: {all:?}"
+        );
+    }
+    // With no date of its own, a sequential circumstance is not dated at all.
+    let all = typed(
+        "Kaysone Phomvihane spoke to reporters on 2 March 1977 ahead of his official visit to Ulaanbaatar.",
+        Lang::En,
+    );
+    assert!(visit(&all).is_empty(), "{all:?}");
+    // A year before "after" holds the circumstance too.
+    let all = typed(
+        "In 1977, after Kaysone Phomvihane visited Ulaanbaatar, the weather turned cold.",
+        Lang::En,
+    );
+    assert_eq!(
+        visit(&all),
+        vec![("1977".to_string(), "1977".to_string())],
+        "{all:?}"
+    );
+    // Simultaneous: the date before "when", "khi", "когда" is the circumstance's.
+    for (text, lang) in [
+        (
+            "In March 1977, when Kaysone Phomvihane visited Ulaanbaatar, the weather was cold.",
+            Lang::En,
+        ),
+        (
+            "Tháng 3 năm 1977, khi Kaysone Phomvihane thăm Ulan Bato, trời rất lạnh.",
+            Lang::Vi,
+        ),
+        (
+            "В марте 1977 года, когда Кейсон Фомвихан посетил Улан-Батор, было холодно.",
+            Lang::Ru,
+        ),
+    ] {
+        let all = typed(text, lang);
+        assert_eq!(
+            visit(&all),
+            vec![("1977-03".to_string(), "1977-03".to_string())],
+            "{text}: {all:?}"
+        );
+    }
+}

@@ -84,6 +84,8 @@ struct LexiconFile {
     #[serde(default)]
     bound: Vec<String>,
     subordinate: Vec<String>,
+    #[serde(default)]
+    simultaneous: Vec<String>,
     reporting: Vec<String>,
     complementizers: Vec<String>,
     range_from: Vec<String>,
@@ -142,6 +144,10 @@ pub struct EventLexicon {
     /// 1975"): what happened is not dated by it.
     pub bound: PhraseSet<()>,
     pub subordinate: PhraseSet<()>,
+    /// The subordinators of a circumstance told as simultaneous ("when", "khi", "когда"): a
+    /// date right before one dates the circumstance ("in October 1975, when …"). After the
+    /// others ("ahead of", "sau khi", "после") such a date is the main clause's.
+    pub simultaneous: PhraseSet<()>,
     /// Reporting verbs ("said", "сообщил", "cho biết"): the dates of what they report are
     /// not theirs.
     pub reporting: PhraseSet<()>,
@@ -231,6 +237,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         comparison: unit_set(&f.comparison),
         bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),
+        simultaneous: unit_set(&f.simultaneous),
         reporting: unit_set(&f.reporting),
         complementizers: unit_set(&f.complementizers),
         range_from: unit_set(&f.range_from),

@@ -57,9 +57,12 @@ struct Trigger {
     /// Part of a name ("the Sino-Vietnamese War"): an event only with a date beside the
     /// name, which ends before this word.
     named: Option<usize>,
-    /// Where its subordinator starts (a date right before it is the one the circumstance
+    /// Where its subordinator starts (a date right before it may be the one the circumstance
     /// clause describes: "in October 1975, when …").
     sub_at: Option<usize>,
+    /// Its subordinator tells a simultaneous circumstance ("when", "khi", "когда"), not one
+    /// before or after the date ("ahead of", "sau khi", "после того как").
+    sub_simultaneous: bool,
     /// A reporting verb: the dates of its complement are not its own.
     reporting: bool,
     /// Its clause.
@@ -642,12 +645,17 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
         // The last subordinator between the clause's start and the predicate.
         let mut sub_from = None;
         let mut sub_at = None;
+        let mut sub_simultaneous = false;
         let mut k = clause_start;
         while k < start {
             match lex.subordinate.longest_at(&ws[..start], k) {
                 Some(f) => {
                     sub_from = Some(f.words.end);
                     sub_at = Some(f.words.start);
+                    sub_simultaneous = lex
+                        .simultaneous
+                        .longest_at(ws, f.words.start)
+                        .is_some_and(|g| g.words.end == f.words.end);
                     k = f.words.end;
                 }
                 None => k += 1,
@@ -660,6 +668,7 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
             subordinate: sub_from.is_some(),
             sub_from: sub_from.unwrap_or(clause_start),
             sub_at,
+            sub_simultaneous,
             negated: lex.negation.occurs_in(ws, window(lex.negation_window)),
             planned: lex.planned.occurs_in(ws, window(lex.planned_window)),
             named,
@@ -799,12 +808,17 @@ fn assign_dates<'a>(
         after || before
     };
     // The date a circumstance clause describes: "in October 1975 when …", "ngày …, khi …".
+    // Before "after" or "ahead of" only a year does ("năm 1978, sau khi … ký Hiệp ước": a
+    // year holds both); a day or month is the main clause's ("on May 18 ahead of his visit
+    // on May 20-23").
     let described = |t: &Trigger, g: &DateGroup| {
-        t.sub_at.is_some_and(|at| {
-            g.words.end <= at
-                && (g.words.end..at).all(|k| ws[k].is_punct())
-                && at - g.words.end <= 1
-        })
+        let holds_both = t.sub_simultaneous || (g.value_start.len() == 4 && g.value_end.len() == 4);
+        holds_both
+            && t.sub_at.is_some_and(|at| {
+                g.words.end <= at
+                    && (g.words.end..at).all(|k| ws[k].is_punct())
+                    && at - g.words.end <= 1
+            })
     };
     // Circumstances first: they own the dates of their clause.
     for (pass, want_sub) in [(0, true), (1, false)] {
