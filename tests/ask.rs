@@ -568,3 +568,32 @@ fn a_sentence_of_a_document_about_the_asked_actor_comes_first() {
         assert_eq!(a["disagreement"][0]["value"], json!(12), "{q}: {a}");
     }
 }
+
+/// A sentence naming a kind of a thing (a spacecraft, a cosmonaut) speaks of the thing
+/// ("space"), so "when did he fly into space" finds the launch of the spacecraft that
+/// carried him before a sentence about his flying years that only says "before the flight".
+/// Texts written for the test.
+#[test]
+fn a_narrower_term_answers_for_its_broader_one() {
+    let (_tmp, value) = store_of(&[
+        (
+            "ru.txt",
+            "До полёта Фам Туан был лётчиком-истребителем и в 1972 году сбил американский бомбардировщик.\n",
+        ),
+        (
+            "vi.txt",
+            "Ngày 23/7/1980, tàu vũ trụ Soyuz 37 chở nhà du hành Phạm Tuân được phóng đi từ sân bay vũ trụ Baikonur.\n",
+        ),
+    ]);
+    for q in [
+        "Phạm Tuân bay vào vũ trụ năm nào?",
+        "When did Pham Tuan fly into space?",
+        "Когда Фам Туан полетел в космос?",
+    ] {
+        let v = value(q);
+        assert!(
+            v.as_str().is_some_and(|s| s.starts_with("1980")),
+            "{q}: {v}"
+        );
+    }
+}

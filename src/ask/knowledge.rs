@@ -72,13 +72,16 @@ impl Sent {
 
     /// The lexicon's concepts in this sentence (`toks`: its clean text's tokens), less those
     /// inside one of its dates: "last" in "last October" is the date's word, not "the last".
+    /// Each hit of a concept with a broader one is also a hit of the broader one, on the
+    /// same words.
     pub fn concept_hits(&self, toks: &[super::tokens::Tok]) -> Vec<lexicon::Hit> {
         let dates: Vec<(usize, usize)> = self
             .timexes
             .iter()
             .map(|t| (self.clean_pos(t.start), self.clean_pos(t.end)))
             .collect();
-        lexicon::lexicon()
+        let lx = lexicon::lexicon();
+        let hits: Vec<lexicon::Hit> = lx
             .find(toks)
             .into_iter()
             .filter(|h| {
@@ -86,7 +89,18 @@ impl Sent {
                     .iter()
                     .any(|&(a, b)| a <= h.range.start + 2 && h.range.end <= b + 2)
             })
-            .collect()
+            .collect();
+        // A narrower concept speaks of its broader one too ("tàu vũ trụ" of space).
+        let wider: Vec<lexicon::Hit> = hits
+            .iter()
+            .filter_map(|h| {
+                lx.concepts[h.concept].broader.map(|b| lexicon::Hit {
+                    concept: b,
+                    ..h.clone()
+                })
+            })
+            .collect();
+        hits.into_iter().chain(wider).collect()
     }
 }
 

@@ -36,6 +36,10 @@ pub struct Concept {
     /// The concept that excludes this one ("first" and "last", "increase" and "decrease"):
     /// a sentence stating only the opposite speaks of another thing. Symmetric.
     pub opposite: Option<usize>,
+    /// The wider concept this one is a kind of (a spacecraft, a spaceport and a cosmonaut
+    /// are of "space"): a sentence naming this one speaks of the wider one too; not the
+    /// other way round (a question about a spacecraft is not answered by "space").
+    pub broader: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +54,7 @@ struct RawConcept {
     #[serde(default)]
     act: bool,
     opposite: Option<String>,
+    broader: Option<String>,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -133,6 +138,7 @@ impl Lexicon {
             max_prefix: 0,
         };
         let mut opposites: Vec<(String, usize, String)> = Vec::new();
+        let mut broaders: Vec<(String, usize, String)> = Vec::new();
         let classes = [
             "person",
             "place",
@@ -164,6 +170,9 @@ impl Lexicon {
                 let ci = lx.concepts.len();
                 if let Some(o) = &c.opposite {
                     opposites.push((name.to_string(), ci, o.clone()));
+                }
+                if let Some(b) = &c.broader {
+                    broaders.push((name.to_string(), ci, b.clone()));
                 }
                 for f in c.en.iter().chain(&c.vi).chain(&c.ru) {
                     let star_words: Vec<&str> = f.split_whitespace().collect();
@@ -218,6 +227,7 @@ impl Lexicon {
                     names_follow: c.names_follow,
                     act: c.act,
                     opposite: None,
+                    broader: None,
                 });
             }
         }
@@ -230,6 +240,34 @@ impl Lexicon {
             };
             lx.concepts[ci].opposite = Some(oi);
             lx.concepts[oi].opposite = Some(ci);
+        }
+        for (file, ci, b) in broaders {
+            let bad = |msg: String| LexiconError::Invalid {
+                file: file.clone(),
+                msg,
+            };
+            let id = &lx.concepts[ci].id;
+            let Some(bi) = lx.concept(&b) else {
+                return Err(bad(format!("concept {id:?}: unknown broader {b:?}")));
+            };
+            if bi == ci {
+                return Err(bad(format!("concept {id:?} is broader than itself")));
+            }
+            lx.concepts[ci].broader = Some(bi);
+        }
+        // One level only: a chain would make "narrower" depend on the order of files.
+        for c in &lx.concepts {
+            if let Some(b) = c.broader
+                && lx.concepts[b].broader.is_some()
+            {
+                return Err(LexiconError::Invalid {
+                    file: "lexicon".into(),
+                    msg: format!(
+                        "concept {:?}: its broader {:?} has a broader of its own",
+                        c.id, lx.concepts[b].id
+                    ),
+                });
+            }
         }
         Ok(lx)
     }
@@ -335,6 +373,31 @@ mod tests {
         }
         let bad = "[[concept]]\nid = \"a\"\nopposite = \"nowhere\"\nen = [\"a\"]\n";
         assert!(Lexicon::load(&[("bad.toml", bad)]).is_err());
+    }
+
+    /// A narrower concept names its broader one; the data's links are checked: an unknown
+    /// broader, a concept broader than itself and a chain are refused.
+    #[test]
+    fn broader_concepts_are_one_level_and_known() {
+        let lx = lexicon();
+        let space = lx.concept("space_field").unwrap();
+        for narrow in ["spacecraft", "spaceport", "cosmonaut"] {
+            let c = lx.concept(narrow).unwrap();
+            assert_eq!(lx.concepts[c].broader, Some(space), "{narrow}");
+        }
+        assert_eq!(lx.concepts[space].broader, None);
+        let concept = |id: &str, broader: &str| {
+            format!("[[concept]]\nid = \"{id}\"\nbroader = \"{broader}\"\nen = [\"{id}\"]\n")
+        };
+        for bad in [
+            concept("a", "nowhere"),
+            concept("a", "a"),
+            concept("a", "b") + &concept("b", "c") + "[[concept]]\nid = \"c\"\nen = [\"c\"]\n",
+        ] {
+            assert!(Lexicon::load(&[("bad.toml", &bad)]).is_err(), "{bad}");
+        }
+        let good = concept("a", "b") + "[[concept]]\nid = \"b\"\nen = [\"b\"]\n";
+        assert!(Lexicon::load(&[("good.toml", &good)]).is_ok());
     }
 
     #[test]

@@ -187,6 +187,10 @@ struct RawFile {
     range_from: Vec<String>,
     #[serde(default)]
     range_to: Vec<String>,
+    /// Words before an event noun that make it another event's reference point ("before
+    /// the flight", "trước chuyến bay", "до полёта"): a date beside it is not that event's.
+    #[serde(default)]
+    references: Vec<String>,
     /// Prepositions of place ("in", "tại", "в"): a name right after one is where, not who.
     #[serde(default)]
     locatives: Vec<String>,
@@ -220,6 +224,7 @@ pub struct QData {
     pub changes: Vec<String>,
     pub range_from: Vec<String>,
     pub range_to: Vec<String>,
+    pub references: Vec<Vec<String>>,
     pub locatives: HashSet<String>,
     pub joiners: HashSet<String>,
     change_questions: Vec<Vec<String>>,
@@ -301,6 +306,12 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
         changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
         range_from: f.range_from.iter().map(|p| p.to_lowercase()).collect(),
         range_to: f.range_to.iter().map(|p| p.to_lowercase()).collect(),
+        references: f
+            .references
+            .iter()
+            .map(|t| words(t))
+            .filter(|w| !w.is_empty())
+            .collect(),
         locatives: f.locatives.iter().map(|p| p.to_lowercase()).collect(),
         joiners: f.joiners.iter().map(|p| p.to_lowercase()).collect(),
         change_questions: f.change_questions.iter().map(|t| stems(t)).collect(),

@@ -88,6 +88,35 @@ fn gap(a: &Range<usize>, b: &Range<usize>) -> usize {
     }
 }
 
+/// Whether some event concept of the question stands in the sentence only right after a
+/// reference word ("before the flight", "sau chuyến bay", "до полёта"; up to one word
+/// between: "after his flight"), in any language's list.
+fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
+    let refs: Vec<&Vec<String>> = crate::text::lang::Lang::ALL
+        .iter()
+        .flat_map(|&l| question::data(l).references.iter())
+        .collect();
+    let after_ref = |h: &Hit| {
+        let start = h.toks.start;
+        refs.iter().any(|r| {
+            (0..=1).any(|gap| {
+                start >= r.len() + gap
+                    && toks[start - gap - r.len()..start - gap]
+                        .iter()
+                        .zip(r.iter())
+                        .all(|(t, w)| t.lower == *w)
+            })
+        })
+    };
+    q.features.iter().any(|f| match f.key {
+        Key::Concept(c) => {
+            let of_c: Vec<&Hit> = hits.iter().filter(|h| h.concept == c).collect();
+            !of_c.is_empty() && of_c.iter().all(|h| after_ref(h))
+        }
+        _ => false,
+    })
+}
+
 /// Where the question's features stand in a sentence: (feature index, range).
 fn feature_spots(q: &Question, s: &Sent, toks: &[Tok], hits: &[Hit]) -> Vec<(usize, Range<usize>)> {
     let mut out = Vec::new();
@@ -265,6 +294,11 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             _ => false,
         });
         if opposed {
+            coverage *= 0.6;
+        }
+        // "When did he fly" against "before the flight he was a pilot, in 1972 …": the
+        // asked event named only as a reference point dates something else.
+        if q.qtype == QType::Date && only_as_reference(q, &toks, &hits) {
             coverage *= 0.6;
         }
         let cands = candidates::generate(q, k, si, &toks, &hits);
