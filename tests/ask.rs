@@ -597,3 +597,34 @@ fn a_narrower_term_answers_for_its_broader_one() {
         );
     }
 }
+
+/// A number right after a designation noun names a thing ("Project 877", "проекта 877"),
+/// it is not a count; "what was the trade turnover" and a question with no question word
+/// ("Товарооборот … в 2018 году?") ask for a sum, answered by a sentence about trade.
+/// Texts written for the test.
+#[test]
+fn designations_are_not_counts_and_a_measure_noun_asks_for_a_number() {
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "In 2015 Mongolia handed Laos the first patrol boat of Project 877, and four more followed.\n\nIn 2018, trade between Laos and Mongolia reached 45 million US dollars.\n",
+        ),
+        (
+            "ru.txt",
+            "Монголия передала Лаосу первый катер проекта 877.\n",
+        ),
+    ]);
+    for q in [
+        "How many patrol boats of Project 877 did Mongolia hand to Laos?",
+        "Сколько катеров проекта 877 Монголия передала Лаосу?",
+    ] {
+        assert_ne!(value(q), json!(877), "{q}");
+    }
+    for q in [
+        "What was the trade turnover between Laos and Mongolia in 2018?",
+        "Товарооборот Лаоса и Монголии в 2018 году?",
+        "Kim ngạch thương mại Lào - Mông Cổ năm 2018 là bao nhiêu?",
+    ] {
+        assert_eq!(value(q), json!(45_000_000), "{q}");
+    }
+}

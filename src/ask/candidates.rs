@@ -505,6 +505,23 @@ fn after_marker(before: &str, list: fn(&super::question::QData) -> &Vec<String>)
     })
 }
 
+/// Whether the tokens before a number end with a designation noun of any language
+/// ("project", "проекта", "dự án", "№"): the number names a thing.
+fn after_designation(before: &[Tok]) -> bool {
+    let word_ok = |w: &str, t: &Tok| match w.strip_suffix('*') {
+        Some(stem) => t.lower.starts_with(stem),
+        None => t.lower == w || t.lower.trim_end_matches('.') == w.trim_end_matches('.'),
+    };
+    crate::text::lang::Lang::ALL.iter().any(|&l| {
+        question::data(l).designations.iter().any(|d| {
+            d.len() <= before.len()
+                && d.iter()
+                    .zip(&before[before.len() - d.len()..])
+                    .all(|(w, t)| word_ok(w, t))
+        })
+    })
+}
+
 fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mut Vec<Cand>) {
     let qd: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
     let lx = lexicon();
@@ -639,6 +656,9 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
         let mut v = n.value();
         if n.plain && (1000.0..=2100.0).contains(&v) && v.fract() == 0.0 {
             continue; // a year
+        }
+        if after_designation(&toks[..i]) {
+            continue; // "проекта 636": a name, not an amount
         }
         let mut end = t.range.end;
         if let Some(nt) = toks.get(i + 1)

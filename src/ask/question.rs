@@ -191,6 +191,10 @@ struct RawFile {
     /// the flight", "trước chuyến bay", "до полёта"): a date beside it is not that event's.
     #[serde(default)]
     references: Vec<String>,
+    /// Nouns a number right after which names a thing, not an amount ("project 636",
+    /// "проекта 636", "dự án 636", "№ 5"); a trailing "*" takes any ending.
+    #[serde(default)]
+    designations: Vec<String>,
     /// Prepositions of place ("in", "tại", "в"): a name right after one is where, not who.
     #[serde(default)]
     locatives: Vec<String>,
@@ -225,6 +229,7 @@ pub struct QData {
     pub range_from: Vec<String>,
     pub range_to: Vec<String>,
     pub references: Vec<Vec<String>>,
+    pub designations: Vec<Vec<String>>,
     pub locatives: HashSet<String>,
     pub joiners: HashSet<String>,
     change_questions: Vec<Vec<String>>,
@@ -311,6 +316,17 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             .iter()
             .map(|t| words(t))
             .filter(|w| !w.is_empty())
+            .collect(),
+        designations: f
+            .designations
+            .iter()
+            .map(|t| {
+                t.to_lowercase()
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect()
+            })
+            .filter(|w: &Vec<String>| !w.is_empty())
             .collect(),
         locatives: f.locatives.iter().map(|p| p.to_lowercase()).collect(),
         joiners: f.joiners.iter().map(|p| p.to_lowercase()).collect(),
@@ -535,7 +551,16 @@ pub fn parse(text: &str) -> Question {
         .iter()
         .filter(|h| overlaps(&h.range, &head_range))
         .collect();
-    let head_concepts: Vec<usize> = head_hits.iter().map(|h| h.concept).collect();
+    let mut head_concepts: Vec<usize> = head_hits.iter().map(|h| h.concept).collect();
+    // A question with no question word is a noun phrase ("Товарооборот России и Вьетнама в
+    // 2021 году?", "Trade turnover in 2021?"): the noun it opens with is what is asked.
+    if found.is_none() && head_concepts.is_empty() {
+        head_concepts = all_hits
+            .iter()
+            .filter(|h| h.toks.start <= 1)
+            .map(|h| h.concept)
+            .collect();
+    }
 
     // The type.
     let mut gran = found.as_ref().and_then(|f| f.gran);
@@ -644,12 +669,14 @@ pub fn parse(text: &str) -> Question {
         let head = head_concepts.contains(&h.concept)
             || (qtype == QType::Person && class_of(h.concept) == Some("person"));
         let same = hits.iter().filter(|x| x.range == h.range).count().max(1);
-        push(
-            Key::Concept(h.concept),
-            head,
-            1.0 / same as f64,
-            &mut features,
-        );
+        // A measure of a wider thing ("trade turnover" of trade) has typed the question;
+        // a sentence about the wider thing answers it ("bilateral trade reached …").
+        let c = &lx.concepts[h.concept];
+        let key = match c.broader {
+            Some(b) if c.class.as_deref() == Some("measure") => b,
+            _ => h.concept,
+        };
+        push(Key::Concept(key), head, 1.0 / same as f64, &mut features);
     }
     let fw = &lang.data().function_words;
     for (i, t) in toks.iter().enumerate() {
