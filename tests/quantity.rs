@@ -566,3 +566,27 @@ fn amounts_measure_levels_and_percentages_changes() {
         );
     }
 }
+
+/// Units of power in every language and Russian case: a year-like number before one is a
+/// capacity, not a year ("1200 МВт", "2000 MW"). Texts written for the test.
+#[test]
+fn power_units_in_every_language() {
+    for (text, lang) in [
+        ("The plant will have a capacity of 1200 MW.", Lang::En),
+        (
+            "The plant will have a capacity of 1200 megawatts.",
+            Lang::En,
+        ),
+        ("Nhà máy có công suất 1200 MW.", Lang::Vi),
+        ("Мощность станции составит 1200 МВт", Lang::Ru),
+        ("Мощность станции составит 1200 мегаватт", Lang::Ru),
+        ("станция мощностью около 1200 мегаватт", Lang::Ru),
+    ] {
+        let b = body(text, lang);
+        assert_eq!(b["value"], serde_json::json!(1200), "{text}");
+        assert_eq!(b["unit"], "other", "{text}");
+        assert_eq!(b["unit_qualifier"], "MW", "{text}");
+    }
+    let b = body("Мощность блока 500 кВт", Lang::Ru);
+    assert_eq!(b["unit_qualifier"], "kW");
+}
