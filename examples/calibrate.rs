@@ -20,6 +20,7 @@ fn main() -> anyhow::Result<()> {
         let mut v = serde_json::to_value(&a)?;
         v["id"] = q.id.clone();
         v["rival"] = serde_json::json!(a.rival);
+        v["states_act"] = serde_json::json!(a.states_act);
         println!("{v}");
     }
     Ok(())

@@ -154,6 +154,7 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
         citations: Vec::new(),
         disagreement: Vec::new(),
         rival: 0.0,
+        states_act: true,
     };
     if !found.is_empty() {
         let mut whats: Vec<String> = Vec::new();

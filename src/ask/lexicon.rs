@@ -40,6 +40,13 @@ pub struct Concept {
     /// are of "space"): a sentence naming this one speaks of the wider one too; not the
     /// other way round (a question about a spacecraft is not answered by "space").
     pub broader: Option<usize>,
+    /// A predicate (an act a question asks the date, place or size of: sign, visit, join,
+    /// abandon...): an answer must come from a sentence stating it, not from one that only
+    /// names the same things.
+    pub predicate: bool,
+    /// A verb of saying (announce, declare): a predicate that reports another one; a
+    /// question "when did X announce it was abandoning Y" is about the abandoning.
+    pub reporting: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +62,10 @@ struct RawConcept {
     act: bool,
     opposite: Option<String>,
     broader: Option<String>,
+    #[serde(default)]
+    predicate: bool,
+    #[serde(default)]
+    reporting: bool,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -164,6 +175,12 @@ impl Lexicon {
                 {
                     return Err(bad(format!("concept {:?}: unknown class {k:?}", c.id)));
                 }
+                if c.reporting && !c.predicate {
+                    return Err(bad(format!(
+                        "concept {:?}: a reporting verb is a predicate too",
+                        c.id
+                    )));
+                }
                 if c.class.as_deref() == Some("field") && c.label.is_none() {
                     return Err(bad(format!("field concept {:?} needs a label", c.id)));
                 }
@@ -228,6 +245,8 @@ impl Lexicon {
                     act: c.act,
                     opposite: None,
                     broader: None,
+                    predicate: c.predicate,
+                    reporting: c.reporting,
                 });
             }
         }

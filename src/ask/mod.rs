@@ -91,6 +91,10 @@ pub struct Answer {
     /// answer stands above its nearest rival, for calibration.
     #[serde(skip)]
     pub rival: f64,
+    /// Whether the answer's sentence states the question's act (or it names none): only
+    /// then may it stand below the threshold for lack of rivals. For calibration.
+    #[serde(skip)]
+    pub states_act: bool,
 }
 
 /// The message of an abstention, per language.
@@ -118,11 +122,22 @@ impl Asker {
         })
     }
 
+    /// The statements cited for an answer: those scoring at least 0.6 of its best, at most
+    /// [`MAX_CITATIONS`], one per document first (in score order), so that agreeing
+    /// sources show as such before a second sentence of one source does.
     fn citations(&self, g: &Group, top: f64) -> Vec<Citation> {
         let k = &self.knowledge;
-        g.members
-            .iter()
-            .filter(|m| m.score >= 0.6 * top)
+        let strong: Vec<_> = g.members.iter().filter(|m| m.score >= 0.6 * top).collect();
+        let doc_of = |m: &rank::Scored| match m.cand.cite {
+            Some((d, _, _)) => Some(d),
+            None => k.sents.get(m.cand.sent).map(|s| s.doc),
+        };
+        let mut seen = std::collections::HashSet::new();
+        let (first, rest): (Vec<_>, Vec<_>) =
+            strong.into_iter().partition(|m| seen.insert(doc_of(m)));
+        first
+            .into_iter()
+            .chain(rest)
             .take(MAX_CITATIONS)
             .filter_map(|m| {
                 let (doc, start, end) = match m.cand.cite {
@@ -228,6 +243,7 @@ impl Asker {
             citations: Vec::new(),
             disagreement: Vec::new(),
             rival: 0.0,
+            states_act: true,
         };
         let Some(mut best) = groups.first() else {
             return answer;
@@ -251,7 +267,12 @@ impl Asker {
             .filter(|g| !compatible(&q, &best.members[0].cand.value, &g.members[0].cand.value))
             .map(|g| g.score)
             .fold(0.0, f64::max);
-        if !stands(best.score, answer.rival, threshold) {
+        // Without rivals, an answer whose sentence does not state the asked act still needs
+        // the threshold: a lone date beside other words is no evidence of the act.
+        answer.states_act = best.members[0].states_act;
+        if !stands(best.score, answer.rival, threshold)
+            || (!answer.states_act && best.score < threshold)
+        {
             return answer;
         }
         let top = &best.members[0];

@@ -136,6 +136,11 @@ pub struct Question {
     /// Which end of an interval the question asks for: its start ("bắt đầu vào ngày nào",
     /// "when did … begin") or its end; `None` for the whole.
     pub bound: Option<Bound>,
+    /// The act the question asks about (its main predicate): the first predicate concept
+    /// outside the question word, a verb of saying only when no other act follows ("when did
+    /// Russia announce it was abandoning the base": abandon). An answer's sentence should
+    /// state it.
+    pub predicate: Option<usize>,
 }
 
 /// An end of an interval.
@@ -715,16 +720,21 @@ pub fn parse(text: &str) -> Question {
                 .is_some_and(|gap| !gap.contains([',', ';', ':', '.', '?', '(', ')']))
     };
     let lowers: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
-    let says = |phrases: &[Vec<String>]| {
-        phrases.iter().any(|w| {
-            lowers.windows(w.len()).any(|win| {
-                win.iter().zip(w).all(|(t, p)| match p.strip_suffix('*') {
+    let spans = |phrases: &[Vec<String>]| -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        for w in phrases {
+            for (i, win) in lowers.windows(w.len()).enumerate() {
+                if win.iter().zip(w).all(|(t, p)| match p.strip_suffix('*') {
                     Some(stem) => t.starts_with(stem),
                     None => t == p,
-                })
-            })
-        })
+                }) {
+                    out.push(i..i + w.len());
+                }
+            }
+        }
+        out
     };
+    let says = |phrases: &[Vec<String>]| !spans(phrases).is_empty();
     let total = says(&d.totals);
     let change = says(&d.change_questions);
     let bound = match (says(&d.starts), says(&d.ends)) {
@@ -732,6 +742,38 @@ pub fn parse(text: &str) -> Question {
         (false, true) => Some(Bound::End),
         _ => None,
     };
+    // Where the words asking for one end stand (not acts: "when did the fair end").
+    let bound_toks: Vec<Range<usize>> = match bound {
+        Some(Bound::Start) => spans(&d.starts),
+        Some(Bound::End) => spans(&d.ends),
+        None => Vec::new(),
+    };
+    // A word that is an act in one sense and something else in another ("thăm dò": poll
+    // and prospect) names no act for sure. Only dates and numbers are bound to an act; a
+    // person or a thing is asked about through the act's other words as well.
+    let acts_matter = matches!(qtype, QType::Date | QType::Number);
+    let mut acts: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| acts_matter && lx.concepts[h.concept].predicate)
+        .filter(|h| !overlaps(&h.range, &pat_range))
+        // "When did the fair end": the end asked, not an act of ending.
+        .filter(|h| {
+            bound.is_none()
+                || !bound_toks
+                    .iter()
+                    .any(|r| h.toks.start < r.end && r.start < h.toks.end)
+        })
+        .filter(|h| {
+            hits.iter()
+                .all(|o| o.range != h.range || lx.concepts[o.concept].predicate)
+        })
+        .collect();
+    acts.sort_by_key(|h| h.range.start);
+    let predicate = acts
+        .iter()
+        .find(|h| !lx.concepts[h.concept].reporting)
+        .or(acts.first())
+        .map(|h| h.concept);
     let role_states: Vec<String> = entities
         .iter()
         .filter(|(_, _, kind)| kind == "country")
@@ -769,6 +811,7 @@ pub fn parse(text: &str) -> Question {
         total,
         change,
         bound,
+        predicate,
     }
 }
 

@@ -22,6 +22,9 @@ use std::ops::Range;
 const TOP: usize = 80;
 /// Weight of one date of the question.
 const DATE_WEIGHT: f64 = 3.0;
+/// Coverage kept by a sentence that does not state the question's act (calibrated with
+/// `scripts/calibrate` on both development sets).
+const MISSING_ACT: f64 = 0.6;
 
 /// A candidate with its score.
 #[derive(Debug, Clone)]
@@ -29,6 +32,9 @@ pub struct Scored {
     pub cand: Cand,
     pub score: f64,
     pub coverage: f64,
+    /// Its sentence (or the one before) states the question's act, or the question names
+    /// none: only such an answer may stand below the threshold for lack of rivals.
+    pub states_act: bool,
 }
 
 /// One answer: candidates sharing a value.
@@ -211,6 +217,11 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
     chosen.dedup();
 
     let qdates: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
+    // The asked act's feature: a sentence that states it, or follows one that does, answers.
+    let act_bit: u64 = q
+        .predicate
+        .and_then(|p| feats.iter().position(|f| f.key == Key::Concept(p)))
+        .map_or(0, |j| 1 << j);
     let lx = lexicon();
     let mut scored: Vec<Scored> = Vec::new();
     if q.qtype == QType::Number {
@@ -223,7 +234,12 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         let s = &k.sents[si];
         let own = pre.get(&(si as u32)).map_or(0, |e| e.1);
         let prev = k.prev(si);
-        let before = prev.and_then(|p| pre.get(&(p as u32))).map_or(0, |e| e.1);
+        // What the sentence before says, or the lead-in of the list the sentence is an
+        // item of, holds for it too (half weight).
+        let before = prev
+            .or_else(|| k.lead(si))
+            .and_then(|p| pre.get(&(p as u32)))
+            .map_or(0, |e| e.1);
         let same_lang = s.lang == q.lang;
         let (mut matched, mut total) = (0.0, 0.0);
         for (j, f) in feats.iter().enumerate() {
@@ -279,6 +295,13 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         }
         if !same_lang {
             coverage *= 0.92;
+        }
+        // The question asks about an act the sentence does not state ("when was the
+        // agreement signed" against "the plan was approved in 2009"): it only names the
+        // same things.
+        let states_act = act_bit == 0 || (own | before) & act_bit != 0;
+        if !states_act {
+            coverage *= MISSING_ACT;
         }
         if coverage < 0.15 {
             continue;
@@ -371,6 +394,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
                 cand: c,
                 score,
                 coverage,
+                states_act,
             });
         }
     }
@@ -554,6 +578,7 @@ fn tables(
                     score: coverage * fit,
                     coverage,
                     cand,
+                    states_act: true,
                 });
             }
         }
