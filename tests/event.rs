@@ -551,3 +551,57 @@ fn a_date_before_a_sequential_subordinator_is_not_the_circumstances() {
         );
     }
 }
+
+/// A date inside a clause opened by a sequential subordinator after the predicate ("the first
+/// meeting since …", "kể từ khi …", "после того как …") is that clause's, not the
+/// predicate's, even when the clause's own act is no trigger; right after "since" a date is
+/// the start of the predicate's own state ("aid since 1955") and stays. A clause opening
+/// with its predicate continues the clause before it: ", reaching $3 billion" is trade's, and
+/// "the two countries" there names the parties. Texts written for the test.
+#[test]
+fn a_date_in_a_since_clause_and_a_predicate_first_clause() {
+    use annals::text::lang::Lang;
+    let dated = |text: &str, lang: Lang, ty: &str| -> Vec<String> {
+        statements_of(text, lang)
+            .iter()
+            .filter(|f| s(f, "type") == ty)
+            .map(|f| s(f, "date_start").to_string())
+            .collect()
+    };
+    for (text, lang) in [
+        (
+            "It was the first meeting with a Lao leader since Jambyn Batmönkh became head of state on 12 June 1984.",
+            Lang::En,
+        ),
+        (
+            "Đây là cuộc gặp đầu tiên với lãnh đạo Lào kể từ khi ông Batmönkh trở thành nguyên thủ quốc gia (12/6/1984).",
+            Lang::Vi,
+        ),
+        (
+            "Это была первая встреча с лидером Лаоса после того как Батмунх стал главой государства 12 июня 1984 года.",
+            Lang::Ru,
+        ),
+    ] {
+        let all = dated(text, lang, "visit");
+        assert!(!all.contains(&"1984-06-12".to_string()), "{text}: {all:?}");
+    }
+    let all = dated(
+        "Mongolia has extended Laos about $37 million worth of economic aid since 1955.",
+        Lang::En,
+        "aid",
+    );
+    assert_eq!(all, vec!["1955".to_string()]);
+    let doc = "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 2015, trade between the two countries kept its upward dynamics, reaching 3 billion US dollars.";
+    let last = statements_of(doc, Lang::En).pop().unwrap();
+    let e = last.body.event().unwrap();
+    assert_eq!(
+        (e.ty.as_str(), s(&last, "date_start").as_str()),
+        ("trade", "2015")
+    );
+    assert!(
+        e.participant_ids.contains(&"laos".to_string())
+            && e.participant_ids.contains(&"mongolia".to_string()),
+        "{:?}",
+        e.participant_ids
+    );
+}

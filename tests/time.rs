@@ -507,6 +507,12 @@ fn not_times() {
             "Value 1540.6 million and 2.300,3 triệu rúp, growth 1990%.",
             Lang::En,
         ),
+        // The month in a revolution's name, its qualifiers between.
+        (
+            "Mừng Cách mạng xã hội chủ nghĩa Tháng Mười vĩ đại.",
+            Lang::Vi,
+        ),
+        ("Kỷ niệm Cách mạng Tháng Tám thành công.", Lang::Vi),
     ] {
         let got: Vec<_> = found(text, lang)
             .into_iter()

@@ -282,11 +282,20 @@ impl Extractor for EventExtractor {
                     .iter()
                     .filter(|p| states.contains(p.id.as_str()))
                     .count();
+                // The clause a predicate-first clause continues speaks of the same parties
+                // ("trade between the two countries grew, reaching …").
+                let continued = (!main.subordinate)
+                    .then(|| continued_clause(&view, main.words.start))
+                    .flatten()
+                    .map(|c| {
+                        let a = (0..ws.len()).position(|i| view.clause[i] == c).unwrap_or(0);
+                        a..main.words.start
+                    });
+                let scope = clause_scope(&view, main, subject).clause;
                 if let Some(two) = &pair
                     && named_states < 2
-                    && lex
-                        .pair
-                        .occurs_in(&ws, clause_scope(&view, main, subject).clause)
+                    && (lex.pair.occurs_in(&ws, scope)
+                        || continued.is_some_and(|r| lex.pair.occurs_in(&ws, r)))
                 {
                     for (id, label) in two {
                         if !parts.list.iter().any(|p| &p.id == id) {
@@ -697,12 +706,17 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 let ty = if f.value.kind == CueKind::Generic {
                     // The object of its clause with the highest priority ("a trade agreement"
                     // is an agreement), else its own type.
-                    let c = v.clause[f.words.start];
-                    objects
-                        .iter()
-                        .filter(|(oc, _, _)| *oc == c)
-                        .map(|(_, _, t)| *t)
-                        .max_by_key(|t| ontology.get(t).priority)
+                    // A clause opening with its predicate continues the one before
+                    // ("trade … grew, reaching $4.5 billion": trade reached it).
+                    let of_clause = |c: usize| {
+                        objects
+                            .iter()
+                            .filter(|(oc, _, _)| *oc == c)
+                            .map(|(_, _, t)| *t)
+                            .max_by_key(|t| ontology.get(t).priority)
+                    };
+                    of_clause(v.clause[f.words.start])
+                        .or_else(|| continued_clause(v, f.words.start).and_then(of_clause))
                         .unwrap_or_else(|| intern(&f.value.ty))
                 } else {
                     intern(&f.value.ty)
@@ -768,6 +782,13 @@ fn subject_end(triggers: &[Trigger], _v: &SentenceView) -> usize {
         .map(|t| t.words.start)
         .min()
         .unwrap_or(0)
+}
+
+/// The clause that the one opening with the predicate at word `start` continues: a clause
+/// whose first word is its predicate has no subject of its own (", reaching $4.5 billion",
+/// ", đạt 4,5 tỷ USD", ", достигнув …"); it goes on with the clause before it.
+fn continued_clause(v: &SentenceView, start: usize) -> Option<usize> {
+    (start > 0 && v.clause[start - 1] != v.clause[start]).then(|| v.clause[start - 1])
 }
 
 /// The words whose actors take part in `t`'s event: its clause, and the sentence's subject
@@ -849,6 +870,16 @@ fn assign_dates<'a>(
                         if owned[i] && !owned_ok {
                             return false;
                         }
+                        // A date after a sequential subordinator that follows the predicate is
+                        // its clause's, even when no trigger of ours names that clause's act
+                        // ("the first meeting since Putin took office (7/5/2012)"); a
+                        // simultaneous one ("during", "khi") shares its time.
+                        if !t.subordinate
+                            && g.words.start > t.words.end
+                            && sequential_between(ws, lex, t.words.end, g.words.start)
+                        {
+                            return false;
+                        }
                         // A quotation's dates are not the reporting verb's ("«… с 1991 года», —
                         // заявил Лавров").
                         if t.reporting
@@ -910,6 +941,23 @@ fn assign_dates<'a>(
         }
     }
     by_group
+}
+
+/// Whether a sequential subordinator ("after", "since", "sau khi", "kể từ khi", "после
+/// того как"; not a simultaneous one like "when" or "khi") stands in `from..to`.
+///
+/// A subordinator right before the date is a preposition ("aid since 1955"): the date
+/// bounds the predicate's own state, so it does not count.
+fn sequential_between(ws: &[Word], lex: &data::EventLexicon, from: usize, to: usize) -> bool {
+    (from..to).any(|k| {
+        lex.subordinate.longest_at(&ws[..to], k).is_some_and(|f| {
+            let simultaneous = lex
+                .simultaneous
+                .longest_at(ws, f.words.start)
+                .is_some_and(|g| g.words.end == f.words.end);
+            f.words.end < to && !simultaneous
+        })
+    })
 }
 
 /// Types whose statements may rank an actor ("the second country to recognize").
