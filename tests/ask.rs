@@ -706,3 +706,26 @@ fn a_list_item_is_read_with_its_lead_in_and_agreeing_sources_are_all_cited() {
         .collect();
     assert!(docs.len() >= 2 && docs[..2].contains(&"b.txt"), "{docs:?}");
 }
+
+/// A date in a clause that "since", "kể từ khi" or "после того как" opens is that clause's
+/// act's ("the first meeting since he became head of state on 12 June 1984" does not date
+/// the meeting). Texts written for the test.
+#[test]
+fn a_date_in_a_since_clause_does_not_date_the_main_act() {
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "The talks in Vientiane were the first meeting of Batmönkh with a Lao leader since Batmönkh became head of state on 12 June 1984.\n",
+        ),
+        (
+            "vi.txt",
+            "Đây là cuộc gặp đầu tiên của Batmönkh với lãnh đạo Lào kể từ khi ông Batmönkh trở thành nguyên thủ quốc gia ngày 12/6/1984.\n",
+        ),
+    ]);
+    for q in [
+        "When did Batmönkh first meet a Lao leader?",
+        "Batmönkh gặp lãnh đạo Lào lần đầu tiên khi nào?",
+    ] {
+        assert_ne!(value(q), json!("1984-06-12"), "{q}");
+    }
+}

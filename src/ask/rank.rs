@@ -33,7 +33,8 @@ pub struct Scored {
     pub score: f64,
     pub coverage: f64,
     /// Its sentence (or the one before) states the question's act, or the question names
-    /// none: only such an answer may stand below the threshold for lack of rivals.
+    /// none, and the value does not stand in another act's clause ("since he took office
+    /// on …"): only such an answer may stand below the threshold for lack of rivals.
     pub states_act: bool,
 }
 
@@ -121,6 +122,36 @@ fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
         }
         _ => false,
     })
+}
+
+/// Where the sequential subordinators of the event lexicons ("since", "kể từ khi", "после
+/// того как"; of every language) stand in a sentence's tokens: byte ranges.
+fn sequential_openers(toks: &[Tok]) -> Vec<Range<usize>> {
+    static OPENERS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+        crate::text::lang::Lang::ALL
+            .iter()
+            .flat_map(|&l| crate::extract::event::data::lexicon(l).sequential.iter())
+            .map(|p| p.split_whitespace().map(str::to_lowercase).collect())
+            .collect()
+    });
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        for p in OPENERS.iter() {
+            // PDF text may drop the spaces inside a phrase ("kểtừkhi").
+            if p.len() > 1 && t.lower == p.concat() {
+                out.push(t.range.clone());
+            } else if !p.is_empty()
+                && i + p.len() <= toks.len()
+                && toks[i..i + p.len()]
+                    .iter()
+                    .zip(p)
+                    .all(|(t, w)| t.lower == *w)
+            {
+                out.push(toks[i].range.start..toks[i + p.len() - 1].range.end);
+            }
+        }
+    }
+    out
 }
 
 /// Where the question's features stand in a sentence: (feature index, range).
@@ -387,7 +418,30 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             })
             .collect();
         let max_local = local.iter().cloned().fold(0.0, f64::max);
-        for (c, l) in cands.into_iter().zip(local) {
+        let openers = if q.qtype == QType::Date {
+            sequential_openers(&toks)
+        } else {
+            Vec::new()
+        };
+        for (mut c, l) in cands.into_iter().zip(local) {
+            // A date in a clause that "since", "sau khi" or "после того как" opens after the
+            // asked act is that clause's ("the first meeting since he took office (7/5/2012)").
+            let in_other_clause = openers.iter().any(|o| {
+                o.end < c.pos.start
+                    && segment(&bounds, o.start) == segment(&bounds, c.pos.start)
+                    && toks
+                        .iter()
+                        .any(|t| t.range.start >= o.end && t.range.end <= c.pos.start)
+                    && !hits.iter().any(|h| {
+                        Some(h.concept) == q.predicate
+                            && h.range.start >= o.end
+                            && h.range.end <= c.pos.start
+                    })
+            });
+            if in_other_clause {
+                c.fit *= 0.35;
+            }
+            let states_act = states_act && !in_other_clause;
             let share = if max_local > 0.0 { l / max_local } else { 1.0 };
             let score = coverage * c.fit * (0.55 + 0.45 * share);
             scored.push(Scored {

@@ -148,6 +148,10 @@ pub struct EventLexicon {
     /// date right before one dates the circumstance ("in October 1975, when …"). After the
     /// others ("ahead of", "sau khi", "после") such a date is the main clause's.
     pub simultaneous: PhraseSet<()>,
+    /// The other subordinators, as written in the data ("since", "sau khi", "после того
+    /// как"): a date in a clause one opens is that clause's. For readers with their own
+    /// tokens (`annals ask`).
+    pub sequential: Vec<String>,
     /// Reporting verbs ("said", "сообщил", "cho biết"): the dates of what they report are
     /// not theirs.
     pub reporting: PhraseSet<()>,
@@ -238,6 +242,12 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),
         simultaneous: unit_set(&f.simultaneous),
+        sequential: f
+            .subordinate
+            .iter()
+            .filter(|w| !f.simultaneous.contains(w))
+            .cloned()
+            .collect(),
         reporting: unit_set(&f.reporting),
         complementizers: unit_set(&f.complementizers),
         range_from: unit_set(&f.range_from),
