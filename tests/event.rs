@@ -605,3 +605,42 @@ fn a_date_in_a_since_clause_and_a_predicate_first_clause() {
         e.participant_ids
     );
 }
+
+/// A target is a plan ("the goal of raising trade to $2 billion in 2020", "mục tiêu nâng kim
+/// ngạch … vào năm 2020", "с целью довести товарооборот … к 2020 году"); a year after "than"
+/// ("3,000 tonnes less than last year", "меньше, чем в 2003 году") is the base of a
+/// comparison, no event's. Texts written for the test.
+#[test]
+fn targets_are_plans_and_a_year_after_than_is_a_base() {
+    use annals::text::lang::Lang;
+    for (text, lang) in [
+        (
+            "The agreement serves the goal of raising bilateral trade to 2 billion US dollars in 2020.",
+            Lang::En,
+        ),
+        (
+            "Hiệp định nhằm hiện thực hóa mục tiêu nâng kim ngạch thương mại song phương lên 2 tỷ USD vào năm 2020.",
+            Lang::Vi,
+        ),
+    ] {
+        let all = statements_of(text, lang);
+        let trade: Vec<_> = all
+            .iter()
+            .filter(|f| s(f, "date_start") == "2020")
+            .map(|f| s(f, "modality"))
+            .collect();
+        assert!(
+            !trade.is_empty() && trade.iter().all(|m| m == "planned"),
+            "{text}: {trade:?}"
+        );
+    }
+    let all = statements_of(
+        "Now 33,000 tonnes of oil are extracted a day, which is 3,000 tonnes less than in 2003.",
+        Lang::En,
+    );
+    assert!(
+        all.iter().all(|f| s(f, "date_start") != "2003"),
+        "{:?}",
+        all.iter().map(|f| s(f, "date_start")).collect::<Vec<_>>()
+    );
+}
