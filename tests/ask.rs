@@ -312,9 +312,9 @@ fn a_role_of_a_state_is_held_by_a_person_of_that_state() {
     );
 }
 
-/// A store holding the given (file name, text) sources, and a function giving the value
-/// `annals ask --format json` answers over it.
-fn store_of(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn(&str) -> Value) {
+/// A store holding the given (file name, text) sources, and a function giving the whole
+/// answer `annals ask --format json` gives over it.
+fn answers_of(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn(&str) -> Value) {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
@@ -323,12 +323,17 @@ fn store_of(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn(&str) -> Valu
     }
     let data = tmp.path().join("data");
     common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
-    let value = move |q: &str| -> Value {
+    let ask = move |q: &str| -> Value {
         let out = common::run_ok(&data, &["ask", "--format", "json", q]);
-        let a: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-        a["value"].clone()
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
     };
-    (tmp, value)
+    (tmp, ask)
+}
+
+/// Like [`answers_of`], the function giving only the answer's value.
+fn store_of(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn(&str) -> Value) {
+    let (tmp, ask) = answers_of(files);
+    (tmp, move |q: &str| ask(q)["value"].clone())
 }
 
 /// A question about a whole ("the total", "tổng", "всего") is not answered by a number the
@@ -670,30 +675,20 @@ fn an_answer_states_the_asked_act() {
 /// agreeing document before a second sentence of one document. Texts written for the test.
 #[test]
 fn a_list_item_is_read_with_its_lead_in_and_agreeing_sources_are_all_cited() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("vi.txt"),
-        "Khối lượng hàng Mông Cổ viện trợ cho Lào, qua từng giai đoạn:\n\nGiai đoạn 1961-1964: tổng số 7.020 tấn.\n\nGiai đoạn 1965-1968: tổng số 51.700 tấn.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("a.txt"),
-        "The Mongolia–Laos treaty was signed on 12 May 1972 in Ulaanbaatar.\n\nThe treaty signed on 12 May 1972 opened a new stage.\n\nAfter the treaty was signed on 12 May 1972, trade grew.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("b.txt"),
-        "Договор между Монголией и Лаосом был подписан 12 мая 1972 года.\n",
-    )
-    .unwrap();
-    let data = tmp.path().join("data");
-    common::run_ok(&data, &["ingest", "--quiet", src.to_str().unwrap()]);
-    let ask = |q: &str| -> Value {
-        let out = common::run_ok(&data, &["ask", "--format", "json", q]);
-        serde_json::from_str(&out).unwrap()
-    };
+    let (_tmp, ask) = answers_of(&[
+        (
+            "vi.txt",
+            "Khối lượng hàng Mông Cổ viện trợ cho Lào, qua từng giai đoạn:\n\nGiai đoạn 1961-1964: tổng số 7.020 tấn.\n\nGiai đoạn 1965-1968: tổng số 51.700 tấn.\n",
+        ),
+        (
+            "a.txt",
+            "The Mongolia–Laos treaty was signed on 12 May 1972 in Ulaanbaatar.\n\nThe treaty signed on 12 May 1972 opened a new stage.\n\nAfter the treaty was signed on 12 May 1972, trade grew.\n",
+        ),
+        (
+            "b.txt",
+            "Договор между Монголией и Лаосом был подписан 12 мая 1972 года.\n",
+        ),
+    ]);
     let a = ask("Giai đoạn 1965-1968, Mông Cổ viện trợ cho Lào tổng cộng bao nhiêu tấn hàng?");
     assert_eq!(a["value"], json!(51_700), "{a}");
     let a = ask("When was the treaty between Mongolia and Laos signed?");
