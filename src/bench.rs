@@ -144,6 +144,10 @@ pub struct BenchReport {
     pub phases: Vec<Phase>,
     /// `ask` latency on the reference corpus (store warm).
     pub ask: Option<crate::ask::latency::AskLatency>,
+    /// The same questions on the synthetic corpus's store, when one was built: how `ask`
+    /// scales with the store's size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ask_synthetic: Option<crate::ask::latency::AskLatency>,
 }
 
 impl BenchReport {
@@ -219,9 +223,15 @@ impl BenchReport {
                 p.analyse_mb_per_s_one_core
             );
         }
-        if let Some(a) = &self.ask {
+        for (on, a) in [
+            ("reference corpus", &self.ask),
+            ("synthetic corpus", &self.ask_synthetic),
+        ]
+        .into_iter()
+        .filter_map(|(on, a)| Some((on, a.as_ref()?)))
+        {
             s += &format!(
-                "ask ({} questions from {}, x {} runs, store warm; load once {:.0} ms): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0}% answered\n",
+                "ask on the {on} ({} questions from {}, x {} runs, store warm; load once {:.0} ms): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0}% answered\n",
                 a.questions,
                 a.questions_from,
                 a.runs,
@@ -657,6 +667,7 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
             10,
         )?)
     };
+    let mut ask_synthetic = None;
     if synthetic_mb > 0 {
         let syn = work.join("synthetic");
         make_synthetic(corpus, &syn, synthetic_mb)?;
@@ -665,6 +676,13 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
             &syn,
             &work.join("data-synthetic"),
             40,
+        )?);
+        let archive = Archive::open(&work.join("data-synthetic"))?;
+        ask_synthetic = Some(crate::ask::latency::measure(
+            archive.store.as_ref(),
+            &questions,
+            &from,
+            3,
         )?);
     }
     if workdir.is_none() {
@@ -675,5 +693,6 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
         extractors: extractor_speeds(corpus, 10)?,
         phases,
         ask,
+        ask_synthetic,
     })
 }

@@ -724,3 +724,58 @@ fn a_date_in_a_since_clause_does_not_date_the_main_act() {
         assert_ne!(value(q), json!("1984-06-12"), "{q}");
     }
 }
+
+/// A directed act (a visit, an accession) answers only with its own parties: a visit to
+/// another country, or another leader's visit, is another act however many words it shares
+/// with the question; of several dated visits none called the first, a later one is not
+/// the first. Texts written for the test (invented events between real names).
+#[test]
+fn a_directed_act_is_answered_by_its_own_parties_and_first_by_the_earliest() {
+    let (_tmp, value) = store_of(&[
+        (
+            "en.txt",
+            "Nikita Khrushchev visited Mongolia in July 1957.\n\nIn 1997 Laos joined ASEAN.\n",
+        ),
+        (
+            "ru.txt",
+            "Алексей Косыгин посетил Лаос в 1961 году.\n\nМонголия вступила в СЭВ в 1962 году.\n",
+        ),
+    ]);
+    for q in [
+        // Another object of the same kind.
+        "When did Khrushchev visit Laos?",
+        "Когда Хрущёв посетил Лаос?",
+        "Khrushchev thăm Lào vào năm nào?",
+        "When did Laos join the CMEA?",
+        "Когда Лаос вступил в СЭВ?",
+        // Another visitor.
+        "When did Kosygin visit Mongolia?",
+    ] {
+        assert_eq!(value(q), Value::Null, "{q}");
+    }
+    assert_eq!(
+        value("When did Khrushchev visit Mongolia?"),
+        json!("1957-07")
+    );
+    assert_eq!(value("Когда Косыгин посетил Лаос?"), json!("1961"));
+    assert_eq!(value("When did Mongolia join the CMEA?"), json!("1962"));
+
+    let (_tmp2, value) = store_of(&[
+        (
+            "a.txt",
+            "Leonid Brezhnev visited Mongolia in November 1966.\n",
+        ),
+        (
+            "b.txt",
+            "Leonid Brezhnev visited Mongolia in January 1974.\n",
+        ),
+    ]);
+    assert_eq!(
+        value("When did Brezhnev first visit Mongolia?"),
+        json!("1966-11")
+    );
+    assert_eq!(
+        value("When did Brezhnev last visit Mongolia?"),
+        json!("1974-01")
+    );
+}

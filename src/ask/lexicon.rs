@@ -47,6 +47,23 @@ pub struct Concept {
     /// A verb of saying (announce, declare): a predicate that reports another one; a
     /// question "when did X announce it was abandoning Y" is about the abandoning.
     pub reporting: bool,
+    /// A directed act (visit, join, aid, export...): what stands right after it, or after a
+    /// role cue ("to", "thăm", "во"), is its goal or recipient, not a second party that could
+    /// change places with the first as in "sign with" or "talks with". "Visited Russia" is
+    /// not an answer to "when did Putin visit Vietnam".
+    pub directed: bool,
+    /// An ordinal that picks one end of a series of acts: `Earliest` for "first" ("lần đầu",
+    /// "впервые"), `Latest` for "last". Of several dates of the asked act, none stated with
+    /// the ordinal, a later one cannot be the first.
+    pub extreme: Option<Extreme>,
+}
+
+/// Which end of a series an ordinal picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extreme {
+    Earliest,
+    Latest,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +83,9 @@ struct RawConcept {
     predicate: bool,
     #[serde(default)]
     reporting: bool,
+    #[serde(default)]
+    directed: bool,
+    extreme: Option<Extreme>,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -181,6 +201,12 @@ impl Lexicon {
                         c.id
                     )));
                 }
+                if c.directed && !c.predicate {
+                    return Err(bad(format!(
+                        "concept {:?}: only a predicate can be directed",
+                        c.id
+                    )));
+                }
                 if c.class.as_deref() == Some("field") && c.label.is_none() {
                     return Err(bad(format!("field concept {:?} needs a label", c.id)));
                 }
@@ -247,6 +273,8 @@ impl Lexicon {
                     broader: None,
                     predicate: c.predicate,
                     reporting: c.reporting,
+                    directed: c.directed,
+                    extreme: c.extreme,
                 });
             }
         }

@@ -18,6 +18,7 @@ pub mod events;
 pub mod knowledge;
 pub mod latency;
 pub mod lexicon;
+pub mod object;
 pub mod question;
 pub mod rank;
 pub mod render;

@@ -141,6 +141,13 @@ pub struct Question {
     /// Russia announce it was abandoning the base": abandon). An answer's sentence should
     /// state it.
     pub predicate: Option<usize>,
+    /// The entities the act goes to, when it is a directed one ("visit **Vietnam**", "join
+    /// **the CMEA**", "aid **to Vietnam**"): (id, type). An answer's sentence stating the
+    /// act with another object of the same type only ("visited Russia") states another act.
+    pub objects: Vec<(String, String)>,
+    /// Who does the directed act: the actors named before it ("when did **Putin** first
+    /// visit Vietnam"): (id, type).
+    pub subjects: Vec<(String, String)>,
 }
 
 /// An end of an interval.
@@ -769,11 +776,43 @@ pub fn parse(text: &str) -> Question {
         })
         .collect();
     acts.sort_by_key(|h| h.range.start);
-    let predicate = acts
+    let act = acts
         .iter()
         .find(|h| !lx.concepts[h.concept].reporting)
-        .or(acts.first())
-        .map(|h| h.concept);
+        .or(acts.first());
+    let predicate = act.map(|h| h.concept);
+    let names: Vec<super::object::Named> = entities
+        .iter()
+        .map(|(id, r, kind)| super::object::Named {
+            id,
+            kind,
+            range: r.clone(),
+        })
+        .collect();
+    let directed = act.filter(|h| lx.concepts[h.concept].directed);
+    let objects = directed
+        .map(|h| super::object::objects(text, &toks, h, &names, lang))
+        .unwrap_or_default();
+    let subjects = directed
+        .map(|h| {
+            super::object::subjects(h, &names)
+                .into_iter()
+                .filter(|(id, _)| {
+                    // In the act's clause, after the question word when it comes first:
+                    // not the asked-for noun's ("which country did Putin visit first"),
+                    // not a source's ("according to the US memorandum, how much aid …").
+                    entities.iter().any(|(e, r, _)| {
+                        e == id
+                            && !overlaps(r, &pat_range)
+                            && (pat_range.end > h.range.start || r.start >= pat_range.end)
+                            && text
+                                .get(r.end..h.range.start)
+                                .is_some_and(|gap| !gap.contains([',', ';', ':', '(', ')']))
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let role_states: Vec<String> = entities
         .iter()
         .filter(|(_, _, kind)| kind == "country")
@@ -812,6 +851,8 @@ pub fn parse(text: &str) -> Question {
         change,
         bound,
         predicate,
+        objects,
+        subjects,
     }
 }
 
@@ -855,6 +896,66 @@ mod tests {
         assert_eq!(q.qtype, QType::Person);
         let q = parse("Lĩnh vực nào được ưu tiên?");
         assert_eq!(q.qtype, QType::Field);
+    }
+
+    /// A directed act's object and actor, in the three languages and in the forms a
+    /// question takes (verb or noun, a role cue or none); a symmetric act has neither.
+    #[test]
+    fn a_directed_act_has_an_object_and_an_actor() {
+        let ids = |v: &[(String, String)]| v.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+        for (text, objects, subjects) in [
+            (
+                "When did Putin first visit Vietnam?",
+                vec!["vietnam"],
+                vec!["vladimir-putin"],
+            ),
+            (
+                "Khi nào Putin thăm Việt Nam lần đầu?",
+                vec!["vietnam"],
+                vec!["vladimir-putin"],
+            ),
+            (
+                "Когда Путин впервые посетил Вьетнам?",
+                vec!["vietnam"],
+                vec!["vladimir-putin"],
+            ),
+            (
+                "When did Putin make his first visit to Vietnam?",
+                vec!["vietnam"],
+                vec!["vladimir-putin"],
+            ),
+            (
+                "When did Vietnam join the CMEA?",
+                vec!["cmea"],
+                vec!["vietnam"],
+            ),
+            (
+                "Việt Nam gia nhập SEV vào năm nào?",
+                vec!["cmea"],
+                vec!["vietnam"],
+            ),
+            (
+                "Когда Вьетнам вступил в СЭВ?",
+                vec!["cmea"],
+                vec!["vietnam"],
+            ),
+            // A source named before the question word is nobody's actor.
+            (
+                "According to the US memorandum, how much aid had the Soviet Union given?",
+                vec![],
+                vec![],
+            ),
+            // Parties of a symmetric act can change places.
+            (
+                "When did Vietnam sign the treaty with the Soviet Union?",
+                vec![],
+                vec![],
+            ),
+        ] {
+            let q = parse(text);
+            assert_eq!(ids(&q.objects), objects, "{text}");
+            assert_eq!(ids(&q.subjects), subjects, "{text}");
+        }
     }
 
     /// "What sum" asks for money in any currency, or in the one it names; a debt ("долга")

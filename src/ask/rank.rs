@@ -12,7 +12,8 @@
 
 use super::candidates::{self, Cand, interval, overlap};
 use super::knowledge::{Knowledge, Sent, Table};
-use super::lexicon::{Hit, lexicon};
+use super::lexicon::{Extreme, Hit, lexicon};
+use super::object::{self, Named};
 use super::question::{self, Key, QType, Question};
 use super::tokens::{Tok, tokenize};
 use std::collections::HashMap;
@@ -29,6 +30,11 @@ const MISSING_ACT: f64 = 0.6;
 /// took office on …"); low enough that a full match alone stays below the threshold.
 const OTHER_CLAUSE: f64 = 0.35;
 
+/// Coverage kept by a sentence stating the asked directed act with another party in the
+/// question's place ("visited Mongolia" for "visit Laos"): it states another act, which
+/// says less for the asked one than not naming it at all.
+const OTHER_PARTY: f64 = 0.35;
+
 /// A candidate with its score.
 #[derive(Debug, Clone)]
 pub struct Scored {
@@ -39,6 +45,9 @@ pub struct Scored {
     /// none, and the value does not stand in another act's clause ("since he took office
     /// on …"): only such an answer may stand below the threshold for lack of rivals.
     pub states_act: bool,
+    /// Its sentence states the question's ordinal ("the first visit"), when it names one
+    /// with an [`Extreme`].
+    pub states_extreme: bool,
 }
 
 /// One answer: candidates sharing a value.
@@ -157,6 +166,66 @@ fn sequential_openers(toks: &[Tok]) -> Vec<Range<usize>> {
     out
 }
 
+/// Whether a sentence states the question's directed act only with another party of the
+/// same type in its place: another object ("visited Russia" for "visit Vietnam", "joined
+/// ASEAN" for "join the CMEA") while naming none of the question's objects after the act
+/// ("a tour of Laos and Vietnam" may hold the asked visit), or another actor before it ("Ho
+/// Chi Minh's first visit" for "when did Putin first visit") while naming none of the
+/// question's actors.
+fn other_party(q: &Question, s: &Sent, toks: &[Tok], hits: &[Hit]) -> bool {
+    if q.objects.is_empty() && q.subjects.is_empty() {
+        return false;
+    }
+    let acts: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| Some(h.concept) == q.predicate)
+        .collect();
+    let Some(first) = acts.iter().map(|h| h.range.start).min() else {
+        return false;
+    };
+    let names: Vec<Named> = s
+        .mentions
+        .iter()
+        .map(|m| Named {
+            id: &m.entity_id,
+            kind: &m.kind,
+            range: s.clean_pos(m.start)..s.clean_pos(m.end),
+        })
+        .collect();
+    let other = |asked: &[(String, String)], said: &[(String, String)]| {
+        said.iter().any(|(id, kind)| {
+            asked
+                .iter()
+                .any(|(o, k)| k == kind && object::contemporaries(o, id))
+        })
+    };
+    let named = |asked: &[(String, String)], after: bool| {
+        names
+            .iter()
+            .any(|n| asked.iter().any(|(o, _)| o == n.id) && (!after || n.range.start >= first))
+    };
+    if !q.objects.is_empty() && !named(&q.objects, true) {
+        let said: Vec<(String, String)> = acts
+            .iter()
+            .flat_map(|h| object::objects(&s.clean, toks, h, &names, s.lang))
+            .collect();
+        if other(&q.objects, &said) {
+            return true;
+        }
+    }
+    if !q.subjects.is_empty() && !named(&q.subjects, false) {
+        let said: Vec<(String, String)> = acts
+            .iter()
+            .flat_map(|h| object::subjects(h, &names))
+            .filter(|(id, _)| !q.objects.iter().any(|(o, _)| o == id))
+            .collect();
+        if other(&q.subjects, &said) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Where the question's features stand in a sentence: (feature index, range).
 fn feature_spots(q: &Question, s: &Sent, toks: &[Tok], hits: &[Hit]) -> Vec<(usize, Range<usize>)> {
     let mut out = Vec::new();
@@ -230,18 +299,32 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             base * k.idf(&f.key) * f.share * if f.head { 1.5 } else { 1.0 }
         })
         .collect();
-    // Sentences holding any feature: matched weight and which features.
-    let mut pre: HashMap<u32, (f64, u64)> = HashMap::new();
+    // Sentences holding any feature: matched weight and which features, in one array over
+    // all sentences (a hash map per question costs hundreds of milliseconds on a large store).
+    let mut pre: Vec<(f64, u64)> = vec![(0.0, 0); k.sents.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for (j, f) in feats.iter().enumerate() {
         for &si in k.postings(&f.key) {
-            let e = pre.entry(si).or_default();
+            let e = &mut pre[si as usize];
+            if e.1 == 0 {
+                touched.push(si);
+            }
             e.0 += weights[j];
             e.1 |= 1 << j;
         }
     }
-    let mut order: Vec<(u32, f64)> = pre.iter().map(|(&s, &(w, _))| (s, w)).collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut chosen: Vec<usize> = order.iter().take(TOP).map(|&(s, _)| s as usize).collect();
+    let by_weight = |a: &u32, b: &u32| {
+        pre[*b as usize]
+            .0
+            .total_cmp(&pre[*a as usize].0)
+            .then(a.cmp(b))
+    };
+    if touched.len() > TOP {
+        touched.select_nth_unstable_by(TOP, by_weight);
+        touched.truncate(TOP);
+    }
+    touched.sort_by(by_weight);
+    let mut chosen: Vec<usize> = touched.iter().map(|&s| s as usize).collect();
     let next: Vec<usize> = chosen
         .iter()
         .filter_map(|&s| (s + 1 < k.sents.len() && k.prev(s + 1) == Some(s)).then_some(s + 1))
@@ -257,6 +340,11 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         .and_then(|p| feats.iter().position(|f| f.key == Key::Concept(p)))
         .map_or(0, |j| 1 << j);
     let lx = lexicon();
+    // The ordinal picking one end of a series ("when did Putin **first** visit Vietnam").
+    let extreme = feats.iter().enumerate().find_map(|(j, f)| match f.key {
+        Key::Concept(c) if q.qtype == QType::Date => lx.concepts[c].extreme.map(|e| (j, e)),
+        _ => None,
+    });
     let mut scored: Vec<Scored> = Vec::new();
     if q.qtype == QType::Number {
         scored.extend(tables(q, k, &feats, &weights, &qdates));
@@ -266,14 +354,11 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             continue; // its numbers are the table's, read by column above
         }
         let s = &k.sents[si];
-        let own = pre.get(&(si as u32)).map_or(0, |e| e.1);
+        let own = pre[si].1;
         let prev = k.prev(si);
         // What the sentence before says, or the lead-in of the list the sentence is an
         // item of, holds for it too (half weight).
-        let before = prev
-            .or_else(|| k.lead(si))
-            .and_then(|p| pre.get(&(p as u32)))
-            .map_or(0, |e| e.1);
+        let before = prev.or_else(|| k.lead(si)).map_or(0, |p| pre[p].1);
         let same_lang = s.lang == q.lang;
         let (mut matched, mut total) = (0.0, 0.0);
         for (j, f) in feats.iter().enumerate() {
@@ -333,7 +418,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         // The question asks about an act the sentence does not state ("when was the
         // agreement signed" against "the plan was approved in 2009"): it only names the
         // same things.
-        let states_act = act_bit == 0 || (own | before) & act_bit != 0;
+        let mut states_act = act_bit == 0 || (own | before) & act_bit != 0;
         if !states_act {
             coverage *= MISSING_ACT;
         }
@@ -342,6 +427,12 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         }
         let toks = tokenize(&s.clean);
         let hits = s.concept_hits(&toks);
+        // The asked act stated with another party only ("visited Russia" for "when did
+        // Putin visit Vietnam", "Ho Chi Minh's visit" for Putin's): another act.
+        if states_act && other_party(q, s, &toks, &hits) {
+            states_act = false;
+            coverage *= OTHER_PARTY;
+        }
         // The sentence states the opposite of what is asked and not the asked thing ("the
         // first boat was handed over" for "when was the last one"): another thing.
         let opposed = feats.iter().any(|f| match f.key {
@@ -452,10 +543,56 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
                 score,
                 coverage,
                 states_act,
+                states_extreme: extreme.is_some_and(|(j, _)| own & (1 << j) != 0),
             });
         }
     }
-    group(scored)
+    let mut groups = group(scored);
+    if let Some((_, end)) = extreme {
+        beyond_extreme(&mut groups, end);
+    }
+    groups
+}
+
+/// Score kept by a date that cannot be the asked end of a series.
+const BEYOND_EXTREME: f64 = 0.7;
+
+/// "When did Putin **first** visit Vietnam": a date whose sentences do not say "first" is
+/// not the first visit while another answer, nearly as strong and covering the question as
+/// well, dates the act earlier (and "last" the other way round). Sentences stating the ordinal keep their score.
+fn beyond_extreme(groups: &mut [Group], end: Extreme) {
+    // The days a date spans (a year: all of it), so that "2001" is not before "2001-03".
+    let span = |g: &Group| {
+        let mut ends = g.key.split('/');
+        let from = candidates::iso_range(ends.next()?)?;
+        let to = ends.next().and_then(candidates::iso_range).unwrap_or(from);
+        Some((from.0, to.1))
+    };
+    // Each answer's days, score and coverage.
+    type Seen = (Option<(i64, i64)>, f64, f64);
+    let spans: Vec<Seen> = groups
+        .iter()
+        .map(|g| (span(g), g.score, g.members[0].coverage))
+        .collect();
+    for g in groups.iter_mut() {
+        if g.members.iter().any(|m| m.states_extreme) {
+            continue;
+        }
+        let Some(at) = span(g) else {
+            continue;
+        };
+        let beyond = spans.iter().any(|&(other, score, coverage)| {
+            other.is_some_and(|o| match end {
+                Extreme::Earliest => o.1 < at.0,
+                Extreme::Latest => o.0 > at.1,
+            }) && score >= 0.8 * g.score
+                && coverage >= g.members[0].coverage
+        });
+        if beyond {
+            g.score *= BEYOND_EXTREME;
+        }
+    }
+    groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
 }
 
 /// The years a caption names ("… từ năm 1981-1985", "… đến năm 1988"), as an interval.
@@ -636,6 +773,7 @@ fn tables(
                     coverage,
                     cand,
                     states_act: true,
+                    states_extreme: false,
                 });
             }
         }

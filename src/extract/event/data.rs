@@ -163,6 +163,9 @@ pub struct EventLexicon {
     pub until: PhraseSet<()>,
     pub coordination: PhraseSet<()>,
     pub second_role_cues: PhraseSet<()>,
+    /// The same cues as written in the data, for readers with their own tokens (`annals
+    /// ask`).
+    pub second_role_words: Vec<String>,
     /// Field cues; the value is the field.
     pub fields: PhraseSet<String>,
     /// Rank phrases ("the second" = 2).
@@ -255,6 +258,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         until: unit_set(&f.until),
         coordination: unit_set(&f.coordination),
         second_role_cues: unit_set(&f.second_role_cues),
+        second_role_words: f.second_role_cues.clone(),
         fields,
         ordinals: {
             let mut o = PhraseSet::default();
