@@ -779,3 +779,21 @@ fn a_directed_act_is_answered_by_its_own_parties_and_first_by_the_earliest() {
         json!("1974-01")
     );
 }
+
+/// A date a state holds from ("has fallen since 1979", "начиная с 1979 года") is not the
+/// date of an act, unless the question asks since when. Texts written for the test.
+#[test]
+fn a_date_a_state_holds_from_answers_since_when_not_when() {
+    let (_tmp, value) = store_of(&[(
+        "en.txt",
+        "Oil production at the Pakse field has fallen since 1979.\n\nThe Pakse field produced its first oil in 1975.\n",
+    )]);
+    assert_eq!(
+        value("When did the Pakse field produce oil?"),
+        json!("1975")
+    );
+    assert_eq!(
+        value("Since when has oil production at the Pakse field been falling?"),
+        json!("1979")
+    );
+}

@@ -335,6 +335,10 @@ pub fn generate(q: &Question, k: &Knowledge, si: usize, toks: &[Tok], hits: &[Hi
     out
 }
 
+/// Fit kept by a date a state holds from ("since 1979") for a question not asking when it
+/// began.
+const STATE_START: f64 = 0.6;
+
 fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
     let qd: Vec<(i64, i64)> = q.dates.iter().filter_map(|(a, b)| interval(a, b)).collect();
     for t in &s.timexes {
@@ -383,6 +387,17 @@ fn dates(q: &Question, s: &Sent, si: usize, out: &mut Vec<Cand>) {
                 format!("{}/{}", t.value_start, t.value_end)
             }
         };
+        // "Had reduced since the beginning of the year", "leased it since 1979": where a
+        // state starts, not when an act took place, unless the start is asked.
+        if q.bound != Some(super::question::Bound::Start) {
+            let mut cut = s.clean_pos(t.start).min(s.clean.len());
+            while !s.clean.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if after_marker(&s.clean[..cut], |d| &d.state_starts) {
+                fit *= STATE_START;
+            }
+        }
         if !qd.is_empty() {
             let inside = qd.iter().any(|d| d.0 <= iv.0 && iv.1 <= d.1 && iv != *d);
             let meets = qd.iter().any(|d| overlap(*d, iv));

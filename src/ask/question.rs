@@ -199,6 +199,11 @@ struct RawFile {
     range_from: Vec<String>,
     #[serde(default)]
     range_to: Vec<String>,
+    /// Words right before a date that make it the start of a state lasting since ("since
+    /// 1979", "kể từ năm 1979", "начиная с 1979 года"): the date a thing holds from, not
+    /// the date of an act, unless the question asks when it began.
+    #[serde(default)]
+    state_starts: Vec<String>,
     /// Words before an event noun that make it another event's reference point ("before
     /// the flight", "trước chuyến bay", "до полёта"): a date beside it is not that event's.
     #[serde(default)]
@@ -240,6 +245,7 @@ pub struct QData {
     pub changes: Vec<String>,
     pub range_from: Vec<String>,
     pub range_to: Vec<String>,
+    pub state_starts: Vec<String>,
     pub references: Vec<Vec<String>>,
     pub designations: Vec<Vec<String>>,
     pub locatives: HashSet<String>,
@@ -323,6 +329,7 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
         changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
         range_from: f.range_from.iter().map(|p| p.to_lowercase()).collect(),
         range_to: f.range_to.iter().map(|p| p.to_lowercase()).collect(),
+        state_starts: f.state_starts.iter().map(|p| p.to_lowercase()).collect(),
         references: f
             .references
             .iter()
