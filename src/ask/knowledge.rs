@@ -119,6 +119,9 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub label: String,
+    /// The label's words, folded, each with the lexicon concepts of the phrases covering
+    /// it (read once here, not on every question).
+    pub label_words: Vec<(String, Vec<usize>)>,
     pub unit: Option<String>,
     pub keys: Vec<Key>,
     /// (column, cell) for every numeric cell.
@@ -224,8 +227,24 @@ fn parse_table(doc: usize, t: &crate::fact::Table, start: u64, end: u64) -> Opti
             continue;
         }
         let unit = row_units.get(ri).cloned().flatten();
+        let label_words = {
+            let toks = tokenize(&label);
+            let hits = lexicon::lexicon().find(&toks);
+            toks.iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let concepts = hits
+                        .iter()
+                        .filter(|h| h.toks.contains(&i))
+                        .map(|h| h.concept)
+                        .collect();
+                    (t.folded.clone(), concepts)
+                })
+                .collect()
+        };
         rows.push(Row {
             keys: text_keys(&format!("{label} {}", unit.clone().unwrap_or_default())),
+            label_words,
             label,
             unit,
             cells,
@@ -271,6 +290,8 @@ pub struct Knowledge {
     /// Document → the entities it names anywhere (what a sentence of it is about, beyond
     /// its own words).
     doc_entities: HashMap<usize, std::collections::HashSet<String>>,
+    /// Feature → table rows whose label holds it: (table, row), sorted, unique.
+    row_postings: HashMap<Key, Vec<(u32, u32)>>,
 }
 
 /// The number and unit of a one-unit ISO 8601 duration ("P12M" → 12 month); None for
@@ -516,6 +537,24 @@ impl Knowledge {
             }
         }
         self.postings = postings;
+        let mut rows: HashMap<Key, Vec<(u32, u32)>> = HashMap::new();
+        for (ti, t) in self.tables.iter().enumerate() {
+            for (ri, r) in t.rows.iter().enumerate() {
+                for key in &r.keys {
+                    let v = rows.entry(key.clone()).or_default();
+                    let at = (ti as u32, ri as u32);
+                    if v.last() != Some(&at) {
+                        v.push(at);
+                    }
+                }
+            }
+        }
+        self.row_postings = rows;
+    }
+
+    /// The table rows whose label holds `key`: (table, row).
+    pub fn row_postings(&self, key: &Key) -> &[(u32, u32)] {
+        self.row_postings.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The sentences holding `key`.

@@ -16,6 +16,7 @@ use super::lexicon::{Extreme, Hit, lexicon};
 use super::object::{self, Named};
 use super::question::{self, Key, QType, Question};
 use super::tokens::{Tok, tokenize};
+use crate::text::lang::Lang;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -641,7 +642,6 @@ fn tables(
     qdates: &[(i64, i64)],
 ) -> Vec<Scored> {
     let mut out = Vec::new();
-    let lx = lexicon();
     let head = candidates::counted_head(q);
     let q_concepts: Vec<usize> = feats
         .iter()
@@ -650,29 +650,55 @@ fn tables(
             _ => None,
         })
         .collect();
-    for t in &k.tables {
-        let cap_years = caption_years(&t.caption);
-        for row in &t.rows {
-            let row_match: f64 = feats
+    // Only rows whose label holds a feature of the question can answer it.
+    let mut rows: Vec<(u32, u32)> = feats
+        .iter()
+        .flat_map(|f| k.row_postings(&f.key))
+        .copied()
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    // Which of the question's features a list of keys holds, as bits.
+    let mask = |keys: &[Key]| -> u64 {
+        feats
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| keys.contains(&f.key))
+            .fold(0, |m, (j, _)| m | 1 << j)
+    };
+    let mut cap_years = None;
+    let mut last_table = None;
+    let mut cap_mask = 0;
+    let mut col_masks: Vec<u64> = Vec::new();
+    let mut col_periods: Vec<Option<(i64, i64)>> = Vec::new();
+    let mut found_cells: Vec<FoundCell> = Vec::new();
+    type UnitKey<'a> = (Lang, Option<&'a str>, &'a str, Option<&'a str>);
+    let mut units: HashMap<UnitKey, (f64, Option<String>)> = HashMap::new();
+    for (ti, ri) in rows {
+        let t = &k.tables[ti as usize];
+        if last_table != Some(ti) {
+            cap_years = caption_years(&t.caption);
+            cap_mask = mask(&t.caption_keys);
+            col_masks = t.column_keys.iter().map(|c| mask(c)).collect();
+            col_periods = t
+                .column_periods
                 .iter()
-                .zip(weights)
-                .filter(|(f, _)| row.keys.contains(&f.key))
-                .map(|(_, w)| *w)
-                .sum();
-            if row_match <= 0.0 {
+                .map(|p| p.as_ref().and_then(|(a, b)| interval(a, b)))
+                .collect();
+            last_table = Some(ti);
+        }
+        {
+            let row = &t.rows[ri as usize];
+            let row_mask = mask(&row.keys);
+            if row_mask == 0 {
                 continue;
             }
             // A row label the question names all of beats one it names a part of.
-            let label_toks = tokenize(&row.label);
-            let label_hits = lx.find(&label_toks);
-            let named = label_toks
+            let named = row
+                .label_words
                 .iter()
-                .enumerate()
-                .filter(|(i, t)| {
-                    q.words.contains(&t.folded)
-                        || label_hits
-                            .iter()
-                            .any(|h| h.toks.contains(i) && q_concepts.contains(&h.concept))
+                .filter(|(folded, concepts)| {
+                    q.words.contains(folded) || concepts.iter().any(|c| q_concepts.contains(c))
                 })
                 .count();
             let label_head = head.is_empty()
@@ -680,29 +706,22 @@ fn tables(
                     .keys
                     .iter()
                     .any(|k| matches!(k, Key::Concept(c) if head.contains(c)));
-            let label_fit = (0.7 + 0.3 * named as f64 / label_toks.len().max(1) as f64)
+            let label_fit = (0.7 + 0.3 * named as f64 / row.label_words.len().max(1) as f64)
                 * if label_head { 1.0 } else { 0.85 };
             for (ci, cell) in &row.cells {
                 let col_keys = t.column_keys.get(*ci).map_or(&[][..], Vec::as_slice);
+                let held = row_mask | cap_mask | col_masks.get(*ci).copied().unwrap_or(0);
                 let (mut matched, mut total) = (0.0, 0.0);
-                for (f, w) in feats.iter().zip(weights) {
+                for (j, (f, w)) in feats.iter().zip(weights).enumerate() {
                     if matches!(f.key, Key::Word(_)) && t.lang != q.lang {
                         continue;
                     }
                     total += w;
-                    if row.keys.contains(&f.key)
-                        || col_keys.contains(&f.key)
-                        || t.caption_keys.contains(&f.key)
-                    {
+                    if held & (1 << j) != 0 {
                         matched += w;
                     }
                 }
-                let period = t
-                    .column_periods
-                    .get(*ci)
-                    .cloned()
-                    .flatten()
-                    .and_then(|(a, b)| interval(&a, &b));
+                let period = col_periods.get(*ci).copied().flatten();
                 if let Some(p) = period
                     && !qdates.is_empty()
                     && !qdates.iter().any(|d| overlap(*d, p))
@@ -724,11 +743,15 @@ fn tables(
                         matched += 0.8 * DATE_WEIGHT;
                     }
                 }
-                if total <= 0.0 {
+                if total <= 0.0 || 0.95 * matched / total < 0.15 {
                     continue;
                 }
                 let column = t.columns.get(*ci).map_or("", String::as_str);
-                let (scale, unit) = cell_unit(t, row.unit.as_deref(), column);
+                // One reading per distinct header text (copies of a table share them).
+                let (scale, unit) = units
+                    .entry((t.lang, row.unit.as_deref(), column, t.unit.as_deref()))
+                    .or_insert_with(|| cell_unit(t, row.unit.as_deref(), column))
+                    .clone();
                 let mut fit = match &unit {
                     Some(u) => candidates::unit_fit(q.unit.as_deref(), u, Some("table")),
                     None => 0.8,
@@ -751,34 +774,73 @@ fn tables(
                     q.scale.map_or(abs, |sc| abs / sc)
                 };
                 let coverage = 0.95 * matched / total;
-                let cand = Cand {
-                    sent: usize::MAX,
-                    value: candidates::num_value(v),
+                found_cells.push(FoundCell {
                     key: format!("{v:.6e}"),
-                    answer: format!(
-                        "{} ({}: {} / {} = {})",
-                        candidates::fmt_num(v),
-                        t.caption,
-                        row.label,
-                        column,
-                        candidates::fmt_num(cell.value)
-                    ),
-                    pos: 0..0,
-                    fit,
-                    span: Some((cell.start, cell.end)),
-                    cite: Some((t.doc, row.start, row.end)),
-                };
-                out.push(Scored {
                     score: coverage * fit,
                     coverage,
-                    cand,
-                    states_act: true,
-                    states_extreme: false,
+                    fit,
+                    v,
+                    at: (ti as usize, ri as usize, *ci),
+                    cell: (cell.value, cell.start, cell.end),
                 });
             }
         }
     }
+    // A value's best cells only (a table copied into many documents gives thousands of
+    // cells with one value): the answer's text is written for those alone.
+    found_cells.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
+    let mut per_value: HashMap<&str, usize> = HashMap::new();
+    for c in &found_cells {
+        let n = per_value.entry(c.key.as_str()).or_default();
+        *n += 1;
+        if *n > CELLS_PER_VALUE {
+            continue;
+        }
+        let t = &k.tables[c.at.0];
+        let row = &t.rows[c.at.1];
+        let column = t.columns.get(c.at.2).map_or("", String::as_str);
+        let cand = Cand {
+            sent: usize::MAX,
+            value: candidates::num_value(c.v),
+            key: c.key.clone(),
+            answer: format!(
+                "{} ({}: {} / {} = {})",
+                candidates::fmt_num(c.v),
+                t.caption,
+                row.label,
+                column,
+                candidates::fmt_num(c.cell.0)
+            ),
+            pos: 0..0,
+            fit: c.fit,
+            span: Some((c.cell.1, c.cell.2)),
+            cite: Some((t.doc, row.start, row.end)),
+        };
+        out.push(Scored {
+            score: c.score,
+            coverage: c.coverage,
+            cand,
+            states_act: true,
+            states_extreme: false,
+        });
+    }
     out
+}
+
+/// Table cells kept per value: more than the answer's citations and support need.
+const CELLS_PER_VALUE: usize = 8;
+
+/// A table cell that answers, before its answer text is written.
+struct FoundCell {
+    key: String,
+    score: f64,
+    coverage: f64,
+    fit: f64,
+    v: f64,
+    /// (table, row, column).
+    at: (usize, usize, usize),
+    /// The cell's value and source span.
+    cell: (f64, u64, u64),
 }
 
 fn group(scored: Vec<Scored>) -> Vec<Group> {
