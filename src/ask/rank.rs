@@ -69,18 +69,21 @@ fn base_weight(key: &Key) -> f64 {
     }
 }
 
-/// Clause boundaries of a sentence (byte offsets): punctuation and conjunctions.
+/// Clause boundaries of a sentence (byte offsets): punctuation and the conjunctions of the
+/// question data (`joiners`).
 fn boundaries(text: &str, toks: &[Tok]) -> Vec<usize> {
     let mut b: Vec<usize> = text
         .char_indices()
         .filter(|(_, c)| matches!(c, ',' | ';' | ':' | '–' | '—'))
         .map(|(i, _)| i)
         .collect();
+    // The joiners of every language's question data ("and", "but", "và", "nhưng", "и",
+    // "но"): a sentence of one language may quote another.
     for t in toks {
-        if matches!(
-            t.lower.as_str(),
-            "and" | "while" | "whereas" | "but" | "và" | "còn" | "nhưng" | "и" | "а" | "но"
-        ) {
+        if crate::text::lang::Lang::ALL
+            .iter()
+            .any(|&l| question::data(l).joiners.contains(&t.lower))
+        {
             b.push(t.range.start);
         }
     }
