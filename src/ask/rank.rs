@@ -563,7 +563,8 @@ const BEYOND_EXTREME: f64 = 0.7;
 
 /// "When did Putin **first** visit Vietnam": a date whose sentences do not say "first" is
 /// not the first visit while another answer, nearly as strong and covering the question as
-/// well, dates the act earlier (and "last" the other way round). Sentences stating the ordinal keep their score.
+/// well, dates the act earlier (and "last" the other way round). Sentences stating the
+/// ordinal keep their score.
 fn beyond_extreme(groups: &mut [Group], end: Extreme) {
     // The days a date spans (a year: all of it), so that "2001" is not before "2001-03".
     let span = |g: &Group| {
@@ -690,103 +691,99 @@ fn tables(
                 .collect();
             last_table = Some(ti);
         }
-        {
-            let row = &t.rows[ri as usize];
-            let row_mask = mask(&row.keys);
-            if row_mask == 0 {
-                continue;
-            }
-            // A row label the question names all of beats one it names a part of.
-            let named = row
-                .label_words
+        let row = &t.rows[ri as usize];
+        // Not 0: the row came from the postings of one of its keys.
+        let row_mask = mask(&row.keys);
+        // A row label the question names all of beats one it names a part of.
+        let named = row
+            .label_words
+            .iter()
+            .filter(|(folded, concepts)| {
+                q.words.contains(folded) || concepts.iter().any(|c| q_concepts.contains(c))
+            })
+            .count();
+        let label_head = head.is_empty()
+            || row
+                .keys
                 .iter()
-                .filter(|(folded, concepts)| {
-                    q.words.contains(folded) || concepts.iter().any(|c| q_concepts.contains(c))
-                })
-                .count();
-            let label_head = head.is_empty()
-                || row
-                    .keys
-                    .iter()
-                    .any(|k| matches!(k, Key::Concept(c) if head.contains(c)));
-            let label_fit = (0.7 + 0.3 * named as f64 / row.label_words.len().max(1) as f64)
-                * if label_head { 1.0 } else { 0.85 };
-            for (ci, cell) in &row.cells {
-                let col_keys = t.column_keys.get(*ci).map_or(&[][..], Vec::as_slice);
-                let held = row_mask | cap_mask | col_masks.get(*ci).copied().unwrap_or(0);
-                let (mut matched, mut total) = (0.0, 0.0);
-                for (j, (f, w)) in feats.iter().zip(weights).enumerate() {
-                    if matches!(f.key, Key::Word(_)) && t.lang != q.lang {
-                        continue;
-                    }
-                    total += w;
-                    if held & (1 << j) != 0 {
-                        matched += w;
-                    }
-                }
-                let period = col_periods.get(*ci).copied().flatten();
-                if let Some(p) = period
-                    && !qdates.is_empty()
-                    && !qdates.iter().any(|d| overlap(*d, p))
-                {
-                    continue; // another period's column
-                }
-                if period.is_none()
-                    && let Some(c) = cap_years
-                    && !qdates.is_empty()
-                    && !qdates.iter().any(|d| overlap(*d, c))
-                {
-                    continue; // a table of another period
-                }
-                for d in qdates {
-                    total += DATE_WEIGHT;
-                    if period.is_some_and(|p| overlap(p, *d)) {
-                        matched += DATE_WEIGHT;
-                    } else if cap_years.is_some_and(|p| overlap(p, *d)) {
-                        matched += 0.8 * DATE_WEIGHT;
-                    }
-                }
-                if total <= 0.0 || 0.95 * matched / total < 0.15 {
+                .any(|k| matches!(k, Key::Concept(c) if head.contains(c)));
+        let label_fit = (0.7 + 0.3 * named as f64 / row.label_words.len().max(1) as f64)
+            * if label_head { 1.0 } else { 0.85 };
+        for (ci, cell) in &row.cells {
+            let col_keys = t.column_keys.get(*ci).map_or(&[][..], Vec::as_slice);
+            let held = row_mask | cap_mask | col_masks.get(*ci).copied().unwrap_or(0);
+            let (mut matched, mut total) = (0.0, 0.0);
+            for (j, (f, w)) in feats.iter().zip(weights).enumerate() {
+                if matches!(f.key, Key::Word(_)) && t.lang != q.lang {
                     continue;
                 }
-                let column = t.columns.get(*ci).map_or("", String::as_str);
-                // One reading per distinct header text (copies of a table share them).
-                let (scale, unit) = units
-                    .entry((t.lang, row.unit.as_deref(), column, t.unit.as_deref()))
-                    .or_insert_with(|| cell_unit(t, row.unit.as_deref(), column))
-                    .clone();
-                let mut fit = match &unit {
-                    Some(u) => candidates::unit_fit(q.unit.as_deref(), u, Some("table")),
-                    None => 0.8,
-                };
-                let found: Vec<usize> = row
-                    .keys
-                    .iter()
-                    .chain(col_keys)
-                    .chain(&t.caption_keys)
-                    .filter_map(|k| match k {
-                        Key::Concept(c) => Some(*c),
-                        _ => None,
-                    })
-                    .collect();
-                fit *= candidates::head_factor(&head, &found) * label_fit;
-                let abs = cell.value * scale;
-                let v = if unit.as_deref() == Some("percent") {
-                    cell.value
-                } else {
-                    q.scale.map_or(abs, |sc| abs / sc)
-                };
-                let coverage = 0.95 * matched / total;
-                found_cells.push(FoundCell {
-                    key: format!("{v:.6e}"),
-                    score: coverage * fit,
-                    coverage,
-                    fit,
-                    v,
-                    at: (ti as usize, ri as usize, *ci),
-                    cell: (cell.value, cell.start, cell.end),
-                });
+                total += w;
+                if held & (1 << j) != 0 {
+                    matched += w;
+                }
             }
+            let period = col_periods.get(*ci).copied().flatten();
+            if let Some(p) = period
+                && !qdates.is_empty()
+                && !qdates.iter().any(|d| overlap(*d, p))
+            {
+                continue; // another period's column
+            }
+            if period.is_none()
+                && let Some(c) = cap_years
+                && !qdates.is_empty()
+                && !qdates.iter().any(|d| overlap(*d, c))
+            {
+                continue; // a table of another period
+            }
+            for d in qdates {
+                total += DATE_WEIGHT;
+                if period.is_some_and(|p| overlap(p, *d)) {
+                    matched += DATE_WEIGHT;
+                } else if cap_years.is_some_and(|p| overlap(p, *d)) {
+                    matched += 0.8 * DATE_WEIGHT;
+                }
+            }
+            if total <= 0.0 || 0.95 * matched / total < 0.15 {
+                continue;
+            }
+            let column = t.columns.get(*ci).map_or("", String::as_str);
+            // One reading per distinct header text (copies of a table share them).
+            let (scale, unit) = units
+                .entry((t.lang, row.unit.as_deref(), column, t.unit.as_deref()))
+                .or_insert_with(|| cell_unit(t, row.unit.as_deref(), column))
+                .clone();
+            let mut fit = match &unit {
+                Some(u) => candidates::unit_fit(q.unit.as_deref(), u, Some("table")),
+                None => 0.8,
+            };
+            let found: Vec<usize> = row
+                .keys
+                .iter()
+                .chain(col_keys)
+                .chain(&t.caption_keys)
+                .filter_map(|k| match k {
+                    Key::Concept(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            fit *= candidates::head_factor(&head, &found) * label_fit;
+            let abs = cell.value * scale;
+            let v = if unit.as_deref() == Some("percent") {
+                cell.value
+            } else {
+                q.scale.map_or(abs, |sc| abs / sc)
+            };
+            let coverage = 0.95 * matched / total;
+            found_cells.push(FoundCell {
+                key: format!("{v:.6e}"),
+                score: coverage * fit,
+                coverage,
+                fit,
+                v,
+                at: (ti as usize, ri as usize, *ci),
+                cell: (cell.value, cell.start, cell.end),
+            });
         }
     }
     // A value's best cells only (a table copied into many documents gives thousands of
