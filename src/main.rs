@@ -73,6 +73,9 @@ enum Command {
         /// Size of the synthetic corpus in MB (0 to skip).
         #[arg(long, default_value_t = 200)]
         synthetic_mb: u64,
+        /// Size in MB of the batch ingested while the server is loaded (0 to skip serving).
+        #[arg(long, default_value_t = 60)]
+        serve_mb: u64,
         /// Where to build the bench stores (a temporary folder by default).
         #[arg(long)]
         workdir: Option<PathBuf>,
@@ -157,10 +160,11 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Bench {
             corpus,
             synthetic_mb,
+            serve_mb,
             workdir,
             format,
         } => {
-            let report = annals::bench::run(&corpus, synthetic_mb, workdir.as_deref())?;
+            let report = annals::bench::run(&corpus, synthetic_mb, serve_mb, workdir.as_deref())?;
             match format {
                 OutFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
                 OutFormat::Text => print!("{}", report.to_text()),

@@ -260,13 +260,14 @@ fn facts_confirmed_rejected_edited_and_audited() {
     // Answers read the curated facts: the rejected quantity is gone, the edited date is used.
     {
         let store = SqliteStore::open(&d.join("annals.db")).unwrap();
-        let k = annals::ask::knowledge::Knowledge::load(&store).unwrap();
-        let doc = k
-            .docs
-            .iter()
-            .position(|x| x == rejected["doc"].as_str().unwrap())
-            .unwrap();
-        let in_doc = || k.sents.iter().filter(|s| s.doc == doc);
+        let snapshot = annals::snapshot::Snapshot::build(&store).unwrap();
+        let k = &snapshot.asker.knowledge;
+        let doc = rejected["doc"].as_str().unwrap();
+        let in_doc = || {
+            k.sents()
+                .filter(move |&(_, d, _)| k.doc_id(d) == doc)
+                .map(|(_, _, s)| s)
+        };
         assert!(
             !in_doc()
                 .flat_map(|s| &s.quantities)
@@ -442,8 +443,8 @@ fn events_edited_rejected_merged_and_split() {
     assert!(event(&tl, split_out[0]["id"].as_str().unwrap()).is_some());
     // The answers' events are the curated ones.
     let store = SqliteStore::open(&d.join("annals.db")).unwrap();
-    let k = annals::ask::knowledge::Knowledge::load(&store).unwrap();
-    let h = annals::snapshot::History::build(&store).unwrap();
+    let snapshot = annals::snapshot::Snapshot::build(&store).unwrap();
+    let (k, h) = (&snapshot.asker.knowledge, &snapshot.history);
     assert_eq!(h.rejected.len(), 1);
     assert_eq!(
         k.merged.iter().map(|e| &e.id).collect::<Vec<_>>(),

@@ -301,7 +301,7 @@ pub fn head_factor(head: &[usize], found: &[usize]) -> f64 {
 
 /// Candidates in sentence `si`; `toks` and `hits` are the sentence's tokens and concepts.
 pub fn generate(q: &Question, k: &Knowledge, si: usize, toks: &[Tok], hits: &[Hit]) -> Vec<Cand> {
-    let s = &k.sents[si];
+    let s = k.sent(si);
     let mut out = Vec::new();
     match &q.qtype {
         QType::Date => dates(q, s, si, &mut out),

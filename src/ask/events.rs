@@ -67,24 +67,24 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
         let mut docs_cited: Vec<usize> = Vec::new();
         for pass in 0..2 {
             for st in &e.statements {
-                let Some(r) = k.events.iter().find(|r| r.fact == st.fact) else {
+                let Some((si, r)) = k.event_ref(&st.evidence.doc, st.fact) else {
                     continue;
                 };
-                let s = &k.sents[r.sent];
+                let (s, doc) = (k.sent(si), k.doc_of(si));
                 if cites.len() >= CITES_PER_EVENT
-                    || (pass == 0 && docs_cited.contains(&s.doc))
+                    || (pass == 0 && docs_cited.contains(&doc))
                     || cites
                         .iter()
-                        .any(|c| c.start == s.start && c.doc == k.docs[s.doc])
+                        .any(|c| c.start == s.start && c.doc == k.doc_id(doc))
                 {
                     continue;
                 }
-                let Some(text) = k.source_text(s.doc, s.start, s.end) else {
+                let Some(text) = k.source_text(doc, s.start, s.end) else {
                     continue;
                 };
-                docs_cited.push(s.doc);
+                docs_cited.push(doc);
                 cites.push(Citation {
-                    doc: k.docs[s.doc].clone(),
+                    doc: k.doc_id(doc).to_string(),
                     start: s.start,
                     end: s.end,
                     text,
@@ -110,7 +110,7 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
     }
     // Else the dated sentences that name an act.
     if !dates.is_empty() && found.is_empty() {
-        for s in &k.sents {
+        for (_, doc, s) in k.sents() {
             let Some(t) = s.timexes.iter().find(|t| {
                 t.ty != "citation"
                     && interval(&t.value_start, &t.value_end).is_some_and(|iv| {
@@ -125,14 +125,14 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
             let Some(h) = hits.iter().find(|h| acts.contains(&h.concept)) else {
                 continue;
             };
-            let Some(text) = k.source_text(s.doc, s.start, s.end) else {
+            let Some(text) = k.source_text(doc, s.start, s.end) else {
                 continue;
             };
             let what = format!("{}: {}", t.value_start, lx.concepts[h.concept].id);
             found.push((
                 what,
                 Citation {
-                    doc: k.docs[s.doc].clone(),
+                    doc: k.doc_id(doc).to_string(),
                     start: s.start,
                     end: s.end,
                     text,

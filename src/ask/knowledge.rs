@@ -1,12 +1,17 @@
-//! What `ask` knows, loaded once per process from the store: every sentence with the facts
-//! stored inside it (timexes, quantities, mentions) and the lexicon concepts and words it
-//! holds, plus an inverted index from those features to sentences, and tables.
+//! What `ask` knows: every sentence with the facts stored inside it (timexes, quantities,
+//! mentions) and the lexicon concepts and words it holds, an inverted index from those
+//! features to sentences, tables, and the merged events.
+//!
+//! It is made of one [`DocKnowledge`] per document, built from that document's sentences
+//! and facts alone and shared (`Arc`) between read models while the document and the
+//! decisions about its facts stay the same; [`Knowledge`] puts them in a row and numbers
+//! their sentences and tables one after the other. Changing one document rebuilds its
+//! part only (`crate::snapshot::Snapshot::apply_change`).
 
 use super::lexicon;
 use super::question::Key;
 use super::tokens::tokenize;
 use crate::fact::FactBody;
-use crate::store::Store;
 use crate::text::lang::Lang;
 use std::collections::HashMap;
 
@@ -54,7 +59,6 @@ const LIST_ITEMS: usize = 12;
 /// A sentence and what was extracted inside it.
 #[derive(Debug, Clone)]
 pub struct Sent {
-    pub doc: usize,
     pub start: u64,
     pub end: u64,
     pub paragraph: u64,
@@ -134,7 +138,6 @@ pub struct Row {
 /// A stored table (`table` facts: caption, columns with periods, rows, cells with spans).
 #[derive(Debug, Clone)]
 pub struct Table {
-    pub doc: usize,
     pub lang: Lang,
     pub caption: String,
     pub unit: Option<String>,
@@ -152,6 +155,7 @@ pub struct Table {
 pub struct EventRef {
     /// The `event_statement` fact's id.
     pub fact: i64,
+    /// Its sentence, by position in its document.
     pub sent: usize,
     pub start: u64,
     pub end: u64,
@@ -184,7 +188,7 @@ pub fn text_keys(text: &str) -> Vec<Key> {
     keys
 }
 
-fn parse_table(doc: usize, t: &crate::fact::Table, start: u64, end: u64) -> Option<Table> {
+fn parse_table(t: &crate::fact::Table, start: u64, end: u64) -> Option<Table> {
     use crate::fact::CellValue;
     let columns = t.columns.clone();
     let caption = t.caption.clone().unwrap_or_default();
@@ -253,7 +257,6 @@ fn parse_table(doc: usize, t: &crate::fact::Table, start: u64, end: u64) -> Opti
         });
     }
     Some(Table {
-        doc,
         lang: t.lang.unwrap_or(Lang::Vi),
         caption_keys: text_keys(&caption),
         caption,
@@ -270,28 +273,30 @@ fn parse_table(doc: usize, t: &crate::fact::Table, start: u64, end: u64) -> Opti
 /// A document's original bytes, for exact citation texts.
 #[derive(Debug, Clone)]
 pub struct DocSource {
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
     pub encoding: crate::source::decode::Encoding,
 }
 
-/// Everything `ask` reads, in memory.
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// What `ask` reads of one document: its sentences with their facts, its tables and event
+/// statements, and its own inverted index (sentences and table rows by position in the
+/// document).
 #[derive(Debug, Default)]
-pub struct Knowledge {
-    pub docs: Vec<String>,
-    pub sources: Vec<Option<DocSource>>,
+pub struct DocKnowledge {
+    pub id: String,
+    pub source: Option<DocSource>,
+    /// In the order given (the store's: by position).
     pub sents: Vec<Sent>,
     pub tables: Vec<Table>,
     pub events: Vec<EventRef>,
-    /// The statements merged into events across documents (`crate::history::merge`), with
-    /// the historians' decisions applied (`crate::curation`).
-    pub merged: Vec<crate::history::merge::Event>,
     /// Feature → sentences holding it (sorted, unique).
-    postings: HashMap<Key, Vec<u32>>,
-    /// Document → the entities it names anywhere (what a sentence of it is about, beyond
-    /// its own words).
-    doc_entities: HashMap<usize, std::collections::HashSet<String>>,
+    postings: FxMap<Key, Vec<u32>>,
     /// Feature → table rows whose label holds it: (table, row), sorted, unique.
-    row_postings: HashMap<Key, Vec<(u32, u32)>>,
+    row_postings: FxMap<Key, Vec<(u32, u32)>>,
+    /// The entities the document names anywhere (what a sentence of it is about, beyond its
+    /// own words).
+    entities: std::collections::HashSet<String>,
 }
 
 /// The number and unit of a one-unit ISO 8601 duration ("P12M" → 12 month); None for
@@ -309,206 +314,147 @@ fn duration_unit(iso: &str) -> Option<(f64, &'static str)> {
     Some((n, unit))
 }
 
-/// A source of items: called with a visitor, it calls the visitor once per item (how the
-/// store streams sentences and facts).
-pub type Each<'a, T> =
-    &'a mut dyn FnMut(&mut dyn FnMut(T) -> crate::store::Result<()>) -> crate::store::Result<()>;
-
-impl Knowledge {
-    /// Loads sentences and facts from `store`, with its curation applied.
-    pub fn load(store: &dyn Store) -> crate::store::Result<Knowledge> {
-        let curation = crate::curation::Curation::load(store)?;
-        let mut sources: Vec<(String, Option<DocSource>)> = Vec::new();
-        for d in store.documents()? {
-            let bytes = store.source_bytes(&d.id)?;
-            let encoding = d.encoding();
-            sources.push((d.id, bytes.map(|bytes| DocSource { bytes, encoding })));
-        }
-        Knowledge::build(
-            &mut |f| store.sentences(None, f),
-            sources,
-            &mut |f| {
-                store.facts(None, &mut |mut x| {
-                    if curation.apply_to_fact(&mut x) == Some(crate::curation::Status::Rejected) {
-                        return Ok(());
-                    }
-                    f(x)
-                })
-            },
-            &mut |statements| {
-                curation
-                    .apply_events(crate::history::merge::merge(statements))
-                    .events
-            },
-        )
-    }
-
-    /// Builds the knowledge from every sentence (`sentences` calls its argument for each),
-    /// the documents' sources, every fact to use (`facts`: curated, rejected ones left
-    /// out), and `events`, which turns the statements into the merged, curated events.
-    pub fn build(
-        sentences: Each<'_, crate::store::StoredSentence>,
-        sources: Vec<(String, Option<DocSource>)>,
-        facts: Each<'_, crate::store::StoredFact>,
-        merge: &mut dyn FnMut(
-            Vec<crate::history::merge::Statement>,
-        ) -> Vec<crate::history::merge::Event>,
-    ) -> crate::store::Result<Knowledge> {
-        let mut k = Knowledge::default();
-        let mut doc_ix: HashMap<String, usize> = HashMap::new();
-        sentences(&mut |s| {
-            let d = match doc_ix.get(&s.doc) {
-                Some(&d) => d,
-                None => {
-                    k.docs.push(s.doc.clone());
-                    doc_ix.insert(s.doc.clone(), k.docs.len() - 1);
-                    k.docs.len() - 1
-                }
-            };
-            k.sents.push(Sent {
-                doc: d,
+impl DocKnowledge {
+    /// Builds one document's part from its sentences (in the store's order) and the facts
+    /// to use (as readers see them: curated, rejected ones left out).
+    pub fn build<'a>(
+        id: &str,
+        source: Option<DocSource>,
+        sentences: &[crate::store::StoredSentence],
+        facts: impl IntoIterator<Item = &'a crate::store::StoredFact>,
+    ) -> DocKnowledge {
+        let mut k = DocKnowledge {
+            id: id.to_string(),
+            source,
+            ..DocKnowledge::default()
+        };
+        k.sents = sentences
+            .iter()
+            .map(|s| Sent {
                 start: s.start,
                 end: s.end,
                 paragraph: s.paragraph,
                 lang: s.lang,
-                clean: s.clean,
+                clean: s.clean.clone(),
                 timexes: Vec::new(),
                 quantities: Vec::new(),
                 mentions: Vec::new(),
-            });
-            Ok(())
-        })?;
-        let mut sources: HashMap<String, Option<DocSource>> = sources.into_iter().collect();
-        for id in &k.docs {
-            k.sources.push(sources.remove(id).flatten());
+            })
+            .collect();
+        // Sentences by start, to find each fact's.
+        let mut order: Vec<usize> = (0..k.sents.len()).collect();
+        order.sort_by_key(|&i| k.sents[i].start);
+        for f in facts {
+            k.add_fact(&order, f);
         }
-        // Sentences of each document, by start.
-        let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); k.docs.len()];
-        for (i, s) in k.sents.iter().enumerate() {
-            by_doc[s.doc].push(i);
-        }
-        for v in &mut by_doc {
-            v.sort_by_key(|&i| k.sents[i].start);
-        }
-        let sents = &mut k.sents;
-        let tables = &mut k.tables;
-        let events = &mut k.events;
-        let mut statements = Vec::new();
-        // Curation: rejected facts are not given; edited values replace the machine's.
-        facts(&mut |f| {
-            let Some(&d) = doc_ix.get(&f.doc) else {
-                return Ok(());
-            };
-            if let Some(t) = f.body.table() {
-                if let Some(t) = parse_table(d, t, f.start, f.end) {
-                    tables.push(t);
-                }
-                return Ok(());
-            }
-            let list = &by_doc[d];
-            let at = list.partition_point(|&i| sents[i].start <= f.start);
-            let Some(&si) = at.checked_sub(1).and_then(|a| list.get(a)) else {
-                return Ok(());
-            };
-            let s = &mut sents[si];
-            if f.end > s.end {
-                return Ok(());
-            }
-            let text = f.text().to_string();
-            match &f.body {
-                FactBody::Timex(t) => {
-                    if let (Some(vs), Some(ve)) = (t.value_start, t.value_end) {
-                        s.timexes.push(TimexRef {
-                            start: f.start,
-                            end: f.end,
-                            text,
-                            value_start: vs.iso(),
-                            value_end: ve.iso(),
-                            ty: t.ty.clone(),
-                        });
-                    }
-                }
-                FactBody::Quantity(q) => {
-                    let about = [q.counted.clone(), q.measure.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let period = q
-                        .period
-                        .as_ref()
-                        .and_then(|p| Some((p.value_start?.iso(), p.value_end?.iso())));
-                    s.quantities.push(QuantityRef {
-                        start: f.start,
-                        end: f.end,
-                        text,
-                        number: q.number,
-                        value: q.value,
-                        scale: q.scale,
-                        unit: q.unit.clone(),
-                        qualifier: q.unit_qualifier.clone(),
-                        about,
-                        period,
-                    });
-                }
-                FactBody::Duration(t) => {
-                    // "12 tháng" (P12M), "25 years" (P25Y): numbers in a time unit, for
-                    // questions that ask "how many months".
-                    let Some((n, unit)) = t.duration.as_deref().and_then(duration_unit) else {
-                        return Ok(());
-                    };
-                    s.quantities.push(QuantityRef {
-                        start: f.start,
-                        end: f.end,
-                        text,
-                        number: n,
-                        value: n,
-                        scale: 1.0,
-                        unit: unit.to_string(),
-                        qualifier: None,
-                        about: "duration".to_string(),
-                        period: None,
-                    });
-                }
-                FactBody::Mention(m) => {
-                    s.mentions.push(MentionRef {
-                        start: f.start,
-                        end: f.end,
-                        text,
-                        entity_id: m.entity_id.clone(),
-                        entity: m.entity.clone(),
-                        kind: m.entity_type.clone(),
-                    });
-                }
-                FactBody::EventStatement(e) => {
-                    statements.extend(crate::history::merge::Statement::from_fact(&f));
-                    if let (Some(a), Some(b)) = (e.date_start, e.date_end) {
-                        events.push(EventRef {
-                            fact: f.id,
-                            sent: si,
-                            start: f.start,
-                            end: f.end,
-                            date_start: a.iso(),
-                            date_end: b.iso(),
-                            ty: e.ty.clone(),
-                            summary: e.summary.clone(),
-                        });
-                    }
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        // The merged events as curated (rejected events left out, edits, merges, splits).
-        k.merged = merge(statements);
         k.index();
-        Ok(k)
+        k
     }
 
-    /// Builds the inverted index over every sentence's features.
+    /// Puts one fact into its sentence (or among the tables).
+    fn add_fact(&mut self, order: &[usize], f: &crate::store::StoredFact) {
+        if let Some(t) = f.body.table() {
+            if let Some(t) = parse_table(t, f.start, f.end) {
+                self.tables.push(t);
+            }
+            return;
+        }
+        let sents = &mut self.sents;
+        let at = order.partition_point(|&i| sents[i].start <= f.start);
+        let Some(&si) = at.checked_sub(1).and_then(|a| order.get(a)) else {
+            return;
+        };
+        let s = &mut sents[si];
+        if f.end > s.end {
+            return;
+        }
+        let text = f.text().to_string();
+        match &f.body {
+            FactBody::Timex(t) => {
+                if let (Some(vs), Some(ve)) = (t.value_start, t.value_end) {
+                    s.timexes.push(TimexRef {
+                        start: f.start,
+                        end: f.end,
+                        text,
+                        value_start: vs.iso(),
+                        value_end: ve.iso(),
+                        ty: t.ty.clone(),
+                    });
+                }
+            }
+            FactBody::Quantity(q) => {
+                let about = [q.counted.clone(), q.measure.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let period = q
+                    .period
+                    .as_ref()
+                    .and_then(|p| Some((p.value_start?.iso(), p.value_end?.iso())));
+                s.quantities.push(QuantityRef {
+                    start: f.start,
+                    end: f.end,
+                    text,
+                    number: q.number,
+                    value: q.value,
+                    scale: q.scale,
+                    unit: q.unit.clone(),
+                    qualifier: q.unit_qualifier.clone(),
+                    about,
+                    period,
+                });
+            }
+            FactBody::Duration(t) => {
+                // "12 tháng" (P12M), "25 years" (P25Y): numbers in a time unit, for
+                // questions that ask "how many months".
+                let Some((n, unit)) = t.duration.as_deref().and_then(duration_unit) else {
+                    return;
+                };
+                s.quantities.push(QuantityRef {
+                    start: f.start,
+                    end: f.end,
+                    text,
+                    number: n,
+                    value: n,
+                    scale: 1.0,
+                    unit: unit.to_string(),
+                    qualifier: None,
+                    about: "duration".to_string(),
+                    period: None,
+                });
+            }
+            FactBody::Mention(m) => {
+                s.mentions.push(MentionRef {
+                    start: f.start,
+                    end: f.end,
+                    text,
+                    entity_id: m.entity_id.clone(),
+                    entity: m.entity.clone(),
+                    kind: m.entity_type.clone(),
+                });
+            }
+            FactBody::EventStatement(e) => {
+                if let (Some(a), Some(b)) = (e.date_start, e.date_end) {
+                    self.events.push(EventRef {
+                        fact: f.id,
+                        sent: si,
+                        start: f.start,
+                        end: f.end,
+                        date_start: a.iso(),
+                        date_end: b.iso(),
+                        ty: e.ty.clone(),
+                        summary: e.summary.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Builds the inverted index over the sentences' features and the table rows' labels.
     fn index(&mut self) {
-        let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
-        self.doc_entities.clear();
+        let mut postings: FxMap<Key, Vec<u32>> = FxMap::default();
         for (i, s) in self.sents.iter().enumerate() {
             let i = i as u32;
             let toks = tokenize(&s.clean);
@@ -520,10 +466,7 @@ impl Knowledge {
             };
             for m in &s.mentions {
                 add(Key::Entity(m.entity_id.clone()));
-                self.doc_entities
-                    .entry(s.doc)
-                    .or_default()
-                    .insert(m.entity_id.clone());
+                self.entities.insert(m.entity_id.clone());
             }
             for h in s.concept_hits(&toks) {
                 add(Key::Concept(h.concept));
@@ -536,8 +479,9 @@ impl Knowledge {
                 }
             }
         }
+        postings.shrink_to_fit();
         self.postings = postings;
-        let mut rows: HashMap<Key, Vec<(u32, u32)>> = HashMap::new();
+        let mut rows: FxMap<Key, Vec<(u32, u32)>> = FxMap::default();
         for (ti, t) in self.tables.iter().enumerate() {
             for (ri, r) in t.rows.iter().enumerate() {
                 for key in &r.keys {
@@ -551,32 +495,146 @@ impl Knowledge {
         }
         self.row_postings = rows;
     }
+}
 
-    /// The table rows whose label holds `key`: (table, row).
-    pub fn row_postings(&self, key: &Key) -> &[(u32, u32)] {
-        self.row_postings.get(key).map_or(&[], Vec::as_slice)
+/// Everything `ask` reads: the documents' parts in a row, their sentences and tables
+/// numbered one after the other (a sentence's number is its document's first number plus
+/// its position there), and the merged events.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    docs: Vec<std::sync::Arc<DocKnowledge>>,
+    /// Document → its first sentence number; one more entry holds the count.
+    sent_base: Vec<u32>,
+    /// Document → its first table number; one more entry holds the count.
+    table_base: Vec<u32>,
+    /// Document id → its position.
+    doc_ix: HashMap<String, usize>,
+    /// The statements merged into events across documents (`crate::history::merge`), with
+    /// the historians' decisions applied (`crate::curation`).
+    pub merged: Vec<crate::history::merge::Event>,
+}
+
+impl Knowledge {
+    /// Puts the documents' parts in a row (in the order given) beside the merged events.
+    pub fn new(
+        docs: Vec<std::sync::Arc<DocKnowledge>>,
+        merged: Vec<crate::history::merge::Event>,
+    ) -> Knowledge {
+        let base = |count: &dyn Fn(&DocKnowledge) -> usize| {
+            let mut v = Vec::with_capacity(docs.len() + 1);
+            let mut n = 0u32;
+            v.push(0);
+            for d in &docs {
+                n += count(d) as u32;
+                v.push(n);
+            }
+            v
+        };
+        let sent_base = base(&|d| d.sents.len());
+        let table_base = base(&|d| d.tables.len());
+        let doc_ix = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        Knowledge {
+            docs,
+            sent_base,
+            table_base,
+            doc_ix,
+            merged,
+        }
     }
 
-    /// The sentences holding `key`.
+    /// How many sentences there are.
+    pub fn sent_count(&self) -> usize {
+        self.sent_base.last().copied().unwrap_or(0) as usize
+    }
+
+    /// The document (by position) of sentence `i`.
+    pub fn doc_of(&self, i: usize) -> usize {
+        self.sent_base.partition_point(|&b| b as usize <= i) - 1
+    }
+
+    /// Sentence `i`.
+    pub fn sent(&self, i: usize) -> &Sent {
+        let d = self.doc_of(i);
+        &self.docs[d].sents[i - self.sent_base[d] as usize]
+    }
+
+    /// Sentence `i`, if there is one.
+    pub fn get_sent(&self, i: usize) -> Option<&Sent> {
+        (i < self.sent_count()).then(|| self.sent(i))
+    }
+
+    /// Every sentence with its number and document (by position), in order.
+    pub fn sents(&self) -> impl Iterator<Item = (usize, usize, &Sent)> + '_ {
+        self.docs.iter().enumerate().flat_map(move |(d, k)| {
+            let base = self.sent_base[d] as usize;
+            k.sents
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| (base + i, d, s))
+        })
+    }
+
+    /// The id of document `d` (by position).
+    pub fn doc_id(&self, d: usize) -> &str {
+        &self.docs[d].id
+    }
+
+    /// Table `t` and its document (by position).
+    pub fn table(&self, t: usize) -> (&Table, usize) {
+        let d = self.table_base.partition_point(|&b| b as usize <= t) - 1;
+        (&self.docs[d].tables[t - self.table_base[d] as usize], d)
+    }
+
+    /// An event statement by its document's id and its fact's id, with its sentence's
+    /// number.
+    pub fn event_ref(&self, doc: &str, fact: i64) -> Option<(usize, &EventRef)> {
+        let &d = self.doc_ix.get(doc)?;
+        let r = self.docs[d].events.iter().find(|r| r.fact == fact)?;
+        Some((self.sent_base[d] as usize + r.sent, r))
+    }
+
+    /// The table rows whose label holds `key`: (table, row), in order.
+    pub fn row_postings(&self, key: &Key) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for (d, k) in self.docs.iter().enumerate() {
+            if let Some(v) = k.row_postings.get(key) {
+                let base = self.table_base[d];
+                out.extend(v.iter().map(|&(t, r)| (base + t, r)));
+            }
+        }
+        out
+    }
+
     /// Whether document `doc` names entity `id` somewhere.
     pub fn doc_names(&self, doc: usize, id: &str) -> bool {
-        self.doc_entities.get(&doc).is_some_and(|e| e.contains(id))
+        self.docs[doc].entities.contains(id)
     }
 
-    pub fn postings(&self, key: &Key) -> &[u32] {
-        self.postings.get(key).map_or(&[], Vec::as_slice)
+    /// The sentences holding `key`, in order.
+    pub fn postings(&self, key: &Key) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (d, k) in self.docs.iter().enumerate() {
+            if let Some(v) = k.postings.get(key) {
+                let base = self.sent_base[d];
+                out.extend(v.iter().map(|&i| base + i));
+            }
+        }
+        out
     }
 
-    /// Inverse document frequency of a feature (over sentences).
-    pub fn idf(&self, key: &Key) -> f64 {
-        let n = self.sents.len().max(1) as f64;
-        let df = self.postings(key).len() as f64;
-        (1.0 + n / (df + 1.0)).ln()
+    /// Inverse document frequency of a feature held by `df` sentences.
+    pub fn idf(&self, df: usize) -> f64 {
+        let n = self.sent_count().max(1) as f64;
+        (1.0 + n / (df as f64 + 1.0)).ln()
     }
 
     /// The exact text of a source range (the original bytes, decoded).
     pub fn source_text(&self, doc: usize, start: u64, end: u64) -> Option<String> {
-        let s = self.sources.get(doc)?.as_ref()?;
+        let s = self.docs.get(doc)?.source.as_ref()?;
         Some(crate::source::decode::decode_range(
             &s.bytes,
             s.encoding,
@@ -586,17 +644,18 @@ impl Knowledge {
 
     /// Whether sentence `i` lies inside a table (its facts are the table's).
     pub fn in_table(&self, i: usize) -> bool {
-        let s = &self.sents[i];
-        self.tables
+        let s = self.sent(i);
+        self.docs[self.doc_of(i)]
+            .tables
             .iter()
-            .any(|t| t.doc == s.doc && t.start < s.end && s.start < t.end && !t.rows.is_empty())
+            .any(|t| t.start < s.end && s.start < t.end && !t.rows.is_empty())
     }
 
     /// The sentence before `i` in the same paragraph.
     pub fn prev(&self, i: usize) -> Option<usize> {
         let p = i.checked_sub(1)?;
-        let (a, b) = (&self.sents[p], &self.sents[i]);
-        (a.doc == b.doc && a.paragraph == b.paragraph).then_some(p)
+        (self.doc_of(p) == self.doc_of(i) && self.sent(p).paragraph == self.sent(i).paragraph)
+            .then_some(p)
     }
 
     /// The lead-in of a list item: when `i` stands alone in its paragraph, the sentence
@@ -604,28 +663,22 @@ impl Knowledge {
     /// stand alone in their paragraphs too, at most [`LIST_ITEMS`] of them). "Aid by
     /// period:" governs "1965-1968: 517,393 tonnes".
     pub fn lead(&self, i: usize) -> Option<usize> {
+        let d = self.doc_of(i);
+        let base = self.sent_base[d] as usize;
+        let sents = &self.docs[d].sents;
         let alone = |j: usize| {
-            let s = &self.sents[j];
-            let same = |k: usize| {
-                self.sents
-                    .get(k)
-                    .is_some_and(|o| o.doc == s.doc && o.paragraph == s.paragraph)
-            };
+            let p = sents[j].paragraph;
+            let same = |k: usize| sents.get(k).is_some_and(|o| o.paragraph == p);
             !(same(j + 1) || (j > 0 && same(j - 1)))
         };
-        if !alone(i) {
+        let mut j = i - base;
+        if !alone(j) {
             return None;
         }
-        let doc = self.sents[i].doc;
-        let mut j = i;
         for _ in 0..=LIST_ITEMS {
             j = j.checked_sub(1)?;
-            let s = &self.sents[j];
-            if s.doc != doc {
-                return None;
-            }
-            if s.clean.trim_end().ends_with(':') {
-                return Some(j);
+            if sents[j].clean.trim_end().ends_with(':') {
+                return Some(base + j);
             }
             if !alone(j) {
                 return None;

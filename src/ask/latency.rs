@@ -1,8 +1,8 @@
-//! Latency of `ask` with the store warm, for `annals bench`: the knowledge is loaded once,
-//! then each question is answered `runs` times; p50, p99 and max per question.
+//! Latency of `ask` with the store warm, for `annals bench`: the read model is built once
+//! (by the caller), then each question is answered `runs` times; p50, p99 and max per
+//! question.
 
 use super::Asker;
-use crate::store::Store;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -27,7 +27,8 @@ pub struct AskLatency {
     pub questions_from: String,
     pub questions: usize,
     pub runs: usize,
-    /// Loading sentences and facts once (per process).
+    /// Building the read model that holds the knowledge (`crate::snapshot::Snapshot`), once
+    /// per process.
     pub load_ms: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
@@ -47,16 +48,14 @@ pub fn read_questions(path: &Path) -> Option<Vec<String>> {
     (!qs.is_empty()).then_some(qs)
 }
 
-/// Loads the store once and answers every question `runs` times.
+/// Answers every question `runs` times with `asker` (made in `load_ms`).
 pub fn measure(
-    store: &dyn Store,
+    asker: &Asker,
+    load_ms: f64,
     questions: &[String],
     from: &str,
     runs: usize,
-) -> crate::store::Result<AskLatency> {
-    let t = Instant::now();
-    let asker = Asker::load(store)?;
-    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+) -> AskLatency {
     let mut answered = 0;
     for q in questions {
         answered += usize::from(!asker.ask(q).value.is_null()); // warm-up
@@ -71,13 +70,8 @@ pub fn measure(
         }
     }
     samples.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| {
-        samples
-            .get(((samples.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
-    Ok(AskLatency {
+    let pct = |p: f64| crate::bench::percentile(&samples, p);
+    AskLatency {
         questions_from: from.to_string(),
         questions: questions.len(),
         runs,
@@ -86,5 +80,5 @@ pub fn measure(
         p99_ms: pct(0.99),
         max_ms: samples.last().copied().unwrap_or(0.0),
         answered: answered as f64 / questions.len().max(1) as f64,
-    })
+    }
 }

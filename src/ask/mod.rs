@@ -24,7 +24,6 @@ pub mod rank;
 pub mod render;
 pub mod tokens;
 
-use crate::store::Store;
 use knowledge::Knowledge;
 use question::{Gran, QType, Question};
 use rank::Group;
@@ -116,13 +115,6 @@ pub struct Asker {
 }
 
 impl Asker {
-    /// Loads the store's sentences and facts.
-    pub fn load(store: &dyn Store) -> crate::store::Result<Asker> {
-        Ok(Asker {
-            knowledge: Knowledge::load(store)?,
-        })
-    }
-
     /// The statements cited for an answer: those scoring at least 0.6 of its best, at most
     /// [`MAX_CITATIONS`], one per document first (in score order), so that agreeing
     /// sources show as such before a second sentence of one source does.
@@ -131,7 +123,7 @@ impl Asker {
         let strong: Vec<_> = g.members.iter().filter(|m| m.score >= 0.6 * top).collect();
         let doc_of = |m: &rank::Scored| match m.cand.cite {
             Some((d, _, _)) => Some(d),
-            None => k.sents.get(m.cand.sent).map(|s| s.doc),
+            None => (m.cand.sent < k.sent_count()).then(|| k.doc_of(m.cand.sent)),
         };
         let mut seen = std::collections::HashSet::new();
         let (first, rest): (Vec<_>, Vec<_>) =
@@ -144,12 +136,12 @@ impl Asker {
                 let (doc, start, end) = match m.cand.cite {
                     Some(c) => c,
                     None => {
-                        let s = k.sents.get(m.cand.sent)?;
-                        (s.doc, s.start, s.end)
+                        let s = k.get_sent(m.cand.sent)?;
+                        (k.doc_of(m.cand.sent), s.start, s.end)
                     }
                 };
                 Some(Citation {
-                    doc: k.docs[doc].clone(),
+                    doc: k.doc_id(doc).to_string(),
                     start,
                     end,
                     text: k.source_text(doc, start, end)?,
@@ -193,7 +185,7 @@ impl Asker {
         {
             eprintln!("  {:.3} {}", g.score, g.key);
             for m in g.members.iter().take(3) {
-                let Some(s) = self.knowledge.sents.get(m.cand.sent) else {
+                let Some(s) = self.knowledge.get_sent(m.cand.sent) else {
                     eprintln!(
                         "     {:.3} cov {:.3} fit {:.2} table {}",
                         m.score, m.coverage, m.cand.fit, m.cand.answer
@@ -205,7 +197,7 @@ impl Asker {
                     m.score,
                     m.coverage,
                     m.cand.fit,
-                    &self.knowledge.docs[s.doc][..3],
+                    &self.knowledge.doc_id(self.knowledge.doc_of(m.cand.sent))[..3],
                     s.start,
                     s.clean.chars().take(110).collect::<String>()
                 );

@@ -291,24 +291,26 @@ fn date_match(s: &Sent, d: (i64, i64), number: bool) -> Option<(Range<usize>, f6
 /// Scores every candidate answer of `q` and groups them by value, best first.
 pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
     let feats: Vec<_> = q.features.iter().take(64).collect();
+    let postings: Vec<Vec<u32>> = feats.iter().map(|f| k.postings(&f.key)).collect();
     let weights: Vec<f64> = feats
         .iter()
-        .map(|f| {
+        .zip(&postings)
+        .map(|(f, p)| {
             // A word the sources never use weighs as much as a concept: the question asks
             // about something they do not say.
             let base = match f.key {
-                Key::Word(_) if k.postings(&f.key).is_empty() => 1.0,
+                Key::Word(_) if p.is_empty() => 1.0,
                 ref key => base_weight(key),
             };
-            base * k.idf(&f.key) * f.share * if f.head { 1.5 } else { 1.0 }
+            base * k.idf(p.len()) * f.share * if f.head { 1.5 } else { 1.0 }
         })
         .collect();
     // Sentences holding any feature: matched weight and which features, in one array over
     // all sentences (a hash map per question costs hundreds of milliseconds on a large store).
-    let mut pre: Vec<(f64, u64)> = vec![(0.0, 0); k.sents.len()];
+    let mut pre: Vec<(f64, u64)> = vec![(0.0, 0); k.sent_count()];
     let mut touched: Vec<u32> = Vec::new();
-    for (j, f) in feats.iter().enumerate() {
-        for &si in k.postings(&f.key) {
+    for (j, list) in postings.iter().enumerate() {
+        for &si in list {
             let e = &mut pre[si as usize];
             if e.1 == 0 {
                 touched.push(si);
@@ -331,7 +333,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
     let mut chosen: Vec<usize> = touched.iter().map(|&s| s as usize).collect();
     let next: Vec<usize> = chosen
         .iter()
-        .filter_map(|&s| (s + 1 < k.sents.len() && k.prev(s + 1) == Some(s)).then_some(s + 1))
+        .filter_map(|&s| (s + 1 < k.sent_count() && k.prev(s + 1) == Some(s)).then_some(s + 1))
         .collect();
     chosen.extend(next);
     chosen.sort_unstable();
@@ -357,7 +359,8 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
         if k.in_table(si) {
             continue; // its numbers are the table's, read by column above
         }
-        let s = &k.sents[si];
+        let s = k.sent(si);
+        let doc = k.doc_of(si);
         let own = pre[si].1;
         let prev = k.prev(si);
         // What the sentence before says, or the lead-in of the list the sentence is an
@@ -369,8 +372,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             // A word of the question's language cannot be matched in another language's
             // sentence: it counts half there, unless the sources never use it (then the
             // question asks what they do not say, and it counts fully everywhere).
-            let w = if matches!(f.key, Key::Word(_)) && !same_lang && !k.postings(&f.key).is_empty()
-            {
+            let w = if matches!(f.key, Key::Word(_)) && !same_lang && !postings[j].is_empty() {
                 0.5 * weights[j]
             } else {
                 weights[j]
@@ -381,7 +383,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
             } else if before & (1 << j) != 0 {
                 matched += 0.5 * weights[j];
             } else if let Key::Entity(id) = &f.key
-                && k.doc_names(s.doc, id)
+                && k.doc_names(doc, id)
             {
                 // Named elsewhere in its document: the sentence is likely about it ("the
                 // talks of Linh and Gorbachev … inflation fell to 5%").
@@ -397,7 +399,7 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
                 matched += how * DATE_WEIGHT;
                 date_spots.push(r);
                 dated_near = true;
-            } else if let Some((_, how)) = prev.and_then(|p| date_match(&k.sents[p], d, number)) {
+            } else if let Some((_, how)) = prev.and_then(|p| date_match(k.sent(p), d, number)) {
                 matched += 0.5 * how * DATE_WEIGHT;
                 dated_near = true;
             }
@@ -655,11 +657,7 @@ fn tables(
         })
         .collect();
     // Only rows whose label holds a feature of the question can answer it.
-    let mut rows: Vec<(u32, u32)> = feats
-        .iter()
-        .flat_map(|f| k.row_postings(&f.key))
-        .copied()
-        .collect();
+    let mut rows: Vec<(u32, u32)> = feats.iter().flat_map(|f| k.row_postings(&f.key)).collect();
     rows.sort_unstable();
     rows.dedup();
     // Which of the question's features a list of keys holds, as bits.
@@ -679,7 +677,7 @@ fn tables(
     type UnitKey<'a> = (Lang, Option<&'a str>, &'a str, Option<&'a str>);
     let mut units: HashMap<UnitKey, (f64, Option<String>)> = HashMap::new();
     for (ti, ri) in rows {
-        let t = &k.tables[ti as usize];
+        let (t, _) = k.table(ti as usize);
         if last_table != Some(ti) {
             cap_years = caption_years(&t.caption);
             cap_mask = mask(&t.caption_keys);
@@ -796,7 +794,7 @@ fn tables(
         if *n > CELLS_PER_VALUE {
             continue;
         }
-        let t = &k.tables[c.at.0];
+        let (t, doc) = k.table(c.at.0);
         let row = &t.rows[c.at.1];
         let column = t.columns.get(c.at.2).map_or("", String::as_str);
         let cand = Cand {
@@ -814,7 +812,7 @@ fn tables(
             pos: 0..0,
             fit: c.fit,
             span: Some((c.cell.1, c.cell.2)),
-            cite: Some((t.doc, row.start, row.end)),
+            cite: Some((doc, row.start, row.end)),
         };
         out.push(Scored {
             score: c.score,

@@ -507,6 +507,8 @@ type SpanKey = (String, String, u64, u64);
 pub struct Curation {
     entries: Vec<Entry>,
     facts: HashMap<i64, FactCuration>,
+    /// Document → the ids of its facts in `facts`, sorted.
+    by_doc: HashMap<String, Vec<i64>>,
     /// (doc, kind, start, end) → (machine value, fact id), for [`Curation::apply_to_record`].
     by_span: HashMap<SpanKey, Vec<(Value, i64)>>,
 }
@@ -729,6 +731,25 @@ impl Curation {
                 values: Vec::new(),
             });
         }
+        // The decided facts of each document (a decision resolves to a fact of the
+        // document its anchor names).
+        let mut by_doc: HashMap<String, Vec<i64>> = HashMap::new();
+        for e in &self.entries {
+            if let (Target::Fact(a), Resolved::Fact(r)) = (&e.audit.target, &e.resolved)
+                && let Resolution::Exact(id)
+                | Resolution::Reanchored { fact: id, .. }
+                | Resolution::Stale { fact: Some(id), .. } = r
+                && self.facts.contains_key(id)
+            {
+                let id = *id;
+                by_doc.entry(a.doc.clone()).or_default().push(id);
+            }
+        }
+        for ids in by_doc.values_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        self.by_doc = by_doc;
         // Lookup by span for records that carry no fact id.
         let mut by_span: HashMap<SpanKey, Vec<(Value, i64)>> = HashMap::new();
         for e in &self.entries {
@@ -765,6 +786,17 @@ impl Curation {
     /// The curation of the current fact `id`, if any.
     pub fn fact(&self, id: i64) -> Option<&FactCuration> {
         self.facts.get(&id)
+    }
+
+    /// The curation of every decided fact of document `doc`, by fact id: what a read model
+    /// compares to know whether what it derived from the document still holds.
+    pub fn facts_of(&self, doc: &str) -> Vec<(i64, &FactCuration)> {
+        self.by_doc
+            .get(doc)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| Some((*id, self.facts.get(id)?)))
+            .collect()
     }
 
     /// True when the current fact `id` is rejected.

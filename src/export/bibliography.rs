@@ -1701,7 +1701,7 @@ pub fn read_stored(d: &crate::snapshot::DocData) -> Option<Document> {
         // As `ingest` reads (no language forced), so that paragraphs come out the same.
         lang: None,
     };
-    Document::read(&d.doc.id, d.bytes.clone(), opts).ok()
+    Document::read(&d.doc.id, d.bytes.to_vec(), opts).ok()
 }
 
 /// Every reference found in the documents of a snapshot, by document and position.

@@ -102,24 +102,24 @@ fn same_visitor(a: &Event, b: &Event) -> bool {
 pub fn event_dates(events: &[Event]) -> Vec<Conflict> {
     let mut out: Vec<Conflict> = Vec::new();
     let mut seen: std::collections::BTreeSet<(usize, usize)> = Default::default();
-    for i in 0..events.len() {
-        for j in i + 1..events.len() {
+    // Only dates stated in the event's own sentence, for the main event of it, to the
+    // month or finer, are weighed against each other.
+    let firm: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            e.date_start.len() >= 7
+                && e.statements
+                    .iter()
+                    .all(|s| s.date_origin != "paragraph" && !s.circumstance)
+        })
+        .collect();
+    for i in (0..events.len()).filter(|&i| firm[i]) {
+        for j in (i + 1..events.len()).filter(|&j| firm[j]) {
             let (a, b) = (&events[i], &events[j]);
             if a.ty != b.ty || a.modality != b.modality {
                 continue;
             }
             if overlaps((&a.date_start, &a.date_end), (&b.date_start, &b.date_end)) {
-                continue;
-            }
-            // Only dates stated in the event's own sentence, for the main event of it, to the
-            // month or finer, are weighed against each other.
-            let firm = |e: &Event| {
-                e.date_start.len() >= 7
-                    && e.statements
-                        .iter()
-                        .all(|s| s.date_origin != "paragraph" && !s.circumstance)
-            };
-            if !firm(a) || !firm(b) {
                 continue;
             }
             let same_treaty = a.about.iter().any(|x| b.about.contains(x)) && a.ty == "treaty";
@@ -175,7 +175,9 @@ pub fn event_dates(events: &[Event]) -> Vec<Conflict> {
 /// Reads the `ordinal` the event extractor records: `{"rank": n, "tied_with": [...],
 /// "after": [...]}`. A claim of rank 1 (or tied with X) and a claim of rank 2 after X about
 /// the same actor and counterpart contradict each other.
-pub fn orderings(statements: &[super::merge::Statement]) -> Vec<Conflict> {
+pub fn orderings<'a>(
+    statements: impl IntoIterator<Item = &'a super::merge::Statement>,
+) -> Vec<Conflict> {
     use std::collections::BTreeMap;
     // Recognition and establishing relations are one ranking: who came first.
     fn family(t: &str) -> &str {

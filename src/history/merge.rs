@@ -118,29 +118,55 @@ impl Event {
     }
 }
 
+/// What statements merge under: their type, date interval and modality. Statements of
+/// different groups never merge, so a group's events depend on its statements alone (a read
+/// model re-merges only the groups a changed document touches: [`crate::snapshot`]).
+pub type GroupKey = (String, String, String, String);
+
+/// The group of a statement; `None` for one that is not an event. Negated statements are
+/// not events; a date carried over from the sentence before is kept on the statement (for
+/// curation) but too weak to make an event.
+pub fn group_key(st: &Statement) -> Option<GroupKey> {
+    if st.polarity == "negative" || st.date_start.is_empty() || st.date_origin == "paragraph" {
+        return None;
+    }
+    Some((
+        st.ty.clone(),
+        st.date_start.clone(),
+        st.date_end.clone(),
+        st.modality.clone(),
+    ))
+}
+
 /// Groups statements into events (see the module doc for the rule).
 pub fn merge(statements: Vec<Statement>) -> Vec<Event> {
-    let mut by_key: BTreeMap<(String, String, String, String), Vec<Statement>> = BTreeMap::new();
+    let mut by_key: BTreeMap<GroupKey, Vec<Statement>> = BTreeMap::new();
     for st in statements {
-        // Negated statements are not events; a date carried over from the sentence before is
-        // kept on the statement (for curation) but too weak to make an event.
-        if st.polarity == "negative" || st.date_start.is_empty() || st.date_origin == "paragraph" {
-            continue;
-        }
-        let key = (
-            st.ty.clone(),
-            st.date_start.clone(),
-            st.date_end.clone(),
-            st.modality.clone(),
-        );
-        by_key.entry(key).or_default().push(st);
-    }
-    let mut events = Vec::new();
-    for (_, group) in by_key {
-        for cluster in cluster(group) {
-            events.push(build(cluster));
+        if let Some(key) = group_key(&st) {
+            by_key.entry(key).or_default().push(st);
         }
     }
+    finish(by_key.into_values().flat_map(merge_group).collect())
+}
+
+/// The events of one group's statements (all of one [`GroupKey`]), before [`finish`]. The
+/// statements are taken in document order (document id, then span, then fact id), whatever
+/// order they come in.
+pub fn merge_group(mut statements: Vec<Statement>) -> Vec<Event> {
+    statements.sort_by(|a, b| {
+        (&a.evidence.doc, a.evidence.start, a.evidence.end, a.fact).cmp(&(
+            &b.evidence.doc,
+            b.evidence.start,
+            b.evidence.end,
+            b.fact,
+        ))
+    });
+    cluster(statements).into_iter().map(build).collect()
+}
+
+/// Links the events of every group that may be one told with a coarser or finer date, and
+/// puts them in timeline order.
+pub fn finish(mut events: Vec<Event>) -> Vec<Event> {
     link_related(&mut events);
     events.sort_by(|a, b| {
         (&a.date_start, &a.date_end, &a.ty, &a.id).cmp(&(&b.date_start, &b.date_end, &b.ty, &b.id))
@@ -316,17 +342,20 @@ fn build(mut sts: Vec<Statement>) -> Event {
     }
 }
 
+/// The last instant of an ISO prefix as a sequence to compare: the prefix followed by the
+/// highest character ("1978" ends after every "1978-…").
+fn hi(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().chain(std::iter::once('\u{10ffff}'))
+}
+
 /// True when interval `a` lies inside `b` (ISO prefixes compare as intervals).
 pub fn within(a: (&str, &str), b: (&str, &str)) -> bool {
-    let lo = |s: &str| s.to_string();
-    let hi = |s: &str| format!("{s}\u{10ffff}");
-    lo(a.0) >= lo(b.0) && hi(a.1) <= hi(b.1)
+    a.0 >= b.0 && hi(a.1).le(hi(b.1))
 }
 
 /// True when two intervals share a day.
 pub fn overlaps(a: (&str, &str), b: (&str, &str)) -> bool {
-    let hi = |s: &str| format!("{s}\u{10ffff}");
-    a.0 <= hi(b.1).as_str() && b.0 <= hi(a.1).as_str()
+    a.0.chars().le(hi(b.1)) && b.0.chars().le(hi(a.1))
 }
 
 /// Links events of one type and shared participants whose dates nest (one told with a
@@ -391,6 +420,37 @@ mod tests {
             summary: String::new(),
             ordinal: None,
         }
+    }
+
+    proptest::proptest! {
+        /// The interval comparisons read an ISO prefix's end as the prefix followed by the
+        /// highest character, without building that string.
+        #[test]
+        fn interval_comparisons_read_a_prefix_as_its_whole_span(
+            a in "[0-9]{4}(-[01][0-9](-[0-3][0-9])?)?",
+            b in "[0-9]{4}(-[01][0-9](-[0-3][0-9])?)?",
+            c in "[0-9]{4}(-[01][0-9](-[0-3][0-9])?)?",
+            d in "[0-9]{4}(-[01][0-9](-[0-3][0-9])?)?",
+        ) {
+            let hi = |s: &str| format!("{s}\u{10ffff}");
+            proptest::prop_assert_eq!(
+                within((&a, &b), (&c, &d)),
+                a >= c && hi(&b) <= hi(&d)
+            );
+            proptest::prop_assert_eq!(
+                overlaps((&a, &b), (&c, &d)),
+                a <= hi(&d) && c <= hi(&b)
+            );
+        }
+    }
+
+    #[test]
+    fn a_coarser_date_contains_a_finer_one() {
+        assert!(within(("1978-11-03", "1978-11-03"), ("1978", "1978")));
+        assert!(!within(("1978", "1978"), ("1978-11-03", "1978-11-03")));
+        assert!(overlaps(("1978", "1978"), ("1978-11-03", "1978-11-03")));
+        assert!(!overlaps(("1978", "1979"), ("1980-01", "1980-02")));
+        assert!(overlaps(("1975", "1991"), ("1991-12", "1991-12")));
     }
 
     /// Typed statements of one date sharing a participant merge, and one naming nobody joins

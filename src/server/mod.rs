@@ -195,6 +195,19 @@ async fn security_headers(mut r: axum::response::Response) -> axum::response::Re
 
 /// Serves until interrupted. `ready` is called once listening, with the address and token.
 pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr, &str)) -> anyhow::Result<()> {
+    serve_until(opts, ready, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+/// Serves until `shutdown` resolves (or the process is interrupted), then lets open
+/// connections finish: [`serve`] for a caller that stops the server itself (`annals
+/// bench`).
+pub fn serve_until(
+    opts: ServeOptions,
+    ready: impl FnOnce(SocketAddr, &str),
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     check_bind(&opts.addr, opts.token.as_deref())?;
     let token = match &opts.token {
         Some(t) => t.clone(),
@@ -213,10 +226,7 @@ pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr, &str)) -> anyhow
         state.spawn_poller(opts.poll_every);
         ready(addr, &state.token);
         let limits = state.limits.clone();
-        accept_loop(listener, app(state), &limits, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+        accept_loop(listener, app(state), &limits, shutdown).await;
         Ok(())
     })
 }

@@ -2,9 +2,8 @@
 
 use crate::curation::{Curation, EventCurations};
 use crate::history::conflict::{self, Conflict};
-use crate::history::merge::{self, Event, Statement};
+use crate::history::merge::{Event, Statement};
 use crate::history::series::{self, Series};
-use crate::store::StoredFact;
 
 /// Events, series and conflicts of everything stored.
 #[derive(Debug, Clone)]
@@ -31,30 +30,26 @@ impl History {
         Ok(super::Snapshot::build(store)?.history)
     }
 
-    /// Builds the history from statements, quantities and tables already read; `ctx` holds
-    /// the sentences the series read running-text figures from. No event curation.
-    pub fn from_parts(
-        statements: Vec<Statement>,
-        quantities: &[StoredFact],
-        tables: &[StoredFact],
-        ctx: &series::Context,
-    ) -> History {
-        History::from_parts_curated(statements, quantities, tables, ctx, &Curation::default())
-    }
-
-    /// [`History::from_parts`] with the event decisions of `curation` applied to the merged
-    /// events (the statements, quantities and tables are expected curated already).
-    pub fn from_parts_curated(
-        statements: Vec<Statement>,
-        quantities: &[StoredFact],
-        tables: &[StoredFact],
-        ctx: &series::Context,
+    /// Builds the history from every document's event statements, the events merged from
+    /// them ([`crate::history::merge::merge`], or its groups kept between read models) and every document's
+    /// series observations (all as readers see them: curated, rejected ones left out), with
+    /// the event decisions of `curation` applied to the merged events.
+    pub fn assemble<'a>(
+        statements: impl IntoIterator<Item = &'a Statement>,
+        merged: Vec<Event>,
+        observed: impl Iterator<Item = &'a series::Observed> + Clone,
         curation: &Curation,
     ) -> History {
-        let ordering = conflict::orderings(&statements);
-        let curated = curation.apply_events(merge::merge(statements));
+        let ordering = conflict::orderings(statements);
+        let curated = curation.apply_events(merged);
         let events = curated.events;
-        let series = series::build_with(quantities, tables, ctx);
+        // Every document's running-text observations first, then every table's.
+        let series = series::assemble(
+            observed
+                .clone()
+                .flat_map(|o| o.text.iter().cloned())
+                .chain(observed.flat_map(|o| o.tables.iter().cloned())),
+        );
         let mut conflicts = conflict::event_dates(&events);
         conflicts.extend(ordering);
         conflicts.extend(series::conflicts(&series));

@@ -5,9 +5,17 @@
 //! Input state and derived state are kept apart, as in rust-analyzer: each document's
 //! stored data ([`DocData`]: its sentences, its machine facts, its source bytes) is read
 //! from the store once per document version and shared between snapshots; everything else
-//! (the curation resolved against those facts, the curated facts, the history, mention
-//! counts, `ask`'s knowledge) is derived in memory. [`Snapshot::apply_change`] makes the
-//! next snapshot from the previous one, reading only the documents that changed.
+//! is derived in memory, in two floors:
+//! - per document ([`DocDerived`]): its curated facts, event statements, series
+//!   observations, mention counts and `ask`'s part of the knowledge, derived from that
+//!   document's data and the decisions about its facts alone, and shared between
+//!   snapshots while neither changes;
+//! - across documents: the curation log resolved against the facts, the events merged
+//!   from every document's statements, the series assembled from every document's
+//!   observations, the conflicts, the mention totals.
+//!
+//! [`Snapshot::apply_change`] makes the next snapshot from the previous one, reading only
+//! the documents that changed and deriving again only what their change touches.
 //!
 //! What must not cross this boundary: nothing below (`history`, `ask`'s algorithms,
 //! `curation`'s rules) reads the store for a reader; nothing above re-parses the store's
@@ -18,9 +26,9 @@ pub mod history;
 pub use history::History;
 
 use crate::ask::Asker;
-use crate::ask::knowledge::{DocSource, Knowledge};
-use crate::curation::{Curation, FactSource, Status};
-use crate::history::merge::Statement;
+use crate::ask::knowledge::{DocKnowledge, DocSource, Knowledge};
+use crate::curation::{Curation, FactCuration, FactSource, Status};
+use crate::history::merge::{self, Event, GroupKey, Statement};
 use crate::history::series;
 use crate::store::{Rejection, Store, StoredDocument, StoredFact, StoredSentence};
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +41,7 @@ use std::time::Instant;
 pub struct DocData {
     pub doc: StoredDocument,
     /// The original bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
     /// In order.
     pub sentences: Vec<StoredSentence>,
     /// The machine's facts, by position.
@@ -57,7 +65,7 @@ impl DocData {
         let by_id = facts.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
         Ok(DocData {
             doc: doc.clone(),
-            bytes: store.source_bytes(&doc.id)?.unwrap_or_default(),
+            bytes: store.source_bytes(&doc.id)?.unwrap_or_default().into(),
             sentences,
             facts,
             by_id,
@@ -77,6 +85,118 @@ impl DocData {
     /// Whether this data is of the version `d` of the document.
     fn is_version(&self, d: &StoredDocument) -> bool {
         self.doc.sha256 == d.sha256 && self.doc.ingested_at == d.ingested_at
+    }
+}
+
+/// What is derived from one document version under the decisions about its facts: shared
+/// between snapshots while neither changes.
+#[derive(Debug)]
+pub struct DocDerived {
+    pub data: Arc<DocData>,
+    /// The decisions it was derived under: (fact id, curation), by id.
+    decisions: Vec<(i64, FactCuration)>,
+    /// Curated records of the facts a decision is about.
+    curated: HashMap<i64, (StoredFact, Status)>,
+    /// Its event statements as readers see them (rejected ones left out).
+    statements: Vec<Statement>,
+    /// What it gives the series.
+    observed: series::Observed,
+    /// Mentions per entity id (rejected mentions not counted, edited ones under the
+    /// curated entity).
+    mentions: HashMap<String, usize>,
+    /// `ask`'s part.
+    knowledge: Arc<DocKnowledge>,
+}
+
+impl DocDerived {
+    /// Derives everything of one document under `curation`.
+    fn build(data: Arc<DocData>, curation: &Curation) -> DocDerived {
+        let decisions: Vec<(i64, FactCuration)> = curation
+            .facts_of(&data.doc.id)
+            .into_iter()
+            .map(|(id, c)| (id, c.clone()))
+            .collect();
+        let mut curated: HashMap<i64, (StoredFact, Status)> = HashMap::new();
+        for (id, _) in &decisions {
+            if let Some(f) = data.fact(*id) {
+                let mut c = f.clone();
+                if let Some(status) = curation.apply_to_fact(&mut c) {
+                    curated.insert(*id, (c, status));
+                }
+            }
+        }
+        // The facts as readers see them, rejected ones left out.
+        let view: Vec<&StoredFact> = data
+            .facts
+            .iter()
+            .filter_map(|f| match curated.get(&f.id) {
+                Some((_, Status::Rejected)) => None,
+                Some((c, _)) => Some(c),
+                None => Some(f),
+            })
+            .collect();
+        let mut statements = Vec::new();
+        let mut quantities: Vec<&StoredFact> = Vec::new();
+        let mut tables: Vec<&StoredFact> = Vec::new();
+        let mut timexes: Vec<&StoredFact> = Vec::new();
+        let mut mentions: HashMap<String, usize> = HashMap::new();
+        for &f in &view {
+            match f.kind.as_str() {
+                "event_statement" => statements.extend(Statement::from_fact(f)),
+                "quantity" => quantities.push(f),
+                "table" => tables.push(f),
+                "timex" => timexes.push(f),
+                "mention" => {
+                    if let Some(m) = f.body.mention() {
+                        *mentions.entry(m.entity_id.clone()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut ctx = series::Context::default();
+        ctx.insert(
+            &data.doc.id,
+            data.bytes.clone(),
+            data.doc.encoding(),
+            data.sentences
+                .iter()
+                .map(|s| (s.start as usize, s.end as usize))
+                .collect(),
+            timexes.iter().copied(),
+        );
+        let observed = series::observe(&quantities, &tables, &ctx);
+        let knowledge = Arc::new(DocKnowledge::build(
+            &data.doc.id,
+            Some(DocSource {
+                bytes: data.bytes.clone(),
+                encoding: data.doc.encoding(),
+            }),
+            &data.sentences,
+            view.iter().copied(),
+        ));
+        DocDerived {
+            data,
+            decisions,
+            curated,
+            statements,
+            observed,
+            mentions,
+            knowledge,
+        }
+    }
+
+    /// Whether this was derived from `data` under the decisions `curation` holds now.
+    fn holds(&self, data: &Arc<DocData>, curation: &Curation) -> bool {
+        if !Arc::ptr_eq(&self.data, data) {
+            return false;
+        }
+        let now = curation.facts_of(&data.doc.id);
+        now.len() == self.decisions.len()
+            && now
+                .iter()
+                .zip(&self.decisions)
+                .all(|((a, x), (b, y))| a == b && *x == y)
     }
 }
 
@@ -124,6 +244,9 @@ pub struct BuildStats {
     pub reused: usize,
     /// Documents read from the store.
     pub read: usize,
+    /// Documents whose derived data (curated facts, statements, series observations,
+    /// knowledge) was derived again.
+    pub derived: usize,
     /// Seconds reading documents from the store.
     pub read_seconds: f64,
     /// Seconds deriving the rest (curation, history, knowledge).
@@ -142,11 +265,12 @@ pub struct Snapshot {
     pub documents: Vec<StoredDocument>,
     /// Files that could not be ingested.
     pub rejections: Vec<Rejection>,
-    docs: BTreeMap<String, Arc<DocData>>,
+    docs: BTreeMap<String, Arc<DocDerived>>,
     /// The audit log resolved against these facts.
     pub curation: Curation,
-    /// Curated records of the facts a decision is about.
-    curated: HashMap<i64, (StoredFact, Status)>,
+    /// The machine's events of each merge group, before linking and curation: a change
+    /// re-merges only the groups its documents' statements fall in.
+    groups: BTreeMap<GroupKey, Arc<Vec<Event>>>,
     /// Events (curated), series, conflicts.
     pub history: History,
     /// Mentions per entity id (rejected mentions not counted, edited ones under the
@@ -199,13 +323,13 @@ impl Snapshot {
         let documents = store.documents()?;
         let version = store.curation_version()?;
         let mut stats = BuildStats::default();
-        let mut docs: BTreeMap<String, Arc<DocData>> = BTreeMap::new();
+        let mut data: BTreeMap<String, Arc<DocData>> = BTreeMap::new();
         for d in &documents {
             let kept = prev
                 .and_then(|p| p.docs.get(&d.id))
-                .filter(|x| x.is_version(d))
-                .cloned();
-            let data = match kept {
+                .filter(|x| x.data.is_version(d))
+                .map(|x| x.data.clone());
+            let x = match kept {
                 Some(x) => {
                     stats.reused += 1;
                     x
@@ -215,7 +339,7 @@ impl Snapshot {
                     Arc::new(DocData::load(store, d)?)
                 }
             };
-            docs.insert(d.id.clone(), data);
+            data.insert(d.id.clone(), x);
         }
         let rejections = store.rejections()?;
         let rows = if curated_view {
@@ -226,109 +350,41 @@ impl Snapshot {
         stats.read_seconds = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
 
-        let curation = Curation::resolve(rows, &Docs(&docs))?;
-        let mut curated: HashMap<i64, (StoredFact, Status)> = HashMap::new();
-        if !curation.is_empty() {
-            for d in docs.values() {
-                for f in &d.facts {
-                    if curation.fact(f.id).is_some() {
-                        let mut c = f.clone();
-                        if let Some(status) = curation.apply_to_fact(&mut c) {
-                            curated.insert(f.id, (c, status));
-                        }
-                    }
+        let curation = Curation::resolve(rows, &Docs(&data))?;
+        let mut docs: BTreeMap<String, Arc<DocDerived>> = BTreeMap::new();
+        for (id, x) in data {
+            let kept = prev
+                .and_then(|p| p.docs.get(&id))
+                .filter(|d| d.holds(&x, &curation))
+                .cloned();
+            let d = match kept {
+                Some(d) => d,
+                None => {
+                    stats.derived += 1;
+                    Arc::new(DocDerived::build(x, &curation))
                 }
-            }
+            };
+            docs.insert(id, d);
         }
-        let view = |f: &StoredFact| match curated.get(&f.id) {
-            Some((c, s)) => (c.clone(), Some(*s)),
-            None => (f.clone(), None),
-        };
 
-        // What the history reads: statements, quantities, tables, and for the series the
-        // sentences and timexes of each document.
-        let mut statements: Vec<Statement> = Vec::new();
-        let mut quantities: Vec<StoredFact> = Vec::new();
-        let mut tables: Vec<StoredFact> = Vec::new();
+        let groups = merge_groups(prev, &docs);
+        let merged = merge::finish(groups.values().flat_map(|g| g.iter().cloned()).collect());
         let mut mentions: HashMap<String, usize> = HashMap::new();
-        let mut ctx = series::Context::default();
         for d in docs.values() {
-            let mut timexes: Vec<StoredFact> = Vec::new();
-            for f in &d.facts {
-                if !matches!(
-                    f.kind.as_str(),
-                    "event_statement" | "quantity" | "table" | "mention" | "timex"
-                ) {
-                    continue;
-                }
-                let (f, status) = view(f);
-                if status == Some(Status::Rejected) {
-                    continue;
-                }
-                match f.kind.as_str() {
-                    "event_statement" => statements.extend(Statement::from_fact(&f)),
-                    "quantity" => quantities.push(f),
-                    "table" => tables.push(f),
-                    "mention" => {
-                        if let Some(m) = f.body.mention() {
-                            *mentions.entry(m.entity_id.clone()).or_default() += 1;
-                        }
-                    }
-                    _ => timexes.push(f),
-                }
+            for (e, n) in &d.mentions {
+                *mentions.entry(e.clone()).or_default() += n;
             }
-            ctx.insert(
-                &d.doc.id,
-                d.bytes.clone(),
-                d.doc.encoding(),
-                d.sentences
-                    .iter()
-                    .map(|s| (s.start as usize, s.end as usize))
-                    .collect(),
-                &timexes,
-            );
         }
-        let history =
-            History::from_parts_curated(statements, &quantities, &tables, &ctx, &curation);
-        drop(ctx);
-
-        let knowledge = Knowledge::build(
-            &mut |f| {
-                for d in docs.values() {
-                    for s in &d.sentences {
-                        f(s.clone())?;
-                    }
-                }
-                Ok(())
-            },
-            docs.values()
-                .map(|d| {
-                    (
-                        d.doc.id.clone(),
-                        Some(DocSource {
-                            bytes: d.bytes.clone(),
-                            encoding: d.doc.encoding(),
-                        }),
-                    )
-                })
-                .collect(),
-            &mut |f| {
-                for d in docs.values() {
-                    for x in &d.facts {
-                        let (x, status) = view(x);
-                        if status != Some(Status::Rejected) {
-                            f(x)?;
-                        }
-                    }
-                }
-                Ok(())
-            },
-            &mut |statements| {
-                curation
-                    .apply_events(crate::history::merge::merge(statements))
-                    .events
-            },
-        )?;
+        let history = History::assemble(
+            docs.values().flat_map(|d| &d.statements),
+            merged,
+            docs.values().map(|d| &d.observed),
+            &curation,
+        );
+        let knowledge = Knowledge::new(
+            docs.values().map(|d| d.knowledge.clone()).collect(),
+            history.events.clone(),
+        );
         stats.derive_seconds = t1.elapsed().as_secs_f64();
         Ok(Snapshot {
             generation,
@@ -338,7 +394,7 @@ impl Snapshot {
             rejections,
             docs,
             curation,
-            curated,
+            groups,
             history,
             mentions,
             asker: Asker { knowledge },
@@ -353,22 +409,22 @@ impl Snapshot {
 
     /// A stored document by id.
     pub fn document(&self, id: &str) -> Option<&StoredDocument> {
-        self.docs.get(id).map(|d| &d.doc)
+        self.docs.get(id).map(|d| &d.data.doc)
     }
 
     /// A document's stored data.
     pub fn doc(&self, id: &str) -> Option<&DocData> {
-        self.docs.get(id).map(|d| d.as_ref())
+        self.docs.get(id).map(|d| d.data.as_ref())
     }
 
     /// Every document's data, by id.
     pub fn docs(&self) -> impl Iterator<Item = &DocData> {
-        self.docs.values().map(|d| d.as_ref())
+        self.docs.values().map(|d| d.data.as_ref())
     }
 
     /// How readers see `f`: curated when a decision is about it.
     pub fn curated<'a>(&'a self, f: &'a StoredFact) -> CuratedFact<'a> {
-        match self.curated.get(&f.id) {
+        match self.docs.get(&f.doc).and_then(|d| d.curated.get(&f.id)) {
             Some((c, s)) => CuratedFact {
                 fact: c,
                 status: Some(*s),
@@ -386,23 +442,91 @@ impl Snapshot {
         self.docs
             .get(doc)
             .into_iter()
-            .flat_map(move |d| d.facts.iter().map(move |f| self.curated(f)))
+            .flat_map(move |d| d.data.facts.iter().map(move |f| self.curated(f)))
     }
 
     /// Every fact as readers see it, by document id, then position.
     pub fn facts(&self) -> impl Iterator<Item = CuratedFact<'_>> + '_ {
         self.docs
             .values()
-            .flat_map(move |d| d.facts.iter().map(move |f| self.curated(f)))
+            .flat_map(move |d| d.data.facts.iter().map(move |f| self.curated(f)))
     }
 
     /// A fact by id (curated), with the document it belongs to.
     pub fn fact(&self, id: i64) -> Option<CuratedFact<'_>> {
         self.docs
             .values()
-            .find_map(|d| d.fact(id))
+            .find_map(|d| d.data.fact(id))
             .map(|f| self.curated(f))
     }
+}
+
+/// The merge groups of `docs`' statements: those of `prev` where no statement of theirs
+/// came or went, the others merged again ([`merge::merge_group`]).
+fn merge_groups(
+    prev: Option<&Snapshot>,
+    docs: &BTreeMap<String, Arc<DocDerived>>,
+) -> BTreeMap<GroupKey, Arc<Vec<Event>>> {
+    let keyed = |d: &DocDerived| -> Vec<(GroupKey, Statement)> {
+        d.statements
+            .iter()
+            .filter_map(|s| Some((merge::group_key(s)?, s.clone())))
+            .collect()
+    };
+    let Some(prev) = prev else {
+        let mut by_key: BTreeMap<GroupKey, Vec<Statement>> = BTreeMap::new();
+        for d in docs.values() {
+            for (k, s) in keyed(d) {
+                by_key.entry(k).or_default().push(s);
+            }
+        }
+        return by_key
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(merge::merge_group(v))))
+            .collect();
+    };
+    // The documents whose statements may have changed: derived again, added or removed.
+    let changed: std::collections::BTreeSet<&str> = docs
+        .iter()
+        .filter(|(id, d)| prev.docs.get(*id).is_none_or(|p| !Arc::ptr_eq(p, d)))
+        .map(|(id, _)| id.as_str())
+        .chain(
+            prev.docs
+                .keys()
+                .filter(|id| !docs.contains_key(*id))
+                .map(String::as_str),
+        )
+        .collect();
+    let mut added: BTreeMap<GroupKey, Vec<Statement>> = BTreeMap::new();
+    for id in &changed {
+        if let Some(p) = prev.docs.get(*id) {
+            for (k, _) in keyed(p) {
+                added.entry(k).or_default();
+            }
+        }
+        if let Some(d) = docs.get(*id) {
+            for (k, s) in keyed(d) {
+                added.entry(k).or_default().push(s);
+            }
+        }
+    }
+    let mut groups = prev.groups.clone();
+    for (k, mut statements) in added {
+        if let Some(old) = groups.get(&k) {
+            statements.extend(
+                old.iter()
+                    .flat_map(|e| &e.statements)
+                    .filter(|s| !changed.contains(s.evidence.doc.as_str()))
+                    .cloned(),
+            );
+        }
+        if statements.is_empty() {
+            groups.remove(&k);
+        } else {
+            groups.insert(k, Arc::new(merge::merge_group(statements)));
+        }
+    }
+    groups
 }
 
 fn fingerprint(docs: &[StoredDocument], curation: i64) -> String {

@@ -30,7 +30,7 @@ pub mod text;
 use super::conflict::{Claim, Conflict, ConflictKind};
 use crate::source::decode::{Encoding, decode_range};
 use crate::span::Span;
-use crate::store::{Store, StoredFact};
+use crate::store::StoredFact;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -186,7 +186,7 @@ pub struct Context {
 /// One document's text for the attribution.
 #[derive(Debug)]
 pub struct DocText {
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
     pub encoding: Encoding,
     /// Sentence byte ranges, in order.
     pub sentences: Vec<(usize, usize)>,
@@ -238,48 +238,20 @@ impl TimexRef {
 }
 
 impl Context {
-    /// Reads the documents, sentences and timexes of a store.
-    pub fn from_store(store: &dyn Store) -> crate::store::Result<Context> {
-        let mut ctx = Context::default();
-        let mut sentences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        store.sentences(None, &mut |s| {
-            sentences
-                .entry(s.doc.clone())
-                .or_default()
-                .push((s.start as usize, s.end as usize));
-            Ok(())
-        })?;
-        let mut timexes: HashMap<String, Vec<StoredFact>> = HashMap::new();
-        store.facts(Some("timex"), &mut |f| {
-            timexes.entry(f.doc.clone()).or_default().push(f);
-            Ok(())
-        })?;
-        for d in store.documents()? {
-            let Some(bytes) = store.source_bytes(&d.id)? else {
-                continue;
-            };
-            ctx.insert(
-                &d.id,
-                bytes,
-                d.encoding(),
-                sentences.remove(&d.id).unwrap_or_default(),
-                timexes.get(&d.id).map_or(&[][..], Vec::as_slice),
-            );
-        }
-        Ok(ctx)
-    }
-
     /// Adds one document.
-    pub fn insert(
+    pub fn insert<'a>(
         &mut self,
         doc: &str,
-        bytes: Vec<u8>,
+        bytes: std::sync::Arc<[u8]>,
         encoding: Encoding,
         mut sentences: Vec<(usize, usize)>,
-        timexes: &[StoredFact],
+        timexes: impl IntoIterator<Item = &'a StoredFact>,
     ) {
         sentences.sort_unstable();
-        let mut t: Vec<TimexRef> = timexes.iter().filter_map(TimexRef::from_fact).collect();
+        let mut t: Vec<TimexRef> = timexes
+            .into_iter()
+            .filter_map(TimexRef::from_fact)
+            .collect();
         t.sort_by_key(|t| (t.start, t.end));
         self.docs.insert(
             doc.to_string(),
@@ -307,7 +279,7 @@ impl Context {
 
 /// Builds the series from stored `quantity` and `table` facts alone. Running-text
 /// quantities need their sentences to be attributed, so without a [`Context`] only tables
-/// contribute; use [`build_with`] (or [`load`]) for both.
+/// contribute; use [`build_with`] for both.
 pub fn build(quantities: &[StoredFact], tables: &[StoredFact]) -> Vec<Series> {
     build_with(quantities, tables, &Context::default())
 }
@@ -315,31 +287,36 @@ pub fn build(quantities: &[StoredFact], tables: &[StoredFact]) -> Vec<Series> {
 /// Builds the series from stored `quantity` and `table` facts, reading sentences and
 /// timexes from `ctx`.
 pub fn build_with(quantities: &[StoredFact], tables: &[StoredFact], ctx: &Context) -> Vec<Series> {
+    let quantities: Vec<&StoredFact> = quantities.iter().collect();
+    let tables: Vec<&StoredFact> = tables.iter().collect();
+    let o = observe(&quantities, &tables, ctx);
+    assemble(o.text.into_iter().chain(o.tables))
+}
+
+/// The observations some facts give: those of running text (quantities outside the
+/// tables) and those of table cells, apart: series are assembled from every document's
+/// running-text observations first, then from every table's.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub text: Vec<Observation>,
+    pub tables: Vec<Observation>,
+}
+
+/// What stored `quantity` and `table` facts give the series, reading sentences and
+/// timexes from `ctx`. Each document's observations depend on that document alone, so
+/// a read model keeps them per document ([`crate::snapshot`]).
+pub fn observe(quantities: &[&StoredFact], tables: &[&StoredFact], ctx: &Context) -> Observed {
     let table_spans: Vec<(&str, u64, u64)> = tables
         .iter()
         .map(|t| (t.doc.as_str(), t.start, t.end))
         .collect();
-    let mut obs = text::observations(quantities, ctx, &table_spans);
-    for t in tables {
-        obs.extend(table::observations(t, ctx));
+    Observed {
+        text: text::observations(quantities, ctx, &table_spans),
+        tables: tables
+            .iter()
+            .flat_map(|t| table::observations(t, ctx))
+            .collect(),
     }
-    assemble(obs)
-}
-
-/// Reads everything needed from a store and builds the series.
-pub fn load(store: &dyn Store) -> crate::store::Result<Vec<Series>> {
-    let mut quantities = Vec::new();
-    store.facts(Some("quantity"), &mut |f| {
-        quantities.push(f);
-        Ok(())
-    })?;
-    let mut tables = Vec::new();
-    store.facts(Some("table"), &mut |f| {
-        tables.push(f);
-        Ok(())
-    })?;
-    let ctx = Context::from_store(store)?;
-    Ok(build_with(&quantities, &tables, &ctx))
 }
 
 /// The key of a series.
@@ -351,7 +328,7 @@ pub fn series_key(scope: &str, concept: &str, unit: &str) -> String {
 }
 
 /// Groups observations into series and points; equal values merge.
-pub fn assemble(obs: Vec<Observation>) -> Vec<Series> {
+pub fn assemble(obs: impl IntoIterator<Item = Observation>) -> Vec<Series> {
     let k = lexicon::knowledge();
     let mut by_series: BTreeMap<String, Vec<Observation>> = BTreeMap::new();
     for o in obs {

@@ -89,7 +89,7 @@ impl Doc {
     fn add_to(&self, ctx: &mut Context) {
         ctx.insert(
             &self.id,
-            self.text.as_bytes().to_vec(),
+            self.text.as_bytes().into(),
             Encoding::Utf8,
             self.sentences(),
             &self.timexes,

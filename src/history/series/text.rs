@@ -57,7 +57,7 @@ fn wanted(unit: &str) -> bool {
 /// The observations the running text of every document in `ctx` gives. Quantities inside a
 /// table (`tables`: document, start, end) are left to the table.
 pub fn observations(
-    quantities: &[StoredFact],
+    quantities: &[&StoredFact],
     ctx: &Context,
     tables: &[(&str, u64, u64)],
 ) -> Vec<Observation> {
@@ -69,6 +69,7 @@ pub fn observations(
     let mut by_doc: BTreeMap<&str, Vec<Q>> = BTreeMap::new();
     for f in quantities
         .iter()
+        .copied()
         .filter(|f| f.kind == "quantity" && !in_table(f))
     {
         if let Some(q) = parse(f) {

@@ -31,7 +31,7 @@ const EXAMPLES: [&str; 4] = [
 /// A citation: the cited sentence from the source bytes, the answer's span marked.
 fn citation_html(
     c: &Citation,
-    sources: &HashMap<String, (Vec<u8>, crate::source::decode::Encoding)>,
+    sources: &HashMap<String, (std::sync::Arc<[u8]>, crate::source::decode::Encoding)>,
 ) -> String {
     let body = match sources.get(&c.doc) {
         Some((bytes, enc)) => {

@@ -4,6 +4,8 @@
 //! Measurements are taken in-process on fresh data folders; the figures are printed, never
 //! asserted (speed is measured here, not in timed tests).
 
+pub mod serve;
+
 use crate::archive::Archive;
 use crate::extract::Pipeline;
 use crate::ingest::{self, IngestOptions, IngestSummary, Silent, Timings};
@@ -148,6 +150,9 @@ pub struct BenchReport {
     /// scales with the store's size.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ask_synthetic: Option<crate::ask::latency::AskLatency>,
+    /// The server's timeline and `ask` under load, idle and while an ingest runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serve: Option<serve::ServeBench>,
 }
 
 impl BenchReport {
@@ -242,20 +247,55 @@ impl BenchReport {
                 a.answered * 100.0
             );
         }
+        if let Some(v) = &self.serve {
+            s += &format!(
+                "serving the reference corpus ({} connections, {:.0} s per endpoint), idle -> while ingesting {} files ({:.1} MB in {:.1} s{}; {} read models made):\n",
+                v.connections,
+                v.seconds,
+                v.ingest_files,
+                v.ingest_mb,
+                v.ingest_seconds,
+                if v.ingest_throughout {
+                    ""
+                } else {
+                    ", ended before the last window"
+                },
+                v.view_rebuilds
+            );
+            for e in &v.endpoints {
+                s += &format!(
+                    "  {}: {:.0} -> {:.0} req/s; p50 {:.1} -> {:.1} ms, p99 {:.1} -> {:.1} ms; failed {} -> {}\n",
+                    e.path,
+                    e.idle.req_per_s,
+                    e.ingesting.req_per_s,
+                    e.idle.p50_ms,
+                    e.ingesting.p50_ms,
+                    e.idle.p99_ms,
+                    e.ingesting.p99_ms,
+                    e.idle.failed,
+                    e.ingesting.failed
+                );
+            }
+        }
         s
     }
 }
 
-fn rss_mb() -> f64 {
+/// A figure of `/proc/self/status` given in kB (`VmRSS`, `VmHWM`), in MB; 0 when unknown.
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn rss_mb() -> f64 {
+    status_mb("VmRSS")
 }
 
 /// The gazetteer figures on the documents of `corpus`.
@@ -325,15 +365,7 @@ fn reset_peak_rss() {
 }
 
 fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+    status_mb("VmHWM")
 }
 
 fn dir_size(p: &Path) -> u64 {
@@ -544,7 +576,7 @@ fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
         }
     }
     samples.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    let pct = |p: f64| percentile(&samples, p);
     Ok(Latency {
         queries: QUERIES.len(),
         runs,
@@ -555,18 +587,31 @@ fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
     })
 }
 
+/// Ingests `path` into `archive` with the default options and pipeline, printing nothing.
+fn ingest_quietly(archive: &mut Archive, path: &Path) -> Result<IngestSummary> {
+    Ok(ingest::ingest(
+        archive,
+        &[path.to_path_buf()],
+        &IngestOptions::default(),
+        &Pipeline::standard(),
+        &Silent,
+    )?)
+}
+
+/// The value at quantile `p` (0 to 1) of `sorted` (ascending); 0 when it is empty.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(0.0)
+}
+
 fn phase(name: &str, corpus: &Path, data: &Path, sample_for_analysis: usize) -> Result<Phase> {
     let files = files_in(corpus)?;
     let one_core = analyse_one_core(&files[..files.len().min(sample_for_analysis)])?;
     reset_peak_rss();
     let mut archive = Archive::open(data)?;
-    let summary: IngestSummary = ingest::ingest(
-        &mut archive,
-        &[corpus.to_path_buf()],
-        &IngestOptions::default(),
-        &Pipeline::standard(),
-        &Silent,
-    )?;
+    let summary: IngestSummary = ingest_quietly(&mut archive, corpus)?;
     let peak = peak_rss_mb();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mb = summary.bytes as f64 / 1e6;
@@ -613,13 +658,7 @@ fn snapshot_times(archive: &mut Archive, corpus: &Path, data: &Path) -> Result<(
     let mut text = std::fs::read(&first)?;
     text.extend_from_slice(b"\n\nOne more paragraph, added by annals bench.\n");
     std::fs::write(extra.join("one-more.txt"), text)?;
-    ingest::ingest(
-        archive,
-        &[extra],
-        &IngestOptions::default(),
-        &Pipeline::standard(),
-        &Silent,
-    )?;
+    ingest_quietly(archive, &extra)?;
     let t = Instant::now();
     let changed = Snapshot::apply_change(Some(&full), archive.store.as_ref(), 2)?;
     let change_s = t.elapsed().as_secs_f64();
@@ -627,9 +666,35 @@ fn snapshot_times(archive: &mut Archive, corpus: &Path, data: &Path) -> Result<(
     Ok((full_s, change_s))
 }
 
+/// `ask`'s latency over the store in `data`: its read model built once, then every
+/// question answered `runs` times.
+fn ask_latency(
+    data: &Path,
+    questions: &[String],
+    from: &str,
+    runs: usize,
+) -> Result<crate::ask::latency::AskLatency> {
+    let archive = Archive::open(data)?;
+    let t = Instant::now();
+    let snapshot = crate::snapshot::Snapshot::build(archive.store.as_ref())?;
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    Ok(crate::ask::latency::measure(
+        &snapshot.asker,
+        load_ms,
+        questions,
+        from,
+        runs,
+    ))
+}
+
 /// Runs the benchmark: the reference corpus, then (unless `synthetic_mb` is 0) a synthetic
 /// corpus of that size.
-pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<BenchReport> {
+pub fn run(
+    corpus: &Path,
+    synthetic_mb: u64,
+    serve_mb: u64,
+    workdir: Option<&Path>,
+) -> Result<BenchReport> {
     let tmp;
     let work = match workdir {
         Some(w) => w.to_path_buf(),
@@ -658,15 +723,12 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
             "annals::ask::latency::QUESTIONS".to_string(),
         ),
     };
-    let ask = {
-        let archive = Archive::open(&work.join("data-reference"))?;
-        Some(crate::ask::latency::measure(
-            archive.store.as_ref(),
-            &questions,
-            &from,
-            10,
-        )?)
-    };
+    let ask = Some(ask_latency(
+        &work.join("data-reference"),
+        &questions,
+        &from,
+        10,
+    )?);
     let mut ask_synthetic = None;
     if synthetic_mb > 0 {
         let syn = work.join("synthetic");
@@ -677,14 +739,19 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
             &work.join("data-synthetic"),
             40,
         )?);
-        let archive = Archive::open(&work.join("data-synthetic"))?;
-        ask_synthetic = Some(crate::ask::latency::measure(
-            archive.store.as_ref(),
+        ask_synthetic = Some(ask_latency(
+            &work.join("data-synthetic"),
             &questions,
             &from,
             3,
         )?);
     }
+    let serve = if serve_mb > 0 {
+        let batch = serve::make_batch(corpus, &work, serve_mb)?;
+        Some(serve::run(corpus, &batch, &work, 5.0, 8)?)
+    } else {
+        None
+    };
     if workdir.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -694,5 +761,6 @@ pub fn run(corpus: &Path, synthetic_mb: u64, workdir: Option<&Path>) -> Result<B
         phases,
         ask,
         ask_synthetic,
+        serve,
     })
 }
