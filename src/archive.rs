@@ -9,7 +9,6 @@
 
 use crate::search::tantivy_index::TantivyIndex;
 use crate::search::{self, SearchHit, SearchIndex, SearchRequest};
-use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoredSentence};
 use std::path::{Path, PathBuf};
 
@@ -55,11 +54,11 @@ impl Archive {
             path: dir.display().to_string(),
             source,
         })?;
-        let store = SqliteStore::open(&dir.join("annals.db"))?;
+        let store = crate::store::open(dir)?;
         let index = TantivyIndex::open(&dir.join("index"))?;
         Ok(Archive {
             dir: dir.to_path_buf(),
-            store: Box::new(store),
+            store,
             index: Box::new(index),
         })
     }

@@ -48,6 +48,14 @@ pub fn read_questions(path: &Path) -> Option<Vec<String>> {
     (!qs.is_empty()).then_some(qs)
 }
 
+/// The value at quantile `p` (0 to 1) of `sorted` (ascending); 0 when it is empty.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(0.0)
+}
+
 /// Answers every question `runs` times with `asker` (made in `load_ms`).
 pub fn measure(
     asker: &Asker,
@@ -70,7 +78,7 @@ pub fn measure(
         }
     }
     samples.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| crate::bench::percentile(&samples, p);
+    let pct = |p: f64| percentile(&samples, p);
     AskLatency {
         questions_from: from.to_string(),
         questions: questions.len(),

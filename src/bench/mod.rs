@@ -598,13 +598,7 @@ fn ingest_quietly(archive: &mut Archive, path: &Path) -> Result<IngestSummary> {
     )?)
 }
 
-/// The value at quantile `p` (0 to 1) of `sorted` (ascending); 0 when it is empty.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
-        .copied()
-        .unwrap_or(0.0)
-}
+pub use crate::ask::latency::percentile;
 
 fn phase(name: &str, corpus: &Path, data: &Path, sample_for_analysis: usize) -> Result<Phase> {
     let files = files_in(corpus)?;

@@ -689,9 +689,8 @@ pub async fn curate(
     }
     let state = st.clone();
     let entry = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
-        let mut store = crate::store::sqlite::SqliteStore::open(&state.data.join("annals.db"))
-            .map_err(ApiError::internal)?;
-        let entry = crate::curation::decide(&mut store, d).map_err(|e| match e {
+        let mut store = crate::store::open(&state.data).map_err(ApiError::internal)?;
+        let entry = crate::curation::decide(store.as_mut(), d).map_err(|e| match e {
             crate::curation::CurationError::Store(_)
             | crate::curation::CurationError::History(_) => ApiError::internal(e),
             e @ crate::curation::CurationError::RequestIdReused { .. } => {

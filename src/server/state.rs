@@ -11,7 +11,6 @@ use super::error::ApiError;
 use crate::archive::Archive;
 use crate::ingest::{FileReport, IngestOptions, IngestSummary, Progress};
 use crate::snapshot::Snapshot;
-use crate::store::sqlite::SqliteStore;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -85,8 +84,8 @@ impl AppState {
     pub fn open(data: &Path, token: String, limits: Limits) -> anyhow::Result<AppState> {
         // Creates the folder, the store and the index if they are missing.
         drop(Archive::open(data)?);
-        let store = SqliteStore::open(&data.join("annals.db"))?;
-        let view = Snapshot::build(&store)?;
+        let store = crate::store::open(data)?;
+        let view = Snapshot::build(store.as_ref())?;
         Ok(AppState {
             data: data.to_path_buf(),
             token,
@@ -134,13 +133,13 @@ impl AppState {
     }
 
     fn refresh_locked(&self, force: bool) -> anyhow::Result<bool> {
-        let store = SqliteStore::open(&self.data.join("annals.db"))?;
+        let store = crate::store::open(&self.data)?;
         let prev = self.view();
-        if !force && prev.is_current(&store)? {
+        if !force && prev.is_current(store.as_ref())? {
             return Ok(false);
         }
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let view = Snapshot::apply_change(Some(&prev), &store, generation)?;
+        let view = Snapshot::apply_change(Some(&prev), store.as_ref(), generation)?;
         drop(prev);
         *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
         Ok(true)

@@ -11,6 +11,12 @@
 
 pub mod sqlite;
 
+/// Opens the store of the data folder `dir` (creating it if needed). The one place that
+/// picks the backend: everything else holds a `dyn Store`.
+pub fn open(dir: &std::path::Path) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlite::SqliteStore::open(&dir.join("annals.db"))?))
+}
+
 use crate::document::Document;
 use crate::extract::Fact;
 use crate::source::decode::Encoding;
