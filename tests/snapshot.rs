@@ -2,7 +2,8 @@
 //! built from scratch: after documents are added and rewritten and decisions are recorded
 //! and retracted, every output (the exports, the history's events, series and conflicts,
 //! the mention counts, the answers) is the same, while only the changed documents are read
-//! and derived again.
+//! and derived again; and the machine's view made from a read model (`Snapshot::machine`)
+//! is the one built from scratch.
 //!
 //! The texts are our own, in the three languages, written to hold events of one date told
 //! by several documents (so that merge groups span documents), figures of a series, and
@@ -119,6 +120,12 @@ fn step(archive: &Archive, prev: &Snapshot, what: &str) -> Snapshot {
     let full = Snapshot::build(store).expect("build");
     if let Some(d) = first_difference(&render(&next), &render(&full), "") {
         panic!("after {what}, apply_change and build differ: {d}");
+    }
+    // The machine's view made from the read model is the one built from scratch.
+    let machine = next.machine(store).expect("machine view");
+    let scratch = Snapshot::build_machine(store).expect("machine build");
+    if let Some(d) = first_difference(&render(&machine), &render(&scratch), "") {
+        panic!("after {what}, the machine's views differ: {d}");
     }
     assert!(next.is_current(store).unwrap());
     next

@@ -465,7 +465,7 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
     let (offset, limit) = p.window()?;
     st.query(move |v, _| {
         let all: Vec<Value> = v
-            .facts()
+            .tables()
             .filter(|c| !c.rejected())
             .filter_map(|c| {
                 let (f, t) = (c.fact, c.fact.body.table()?);
@@ -488,8 +488,7 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
     responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, body = ErrorBody)))]
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
-        v.facts()
-            .find(|c| c.fact.body.table().is_some_and(|t| t.id == id))
+        v.table(&id)
             .map(|c| Json(c.fact.record.clone()))
             .ok_or_else(|| ApiError::not_found(format!("no table has the id {id:?}")))
     })
@@ -619,8 +618,7 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
         // The machine's view: a snapshot without the curation.
         let machine_view;
         let snapshot = if machine {
-            machine_view = crate::snapshot::Snapshot::build_machine(a.store.as_ref())
-                .map_err(ApiError::internal)?;
+            machine_view = v.machine(a.store.as_ref()).map_err(ApiError::internal)?;
             &machine_view
         } else {
             v

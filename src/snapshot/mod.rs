@@ -106,6 +106,9 @@ pub struct DocDerived {
     mentions: HashMap<String, usize>,
     /// `ask`'s part.
     knowledge: Arc<DocKnowledge>,
+    /// Positions in `data.facts` of its tables, with their ids (as readers see them).
+    tables: Vec<usize>,
+    table_ids: Vec<String>,
 }
 
 impl DocDerived {
@@ -166,6 +169,15 @@ impl DocDerived {
             timexes.iter().copied(),
         );
         let observed = series::observe(&quantities, &tables, &ctx);
+        let mut table_at = Vec::new();
+        let mut table_ids = Vec::new();
+        for (i, f) in data.facts.iter().enumerate() {
+            if f.kind == "table" {
+                let seen = curated.get(&f.id).map_or(f, |(c, _)| c);
+                table_at.push(i);
+                table_ids.push(seen.body.table().map(|t| t.id.clone()).unwrap_or_default());
+            }
+        }
         let knowledge = Arc::new(DocKnowledge::build(
             &data.doc.id,
             Some(DocSource {
@@ -183,6 +195,8 @@ impl DocDerived {
             observed,
             mentions,
             knowledge,
+            tables: table_at,
+            table_ids,
         }
     }
 
@@ -271,6 +285,8 @@ pub struct Snapshot {
     /// The machine's events of each merge group, before linking and curation: a change
     /// re-merges only the groups its documents' statements fall in.
     groups: BTreeMap<GroupKey, Arc<Vec<Event>>>,
+    /// Table id → (document, position of its fact): the first table of that id.
+    table_ids: HashMap<String, (String, usize)>,
     /// Events (curated), series, conflicts.
     pub history: History,
     /// Mentions per entity id (rejected mentions not counted, edited ones under the
@@ -290,6 +306,13 @@ impl Snapshot {
     /// The machine's view of `store` now: the same, without any curation (for `--machine`).
     pub fn build_machine(store: &dyn Store) -> anyhow::Result<Snapshot> {
         Snapshot::make(None, store, 1, false)
+    }
+
+    /// The machine's view of `store` made from this snapshot: documents unchanged since it
+    /// are not read again, and only those with decisions about their facts are derived
+    /// again (for a server's `machine=true`, which must not rebuild everything).
+    pub fn machine(&self, store: &dyn Store) -> anyhow::Result<Snapshot> {
+        Snapshot::make(Some(self), store, self.generation, false)
     }
 
     /// What identifies a store version: the documents (ids, hashes, indexed or not) and the
@@ -368,6 +391,14 @@ impl Snapshot {
         }
 
         let groups = merge_groups(prev, &docs);
+        let mut table_ids: HashMap<String, (String, usize)> = HashMap::new();
+        for (id, d) in &docs {
+            for (&i, t) in d.tables.iter().zip(&d.table_ids) {
+                table_ids
+                    .entry(t.clone())
+                    .or_insert_with(|| (id.clone(), i));
+            }
+        }
         let merged = merge::finish(groups.values().flat_map(|g| g.iter().cloned()).collect());
         let mut mentions: HashMap<String, usize> = HashMap::new();
         for d in docs.values() {
@@ -395,6 +426,7 @@ impl Snapshot {
             docs,
             curation,
             groups,
+            table_ids,
             history,
             mentions,
             asker: Asker { knowledge },
@@ -450,6 +482,23 @@ impl Snapshot {
         self.docs
             .values()
             .flat_map(move |d| d.data.facts.iter().map(move |f| self.curated(f)))
+    }
+
+    /// Every table (curated, rejected ones included, marked), by document id, then
+    /// position.
+    pub fn tables(&self) -> impl Iterator<Item = CuratedFact<'_>> + '_ {
+        self.docs.values().flat_map(move |d| {
+            d.tables
+                .iter()
+                .map(move |&i| self.curated(&d.data.facts[i]))
+        })
+    }
+
+    /// The first table (in [`Snapshot::tables`]' order) with the id `id`.
+    pub fn table(&self, id: &str) -> Option<CuratedFact<'_>> {
+        let (doc, i) = self.table_ids.get(id)?;
+        let d = self.docs.get(doc)?;
+        Some(self.curated(&d.data.facts[*i]))
     }
 
     /// A fact by id (curated), with the document it belongs to.
