@@ -3,6 +3,7 @@
 //! label and tooltip is escaped.
 
 use super::esc;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// One bar.
@@ -117,12 +118,25 @@ pub fn bars(id: &str, caption: &str, bars: &[Bar], rug: &[Rug], height: f64) -> 
         "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{base:.1}\" y2=\"{base:.1}\"/>",
         W - RIGHT
     );
+    // Marks on the same pixels are one mark, whose title counts them and names the first:
+    // thousands of events would otherwise make the chart as large as the list of all of
+    // them, and the lanes below cost the square of the marks.
+    let mut same: BTreeMap<(i64, i64), (usize, &Rug)> = BTreeMap::new();
+    for r in rug {
+        let x0 = (plot_w * r.from.clamp(0.0, 1.0)).round() as i64;
+        let x1 = (plot_w * r.to.clamp(0.0, 1.0)).round() as i64;
+        same.entry((x0, x1)).or_insert((0, r)).0 += 1;
+    }
     // Marks in lanes: each goes to the first lane where it does not cover another (long
     // intervals would otherwise hide the points under them).
-    let mut order: Vec<&Rug> = rug.iter().collect();
-    order.sort_by(|a, b| (a.to - a.from).total_cmp(&(b.to - b.from)));
+    let mut order: Vec<(usize, &Rug)> = same.into_values().collect();
+    order.sort_by(|(_, a), (_, b)| (a.to - a.from).total_cmp(&(b.to - b.from)));
     let mut lanes: Vec<Vec<(f64, f64)>> = vec![Vec::new(); RUG_LANES];
-    for r in order {
+    for (n, r) in order {
+        let title = match n {
+            1 => r.title.clone(),
+            n => format!("{n} events here; the first: {}", r.title),
+        };
         let x0 = LEFT + plot_w * r.from.clamp(0.0, 1.0) - 1.5;
         let x1 = (LEFT + plot_w * r.to.clamp(0.0, 1.0) + 1.5).max(x0 + 3.0);
         let lane = (0..RUG_LANES)
@@ -140,7 +154,7 @@ pub fn bars(id: &str, caption: &str, bars: &[Bar], rug: &[Rug], height: f64) -> 
             if x1 - x0 > 4.0 { " interval" } else { "" },
             base + 4.0 + 4.0 * lane as f64,
             x1 - x0,
-            esc(&r.title)
+            esc(&title)
         );
     }
     s.push_str("</svg>");
@@ -236,5 +250,29 @@ mod tests {
         let s = bars("c", "<c>", &b, &r, 200.0);
         assert!(!s.contains("<b>") && !s.contains("<script>") && !s.contains("<i>"));
         assert!(s.contains("a=1&amp;b=&quot;"));
+    }
+
+    /// Ten thousand events on a few hundred distinct pixels make one mark per pixel, not
+    /// one per event; a lone event keeps its own title and link.
+    #[test]
+    fn marks_on_the_same_pixels_are_one_mark() {
+        let mark = |i: usize, at: f64| Rug {
+            from: at,
+            to: at,
+            title: format!("event {i}"),
+            href: format!("/events/{i}"),
+        };
+        let mut r: Vec<Rug> = (0..10_000)
+            .map(|i| mark(i, (i % 300) as f64 / 300.0))
+            .collect();
+        r.push(mark(10_000, 0.9995));
+        let s = bars("c", "c", &[], &r, 200.0);
+        assert_eq!(s.matches("<rect class=\"mark").count(), 301);
+        assert!(
+            s.contains("34 events here; the first: event 0<"),
+            "{}",
+            &s[..2000]
+        );
+        assert!(s.contains("<title>event 10000</title>") && s.contains("/events/10000"));
     }
 }
