@@ -549,7 +549,7 @@ fn merge_groups(
     let mut added: BTreeMap<GroupKey, Vec<Statement>> = BTreeMap::new();
     for id in &changed {
         if let Some(p) = prev.docs.get(*id) {
-            for (k, _) in keyed(p) {
+            for k in p.statements.iter().filter_map(merge::group_key) {
                 added.entry(k).or_default();
             }
         }
