@@ -716,9 +716,54 @@ const RU_WORDS: &[&str] = &[
     "стороны",
 ];
 
-fn sentence(words: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(words.to_vec()), 6..40)
+/// Words with a letter outside ASCII: what a legacy decoding has to go on.
+fn is_marked(w: &str) -> bool {
+    !w.is_ascii()
+}
+
+/// Any run of words from the list, repeats allowed, from one word up: the decoder may
+/// refuse to name an encoding, but what it decodes must be right.
+fn any_run(words: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(words.to_vec()), 1..40)
         .prop_map(|ws| format!("{}.\n", ws.join(" ")))
+}
+
+/// A passage the way a text has one: distinct words, at least six of them with a letter
+/// outside ASCII, in any order. (Three marked syllables can read as Vietnamese in two
+/// encodings at once, and then the decoder rightly refuses.)
+fn sentence(words: &'static [&'static str]) -> impl Strategy<Value = String> {
+    let marked: Vec<&str> = words.iter().copied().filter(|w| is_marked(w)).collect();
+    let plain: Vec<&str> = words.iter().copied().filter(|w| !is_marked(w)).collect();
+    let plain_max = plain.len().min(6);
+    (
+        prop::sample::subsequence(marked, 6..=12),
+        prop::sample::subsequence(plain, 0..=plain_max),
+    )
+        .prop_flat_map(|(mut a, b)| {
+            a.extend(b);
+            Just(a).prop_shuffle()
+        })
+        .prop_map(|ws| format!("{}.\n", ws.join(" ")))
+}
+
+/// `decode(bytes)` either refuses (unknown encoding) or is `enc` with the text `s`.
+fn refused_or_right(s: &str, bytes: &[u8], enc: Encoding) -> Result<(), TestCaseError> {
+    match decode(bytes) {
+        Err(DecodeError::UnknownEncoding) => Ok(()),
+        Err(e) => Err(TestCaseError::fail(format!("{s:?}: {e}"))),
+        // Words without a letter outside ASCII are ASCII, which is UTF-8.
+        Ok(_) if s.is_ascii() => right(s, bytes, Encoding::Utf8),
+        Ok(_) => right(s, bytes, enc),
+    }
+}
+
+/// `decode(bytes)` is `enc` with the text `s`.
+fn right(s: &str, bytes: &[u8], enc: Encoding) -> Result<(), TestCaseError> {
+    let scores = legacy_scores(bytes);
+    let d = decode(bytes).map_err(|e| TestCaseError::fail(format!("{s:?}: {e}, {scores:?}")))?;
+    prop_assert_eq!(d.encoding, enc, "{:?}: scores {:?}", s, scores);
+    prop_assert_eq!(nfc(d.text.as_str()), nfc(s));
+    Ok(())
 }
 
 proptest! {
@@ -729,23 +774,13 @@ proptest! {
         s in sentence(VI_WORDS),
         enc in prop::sample::select(vec![Encoding::Windows1258, Encoding::VniWindows]),
     ) {
-        let bytes = encode_for_tests(&s, enc).unwrap();
-        let d = decode(&bytes);
-        prop_assert!(d.is_ok(), "{:?}: {:?}, scores {:?}", s, d, legacy_scores(&bytes));
-        let d = d.unwrap();
-        prop_assert_eq!(d.encoding, enc, "scores {:?}", legacy_scores(&bytes));
-        prop_assert_eq!(nfc(d.text.as_str()), nfc(&s));
+        right(&s, &encode_for_tests(&s, enc).unwrap(), enc)?;
     }
 
     #[test]
     fn random_tcvn3_sentences_are_detected(s in sentence(VI_WORDS)) {
         // The word list has capitals only where TCVN3 has them (plain, or Đ).
-        let bytes = encode_for_tests(&s, Encoding::Tcvn3).unwrap();
-        let d = decode(&bytes);
-        prop_assert!(d.is_ok(), "{:?}: {:?}, scores {:?}", s, d, legacy_scores(&bytes));
-        let d = d.unwrap();
-        prop_assert_eq!(d.encoding, Encoding::Tcvn3, "scores {:?}", legacy_scores(&bytes));
-        prop_assert_eq!(nfc(d.text.as_str()), nfc(&s));
+        right(&s, &encode_for_tests(&s, Encoding::Tcvn3).unwrap(), Encoding::Tcvn3)?;
     }
 
     #[test]
@@ -753,9 +788,29 @@ proptest! {
         s in sentence(RU_WORDS),
         enc in prop::sample::select(vec![Encoding::Windows1251, Encoding::Koi8R]),
     ) {
-        let bytes = encode_for_tests(&s, enc).unwrap();
-        let d = decode(&bytes).unwrap();
-        prop_assert_eq!(d.encoding, enc, "scores {:?}", legacy_scores(&bytes));
-        prop_assert_eq!(d.text.as_str(), s.as_str());
+        right(&s, &encode_for_tests(&s, enc).unwrap(), enc)?;
     }
+
+    #[test]
+    fn runs_of_words_are_never_misread(
+        s in prop_oneof![any_run(VI_WORDS), any_run(RU_WORDS)],
+        vi in prop::sample::select(vec![
+            Encoding::Windows1258, Encoding::VniWindows, Encoding::Tcvn3,
+        ]),
+        ru in prop::sample::select(vec![Encoding::Windows1251, Encoding::Koi8R]),
+    ) {
+        let enc = if s.chars().any(|c| ('\u{400}'..='\u{4FF}').contains(&c)) { ru } else { vi };
+        refused_or_right(&s, &encode_for_tests(&s, enc).unwrap(), enc)?;
+    }
+}
+
+#[test]
+fn bytes_two_encodings_read_as_vietnamese_are_refused() {
+    // "thống" in VNI-Windows is "thoáng" in Windows-1258, and both are syllables.
+    let bytes = encode_for_tests("thống hai giao thống khoa.\n", Encoding::VniWindows).unwrap();
+    assert_eq!(decode(&bytes).unwrap_err(), DecodeError::UnknownEncoding);
+    // With words only one reading makes, the same syllable is read right.
+    let s = "thống nhất đất nước, hội nghị hiệp thương.\n";
+    let bytes = encode_for_tests(s, Encoding::VniWindows).unwrap();
+    assert_eq!(decode(&bytes).unwrap().encoding, Encoding::VniWindows);
 }

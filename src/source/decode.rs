@@ -22,7 +22,8 @@
 //!    tone mark, a legal final and the tones a stop final allows?) plus a list of common
 //!    syllables; Russian word shapes, letter frequencies, the share of lowercase letters (the
 //!    classic KOI8-R versus Windows-1251 test) and common words. The best candidate wins if
-//!    it is convincing; otherwise [`DecodeError::UnknownEncoding`]: precision matters more
+//!    it is convincing and no other encoding reads the bytes as a different text nearly as
+//!    well; otherwise [`DecodeError::UnknownEncoding`]: precision matters more
 //!    than recall, so Latin-1 French or German, or random bytes, are rejected rather than
 //!    read as some Vietnamese encoding.
 //!
@@ -170,6 +171,9 @@ const CONTROL_SAMPLE: usize = 64 * 1024;
 const SCORE_SAMPLE: usize = 256 * 1024;
 /// A legacy candidate must score at least this (0..=1) to be accepted.
 const ACCEPT_SCORE: f32 = 0.5;
+/// A reading scoring this share of the best one's score, as a different text, makes the
+/// detection ambiguous.
+const AMBIGUOUS_SHARE: f32 = 0.8;
 
 /// Detects the encoding of `bytes` and decodes them.
 ///
@@ -1306,6 +1310,15 @@ fn score_russian(text: &str, decoder_odd: usize) -> f32 {
 /// encoding is for. For diagnostics and tests.
 #[doc(hidden)]
 pub fn legacy_scores(bytes: &[u8]) -> Vec<(Encoding, f32)> {
+    scored_readings(bytes)
+        .into_iter()
+        .map(|(enc, score, _)| (enc, score))
+        .collect()
+}
+
+/// Every legacy encoding's reading of a sample of `bytes` (NFC for the Vietnamese ones)
+/// with its score, in [`Encoding::LEGACY`] order.
+fn scored_readings(bytes: &[u8]) -> Vec<(Encoding, f32, String)> {
     let sample = &bytes[..bytes.len().min(SCORE_SAMPLE)];
     Encoding::LEGACY
         .iter()
@@ -1319,31 +1332,43 @@ pub fn legacy_scores(bytes: &[u8]) -> Vec<(Encoding, f32)> {
                     odd += usize::from(o);
                 }
             });
-            let score = match enc {
-                Encoding::Windows1251 | Encoding::Koi8R => score_russian(&s, odd),
-                _ => score_vietnamese(&s.nfc().collect::<String>(), odd),
-            };
-            (enc, score)
+            match enc {
+                Encoding::Windows1251 | Encoding::Koi8R => {
+                    let score = score_russian(&s, odd);
+                    (enc, score, s)
+                }
+                _ => {
+                    let s: String = s.nfc().collect();
+                    (enc, score_vietnamese(&s, odd), s)
+                }
+            }
         })
         .collect()
 }
 
-/// Picks the legacy encoding of `bytes`, or refuses: the best score must reach
-/// [`ACCEPT_SCORE`]; confidence is that score less half the runner-up's.
+/// Picks the legacy encoding of `bytes`, or refuses. The best score must reach
+/// [`ACCEPT_SCORE`], and no other encoding that reads the bytes as a different text may
+/// come close to it (within [`AMBIGUOUS_SHARE`] of it): a few syllables can be
+/// well-formed Vietnamese in two encodings at once ("thống" in VNI-Windows is "thoáng" in
+/// Windows-1258), and then the bytes do not say which was meant. Confidence is the best
+/// score less half the runner-up's.
 fn detect_legacy(bytes: &[u8]) -> Result<(Encoding, f32), DecodeError> {
-    let scores = legacy_scores(bytes);
-    let mut best = (Encoding::Windows1258, 0.0f32);
-    let mut second = 0.0f32;
-    for &(enc, s) in &scores {
-        if s > best.1 {
-            second = best.1;
-            best = (enc, s);
-        } else if s > second {
-            second = s;
+    let readings = scored_readings(bytes);
+    let mut best = &readings[0];
+    for r in &readings[1..] {
+        if r.1 > best.1 {
+            best = r;
         }
     }
     if best.1 < ACCEPT_SCORE {
         return Err(DecodeError::UnknownEncoding);
+    }
+    let mut second = 0.0f32;
+    for r in readings.iter().filter(|r| r.0 != best.0) {
+        if r.1 >= AMBIGUOUS_SHARE * best.1 && r.2 != best.2 {
+            return Err(DecodeError::UnknownEncoding);
+        }
+        second = second.max(r.1);
     }
     Ok((best.0, (best.1 - 0.5 * second).clamp(0.0, 1.0)))
 }
