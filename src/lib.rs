@@ -35,5 +35,7 @@ pub mod text {
     pub mod layout;
     pub mod mapped;
     pub mod normalize;
+    pub mod phrase;
     pub mod sentence;
+    pub mod token;
 }

@@ -6,8 +6,9 @@
 //! written, since folding joins distinct Vietnamese words.
 
 use super::tokens::Tok;
+use crate::text::phrase::{Pat, PhraseSet};
+use crate::text::token::Options;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -100,20 +101,6 @@ struct RawFile {
     concept: Vec<RawConcept>,
 }
 
-#[derive(Debug, Clone)]
-enum Part {
-    Word(String),
-    Prefix(String),
-}
-
-#[derive(Debug, Clone)]
-struct Form {
-    concept: usize,
-    parts: Vec<Part>,
-    /// Match folded (several words, or a long word).
-    folded: bool,
-}
-
 /// A concept found in a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -124,15 +111,11 @@ pub struct Hit {
     pub range: Range<usize>,
 }
 
-/// The lexicon: concepts and an index of their forms by first word.
+/// The lexicon: concepts and their forms, each form's value its concept.
 #[derive(Debug)]
 pub struct Lexicon {
     pub concepts: Vec<Concept>,
-    forms: Vec<Form>,
-    by_word: HashMap<String, Vec<usize>>,
-    by_folded: HashMap<String, Vec<usize>>,
-    by_prefix: HashMap<String, Vec<usize>>,
-    max_prefix: usize,
+    forms: PhraseSet<usize>,
 }
 
 /// Errors in the lexicon data.
@@ -150,23 +133,12 @@ pub fn lexicon() -> &'static Lexicon {
     &LEXICON
 }
 
-fn words(form: &str) -> Vec<String> {
-    super::tokens::tokenize(form)
-        .into_iter()
-        .map(|t| t.lower)
-        .collect()
-}
-
 impl Lexicon {
     /// Loads and validates lexicon files.
     pub fn load(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
         let mut lx = Lexicon {
             concepts: Vec::new(),
-            forms: Vec::new(),
-            by_word: HashMap::new(),
-            by_folded: HashMap::new(),
-            by_prefix: HashMap::new(),
-            max_prefix: 0,
+            forms: PhraseSet::keeping(Options::default(), |t| t.is_word() || t.lower == "%"),
         };
         let mut opposites: Vec<(String, usize, String)> = Vec::new();
         let mut broaders: Vec<(String, usize, String)> = Vec::new();
@@ -218,49 +190,15 @@ impl Lexicon {
                     broaders.push((name.to_string(), ci, b.clone()));
                 }
                 for f in c.en.iter().chain(&c.vi).chain(&c.ru) {
-                    let star_words: Vec<&str> = f.split_whitespace().collect();
-                    let mut parts = Vec::new();
-                    for w in &star_words {
-                        let (w, star) = match w.strip_suffix('*') {
-                            Some(s) => (s, true),
-                            None => (*w, false),
-                        };
-                        for (k, t) in words(w).into_iter().enumerate() {
-                            let last = k + 1 == words(w).len();
-                            parts.push(if star && last {
-                                Part::Prefix(t)
-                            } else {
-                                Part::Word(t)
-                            });
-                        }
-                    }
-                    if parts.is_empty() {
+                    let parts = lx.forms.parse(f);
+                    let Some(first) = parts.first() else {
                         return Err(bad(format!("concept {:?}: empty form {f:?}", c.id)));
-                    }
-                    let long = match &parts[0] {
-                        Part::Word(w) => w.chars().count() >= 6,
-                        Part::Prefix(_) => false,
                     };
-                    let fi = lx.forms.len();
+                    // Several words, or a long one, also match folded; a short word folded
+                    // would meet distinct Vietnamese words.
+                    let long = matches!(first, Pat::Exact(w) if w.chars().count() >= 6);
                     let folded = parts.len() > 1 || long;
-                    match &parts[0] {
-                        Part::Word(w) => {
-                            lx.by_word.entry(w.clone()).or_default().push(fi);
-                            if folded {
-                                let k = crate::text::fold::fold(w);
-                                lx.by_folded.entry(k).or_default().push(fi);
-                            }
-                        }
-                        Part::Prefix(p) => {
-                            lx.max_prefix = lx.max_prefix.max(p.chars().count());
-                            lx.by_prefix.entry(p.clone()).or_default().push(fi);
-                        }
-                    }
-                    lx.forms.push(Form {
-                        concept: ci,
-                        parts,
-                        folded,
-                    });
+                    lx.forms.insert_parsed(parts, folded, ci);
                 }
                 lx.concepts.push(Concept {
                     id: c.id,
@@ -324,54 +262,17 @@ impl Lexicon {
         self.concepts.iter().position(|c| c.id == id)
     }
 
-    fn part_ok(part: &Part, t: &Tok, folded: bool) -> bool {
-        match part {
-            Part::Word(w) => t.lower == *w || (folded && t.folded == crate::text::fold::fold(w)),
-            Part::Prefix(p) => t.lower.starts_with(p.as_str()),
-        }
-    }
-
     /// Every concept found in `toks` (tokens of `text`). A hit inside a longer hit of
     /// another concept is dropped ("chủ tịch" inside "chủ tịch hội đồng bộ trưởng").
     pub fn find(&self, toks: &[Tok]) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
-        let mut cand: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
-            cand.clear();
-            let t = &toks[i];
-            if let Some(v) = self.by_word.get(&t.lower) {
-                cand.extend(v);
-            }
-            if let Some(v) = self.by_folded.get(&t.folded) {
-                cand.extend(v);
-            }
-            for (n, (j, c)) in t.lower.char_indices().enumerate() {
-                if n >= self.max_prefix {
-                    break;
-                }
-                if let Some(v) = self.by_prefix.get(&t.lower[..j + c.len_utf8()]) {
-                    cand.extend(v);
-                }
-            }
-            cand.sort_unstable();
-            cand.dedup();
-            for &fi in &cand {
-                let f = &self.forms[fi];
-                let n = f.parts.len();
-                if i + n > toks.len() {
-                    continue;
-                }
-                if f.parts
-                    .iter()
-                    .zip(&toks[i..i + n])
-                    .all(|(p, t)| Self::part_ok(p, t, f.folded))
-                {
-                    hits.push(Hit {
-                        concept: f.concept,
-                        toks: i..i + n,
-                        range: toks[i].range.start..toks[i + n - 1].range.end,
-                    });
-                }
+            for f in self.forms.all_at(toks, i) {
+                hits.push(Hit {
+                    concept: *f.value,
+                    range: toks[f.toks.start].range.start..toks[f.toks.end - 1].range.end,
+                    toks: f.toks,
+                });
             }
         }
         hits.sort_by_key(|h| (h.toks.start, std::cmp::Reverse(h.toks.end), h.concept));

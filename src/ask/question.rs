@@ -299,7 +299,7 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             Some(h) => return Err(format!("data/question/{code}.toml: head {h:?}")),
         };
         for ph in p.phrases {
-            let words: Vec<String> = tokenize(&ph).into_iter().map(|t| t.lower).collect();
+            let words: Vec<String> = tokenize(&ph).into_iter().map(|t| t.token.lower).collect();
             if words.is_empty() {
                 continue;
             }
@@ -312,7 +312,8 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             });
         }
     }
-    let words = |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.lower).collect() };
+    let words =
+        |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.token.lower).collect() };
     // Words as written, a trailing "*" kept: it matches any word starting so.
     let stems = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
     Ok(QData {

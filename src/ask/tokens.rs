@@ -1,68 +1,50 @@
-//! Word tokens of a question or a sentence: lowercased and diacritic-folded, with byte ranges.
+//! Word tokens of a question or a sentence: the one tokenizer's words and numbers
+//! ([`crate::text::token`]) and `%`, each with its diacritic-folded form, the key a
+//! question typed without diacritics meets a sentence by.
 
 use crate::text::fold::fold;
-use std::ops::Range;
+use crate::text::phrase::Keyed;
+use crate::text::token::{Kind, Options, Token, tokenize as cut};
 
-/// One word (a run of letters and digits, or a `%`).
+/// One word (a word, a number, or a `%`), with its folded form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tok {
-    /// Byte range in the text tokenized.
-    pub range: Range<usize>,
-    /// Lowercased.
-    pub lower: String,
+    /// The token: byte range, canonical lowercase form, capital.
+    pub token: Token,
     /// Lowercased, diacritics removed (đ → d).
     pub folded: String,
-    /// Starts with an uppercase letter.
-    pub cap: bool,
     /// Digits (with inner `.` or `,` groups: "12.345", "1,540.6").
     pub num: bool,
 }
 
-/// Splits `text` into words. Digits keep their inner separators ("1.540,6" is one token).
-pub fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let b = text.as_bytes();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c == '%' {
-            out.push(mk(text, i..i + 1));
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        let digit = c.is_ascii_digit();
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
-            if d.is_alphanumeric() && (digit == d.is_ascii_digit() || !digit) {
-                end = j + d.len_utf8();
-                it.next();
-            } else if digit
-                && (d == '.' || d == ',')
-                && b.get(j + 1).is_some_and(|x| x.is_ascii_digit())
-            {
-                it.next();
-                end = j + 1;
-            } else {
-                break;
-            }
-        }
-        out.push(mk(text, i..end));
+impl std::ops::Deref for Tok {
+    type Target = Token;
+    fn deref(&self) -> &Token {
+        &self.token
     }
-    out
 }
 
-fn mk(text: &str, range: Range<usize>) -> Tok {
-    let s = &text[range.clone()];
-    let lower = s.to_lowercase();
-    let folded = fold(s);
-    Tok {
-        cap: s.chars().next().is_some_and(char::is_uppercase),
-        num: s.chars().next().is_some_and(|c| c.is_ascii_digit()),
-        range,
-        lower,
-        folded,
+impl Keyed for Tok {
+    fn with_key<R>(&self, f: impl FnOnce(Option<&str>) -> R) -> R {
+        f(Some(&self.token.lower))
     }
+    fn folded(&self) -> Option<&str> {
+        Some(&self.folded)
+    }
+}
+
+/// Splits `text` into words, numbers (which keep their inner separators: "1.540,6" is one
+/// token) and `%`; other symbols are left out.
+pub fn tokenize(text: &str) -> Vec<Tok> {
+    cut(text, Options::default())
+        .into_iter()
+        .filter(|t| t.is_word() || t.lower == "%")
+        .map(|t| Tok {
+            folded: fold(&t.lower),
+            num: t.kind == Kind::Num,
+            token: t,
+        })
+        .collect()
 }
 
 #[cfg(test)]

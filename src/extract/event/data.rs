@@ -182,7 +182,7 @@ pub struct EventLexicon {
 }
 
 fn unit_set(words: &[String]) -> PhraseSet<()> {
-    let mut s = PhraseSet::default();
+    let mut s = super::lexicon::phrases();
     for w in words {
         s.insert(w, ());
     }
@@ -192,7 +192,7 @@ fn unit_set(words: &[String]) -> PhraseSet<()> {
 fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
     let f: LexiconFile = toml::from_str(src).expect("embedded event data is valid TOML");
     assert_eq!(f.code, want, "event data file holds the wrong language");
-    let mut cues = PhraseSet::default();
+    let mut cues = super::lexicon::phrases();
     for (kind, table) in [
         (CueKind::Predicate, &f.predicates),
         (CueKind::Generic, &f.generic),
@@ -223,7 +223,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
             },
         );
     }
-    let mut fields = PhraseSet::default();
+    let mut fields = super::lexicon::phrases();
     for (field, phrases) in &f.fields {
         assert!(
             ontology.fields.contains(field),
@@ -261,7 +261,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         second_role_words: f.second_role_cues.clone(),
         fields,
         ordinals: {
-            let mut o = PhraseSet::default();
+            let mut o = super::lexicon::phrases();
             for (p, r) in &f.ordinals {
                 o.insert(p, *r);
             }

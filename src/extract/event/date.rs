@@ -105,7 +105,7 @@ pub fn quoted_words(ws: &[Word]) -> Vec<bool> {
     let mut out = vec![false; ws.len()];
     let mut open: Option<usize> = None;
     for (i, w) in ws.iter().enumerate() {
-        match w.canon.as_str() {
+        match w.lower.as_str() {
             "“" | "«" | "„" => open = Some(i),
             "\"" if open.is_none() => open = Some(i),
             "”" | "»" | "\"" => {
@@ -132,13 +132,13 @@ fn is_until(ws: &[Word], lex: &EventLexicon, a: &Dated, earlier_date: bool) -> b
             && lex
                 .until
                 .longest_at(ws, a.words.start - k)
-                .is_some_and(|f| f.words.end + k > a.words.start)
+                .is_some_and(|f| f.toks.end + k > a.words.start)
     }) else {
         return false;
     };
     let opens_clause = a.words.start - k == 0
-        || matches!(ws[a.words.start - k - 1].canon.as_str(), "," | ";" | ":");
-    let comma_after = ws.get(a.words.end).is_some_and(|w| w.canon == ",");
+        || matches!(ws[a.words.start - k - 1].lower.as_str(), "," | ";" | ":");
+    let comma_after = ws.get(a.words.end).is_some_and(|w| w.lower == ",");
     !(opens_clause && comma_after)
 }
 
@@ -168,12 +168,12 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
             let to_between = lex.range_to.occurs_in(ws, between.clone());
             let clause_break = between
                 .clone()
-                .any(|k| matches!(ws[k].canon.as_str(), ";" | "."));
+                .any(|k| matches!(ws[k].lower.as_str(), ";" | "."));
             // Two dates joined by a dash alone are one range ("конце 2000 -- начале 2001").
             let dashed = !between.is_empty()
                 && between
                     .clone()
-                    .all(|k| matches!(ws[k].canon.as_str(), "-" | "–" | "—"));
+                    .all(|k| matches!(ws[k].lower.as_str(), "-" | "–" | "—"));
             if ordered && ((short && from_before && to_between && !clause_break) || dashed) {
                 g.value_end = b.value_end.clone();
                 g.words = a.words.start..b.words.end;
@@ -228,14 +228,14 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
                 && lex
                     .range_to
                     .longest_at(&ws[..s], s - k)
-                    .is_some_and(|f| f.words.end == s)
+                    .is_some_and(|f| f.toks.end == s)
         }) else {
             continue;
         };
         let Some(d) = (s - to).checked_sub(1) else {
             continue;
         };
-        let day: Option<u32> = ws[d].canon.parse().ok();
+        let day: Option<u32> = ws[d].lower.parse().ok();
         let last: Option<u32> = g.value_start[8..].parse().ok();
         let (Some(day), Some(last)) = (day, last) else {
             continue;
@@ -244,14 +244,14 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
         if (1..last).contains(&day) && from {
             g.value_start = format!("{}-{day:02}", &g.value_start[..7]);
             g.words = d..g.words.end;
-            g.text = format!("{} … {}", ws[d].canon, g.text);
+            g.text = format!("{} … {}", ws[d].lower, g.text);
             g.origin = "range";
         }
     }
     let before = |g: &DateGroup, set: &super::lexicon::PhraseSet<()>, n: usize| {
         (g.words.start.saturating_sub(n)..g.words.start).any(|k| {
             set.longest_at(&ws[..g.words.start], k)
-                .is_some_and(|f| f.words.end + 2 >= g.words.start)
+                .is_some_and(|f| f.toks.end + 2 >= g.words.start)
         })
     };
     for g in &mut out {
@@ -259,7 +259,7 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
         g.bound = (g.words.start.saturating_sub(3)..g.words.start).any(|k| {
             lex.bound
                 .longest_at(&ws[..g.words.start], k)
-                .is_some_and(|f| f.words.end == g.words.start)
+                .is_some_and(|f| f.toks.end == g.words.start)
         });
     }
     // A date after an archival stamp is the copy's; a year after a comparison word is the
@@ -322,7 +322,7 @@ pub fn nearest_among(
             } else {
                 trigger.end..g.words.start.max(trigger.end)
             };
-            let lists = ws[between].iter().filter(|w| w.canon == ";").count();
+            let lists = ws[between].iter().filter(|w| w.lower == ";").count();
             // A quoted title's date, unless the predicate is quoted too (a quotation).
             let penalty = if g.quoted && any_unquoted && !trigger_quoted {
                 1000

@@ -389,11 +389,11 @@ fn is_reference_entry(text: &str, ws: &[Word], groups: &[DateGroup]) -> bool {
             && g.words.start >= 2
             && text[ws[g.words.start - 2].range.clone()].starts_with(char::is_uppercase)
             && g.words.start <= 8
-            && ws[g.words.start - 1].canon == "("
-            && ws.get(g.words.end).is_some_and(|w| w.canon == ")")
+            && ws[g.words.start - 1].lower == "("
+            && ws.get(g.words.end).is_some_and(|w| w.lower == ")")
             && ws
                 .get(g.words.end + 1)
-                .is_some_and(|w| matches!(w.canon.as_str(), "," | "." | ":"))
+                .is_some_and(|w| matches!(w.lower.as_str(), "," | "." | ":"))
     })
 }
 
@@ -414,7 +414,7 @@ fn slice_of<'a, 'f>(sorted: &'a [&'f Fact], start: usize, end: usize) -> &'a [&'
 fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Vec<usize> {
     let in_date = |i: usize| groups.iter().any(|g| !g.inherited && g.words.contains(&i));
     let boundary = |i: usize| {
-        matches!(ws[i].canon.as_str(), "," | ";" | ":" | "–" | "—" | "-")
+        matches!(ws[i].lower.as_str(), "," | ";" | ":" | "–" | "—" | "-")
             && !in_date(i)
             && in_mention[i].is_none()
     };
@@ -423,20 +423,20 @@ fn clauses(ws: &[Word], groups: &[DateGroup], in_mention: &[Option<&str>]) -> Ve
     let mut start = 0;
     for i in 0..=ws.len() {
         if i == ws.len() || boundary(i) {
-            let words: Vec<usize> = (start..i).filter(|&k| !ws[k].is_punct()).collect();
+            let words: Vec<usize> = (start..i).filter(|&k| !ws[k].is_sym()).collect();
             let dated = words.iter().filter(|&&k| in_date(k)).count();
             let named = words.iter().filter(|&&k| in_mention[k].is_some()).count();
             let kind = if dated > 0
                 && words.len() - dated <= 2
-                && ws.get(i).is_none_or(|w| w.canon == ",")
+                && ws.get(i).is_none_or(|w| w.lower == ",")
             {
                 1
             } else if !words.is_empty() && named == words.len() {
                 // A name before a colon heads what follows ("Liên Xô: viện trợ 29.996 tấn").
                 // Not the second half of a dashed pair ("tình hữu nghị Việt - Xô: “…”").
                 let after_dash =
-                    start > 0 && matches!(ws[start - 1].canon.as_str(), "–" | "—" | "-");
-                if ws.get(i).is_some_and(|w| w.canon == ":") && !after_dash {
+                    start > 0 && matches!(ws[start - 1].lower.as_str(), "–" | "—" | "-");
+                if ws.get(i).is_some_and(|w| w.lower == ":") && !after_dash {
                     3
                 } else {
                     2
@@ -502,10 +502,10 @@ fn speech_words(ws: &[Word], quoted: &[bool], lex: &data::EventLexicon) -> Vec<b
     }
     // A quotation begun in an earlier sentence: a closing mark with no opening one before it,
     // a reporting verb right after ("… с 1991 года\", — заявил Лавров").
-    let opener = |w: &Word| matches!(w.canon.as_str(), "“" | "«" | "„" | "\"");
+    let opener = |w: &Word| matches!(w.lower.as_str(), "“" | "«" | "„" | "\"");
     if let Some(close) = ws
         .iter()
-        .position(|w| matches!(w.canon.as_str(), "”" | "»" | "\""))
+        .position(|w| matches!(w.lower.as_str(), "”" | "»" | "\""))
         && !ws[..close].iter().any(opener)
         && !quoted[close]
     {
@@ -563,11 +563,11 @@ fn in_name(v: &SentenceView, r: &Range<usize>) -> NameUse {
     if v.all_caps {
         return NameUse::Free;
     }
-    let cap = |i: usize| ws.get(i).is_some_and(|w| w.upper);
+    let cap = |i: usize| ws.get(i).is_some_and(|w| w.cap);
     let opens = |i: usize| {
         i == 0
             || matches!(
-                ws[i - 1].canon.as_str(),
+                ws[i - 1].lower.as_str(),
                 "." | ":" | "\"" | "“" | "«" | "„" | "(" | "[" | "-" | "–" | "—" | ";" | "!" | "?"
             )
     };
@@ -609,12 +609,8 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
         if f.value.kind != CueKind::Object {
             continue;
         }
-        if in_name(v, &f.words) != NameUse::Name {
-            objects.push((
-                v.clause[f.words.start],
-                f.words.clone(),
-                intern(&f.value.ty),
-            ));
+        if in_name(v, &f.toks) != NameUse::Name {
+            objects.push((v.clause[f.toks.start], f.toks.clone(), intern(&f.value.ty)));
         }
     }
     let mut in_date = vec![false; ws.len()];
@@ -659,13 +655,13 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
         while k < start {
             match lex.subordinate.longest_at(&ws[..start], k) {
                 Some(f) => {
-                    sub_from = Some(f.words.end);
-                    sub_at = Some(f.words.start);
+                    sub_from = Some(f.toks.end);
+                    sub_at = Some(f.toks.start);
                     sub_simultaneous = lex
                         .simultaneous
-                        .longest_at(ws, f.words.start)
-                        .is_some_and(|g| g.words.end == f.words.end);
-                    k = f.words.end;
+                        .longest_at(ws, f.toks.start)
+                        .is_some_and(|g| g.toks.end == f.toks.end);
+                    k = f.toks.end;
                 }
                 None => k += 1,
             }
@@ -684,7 +680,7 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
             reporting: lex
                 .reporting
                 .longest_at(ws, start)
-                .is_some_and(|f| f.words.end >= words.end),
+                .is_some_and(|f| f.toks.end >= words.end),
             clause: v.clause[start],
             measured_object,
             typed,
@@ -692,13 +688,13 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
     };
     for f in &found {
         // Predicates inside short quoted titles do not predicate.
-        if f.value.kind != CueKind::Object && v.quoted[f.words.start] {
+        if f.value.kind != CueKind::Object && v.quoted[f.toks.start] {
             continue;
         }
         match f.value.kind {
             CueKind::Not => {}
             CueKind::Predicate | CueKind::Generic => {
-                let named = match in_name(v, &f.words) {
+                let named = match in_name(v, &f.toks) {
                     NameUse::Name => continue,
                     NameUse::Named(end) => Some(end),
                     NameUse::Free => None,
@@ -715,14 +711,14 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                             .map(|(_, _, t)| *t)
                             .max_by_key(|t| ontology.get(t).priority)
                     };
-                    of_clause(v.clause[f.words.start])
-                        .or_else(|| continued_clause(v, f.words.start).and_then(of_clause))
+                    of_clause(v.clause[f.toks.start])
+                        .or_else(|| continued_clause(v, f.toks.start).and_then(of_clause))
                         .unwrap_or_else(|| intern(&f.value.ty))
                 } else {
                     intern(&f.value.ty)
                 };
                 push(
-                    f.words.clone(),
+                    f.toks.clone(),
                     ty,
                     named,
                     f.value.kind == CueKind::Predicate,
@@ -735,11 +731,11 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 // the day in its clause ("Hiệp định “…” ngày 23-01-1981").
                 let ty = intern(&f.value.ty);
                 let t = ontology.get(ty);
-                let use_ = in_name(v, &f.words);
+                let use_ = in_name(v, &f.toks);
                 if use_ == NameUse::Name {
                     continue;
                 }
-                let c = v.clause[f.words.start];
+                let c = v.clause[f.toks.start];
                 let counted =
                     t.by_quantity && (0..ws.len()).any(|i| v.quantity[i] && v.clause[i] == c);
                 let dated = t.by_day_date && day_dated.contains(&c);
@@ -748,19 +744,19 @@ fn find_triggers(v: &SentenceView, lex: &data::EventLexicon, groups: &[DateGroup
                 let own_date = t.by_day_date
                     && groups.iter().any(|g| {
                         !g.inherited
-                            && g.words.start >= f.words.end
-                            && g.words.start - f.words.end <= 3
+                            && g.words.start >= f.toks.end
+                            && g.words.start - f.toks.end <= 3
                             && g.words.start < ws.len()
                             && v.clause[g.words.start] == c
                     })
                     && found.iter().any(|p| {
                         matches!(p.value.kind, CueKind::Predicate | CueKind::Generic)
-                            && v.clause[p.words.start] == c
-                            && !v.quoted[p.words.start]
+                            && v.clause[p.toks.start] == c
+                            && !v.quoted[p.toks.start]
                     });
                 if counted || dated || own_date {
                     push(
-                        f.words.clone(),
+                        f.toks.clone(),
                         ty,
                         None,
                         false,
@@ -837,7 +833,7 @@ fn assign_dates<'a>(
         holds_both
             && t.sub_at.is_some_and(|at| {
                 g.words.end <= at
-                    && (g.words.end..at).all(|k| ws[k].is_punct())
+                    && (g.words.end..at).all(|k| ws[k].is_sym())
                     && at - g.words.end <= 1
             })
     };
@@ -953,9 +949,9 @@ fn sequential_between(ws: &[Word], lex: &data::EventLexicon, from: usize, to: us
         lex.subordinate.longest_at(&ws[..to], k).is_some_and(|f| {
             let simultaneous = lex
                 .simultaneous
-                .longest_at(ws, f.words.start)
-                .is_some_and(|g| g.words.end == f.words.end);
-            f.words.end < to && !simultaneous
+                .longest_at(ws, f.toks.start)
+                .is_some_and(|g| g.toks.end == f.toks.end);
+            f.toks.end < to && !simultaneous
         })
     })
 }
@@ -987,7 +983,7 @@ fn ordinal(
         // A cue up to six words before the mention, with no other mention in between.
         let cued = |set: &lexicon::PhraseSet<()>| {
             (w.saturating_sub(6)..w).rev().any(|c| {
-                set.longest_at(ws, c).is_some_and(|f| f.words.end <= w)
+                set.longest_at(ws, c).is_some_and(|f| f.toks.end <= w)
                     && !starts.iter().any(|&o| o > c && o < w)
             })
         };

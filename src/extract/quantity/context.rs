@@ -2,6 +2,7 @@
 //! sentence, and the year or interval the sentence names.
 
 use super::data::QData;
+use super::phrases::Lookup;
 use super::token::{Kind, Tok};
 use regex::Regex;
 use std::sync::LazyLock;

@@ -3,6 +3,7 @@
 //! (before it).
 
 use super::numeral::{Builder, Numerals, Roles};
+use super::phrases::Lookup;
 pub use super::phrases::Phrases;
 use super::token::Tok;
 use crate::text::lang::Lang;

@@ -3,6 +3,7 @@
 //! Decided by rules over the tokens around a number, without the time extractor.
 
 use super::data::QData;
+use super::phrases::Lookup;
 use super::token::{Kind, Tok};
 use crate::text::lang::Lang;
 
@@ -46,7 +47,7 @@ pub fn month_at(d: &QData, lang: Lang, toks: &[Tok], k: usize, text: &str) -> bo
     let Some(t) = toks.get(k) else { return false };
     t.kind == Kind::Word
         && d.months.contains_at(toks, k)
-        && (lang != Lang::En || text[t.start..].starts_with(|c: char| c.is_uppercase()))
+        && (lang != Lang::En || text[t.range.start..].starts_with(|c: char| c.is_uppercase()))
 }
 
 /// The numbers joined to the one at `i` by dashes or slashes ("03-11-1978", "1976-1980",

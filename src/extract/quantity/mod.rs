@@ -28,6 +28,7 @@ use crate::text::lang::Lang;
 use crate::text::layout::BlockKind;
 use data::{QData, Unit};
 use number::Decimal;
+use phrases::Lookup;
 use std::ops::Range;
 use token::{Kind, Tok};
 
@@ -146,7 +147,7 @@ impl Para<'_> {
         let t = &self.toks[i];
         let src = self
             .doc_text
-            .source_range(self.base + t.start..self.base + t.end);
+            .source_range(self.base + t.range.start..self.base + t.range.end);
         // The timexes are disjoint and ordered: only the last one starting before the token's
         // end can overlap it.
         let k = self.timexes.partition_point(|r| r.start < src.end);
@@ -343,7 +344,7 @@ impl Para<'_> {
             end: tail.end,
             number: v + tail.plus,
             exact: None,
-            text: self.text[toks[i].start..toks[i + n - 1].end].to_string(),
+            text: self.text[toks[i].range.start..toks[i + n - 1].range.end].to_string(),
             scale: tail.scale,
             unit: tail.unit,
             approx,
@@ -556,7 +557,7 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
     }
     // A bare number takes the unit of the quantity before it in its sentence.
     let sent_of = |tok: usize| -> usize {
-        let off = p.range.start + toks[tok].start;
+        let off = p.range.start + toks[tok].range.start;
         doc.sentences
             .partition_point(|s| s.range.start <= off)
             .saturating_sub(1)
@@ -638,12 +639,12 @@ fn paragraph(doc: &Document, pi: usize, para: &Para, out: &mut Vec<Quantity>) {
     let mut years: Option<(Range<usize>, context::Years)> = None;
     for c in cands {
         let Some(unit) = c.unit.clone() else { continue };
-        let range = base + toks[c.start].start..base + toks[c.end - 1].end;
+        let range = base + toks[c.start].range.start..base + toks[c.end - 1].range.end;
         let si = sent_of(c.start);
         let (sent_range, sent_tok_start, sent_tok_end) = match doc.sentences.get(si) {
             Some(s) if s.paragraph == pi => {
-                let a = toks.partition_point(|t| base + t.start < s.range.start);
-                let b = toks.partition_point(|t| base + t.start < s.range.end);
+                let a = toks.partition_point(|t| base + t.range.start < s.range.start);
+                let b = toks.partition_point(|t| base + t.range.start < s.range.end);
                 (s.range.clone(), a, b)
             }
             _ => (p.range.clone(), 0, toks.len()),

@@ -11,6 +11,7 @@
 //! every place the group already holds ("twenty five" is 25; "five twenty" is two numbers),
 //! and scales must fall ("two million three thousand").
 
+use super::phrases::Lookup;
 use super::phrases::Phrases;
 use super::token::{Kind, Tok};
 

@@ -3,6 +3,7 @@
 //! comes before it: approximation markers and currency signs.
 
 use super::data::{QData, Unit};
+use super::phrases::Lookup;
 use super::token::{Kind, Tok};
 
 /// The tail of a quantity after its number.

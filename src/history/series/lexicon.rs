@@ -3,8 +3,10 @@
 //! simple tokens.
 
 use crate::text::lang::Lang;
+use crate::text::phrase::{Keyed, PhraseSet};
+use crate::text::token::{Kind, Options, tokenize as cut};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// What a phrase of the lexicon is.
@@ -108,112 +110,75 @@ pub enum Tok {
     Quantity(usize),
 }
 
-impl Tok {
-    fn key(&self) -> Option<String> {
+impl Keyed for Tok {
+    fn with_key<R>(&self, f: impl FnOnce(Option<&str>) -> R) -> R {
         match self {
-            Tok::Word(w) => Some(w.clone()),
-            Tok::Punct(c) => Some(c.to_string()),
-            _ => None,
+            Tok::Word(w) => f(Some(w)),
+            Tok::Punct(c) => f(Some(c.encode_utf8(&mut [0; 4]))),
+            _ => f(None),
         }
     }
 }
 
-/// Cuts `s` into tokens (lowercased).
+/// How the series builder cuts text: numbers as runs of digits (a quantity's own text is
+/// read around its digits).
+const OPTIONS: Options = Options {
+    space_groups: false,
+    compounds: false,
+    digit_runs: true,
+};
+
+/// Cuts `s` into tokens (the one tokenizer's, lowercased; symbols as punctuation).
 pub fn tokenize(s: &str, out: &mut Vec<Tok>) {
-    let mut word = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                word.push(l);
-            }
-            continue;
-        }
-        if !word.is_empty() {
-            out.push(Tok::Word(std::mem::take(&mut word)));
-        }
-        if !c.is_whitespace() {
-            out.push(Tok::Punct(c));
-        }
-    }
-    if !word.is_empty() {
-        out.push(Tok::Word(word));
-    }
+    out.extend(cut(s, OPTIONS).into_iter().map(|t| match t.kind {
+        Kind::Sym => Tok::Punct(t.lower.chars().next().unwrap_or(' ')),
+        Kind::Word | Kind::Num => Tok::Word(t.lower),
+    }));
 }
 
-fn phrase_keys(p: &str) -> Vec<String> {
-    let mut t = Vec::new();
-    tokenize(&unicode_nfc(p), &mut t);
-    t.iter().filter_map(Tok::key).collect()
-}
-
-fn unicode_nfc(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfc().collect()
-}
-
-/// A phrase (its token keys) and its classes.
-type Entry = (Vec<String>, Vec<Class>);
-
-/// One language's phrases.
-#[derive(Debug, Default)]
+/// One language's phrases, each with its classes.
+#[derive(Debug)]
 pub struct Lexicon {
-    by_first: HashMap<String, Vec<Entry>>,
+    phrases: PhraseSet<Vec<Class>>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon {
+            phrases: PhraseSet::new(OPTIONS),
+        }
+    }
 }
 
 impl Lexicon {
     fn insert(&mut self, phrase: &str, class: Class) {
-        let keys = phrase_keys(phrase);
-        let Some(first) = keys.first().cloned() else {
-            return;
-        };
-        let v = self.by_first.entry(first).or_default();
-        match v.iter_mut().find(|(k, _)| *k == keys) {
-            Some((_, cs)) => {
+        match self.phrases.get_mut(phrase) {
+            Some(cs) => {
                 if !cs.contains(&class) {
                     cs.push(class);
                 }
             }
-            None => {
-                v.push((keys, vec![class]));
-                v.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
-            }
+            None => self.phrases.insert(phrase, vec![class]),
         }
     }
 
     /// The longest phrase starting at `toks[i]`: (token count, its classes).
     pub fn at(&self, toks: &[Tok], i: usize) -> Option<(usize, &[Class])> {
-        let first = toks.get(i)?.key()?;
-        let cands = self.by_first.get(&first)?;
-        cands.iter().find_map(|(k, cs)| {
-            let n = k.len();
-            (i + n <= toks.len()
-                && k.iter()
-                    .zip(&toks[i..i + n])
-                    .all(|(a, t)| t.key().as_deref() == Some(a.as_str())))
-            .then_some((n, cs.as_slice()))
-        })
+        self.phrases
+            .longest_at(toks, i)
+            .map(|f| (f.toks.len(), f.value.as_slice()))
     }
 
     /// True when some phrase with class `c` starts anywhere in `toks` (not only the
     /// longest one at its place: "của Việt Nam" is neutral and also names Vietnam).
     pub fn mentions(&self, toks: &[Tok], c: &Class) -> bool {
         (0..toks.len()).any(|i| {
-            let Some(first) = toks[i].key() else {
-                return false;
-            };
-            self.by_first.get(&first).is_some_and(|cands| {
-                cands.iter().any(|(k, cs)| {
-                    let n = k.len();
-                    cs.contains(c)
-                        && i + n <= toks.len()
-                        && k.iter()
-                            .zip(&toks[i..i + n])
-                            .all(|(a, t)| t.key().as_deref() == Some(a.as_str()))
-                })
-            })
+            self.phrases
+                .all_at(toks, i)
+                .iter()
+                .any(|f| f.value.contains(c))
         })
     }
-
     fn from_file(f: LangFile) -> Lexicon {
         let mut l = Lexicon::default();
         for (id, words) in &f.concepts {
@@ -319,16 +284,12 @@ mod tests {
     fn data_loads_and_every_concept_word_names_a_defined_concept() {
         let k = knowledge();
         for lex in &k.langs {
-            for cands in lex.by_first.values() {
-                for (_, classes) in cands {
-                    for c in classes {
-                        if let Class::Concept(id) = c {
-                            assert!(k.concept(id).is_some(), "undefined concept {id}");
-                        }
-                        if let Class::Unit(u) = c {
-                            assert!(k.units.contains_key(u), "undefined unit {u}");
-                        }
-                    }
+            for c in lex.phrases.values().flatten() {
+                if let Class::Concept(id) = c {
+                    assert!(k.concept(id).is_some(), "undefined concept {id}");
+                }
+                if let Class::Unit(u) = c {
+                    assert!(k.units.contains_key(u), "undefined unit {u}");
                 }
             }
         }
