@@ -583,7 +583,10 @@ fn library_api_json_bodies_and_the_append_only_log() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("annals.db");
     let mut store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        annals::store::sqlite::SCHEMA_VERSION
+    );
     let no_reason = NewDecision {
         reason: " ".into(),
         ..d.clone()

@@ -95,8 +95,9 @@ fn newer_schema_is_refused_with_a_clear_message() {
     assert!(err.contains("newer annals") && err.contains("99"), "{err}");
 }
 
-#[test]
-fn replacing_a_document_replaces_its_facts_and_sentences() {
+/// A source folder with one two-sentence document, a data folder, the standard pipeline
+/// with [`CapitalAfterYear`], and an archive on the data folder.
+fn two_sentence_archive() -> (tempfile::TempDir, tempfile::TempDir, Pipeline, Archive) {
     let src = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     write(
@@ -105,7 +106,13 @@ fn replacing_a_document_replaces_its_facts_and_sentences() {
         "In 1978 Moscow signed the treaty. In 1980 Hanoi hosted experts.\n",
     );
     let pipeline = Pipeline::standard().with(Box::new(CapitalAfterYear));
-    let mut a = Archive::open(data.path()).unwrap();
+    let a = Archive::open(data.path()).unwrap();
+    (src, data, pipeline, a)
+}
+
+#[test]
+fn replacing_a_document_replaces_its_facts_and_sentences() {
+    let (src, _data, pipeline, mut a) = two_sentence_archive();
     let s = ingest_dir(&mut a, src.path(), &pipeline);
     assert_eq!(s.added, 1);
     let words = |a: &Archive| {
@@ -173,6 +180,61 @@ fn replacing_a_document_replaces_its_facts_and_sentences() {
         1
     );
     assert!(a.store.check().unwrap().is_empty());
+}
+
+/// A fact by its span: every fact of the document at exactly that span, of any kind, and
+/// nothing at a span that only overlaps it; the same in a store migrated from version 3.
+#[test]
+fn facts_are_found_by_their_exact_span() {
+    let (src, data, pipeline, mut a) = two_sentence_archive();
+    ingest_dir(&mut a, src.path(), &pipeline);
+    let mut all = Vec::new();
+    a.store
+        .facts(None, &mut |f| {
+            all.push(f);
+            Ok(())
+        })
+        .unwrap();
+    let hanoi = all
+        .iter()
+        .find(|f| f.kind == "test-word" && f.text() == "Hanoi")
+        .unwrap();
+    let doc = hanoi.doc.clone();
+    for f in &all {
+        let at = a.store.facts_at(&f.doc, f.start, f.end).unwrap();
+        let want: Vec<i64> = all
+            .iter()
+            .filter(|g| g.doc == f.doc && (g.start, g.end) == (f.start, f.end))
+            .map(|g| g.id)
+            .collect();
+        assert_eq!(at.iter().map(|g| g.id).collect::<Vec<_>>(), want);
+    }
+    assert!(
+        a.store
+            .facts_at(&doc, hanoi.start + 1, hanoi.end)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        a.store
+            .facts_at("no-such.txt", hanoi.start, hanoi.end)
+            .unwrap()
+            .is_empty()
+    );
+    drop(a);
+
+    // A version-3 store (no span index) is migrated on open and answers the same.
+    let db = data.path().join("annals.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP INDEX facts_span; CREATE INDEX facts_doc ON facts(doc_id); PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&db).unwrap();
+    let at = store.facts_at(&doc, hanoi.start, hanoi.end).unwrap();
+    assert!(at.iter().any(|f| f.id == hanoi.id));
+    assert!(store.check().unwrap().is_empty());
 }
 
 #[test]

@@ -1035,20 +1035,13 @@ fn find_fact(store: &dyn Store, t: &TargetRef) -> Result<StoredFact> {
             kind,
             ty,
         } => {
-            let mut found = Vec::new();
-            // One document's facts, not the store's.
-            store.facts_of(doc, &mut |f| {
-                if kind.as_deref().is_none_or(|k| f.kind == k)
-                    && f.start == *start
-                    && f.end == *end
+            let mut found = store.facts_at(doc, *start, *end)?;
+            found.retain(|f| {
+                kind.as_deref().is_none_or(|k| f.kind == k)
                     && ty
                         .as_deref()
                         .is_none_or(|t| f.body.type_name().as_deref() == Some(t))
-                {
-                    found.push(f);
-                }
-                Ok(())
-            })?;
+            });
             match found.len() {
                 1 => Ok(found.remove(0)),
                 0 => Err(CurationError::NoFactAtSpan(t.to_string())),

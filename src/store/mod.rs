@@ -264,6 +264,9 @@ pub trait Store: Send + Sync {
     fn facts(&self, kind: Option<&str>, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
     /// The facts of one document, in order of position (then id).
     fn facts_of(&self, doc: &str, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()>;
+    /// The facts of document `doc` whose span is exactly `start..end` (any kind), by id:
+    /// how a decision names its fact. An index lookup, not a scan of the document.
+    fn facts_at(&self, doc: &str, start: u64, end: u64) -> Result<Vec<StoredFact>>;
     /// Documents whose current version is not yet in the search index.
     fn unindexed(&self) -> Result<Vec<String>>;
     /// Marks the current versions of `ids` as indexed.

@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migrations: entry `i` takes a store from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -122,6 +122,12 @@ BEGIN SELECT RAISE(ABORT, 'the curation log is append-only'); END;
     r#"
 ALTER TABLE curation_log ADD COLUMN request_id TEXT;
 CREATE UNIQUE INDEX curation_log_request ON curation_log(request_id) WHERE request_id IS NOT NULL;
+"#,
+    // 4: facts by span (a decision names its fact by document and span); it serves the
+    // facts of one document too.
+    r#"
+CREATE INDEX facts_span ON facts(doc_id, start, "end");
+DROP INDEX facts_doc;
 "#,
 ];
 
@@ -610,6 +616,19 @@ impl Store for SqliteStore {
 
     fn facts_of(&self, doc: &str, f: &mut dyn FnMut(StoredFact) -> Result<()>) -> Result<()> {
         self.fact_rows("WHERE doc_id = ?1 ORDER BY start, id", [doc], f)
+    }
+
+    fn facts_at(&self, doc: &str, start: u64, end: u64) -> Result<Vec<StoredFact>> {
+        let mut out = Vec::new();
+        self.fact_rows(
+            "WHERE doc_id = ?1 AND start = ?2 AND \"end\" = ?3 ORDER BY id",
+            params![doc, start as i64, end as i64],
+            &mut |f| {
+                out.push(f);
+                Ok(())
+            },
+        )?;
+        Ok(out)
     }
 
     fn unindexed(&self) -> Result<Vec<String>> {

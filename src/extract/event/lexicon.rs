@@ -4,8 +4,8 @@
 //! "2,14" as three words), and the one phrase matcher ([`crate::text::phrase`]) over them.
 
 pub use crate::text::phrase::{Found, PhraseSet};
-use crate::text::token::{Options, tokenize};
 pub use crate::text::token::Token as Word;
+use crate::text::token::{Options, tokenize};
 
 /// How the event extractor cuts sentences and its phrases.
 pub const OPTIONS: Options = Options {
@@ -34,7 +34,20 @@ mod tests {
     fn compounds_are_words_and_numbers_are_digit_runs() {
         let ws = words("Xô-viết đạt 2,14 tỷ, didn't 1976г");
         let c: Vec<&str> = ws.iter().map(|w| w.lower.as_str()).collect();
-        assert_eq!(c, ["xô-viết", "đạt", "2", ",", "14", "tỷ", ",", "didn't", "1976г"]);
+        assert_eq!(
+            c,
+            [
+                "xô-viết",
+                "đạt",
+                "2",
+                ",",
+                "14",
+                "tỷ",
+                ",",
+                "didn't",
+                "1976г"
+            ]
+        );
         let mut p = phrases();
         p.insert("Xô-viết*", 1);
         p.insert("xô", 2);
