@@ -30,7 +30,11 @@ pub fn list_text(series: &[Series]) -> String {
     let all = conflicts(series);
     let mut out = String::new();
     if series.is_empty() {
-        out.push_str("no series (ingest sources first)\n");
+        out.push_str(
+            "no series: no statistic found could be placed in one (a series takes a figure \
+             with its unit, what it measures and its period; a figure whose decimal separator \
+             is ambiguous is left out, as is one of a measure the series data does not know)\n",
+        );
         return out;
     }
     let w = series.iter().map(|s| s.key.len()).max().unwrap_or(3).max(3);
