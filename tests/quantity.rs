@@ -242,7 +242,11 @@ fn vietnamese_numbers_and_units() {
     );
     let b = body("Đạt 30 triệu rúp chuyển nhượng.", vi);
     assert_eq!(b["unit_qualifier"], json!("transferable"));
+    // People are counted whole: "20.662" can only group thousands.
     let b = body("Có 20.662 người.", vi);
+    assert_eq!(b["value"], json!(20662));
+    assert_eq!(b["decimal_ambiguous"], json!(false));
+    let b = body("Đạt 20.662 tấn.", vi);
     assert_eq!(b["value"], json!(20662));
     assert_eq!(b["decimal_ambiguous"], json!(true));
 }
@@ -589,4 +593,42 @@ fn power_units_in_every_language() {
     }
     let b = body("Мощность блока 500 кВт", Lang::Ru);
     assert_eq!(b["unit_qualifier"], "kW");
+}
+
+/// A count of people or things is whole, so one separator before three digits groups them
+/// in every convention ("1.500 chuyên gia", "1,500 specialists", "1.500 специалистов"), and
+/// the figure is not flagged as ambiguous. An amount of a unit proper, or one with a scale
+/// word, still follows the document's convention.
+#[test]
+fn counts_are_whole_numbers_in_either_convention() {
+    let ambiguous = |text: &str, lang: Lang| -> Vec<(f64, bool)> {
+        facts(text, lang)
+            .iter()
+            .map(|f| {
+                let b = f.fields();
+                (f64_of(&b["value"]), b["decimal_ambiguous"] == json!(true))
+            })
+            .collect()
+    };
+    for (text, lang) in [
+        ("Năm 1986 có 1.500 chuyên gia Liên Xô.", Lang::Vi),
+        ("Năm 1986 có 1,500 chuyên gia Liên Xô.", Lang::Vi),
+        ("In 1986, 1,500 Soviet specialists worked there.", Lang::En),
+        ("In 1986, 1.500 Soviet specialists worked there.", Lang::En),
+        ("В 1986 году там работали 1.500 специалистов.", Lang::Ru),
+        ("В 1986 году там работали 1,500 специалистов.", Lang::Ru),
+        ("Там было 1,500 человек.", Lang::Ru),
+        ("Có 1.500 người.", Lang::Vi),
+    ] {
+        assert_eq!(ambiguous(text, lang), [(1500.0, false)], "{text}");
+    }
+    // Not a count: the convention decides, and the shape stays ambiguous.
+    for (text, lang) in [
+        ("Exports reached 1.500 tonnes.", Lang::En),
+        ("Xuất khẩu đạt 1,500 tỷ rúp.", Lang::Vi),
+    ] {
+        let got = ambiguous(text, lang);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert!(got[0].1, "{text}: {got:?}");
+    }
 }

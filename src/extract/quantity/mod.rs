@@ -219,6 +219,24 @@ impl Para<'_> {
         {
             return None;
         }
+        // A count of people or things is whole: "12.000 người", "1,500 specialists" are
+        // thousands in either convention (nobody counts people to three decimals), so one
+        // separator before three digits groups them.
+        let whole = tail.scale.is_none()
+            && !tail.fallback
+            && tail
+                .unit
+                .as_ref()
+                .is_some_and(|u| u.counted.is_some() || matches!(u.unit, "person" | "count"));
+        let n = if whole && n.shape_ambiguous {
+            number::Num {
+                places: 0,
+                shape_ambiguous: false,
+                ..n
+            }
+        } else {
+            n
+        };
         let mut approx = None;
         if let Some((na, a)) = self.approx_before(start) {
             start -= na;
