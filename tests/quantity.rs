@@ -294,6 +294,46 @@ fn russian_numbers_and_units() {
     none("В 1978 году, 3 ноября 1978 г., см. с. 45.", ru);
 }
 
+/// An adjective between a Russian number and what it counts agrees with the noun, in every
+/// case a number governs: skipped on the way to the noun, one or two of them.
+#[test]
+fn russian_adjectives_agree_with_the_counted_noun() {
+    let ru = Lang::Ru;
+    for (text, span, v) in [
+        (
+            "Учились 2 500 вьетнамских студентов.",
+            "2 500 вьетнамских студентов",
+            2500.0,
+        ),
+        (
+            "Работали 300 советских специалистов.",
+            "300 советских специалистов",
+            300.0,
+        ),
+        (
+            "Работали 40 опытных советских специалистов.",
+            "40 опытных советских специалистов",
+            40.0,
+        ),
+        (
+            "Помощь 25 вьетнамским студентам.",
+            "25 вьетнамским студентам",
+            25.0,
+        ),
+        (
+            "С 12 советскими специалистами.",
+            "12 советскими специалистами",
+            12.0,
+        ),
+    ] {
+        let got = found(text, ru);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!((got[0].0.as_str(), got[0].1), (span, v), "{text}");
+    }
+    // Three modifiers are too many to be sure of: nothing, rather than a guess.
+    none("Работали 40 очень опытных советских специалистов.", ru);
+}
+
 #[test]
 fn per_paragraph_decimal_convention() {
     // The same shape reads by the paragraph's own evidence, then its language.

@@ -147,6 +147,10 @@ struct QFile {
     plural_suffixes: Vec<String>,
     #[serde(default)]
     plural_exceptions: Vec<String>,
+    /// Endings of an adjective that agrees with a counted noun it stands before
+    /// ("вьетнамских студентов"): words skipped on the way to the noun.
+    #[serde(default)]
+    modifier_suffixes: Vec<String>,
     #[serde(default = "yes")]
     word_counted: bool,
     /// A fraction in words measures the noun right after it ("две трети экспорта").
@@ -172,6 +176,9 @@ pub struct QData {
     pub plural_fallback: bool,
     pub plural_suffixes: Vec<String>,
     pub plural_exceptions: Vec<String>,
+    /// Endings of a modifier that agrees with the counted noun after it (any word, where
+    /// `plural_fallback`).
+    pub modifier_suffixes: Vec<String>,
     /// A number in words may count things ("two ships"), not only units ("hai năm").
     pub word_counted: bool,
     pub fraction_before_noun: bool,
@@ -403,6 +410,7 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
         plural_fallback: f.plural_fallback,
         plural_suffixes: f.plural_suffixes.clone(),
         plural_exceptions: f.plural_exceptions.clone(),
+        modifier_suffixes: f.modifier_suffixes.clone(),
         word_counted: f.word_counted,
         fraction_before_noun: f.fraction_before_noun,
         approx: map(&f.approx),

@@ -118,12 +118,20 @@ pub fn tail(d: &QData, toks: &[Tok], mut j: usize, allow_counted: bool) -> Tail 
     {
         return done(Some(u.clone()), false, false, j + n + m);
     }
-    // Up to two modifiers before a counted thing ("138,000 skilled employees").
-    if d.plural_fallback {
+    // Up to two modifiers before a counted thing ("138,000 skilled employees"; in Russian
+    // an adjective that agrees with it, "2 500 вьетнамских студентов").
+    let modifier = |t: &Tok| {
+        d.plural_fallback
+            || d.modifier_suffixes
+                .iter()
+                .any(|s| t.lower.ends_with(s.as_str()))
+    };
+    if d.plural_fallback || !d.modifier_suffixes.is_empty() {
         let mut k = j;
         for _ in 0..2 {
             let Some(t) = toks.get(k) else { break };
             if t.kind != Kind::Word
+                || !modifier(t)
                 || d.not_counted.contains_at(toks, k)
                 || d.units.contains_at(toks, k)
             {
