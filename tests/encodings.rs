@@ -746,10 +746,12 @@ fn sentence(words: &'static [&'static str]) -> impl Strategy<Value = String> {
         .prop_map(|ws| format!("{}.\n", ws.join(" ")))
 }
 
-/// `decode(bytes)` either refuses (unknown encoding) or is `enc` with the text `s`.
+/// `decode(bytes)` either refuses (unknown or ambiguous encoding) or is `enc` with the text
+/// `s`. An ambiguous refusal names `enc` among the two readings.
 fn refused_or_right(s: &str, bytes: &[u8], enc: Encoding) -> Result<(), TestCaseError> {
     match decode(bytes) {
         Err(DecodeError::UnknownEncoding) => Ok(()),
+        Err(DecodeError::AmbiguousEncoding(encs)) if encs.contains(&enc) => Ok(()),
         Err(e) => Err(TestCaseError::fail(format!("{s:?}: {e}"))),
         // Words without a letter outside ASCII are ASCII, which is UTF-8.
         Ok(_) if s.is_ascii() => right(s, bytes, Encoding::Utf8),
@@ -808,7 +810,20 @@ proptest! {
 fn bytes_two_encodings_read_as_vietnamese_are_refused() {
     // "thống" in VNI-Windows is "thoáng" in Windows-1258, and both are syllables.
     let bytes = encode_for_tests("thống hai giao thống khoa.\n", Encoding::VniWindows).unwrap();
-    assert_eq!(decode(&bytes).unwrap_err(), DecodeError::UnknownEncoding);
+    let err = decode(&bytes).unwrap_err();
+    let DecodeError::AmbiguousEncoding(encs) = &err else {
+        panic!("not refused as ambiguous: {err}")
+    };
+    assert!(encs.len() >= 2, "{encs:?}");
+    assert!(encs.contains(&Encoding::VniWindows) && encs.contains(&Encoding::Windows1258));
+    // The message names every reading and says what to do.
+    let msg = err.to_string();
+    assert!(
+        msg.contains("--encoding")
+            && encs.iter().all(|e| msg.contains(e.name()))
+            && msg.contains(" and "),
+        "{msg}"
+    );
     // With words only one reading makes, the same syllable is read right.
     let s = "thống nhất đất nước, hội nghị hiệp thương.\n";
     let bytes = encode_for_tests(s, Encoding::VniWindows).unwrap();

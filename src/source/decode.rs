@@ -163,6 +163,24 @@ pub enum DecodeError {
     /// Text-like, but neither UTF-8 nor convincingly any supported legacy encoding.
     #[error("unknown text encoding: not UTF-8, and no supported legacy encoding fits")]
     UnknownEncoding,
+    /// Two or more legacy encodings read the bytes as different, equally plausible text (all
+    /// of them, the best reading first): the bytes do not say which was meant, and a wrong
+    /// reading is worse than none.
+    #[error(
+        "ambiguous text encoding: the bytes read as different, plausible text in {}; \
+         name the right one with --encoding",
+        names(.0)
+    )]
+    AmbiguousEncoding(Vec<Encoding>),
+}
+
+/// "a, b and c".
+fn names(encs: &[Encoding]) -> String {
+    let names: Vec<&str> = encs.iter().map(|e| e.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -1364,11 +1382,17 @@ fn detect_legacy(bytes: &[u8]) -> Result<(Encoding, f32), DecodeError> {
         return Err(DecodeError::UnknownEncoding);
     }
     let mut second = 0.0f32;
+    let mut rivals: Vec<&(Encoding, f32, String)> = Vec::new();
     for r in readings.iter().filter(|r| r.0 != best.0) {
         if r.1 >= AMBIGUOUS_SHARE * best.1 && r.2 != best.2 {
-            return Err(DecodeError::UnknownEncoding);
+            rivals.push(r);
         }
         second = second.max(r.1);
+    }
+    if !rivals.is_empty() {
+        rivals.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let encs = std::iter::once(best.0).chain(rivals.iter().map(|r| r.0));
+        return Err(DecodeError::AmbiguousEncoding(encs.collect()));
     }
     Ok((best.0, (best.1 - 0.5 * second).clamp(0.0, 1.0)))
 }
