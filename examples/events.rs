@@ -14,7 +14,7 @@ fn main() {
     let lang = args
         .get(1)
         .and_then(|l| Lang::from_code(l))
-        .unwrap_or(Lang::En);
+        .unwrap_or(Lang::of("en"));
     let mut text = args.get(2).cloned().unwrap_or_else(|| "-".into());
     if text == "-" {
         text.clear();

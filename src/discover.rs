@@ -50,9 +50,9 @@ fn is_capitalised(w: &str) -> bool {
 pub fn name_runs(text: &str, lang: Lang) -> Vec<std::ops::Range<usize>> {
     let not_names = |w: &str| {
         let w = w.to_lowercase();
-        Lang::ALL.iter().any(|l| l.data().not_names.contains(&w))
+        Lang::all().iter().any(|l| l.data().not_names.contains(&w))
     };
-    let min_single = if lang == Lang::Vi { usize::MAX } else { 3 };
+    let min_single = if lang.data().syllabic { usize::MAX } else { 3 };
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -122,7 +122,7 @@ fn initials(w: &str) -> bool {
 
 /// The type of a discovered name in its sentence: `before` is the sentence text before it.
 pub fn name_type(name: &str, before: &str) -> &'static str {
-    let ctx = &crate::extract::entity::gazetteer().context;
+    let ctx = &crate::knowledge::gazetteer::builtin().context;
     let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     let has_word = |list: &[String]| {
         list.iter().any(|h| {
@@ -166,7 +166,7 @@ pub fn name_type(name: &str, before: &str) -> &'static str {
 /// Latin (Russian by the popular convention), folded, and reduced to its first consonants
 /// (vowels and case endings vary between spellings, consonants much less), initials left out.
 pub fn cluster_key(name: &str) -> String {
-    use crate::extract::entity::translit;
+    use crate::knowledge::translit;
     let mut parts: Vec<String> = Vec::new();
     for w in name
         .split([' ', '-'])
@@ -300,26 +300,29 @@ mod tests {
     #[test]
     fn runs_of_capitalised_words() {
         assert_eq!(
-            names("Premier Alexei Kosygin visited Hanoi in 1964.", Lang::En),
+            names(
+                "Premier Alexei Kosygin visited Hanoi in 1964.",
+                Lang::of("en")
+            ),
             vec!["Premier Alexei Kosygin", "Hanoi"]
         );
         assert_eq!(
             names(
                 "Thủ tướng Phạm Văn Đồng sang thăm Liên Xô, gặp Đảng.",
-                Lang::Vi
+                Lang::of("vi")
             ),
             vec!["Phạm Văn Đồng", "Liên Xô"]
         );
         assert_eq!(
-            names("Визит Алексея Косыгина в Ханой.", Lang::Ru),
+            names("Визит Алексея Косыгина в Ханой.", Lang::of("ru")),
             vec!["Визит Алексея Косыгина", "Ханой"]
         );
         // A sentence's first word alone, all-capitals and function words are not names.
-        assert!(names("Then it rained.", Lang::En).is_empty());
-        assert!(names("In the USSR the Vietnamese met.", Lang::En).is_empty());
+        assert!(names("Then it rained.", Lang::of("en")).is_empty());
+        assert!(names("In the USSR the Vietnamese met.", Lang::of("en")).is_empty());
         // Initials join the surname they stand before.
         assert_eq!(
-            names("Встреча с В.В. Путиным прошла.", Lang::Ru),
+            names("Встреча с В.В. Путиным прошла.", Lang::of("ru")),
             vec!["В.В. Путиным"]
         );
     }

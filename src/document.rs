@@ -190,7 +190,7 @@ impl Document {
             encoding_confidence: decoded.confidence,
             format,
         };
-        let layout = layout::repair(&text, format, opts.lang.unwrap_or(Lang::En));
+        let layout = layout::repair(&text, format, opts.lang.unwrap_or_else(Lang::fallback));
         Ok(Document::from_layout(source, layout, title))
     }
 

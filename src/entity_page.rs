@@ -3,7 +3,7 @@
 //! snapshot's curated `mention` facts and history; the CLI and the API show the same
 //! [`entity_record`].
 
-use crate::extract::entity::gazetteer::Entity;
+use crate::knowledge::gazetteer::Entity;
 use crate::snapshot::Snapshot;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -147,11 +147,11 @@ pub fn entity_page(snapshot: &Snapshot, entity_id: &str) -> EntityPage {
 
 /// The entity named `name` (an id, or any alias in any language), or why there is none.
 pub fn find(name: &str) -> Result<&'static Entity, String> {
-    let g = crate::extract::entity::gazetteer();
+    let g = crate::knowledge::gazetteer::builtin();
     if let Some(e) = g.entities.iter().find(|e| e.id == name) {
         return Ok(e);
     }
-    match crate::extract::entity::resolve_all(name).as_slice() {
+    match crate::knowledge::gazetteer::resolve_all(name).as_slice() {
         [] => Err(format!(
             "no entity is named {name:?} (see `annals entities`, or `annals entities --candidates` for names not in the gazetteer)"
         )),

@@ -12,6 +12,7 @@ pub mod ask;
 pub mod bench;
 pub mod budget;
 pub mod curation;
+pub mod data;
 pub mod discover;
 pub mod document;
 pub mod entity_page;
@@ -20,6 +21,7 @@ pub mod extract;
 pub mod fact;
 pub mod history;
 pub mod ingest;
+pub mod knowledge;
 pub mod record;
 pub mod search;
 pub mod server;
@@ -30,6 +32,7 @@ pub mod terminal;
 pub mod text {
     //! Text analysis that every extractor stands on.
     pub mod fold;
+    pub mod folded;
     pub mod intervals;
     pub mod lang;
     pub mod layout;

@@ -256,3 +256,80 @@ fn a_circle_is_found() {
     e.insert((m("p::c"), m("p")));
     assert!(circles(&e).is_empty());
 }
+
+/// No library code names a language: behaviour that differs by language is a property of the
+/// language's profile (`data/lang/<code>.toml`), so adding a language is adding data. Tests
+/// (after `#[cfg(test)]`) and doc comments may name one.
+#[test]
+fn no_library_code_names_a_language() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let naming = Regex::new(r#"Lang::(of\(|Vi\b|En\b|Ru\b)|from_code\("[a-z]{2}"\)"#).unwrap();
+    let mut found = Vec::new();
+    for f in &all {
+        let text = std::fs::read_to_string(f).unwrap();
+        let lib = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, l) in code(lib).lines().enumerate() {
+            if naming.is_match(l) && !l.trim_start().starts_with("pub fn of(") {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, l.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "library code names a language:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Every language of the registry has a file for every engine that reads per-language data.
+#[test]
+fn every_language_has_every_engines_file() {
+    use annals::text::lang::Lang;
+    for &l in Lang::all() {
+        for engine in [
+            "lang", "time", "quantity", "event", "question", "series", "table",
+        ] {
+            assert!(
+                annals::data::lang_file(engine, l.code()).is_some(),
+                "data/{engine}/{}.toml is missing",
+                l.code()
+            );
+        }
+    }
+}
+
+/// `knowledge` is the bottom floor: outside its tests it imports only `text`, `data` and
+/// itself, so every engine can share a piece of knowledge without importing another engine.
+#[test]
+fn knowledge_stands_on_text_and_data_only() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let modules: BTreeSet<Vec<String>> = all.iter().map(|f| module_of(&src, f)).collect();
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for f in &all {
+        let me = module_of(&src, f);
+        if me.first().is_none_or(|m| m != "knowledge") {
+            continue;
+        }
+        seen += 1;
+        let text = std::fs::read_to_string(f).expect("readable");
+        let lib = code(text.split("#[cfg(test)]").next().unwrap_or(""));
+        for u in uses(&me, &lib, &modules) {
+            if !matches!(
+                u.first().map(String::as_str),
+                Some("text" | "data" | "knowledge")
+            ) {
+                wrong.push(format!("{} uses {}", me.join("::"), u.join("::")));
+            }
+        }
+    }
+    assert!(seen >= 5, "the knowledge module was not found");
+    assert!(
+        wrong.is_empty(),
+        "knowledge imports an upper floor: {wrong:#?}"
+    );
+}

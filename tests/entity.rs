@@ -7,9 +7,9 @@
 mod common;
 
 use annals::document::{Document, ReadOptions};
-use annals::extract::entity::gazetteer::{AliasKind, Gazetteer};
 use annals::extract::entity::{self, EntityExtractor};
 use annals::extract::{Extractor, Fact};
+use annals::knowledge::gazetteer::{AliasKind, Gazetteer};
 use annals::text::lang::Lang;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -126,7 +126,7 @@ fn ocr_variants_resolve() {
         ("Vietham", "vietnam"),
         ("Lién X6", "soviet-union"),
     ] {
-        has(&format!("In 1950, {t} said so."), Lang::En, t, id);
+        has(&format!("In 1950, {t} said so."), Lang::of("en"), t, id);
     }
     let m = entity::mentions("President H6 Chi Minh came.");
     assert_eq!(m[0].matched, "fuzzy");
@@ -139,7 +139,7 @@ fn ocr_variants_resolve() {
 
 #[test]
 fn transliterations_initials_abbreviations() {
-    let vi = Lang::Vi;
+    let vi = Lang::of("vi");
     has(
         "Đồng chí L.I. Brêgiơnép phát biểu.",
         vi,
@@ -177,14 +177,19 @@ fn transliterations_initials_abbreviations() {
     );
     has(
         "Vietnam joined Comecon in 1978.",
-        Lang::En,
+        Lang::of("en"),
         "Comecon",
         "cmea",
     );
-    has("Le Duan went to Moscow.", Lang::En, "Le Duan", "le-duan");
+    has(
+        "Le Duan went to Moscow.",
+        Lang::of("en"),
+        "Le Duan",
+        "le-duan",
+    );
     has(
         "Vietnam's President Triet visited.",
-        Lang::En,
+        Lang::of("en"),
         "Triet",
         "nguyen-minh-triet",
     );
@@ -194,7 +199,7 @@ fn transliterations_initials_abbreviations() {
 
 #[test]
 fn context_disambiguation() {
-    let vi = Lang::Vi;
+    let vi = Lang::of("vi");
     has("Quan hệ Việt – Nga phát triển.", vi, "Nga", "russia");
     has("Quan hệ Việt – Nga phát triển.", vi, "Việt", "vietnam");
     has("Quan hệ Việt-Nga phát triển.", vi, "Nga", "russia");
@@ -219,7 +224,7 @@ fn context_disambiguation() {
     has("Quan hệ với Pháp và Mỹ.", vi, "Pháp", "france");
     has("Quan hệ với Pháp và Mỹ.", vi, "Mỹ", "united-states");
     lacks("Mỹ thuật hiện đại.", vi, "united-states");
-    lacks("Latin America and Europe.", Lang::En, "united-states");
+    lacks("Latin America and Europe.", Lang::of("en"), "united-states");
     lacks("Ông Linh nói.", vi, "nguyen-van-linh");
     has("TBT Linh nói.", vi, "Linh", "nguyen-van-linh");
 }
@@ -233,7 +238,7 @@ fn context_disambiguation() {
 ///   no name.
 #[test]
 fn roles_the_party_and_generic_heads() {
-    let vi = Lang::Vi;
+    let vi = Lang::of("vi");
     for (text, lang, span, id) in [
         (
             "Bộ trưởng Tài chính Nga Alexey Kudrin phát biểu.",
@@ -263,7 +268,7 @@ fn roles_the_party_and_generic_heads() {
         ("Ông là Đảng viên từ năm 1960.", vi, "cpv"),
         ("Đảng Dân chủ Mỹ thắng cử.", vi, "cpv"),
         ("Các đảng phái chính trị.", vi, "cpv"),
-        ("Dang Van Ngu returned.", Lang::En, "cpv"),
+        ("Dang Van Ngu returned.", Lang::of("en"), "cpv"),
         ("Bộ đội và hải quân tập trận.", vi, "soviet-navy"),
     ] {
         lacks(text, lang, id);
@@ -272,17 +277,17 @@ fn roles_the_party_and_generic_heads() {
 
 #[test]
 fn common_words_are_not_entities() {
-    none("an apple and the pear", Lang::En);
-    none("Ban tổ chức và Bộ giáo dục.", Lang::Vi);
-    none("Ban Bộ Nga", Lang::Vi);
-    none("My view is that us and them an the.", Lang::En);
-    none("Người nghệ sĩ tên Nga hát.", Lang::Vi);
-    lacks("the us of it", Lang::En, "united-states");
+    none("an apple and the pear", Lang::of("en"));
+    none("Ban tổ chức và Bộ giáo dục.", Lang::of("vi"));
+    none("Ban Bộ Nga", Lang::of("vi"));
+    none("My view is that us and them an the.", Lang::of("en"));
+    none("Người nghệ sĩ tên Nga hát.", Lang::of("vi"));
+    lacks("the us of it", Lang::of("en"), "united-states");
 }
 
 #[test]
 fn export_body() {
-    let f = facts("The Soviet Union and Vietnam.", Lang::En);
+    let f = facts("The Soviet Union and Vietnam.", Lang::of("en"));
     let su = f
         .iter()
         .find(|f| f.fields()["entity_id"] == "soviet-union")
@@ -411,7 +416,7 @@ proptest! {
         ],
         l in 0usize..3
     ) {
-        let lang = Lang::ALL[l];
+        let lang = Lang::all()[l];
         let Ok(doc) = Document::read("p", s.as_bytes().to_vec(), ReadOptions { lang: Some(lang), ..ReadOptions::default() }) else {
             return Ok(());
         };
@@ -477,32 +482,32 @@ fn throughput() {
 fn names_hyphenated_over_a_line_break_are_found() {
     has(
         "Aid also came from Mon- golia.",
-        Lang::En,
+        Lang::of("en"),
         "Mon- golia",
         "mongolia",
     );
     has(
         "Aid also came from Mon-\ngolia.",
-        Lang::En,
+        Lang::of("en"),
         "Mon-\ngolia",
         "mongolia",
     );
     has(
         "Hàng viện trợ đến từ Mông Cổ và Liên Xô.",
-        Lang::Vi,
+        Lang::of("vi"),
         "Mông Cổ",
         "mongolia",
     );
     has(
         "Помощь шла из Мон-\nголии.",
-        Lang::Ru,
+        Lang::of("ru"),
         "Мон-\nголии",
         "mongolia",
     );
     // Two words, not one hyphenated word.
     lacks(
         "The pro- Mongolian and anti- Soviet camps.",
-        Lang::En,
+        Lang::of("en"),
         "mongolia",
     );
 }
@@ -512,20 +517,30 @@ fn names_hyphenated_over_a_line_break_are_found() {
 /// lists ("Город миллиона роз" for Donetsk).
 #[test]
 fn continents_regions_and_city_names_from_the_data() {
-    has("Trade with Asia grew.", Lang::En, "Asia", "asia");
-    has("Thương mại với châu Á tăng.", Lang::Vi, "châu Á", "asia");
+    has("Trade with Asia grew.", Lang::of("en"), "Asia", "asia");
+    has(
+        "Thương mại với châu Á tăng.",
+        Lang::of("vi"),
+        "châu Á",
+        "asia",
+    );
     for form in ["Азия", "Азии", "Азию", "Азией"] {
         has(
             &format!("Речь шла о том, что {form} важна."),
-            Lang::Ru,
+            Lang::of("ru"),
             form,
             "asia",
         );
     }
-    has("Делегация посетила Донецк.", Lang::Ru, "Донецк", "donetsk");
+    has(
+        "Делегация посетила Донецк.",
+        Lang::of("ru"),
+        "Донецк",
+        "donetsk",
+    );
     has(
         "Делегация из Донецка прибыла в Ханой.",
-        Lang::Ru,
+        Lang::of("ru"),
         "Донецка",
         "donetsk",
     );
@@ -536,7 +551,7 @@ fn continents_regions_and_city_names_from_the_data() {
 /// English and Russian names, not GeoNames' first label), and one bare name two states share.
 #[test]
 fn cldr_short_names_subdivisions_and_exemplar_cities() {
-    let (en, ru) = (Lang::En, Lang::Ru);
+    let (en, ru) = (Lang::of("en"), Lang::of("ru"));
     for (text, lang, span, id) in [
         ("Talks with the UK ended.", en, "UK", "united-kingdom"),
         ("Exports to the US rose.", en, "US", "united-states"),
@@ -601,7 +616,7 @@ fn abbreviations_with_either_spacing() {
     for form in ["TP.HCM", "TP. HCM"] {
         has(
             &format!("Đoàn đến {form} hôm qua."),
-            Lang::Vi,
+            Lang::of("vi"),
             form,
             "ho-chi-minh-city",
         );
@@ -612,14 +627,19 @@ fn abbreviations_with_either_spacing() {
 /// name; a name that is also a river counts only in quotes.
 #[test]
 fn equipment_designations_and_names() {
-    let ru = Lang::Ru;
+    let ru = Lang::of("ru");
     for (text, lang, span, id) in [
-        ("The last Il-76 left.", Lang::En, "Il-76", "ilyushin-il-76"),
+        (
+            "The last Il-76 left.",
+            Lang::of("en"),
+            "Il-76",
+            "ilyushin-il-76",
+        ),
         ("Самолёт Ил-76 улетел.", ru, "Ил-76", "ilyushin-il-76"),
         ("45 самолетами АН-12 через", ru, "АН-12", "antonov-an-12"),
         (
             "MiG-21 và B-52 trên bầu trời.",
-            Lang::Vi,
+            Lang::of("vi"),
             "B-52",
             "boeing-b-52-stratofortress",
         ),
@@ -644,7 +664,7 @@ fn equipment_designations_and_names() {
         // Variant letters after the designation.
         (
             "Su-30MK2 fighters arrived.",
-            Lang::En,
+            Lang::of("en"),
             "Su-30MK2",
             "sukhoi-su-30",
         ),
@@ -659,5 +679,9 @@ fn equipment_designations_and_names() {
     }
     lacks("Город Волхов стоит на реке Волхов.", ru, "s-75-dvina");
     // Another number is another type; lowercase letters are no variant.
-    lacks("Flight Il-761 and Il-76x.", Lang::En, "ilyushin-il-76");
+    lacks(
+        "Flight Il-761 and Il-76x.",
+        Lang::of("en"),
+        "ilyushin-il-76",
+    );
 }

@@ -3,8 +3,8 @@
 //! Russian → Vietnamese phonetic rendering, Vietnamese → Russian (Kontsevich), and Russian
 //! case forms of names and nouns.
 
-use annals::extract::entity::morph::{Shape, ru_forms};
-use annals::extract::entity::translit::{ru_latin, ru_latin_by, ru_vi, vi_ru};
+use annals::knowledge::morph::{Shape, ru_forms};
+use annals::knowledge::translit::{ru_latin, ru_latin_by, ru_vi, vi_ru};
 use annals::text::fold::fold;
 
 #[test]

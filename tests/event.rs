@@ -5,7 +5,7 @@
 mod common;
 
 use annals::extract::Pipeline;
-use annals::extract::event::lexicon;
+use annals::knowledge::event_words as lexicon;
 use serde_json::{Value, json};
 
 /// Event statements of one corpus document.
@@ -29,7 +29,7 @@ fn s(f: &annals::extract::Fact, k: &str) -> String {
 
 #[test]
 fn every_statement_has_a_typed_dated_exact_span() {
-    let ontology = annals::extract::event::data::ontology();
+    let ontology = annals::knowledge::events::ontology();
     for prefix in ["000", "001", "002", "003", "004"] {
         let doc = common::corpus_doc(prefix);
         for f in statements(prefix) {
@@ -145,7 +145,7 @@ fn dates_roles_and_types_on_real_sentences() {
 #[test]
 fn negation_plans_and_circumstances_are_marked() {
     let ws = |t: &str| lexicon::words(t);
-    let lex = annals::extract::event::data::lexicon(annals::text::lang::Lang::En);
+    let lex = annals::knowledge::events::lexicon(annals::text::lang::Lang::of("en"));
     // The matcher sees "did not" before a trigger and "will" before a plan.
     assert!(
         lex.negation
@@ -155,7 +155,7 @@ fn negation_plans_and_circumstances_are_marked() {
     // A negated act is a negative statement, never an event.
     let doc = common::read_as(
         "In 1979 the Soviet Union did not sign the treaty with China.",
-        annals::text::lang::Lang::En,
+        annals::text::lang::Lang::of("en"),
     );
     let neg: Vec<_> = Pipeline::standard()
         .run(&doc)
@@ -341,7 +341,7 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
     // An archival stamp's date is the copy's, not the event's.
     let st = statements_of(
         "Approved For Release 2011/05/04: the embassy reported that Laos signed a trade agreement with Poland.",
-        Lang::En,
+        Lang::of("en"),
     );
     assert!(
         dates(&st).iter().all(|d| d.1 != "2011-05-04"),
@@ -351,13 +351,13 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
     // The base year of a comparison dates nothing.
     let st = statements_of(
         "In 2012 exports of rice from Laos reached 40 tonnes, up 5% on 2011.",
-        Lang::En,
+        Lang::of("en"),
     );
     assert!(dates(&st).iter().all(|d| d.1 != "2011"), "{:?}", dates(&st));
     // A date after a plan word makes a plan, even when the predicate came first.
     let st = statements_of(
         "Việc ký kết hiệp định thương mại giữa Lào và Ba Lan dự kiến vào năm 2031.",
-        Lang::Vi,
+        Lang::of("vi"),
     );
     assert!(
         dates(&st).iter().all(|d| d.3 == "planned"),
@@ -367,7 +367,7 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
     // Intention words count past the date between them and the predicate.
     let st = statements_of(
         "Польские верфи намерены в течение 2031 года поставить Лаосу второй корабль.",
-        Lang::Ru,
+        Lang::of("ru"),
     );
     assert!(
         dates(&st).iter().all(|d| d.3 == "planned"),
@@ -377,13 +377,13 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
     // A quotation's date is not the reporting verb's.
     let st = statements_of(
         "«Это лучший результат с 1987 года», — заявил министр Лаоса в 2030 году.",
-        Lang::Ru,
+        Lang::of("ru"),
     );
     assert!(dates(&st).iter().all(|d| d.1 != "1987"), "{:?}", dates(&st));
     // "from the 12th to 15 May": one range, in the month of its end.
     let st = statements_of(
         "Thủ tướng Lào sang thăm chính thức Ba Lan từ ngày 12 đến 15 tháng 5 năm 2031.",
-        Lang::Vi,
+        Lang::of("vi"),
     );
     assert!(
         dates(&st)
@@ -398,7 +398,10 @@ fn dates_bound_to_their_predicate_not_to_the_sentence() {
 fn a_date_after_before_or_after_is_a_bound() {
     use annals::text::lang::Lang;
     // "after 2031" bounds the lease; it does not date it.
-    let st = statements_of("Ba Lan muốn thuê cảng của Lào sau năm 2031.", Lang::Vi);
+    let st = statements_of(
+        "Ba Lan muốn thuê cảng của Lào sau năm 2031.",
+        Lang::of("vi"),
+    );
     assert!(
         st.iter().all(|f| s(f, "date_start") != "2031"),
         "{:?}",
@@ -414,7 +417,7 @@ fn a_predicate_tells_the_event_and_a_name_before_a_colon_heads_its_clause() {
     use annals::text::lang::Lang;
     let st = statements_of(
         "Giai đoạn 1970-1972: tổng số 5.000 tấn, gồm: 1.000 tấn lương thực, 4.000 tấn vũ khí; trong đó, Ba Lan: viện trợ 3.000 tấn, Tiệp Khắc viện trợ 2.000 tấn.",
-        Lang::Vi,
+        Lang::of("vi"),
     );
     let main: Vec<_> = st.iter().filter(|f| s(f, "date_start") == "1970").collect();
     assert_eq!(main.len(), 1, "{st:?}");
@@ -439,15 +442,15 @@ fn the_two_countries_are_the_documents_two_states() {
     for (text, lang) in [
         (
             "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 1985 the two countries signed a trade agreement.",
-            Lang::En,
+            Lang::of("en"),
         ),
         (
             "Lào và Mông Cổ lập đại sứ quán năm 1970. Lào gửi gạo sang Mông Cổ. Năm 1985, hai nước ký hiệp định thương mại.",
-            Lang::Vi,
+            Lang::of("vi"),
         ),
         (
             "Лаос и Монголия открыли посольства в 1970 году. Лаос отправлял рис в Монголию. В 1985 году был подписан двусторонний торговый договор.",
-            Lang::Ru,
+            Lang::of("ru"),
         ),
     ] {
         let all = ids(text, lang);
@@ -460,7 +463,7 @@ fn the_two_countries_are_the_documents_two_states() {
     // A statement naming two states of its own keeps them.
     let all = ids(
         "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 1985 Cuba and Poland signed a treaty, the first between the two countries.",
-        Lang::En,
+        Lang::of("en"),
     );
     let last = all.last().unwrap();
     assert!(
@@ -498,11 +501,11 @@ fn a_date_before_a_sequential_subordinator_is_not_the_circumstances() {
     for (text, lang) in [
         (
             "Kaysone Phomvihane spoke to reporters on 2 March 1977 ahead of his official visit to Ulaanbaatar on 5-8 March 1977.",
-            Lang::En,
+            Lang::of("en"),
         ),
         (
             "Ngày 2 tháng 3 năm 1977, Kaysone Phomvihane trả lời phỏng vấn trước khi thăm chính thức Ulan Bato từ ngày 5 đến ngày 8 tháng 3 năm 1977.",
-            Lang::Vi,
+            Lang::of("vi"),
         ),
     ] {
         let all = typed(text, lang);
@@ -515,13 +518,13 @@ fn a_date_before_a_sequential_subordinator_is_not_the_circumstances() {
     // With no date of its own, a sequential circumstance is not dated at all.
     let all = typed(
         "Kaysone Phomvihane spoke to reporters on 2 March 1977 ahead of his official visit to Ulaanbaatar.",
-        Lang::En,
+        Lang::of("en"),
     );
     assert!(visit(&all).is_empty(), "{all:?}");
     // A year before "after" holds the circumstance too.
     let all = typed(
         "In 1977, after Kaysone Phomvihane visited Ulaanbaatar, the weather turned cold.",
-        Lang::En,
+        Lang::of("en"),
     );
     assert_eq!(
         visit(&all),
@@ -532,15 +535,15 @@ fn a_date_before_a_sequential_subordinator_is_not_the_circumstances() {
     for (text, lang) in [
         (
             "In March 1977, when Kaysone Phomvihane visited Ulaanbaatar, the weather was cold.",
-            Lang::En,
+            Lang::of("en"),
         ),
         (
             "Tháng 3 năm 1977, khi Kaysone Phomvihane thăm Ulan Bato, trời rất lạnh.",
-            Lang::Vi,
+            Lang::of("vi"),
         ),
         (
             "В марте 1977 года, когда Кейсон Фомвихан посетил Улан-Батор, было холодно.",
-            Lang::Ru,
+            Lang::of("ru"),
         ),
     ] {
         let all = typed(text, lang);
@@ -571,15 +574,15 @@ fn a_date_in_a_since_clause_and_a_predicate_first_clause() {
     for (text, lang) in [
         (
             "It was the first meeting with a Lao leader since Jambyn Batmönkh became head of state on 12 June 1984.",
-            Lang::En,
+            Lang::of("en"),
         ),
         (
             "Đây là cuộc gặp đầu tiên với lãnh đạo Lào kể từ khi ông Batmönkh trở thành nguyên thủ quốc gia (12/6/1984).",
-            Lang::Vi,
+            Lang::of("vi"),
         ),
         (
             "Это была первая встреча с лидером Лаоса после того как Батмунх стал главой государства 12 июня 1984 года.",
-            Lang::Ru,
+            Lang::of("ru"),
         ),
     ] {
         let all = dated(text, lang, "visit");
@@ -587,12 +590,12 @@ fn a_date_in_a_since_clause_and_a_predicate_first_clause() {
     }
     let all = dated(
         "Mongolia has extended Laos about $37 million worth of economic aid since 1955.",
-        Lang::En,
+        Lang::of("en"),
         "aid",
     );
     assert_eq!(all, vec!["1955".to_string()]);
     let doc = "Laos and Mongolia opened embassies in 1970. Laos sent rice to Mongolia. In 2015, trade between the two countries kept its upward dynamics, reaching 3 billion US dollars.";
-    let last = statements_of(doc, Lang::En).pop().unwrap();
+    let last = statements_of(doc, Lang::of("en")).pop().unwrap();
     let e = last.body.event().unwrap();
     assert_eq!(
         (e.ty.as_str(), s(&last, "date_start").as_str()),
@@ -616,11 +619,11 @@ fn targets_are_plans_and_a_year_after_than_is_a_base() {
     for (text, lang) in [
         (
             "The agreement serves the goal of raising bilateral trade to 2 billion US dollars in 2020.",
-            Lang::En,
+            Lang::of("en"),
         ),
         (
             "Hiệp định nhằm hiện thực hóa mục tiêu nâng kim ngạch thương mại song phương lên 2 tỷ USD vào năm 2020.",
-            Lang::Vi,
+            Lang::of("vi"),
         ),
     ] {
         let all = statements_of(text, lang);
@@ -636,7 +639,7 @@ fn targets_are_plans_and_a_year_after_than_is_a_base() {
     }
     let all = statements_of(
         "Now 33,000 tonnes of oil are extracted a day, which is 3,000 tonnes less than in 2003.",
-        Lang::En,
+        Lang::of("en"),
     );
     assert!(
         all.iter().all(|f| s(f, "date_start") != "2003"),

@@ -177,7 +177,7 @@ fn en_ordinal_suffix(d: u32) -> &'static str {
 
 #[test]
 fn english_months_and_days() {
-    let en = Lang::En;
+    let en = Lang::of("en");
     let mut t = Table::new("en months x forms");
     let frame = ("It happened on ", " in the capital.");
     for (i, full) in EN_MONTHS.iter().enumerate() {
@@ -217,7 +217,7 @@ fn english_months_and_days() {
 
 #[test]
 fn english_numeric_forms() {
-    let en = Lang::En;
+    let en = Lang::of("en");
     let mut t = Table::new("en numeric forms");
     let frame = ("It happened on ", " in the capital.");
     time_cell(&mut t, en, frame, "1991-12-08", "1991-12-08");
@@ -326,7 +326,7 @@ fn ru_ordinal_day(d: u32, genitive: bool) -> String {
 
 #[test]
 fn russian_months_in_every_case() {
-    let ru = Lang::Ru;
+    let ru = Lang::of("ru");
     let mut t = Table::new("ru months x case x form");
     let frame = ("Это было ", " в Москве.");
     for (i, forms) in RU_MONTHS.iter().enumerate() {
@@ -397,7 +397,7 @@ fn russian_months_in_every_case() {
 
 #[test]
 fn russian_ordinal_days() {
-    let ru = Lang::Ru;
+    let ru = Lang::of("ru");
     let mut t = Table::new("ru ordinal days (digits, words)");
     let frame = ("Это было ", " в Москве.");
     for d in 1..=31u32 {
@@ -450,7 +450,7 @@ const VI_DAY_WORDS: [&str; 10] = [
 
 #[test]
 fn vietnamese_months_and_days() {
-    let vi = Lang::Vi;
+    let vi = Lang::of("vi");
     let mut t = Table::new("vi months x forms");
     let frame = ("Sự kiện diễn ra ", " tại Hà Nội.");
     for (i, names) in VI_MONTHS.iter().enumerate() {
@@ -754,9 +754,9 @@ fn numeral_cell(t: &mut Table, lang: Lang, words: &str, n: u64) {
 #[test]
 fn number_words_zero_to_a_million() {
     let tables: [(Lang, &str, Speller, usize); 3] = [
-        (Lang::En, "en number words 0-1,000,000", en_words, 0),
-        (Lang::Ru, "ru number words 0-1,000,000", ru_words, 0),
-        (Lang::Vi, "vi number words 0-1,000,000", vi_words, 0),
+        (Lang::of("en"), "en number words 0-1,000,000", en_words, 0),
+        (Lang::of("ru"), "ru number words 0-1,000,000", ru_words, 0),
+        (Lang::of("vi"), "vi number words 0-1,000,000", vi_words, 0),
     ];
     for (lang, name, spell, known) in tables {
         let mut t = Table::new(name);
@@ -779,7 +779,7 @@ fn number_words_before_a_unit() {
         let expr = format!("{w} {unit}");
         quantity_cell(
             &mut t,
-            Lang::En,
+            Lang::of("en"),
             &format!("They shipped {expr} of rice."),
             &expr,
             n as f64,
@@ -788,7 +788,7 @@ fn number_words_before_a_unit() {
         let expr = format!("{} {}", ru_words(n), ru_tonnes(n));
         quantity_cell(
             &mut t,
-            Lang::Ru,
+            Lang::of("ru"),
             &format!("Было поставлено {expr} риса."),
             &expr,
             n as f64,
@@ -797,7 +797,7 @@ fn number_words_before_a_unit() {
         let expr = format!("{} tấn", vi_words(n));
         quantity_cell(
             &mut t,
-            Lang::Vi,
+            Lang::of("vi"),
             &format!("Đã chuyển {expr} gạo."),
             &expr,
             n as f64,
@@ -811,27 +811,27 @@ fn number_words_before_a_unit() {
 fn fractions() {
     let mut t = Table::new("fractions (en, ru, vi)");
     for (lang, words, v) in [
-        (Lang::En, "a half", 0.5),
-        (Lang::En, "a third", 1.0 / 3.0),
-        (Lang::En, "two-thirds", 2.0 / 3.0),
-        (Lang::En, "two thirds", 2.0 / 3.0),
-        (Lang::En, "a quarter", 0.25),
-        (Lang::En, "three quarters", 0.75),
-        (Lang::En, "three-fourths", 0.75),
-        (Lang::En, "a fifth", 0.2),
-        (Lang::En, "two and a half", 2.5),
-        (Lang::Ru, "половина", 0.5),
-        (Lang::Ru, "треть", 1.0 / 3.0),
-        (Lang::Ru, "две трети", 2.0 / 3.0),
-        (Lang::Ru, "четверть", 0.25),
-        (Lang::Ru, "три четверти", 0.75),
-        (Lang::Ru, "две пятых", 0.4),
-        (Lang::Ru, "полтора", 1.5),
-        (Lang::Vi, "một nửa", 0.5),
-        (Lang::Vi, "hai phần ba", 2.0 / 3.0),
-        (Lang::Vi, "một phần ba", 1.0 / 3.0),
-        (Lang::Vi, "một phần tư", 0.25),
-        (Lang::Vi, "ba phần tư", 0.75),
+        (Lang::of("en"), "a half", 0.5),
+        (Lang::of("en"), "a third", 1.0 / 3.0),
+        (Lang::of("en"), "two-thirds", 2.0 / 3.0),
+        (Lang::of("en"), "two thirds", 2.0 / 3.0),
+        (Lang::of("en"), "a quarter", 0.25),
+        (Lang::of("en"), "three quarters", 0.75),
+        (Lang::of("en"), "three-fourths", 0.75),
+        (Lang::of("en"), "a fifth", 0.2),
+        (Lang::of("en"), "two and a half", 2.5),
+        (Lang::of("ru"), "половина", 0.5),
+        (Lang::of("ru"), "треть", 1.0 / 3.0),
+        (Lang::of("ru"), "две трети", 2.0 / 3.0),
+        (Lang::of("ru"), "четверть", 0.25),
+        (Lang::of("ru"), "три четверти", 0.75),
+        (Lang::of("ru"), "две пятых", 0.4),
+        (Lang::of("ru"), "полтора", 1.5),
+        (Lang::of("vi"), "một nửa", 0.5),
+        (Lang::of("vi"), "hai phần ba", 2.0 / 3.0),
+        (Lang::of("vi"), "một phần ba", 1.0 / 3.0),
+        (Lang::of("vi"), "một phần tư", 0.25),
+        (Lang::of("vi"), "ba phần tư", 0.75),
     ] {
         let toks = tokenize(words, false);
         let got = data::data(lang).numerals.parse(&toks, 0);
@@ -848,7 +848,7 @@ fn fractions() {
 
 #[test]
 fn russian_units_in_every_case() {
-    let ru = Lang::Ru;
+    let ru = Lang::of("ru");
     let mut t = Table::new("ru units x case");
     // Each unit by its forms: nominative singular (after 21), genitive singular (after 3),
     // genitive, instrumental, dative and prepositional plural (after 45), as a number governs.
@@ -930,68 +930,92 @@ fn russian_units_in_every_case() {
 fn english_and_vietnamese_units() {
     let mut t = Table::new("en, vi units");
     for (lang, text, expr, v, unit) in [
-        (Lang::En, "They sent 1 ton of rice.", "1 ton", 1.0, "tonne"),
         (
-            Lang::En,
+            Lang::of("en"),
+            "They sent 1 ton of rice.",
+            "1 ton",
+            1.0,
+            "tonne",
+        ),
+        (
+            Lang::of("en"),
             "They sent 45 tons of rice.",
             "45 tons",
             45.0,
             "tonne",
         ),
         (
-            Lang::En,
+            Lang::of("en"),
             "They sent 45 tonnes of rice.",
             "45 tonnes",
             45.0,
             "tonne",
         ),
         (
-            Lang::En,
+            Lang::of("en"),
             "It cost 45 rubles in all.",
             "45 rubles",
             45.0,
             "RUB",
         ),
-        (Lang::En, "It cost 1 ruble in all.", "1 ruble", 1.0, "RUB"),
         (
-            Lang::En,
+            Lang::of("en"),
+            "It cost 1 ruble in all.",
+            "1 ruble",
+            1.0,
+            "RUB",
+        ),
+        (
+            Lang::of("en"),
             "It cost 45 dollars in all.",
             "45 dollars",
             45.0,
             "USD",
         ),
-        (Lang::En, "It cost $45 in all.", "$45", 45.0, "USD"),
+        (Lang::of("en"), "It cost $45 in all.", "$45", 45.0, "USD"),
         (
-            Lang::En,
+            Lang::of("en"),
             "It grew by 45 percent in all.",
             "45 percent",
             45.0,
             "percent",
         ),
-        (Lang::En, "It grew by 45% in all.", "45%", 45.0, "percent"),
-        (Lang::Vi, "Đã chuyển 45 tấn gạo.", "45 tấn", 45.0, "tonne"),
         (
-            Lang::Vi,
+            Lang::of("en"),
+            "It grew by 45% in all.",
+            "45%",
+            45.0,
+            "percent",
+        ),
+        (
+            Lang::of("vi"),
+            "Đã chuyển 45 tấn gạo.",
+            "45 tấn",
+            45.0,
+            "tonne",
+        ),
+        (
+            Lang::of("vi"),
             "Giá trị là 45 rúp cả thảy.",
             "45 rúp",
             45.0,
             "RUB",
         ),
         (
-            Lang::Vi,
+            Lang::of("vi"),
             "Giá trị là 45 đô la cả thảy.",
             "45 đô la",
             45.0,
             "USD",
         ),
         (
-            Lang::Vi,
+            Lang::of("vi"),
             "Tăng 45 phần trăm cả thảy.",
             "45 phần trăm",
             45.0,
             "percent",
         ),
-        (Lang::Vi, "Tăng 45% cả thảy.", "45%", 45.0, "percent"),
+        (Lang::of("vi"), "Tăng 45% cả thảy.", "45%", 45.0, "percent"),
     ] {
         quantity_cell(&mut t, lang, text, expr, v, unit);
     }
@@ -1006,56 +1030,80 @@ fn years_dates_clock_times_names_and_references_are_not_quantities() {
     let mut t = Table::new("not quantities (en, ru, vi)");
     for (lang, text) in [
         // Years and dates.
-        (Lang::En, "It was signed in 1978 in Moscow."),
-        (Lang::En, "It was signed on 3 November 1978 in Moscow."),
-        (Lang::En, "It was signed on Nov. 3, 1978 in Moscow."),
-        (Lang::En, "It was signed in the 1970s in Moscow."),
-        (Lang::Ru, "Договор подписан в 1978 году в Москве."),
-        (Lang::Ru, "Договор 1978 года подписан в Москве."),
-        (Lang::Ru, "Договор подписан в 1978 г. в Москве."),
-        (Lang::Ru, "Договор подписан 3 ноября 1978 г. в Москве."),
-        (Lang::Ru, "Договор подписан пятого мая 1975 года в Москве."),
-        (Lang::Ru, "С 1991 года отношения изменились."),
-        (Lang::Vi, "Hiệp ước được ký năm 1978 tại Mát-xcơ-va."),
-        (Lang::Vi, "Hiệp ước được ký ngày 3 tháng 11 năm 1978."),
-        (Lang::Vi, "Cách mạng nổ ra vào Tháng Tám năm 1945."),
-        (Lang::Vi, "Ngày 15 tháng 6 năm 1980 đoàn đến Hà Nội."),
-        (Lang::Vi, "Hiệp ước được ký ngày 3/11/1978 tại Mát-xcơ-va."),
-        // Clock times.
-        (Lang::En, "The ship left at 10:30 in the morning."),
-        (Lang::Ru, "Корабль вышел в 10:30 утра."),
-        (Lang::Ru, "Корабль вышел в 10 ч. 30 мин."),
-        (Lang::Vi, "Tàu rời cảng lúc 1 giờ 33 phút sáng."),
-        (Lang::Vi, "Tàu rời cảng lúc 14 giờ 30."),
-        // Names with numbers.
-        (Lang::En, "The crew of Soyuz-37 landed safely."),
-        (Lang::En, "It supplied MiG-21 jets and Su-27 fighters."),
-        (Lang::Ru, "Экипаж корабля «Союз-37» вернулся на Землю."),
-        (Lang::Ru, "Поставлялись самолёты МиГ-21 и Су-27."),
-        (Lang::Vi, "Phi hành đoàn Soyuz-37 đã trở về."),
-        (Lang::Vi, "Liên Xô cung cấp máy bay MiG-21."),
-        // Page, article and section numbers.
-        (Lang::En, "See page 37 and Article 5 of the treaty."),
-        (Lang::En, "See p. 37 and Art. 5 of the treaty."),
-        (Lang::En, "See Chapter 3 and Section 4 of the report."),
-        (Lang::Ru, "См. с. 37 и статью 5 договора."),
-        (Lang::Ru, "См. стр. 37 и ст. 5 договора."),
-        (Lang::Ru, "См. главу 3 и пункт 4 договора."),
+        (Lang::of("en"), "It was signed in 1978 in Moscow."),
         (
-            Lang::Ru,
+            Lang::of("en"),
+            "It was signed on 3 November 1978 in Moscow.",
+        ),
+        (Lang::of("en"), "It was signed on Nov. 3, 1978 in Moscow."),
+        (Lang::of("en"), "It was signed in the 1970s in Moscow."),
+        (Lang::of("ru"), "Договор подписан в 1978 году в Москве."),
+        (Lang::of("ru"), "Договор 1978 года подписан в Москве."),
+        (Lang::of("ru"), "Договор подписан в 1978 г. в Москве."),
+        (
+            Lang::of("ru"),
+            "Договор подписан 3 ноября 1978 г. в Москве.",
+        ),
+        (
+            Lang::of("ru"),
+            "Договор подписан пятого мая 1975 года в Москве.",
+        ),
+        (Lang::of("ru"), "С 1991 года отношения изменились."),
+        (Lang::of("vi"), "Hiệp ước được ký năm 1978 tại Mát-xcơ-va."),
+        (Lang::of("vi"), "Hiệp ước được ký ngày 3 tháng 11 năm 1978."),
+        (Lang::of("vi"), "Cách mạng nổ ra vào Tháng Tám năm 1945."),
+        (Lang::of("vi"), "Ngày 15 tháng 6 năm 1980 đoàn đến Hà Nội."),
+        (
+            Lang::of("vi"),
+            "Hiệp ước được ký ngày 3/11/1978 tại Mát-xcơ-va.",
+        ),
+        // Clock times.
+        (Lang::of("en"), "The ship left at 10:30 in the morning."),
+        (Lang::of("ru"), "Корабль вышел в 10:30 утра."),
+        (Lang::of("ru"), "Корабль вышел в 10 ч. 30 мин."),
+        (Lang::of("vi"), "Tàu rời cảng lúc 1 giờ 33 phút sáng."),
+        (Lang::of("vi"), "Tàu rời cảng lúc 14 giờ 30."),
+        // Names with numbers.
+        (Lang::of("en"), "The crew of Soyuz-37 landed safely."),
+        (
+            Lang::of("en"),
+            "It supplied MiG-21 jets and Su-27 fighters.",
+        ),
+        (
+            Lang::of("ru"),
+            "Экипаж корабля «Союз-37» вернулся на Землю.",
+        ),
+        (Lang::of("ru"), "Поставлялись самолёты МиГ-21 и Су-27."),
+        (Lang::of("vi"), "Phi hành đoàn Soyuz-37 đã trở về."),
+        (Lang::of("vi"), "Liên Xô cung cấp máy bay MiG-21."),
+        // Page, article and section numbers.
+        (Lang::of("en"), "See page 37 and Article 5 of the treaty."),
+        (Lang::of("en"), "See p. 37 and Art. 5 of the treaty."),
+        (Lang::of("en"), "See Chapter 3 and Section 4 of the report."),
+        (Lang::of("ru"), "См. с. 37 и статью 5 договора."),
+        (Lang::of("ru"), "См. стр. 37 и ст. 5 договора."),
+        (Lang::of("ru"), "См. главу 3 и пункт 4 договора."),
+        (
+            Lang::of("ru"),
             "В статье 5 договора и в пункте 3 протокола сказано иначе.",
         ),
-        (Lang::Ru, "Согласно статье 7 и разделу 2 соглашения."),
-        (Lang::Ru, "Со статьей 9 и главой 4 устава."),
-        (Lang::Vi, "Xem trang 37 và Điều 5 của hiệp ước."),
-        (Lang::Vi, "Xem Chương 3 và khoản 4 của hiệp ước."),
+        (Lang::of("ru"), "Согласно статье 7 и разделу 2 соглашения."),
+        (Lang::of("ru"), "Со статьей 9 и главой 4 устава."),
+        (Lang::of("vi"), "Xem trang 37 và Điều 5 của hiệp ước."),
+        (Lang::of("vi"), "Xem Chương 3 và khoản 4 của hiệp ước."),
         // Fractions of a span of time are durations, not parts of something.
-        (Lang::En, "A quarter of a century later they met again."),
-        (Lang::En, "It took half a year and a third of a decade."),
-        (Lang::Ru, "Четверть века спустя они встретились."),
-        (Lang::Ru, "Прошло полгода, потом треть столетия."),
-        (Lang::Vi, "Một phần tư thế kỷ sau họ gặp lại."),
-        (Lang::Vi, "Sau nửa thế kỷ hợp tác."),
+        (
+            Lang::of("en"),
+            "A quarter of a century later they met again.",
+        ),
+        (
+            Lang::of("en"),
+            "It took half a year and a third of a decade.",
+        ),
+        (Lang::of("ru"), "Четверть века спустя они встретились."),
+        (Lang::of("ru"), "Прошло полгода, потом треть столетия."),
+        (Lang::of("vi"), "Một phần tư thế kỷ sau họ gặp lại."),
+        (Lang::of("vi"), "Sau nửa thế kỷ hợp tác."),
     ] {
         no_quantity(&mut t, lang, text);
     }

@@ -160,7 +160,7 @@ fn one_slow_file_does_not_hold_back_the_batch() {
     // Lazily loaded language data is loaded before anything is timed.
     annals::extract::Pipeline::standard().run(&common::read_as(
         "Hà Nội, 1978.",
-        annals::text::lang::Lang::Vi,
+        annals::text::lang::Lang::of("vi"),
     ));
 
     let mut archive = Archive::open(&tmp.path().join("data")).expect("archive");

@@ -79,7 +79,7 @@ fn english_queries_are_not_flooded_with_vietnamese_homographs() {
         let hits = search(&a, q, 10);
         assert!(!hits.is_empty(), "{q}");
         assert!(
-            hits.iter().all(|h| h.lang == Lang::En),
+            hits.iter().all(|h| h.lang == Lang::of("en")),
             "{q}: {:#?}",
             hits.iter().map(|h| (&h.doc, h.lang)).collect::<Vec<_>>()
         );
@@ -117,12 +117,12 @@ fn phrases_and_filters() {
     let vi = a
         .search(&SearchRequest {
             query: "1978".into(),
-            lang: Some(Lang::Vi),
+            lang: Some(Lang::of("vi")),
             limit: 50,
             ..Default::default()
         })
         .unwrap();
-    assert!(!vi.is_empty() && vi.iter().all(|h| h.lang == Lang::Vi));
+    assert!(!vi.is_empty() && vi.iter().all(|h| h.lang == Lang::of("vi")));
 
     // A phrase in folded form still matches.
     let hits = search(&a, "\"quan he ngoai giao\"", 10);

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text: String = picks.iter().map(|&b| PIECES[b as usize % PIECES.len()]).collect();
-    let lang = [Lang::Vi, Lang::En, Lang::Ru][sel as usize % 3];
+    let lang = [Lang::of("vi"), Lang::of("en"), Lang::of("ru")][sel as usize % 3];
     let opts = ReadOptions { lang: Some(lang), ..ReadOptions::default() };
     let Ok(doc) = Document::read("doc.txt", text.clone().into_bytes(), opts) else {
         return;

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         4 => ("doc.txt", Some(Format::Html)),
         _ => ("doc.txt", Some(Format::Plain)),
     };
-    let lang = Lang::ALL[(sel / 6 % 3) as usize];
+    let lang = Lang::all()[(sel / 6) as usize % Lang::all().len()];
     let encoding = (sel >= 216).then(|| Encoding::ALL[(sel - 216) as usize % Encoding::ALL.len()]);
     let opts = ReadOptions {
         encoding,

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let lang = [Lang::Vi, Lang::En, Lang::Ru][sel as usize % 3];
+    let lang = [Lang::of("vi"), Lang::of("en"), Lang::of("ru")][sel as usize % 3];
     let opts = ReadOptions { lang: Some(lang), ..ReadOptions::default() };
     let Ok(doc) = Document::read("doc.txt", bytes.to_vec(), opts) else {
         return;

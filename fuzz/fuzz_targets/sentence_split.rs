@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u8, &str)| {
     let (l, text) = input;
-    let lang = Lang::ALL[l as usize % Lang::ALL.len()];
+    let lang = Lang::all()[l as usize % Lang::all().len()];
     let ranges = split(text, lang);
     let mut prev_end = 0;
     for r in &ranges {

@@ -5,11 +5,11 @@
 //! candidate lies inside the sentence, so the sentence that is cited contains the answer.
 
 use super::knowledge::{Knowledge, Sent};
-use super::lexicon::{Hit, lexicon};
 use super::question::{self, Gran, Key, QType, Question};
-use super::tokens::Tok;
-use crate::extract::entity::gazetteer::Entity;
 use crate::extract::quantity::number::{self, Decimal};
+use crate::knowledge::domain::{Hit, lexicon};
+use crate::knowledge::gazetteer::Entity;
+use crate::text::folded::Tok;
 use crate::text::lang::Lang;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -217,9 +217,9 @@ fn name_run(text: &str, toks: &[Tok], i: usize, forward: bool) -> Option<Range<u
 
 /// The gazetteer's names, indexed once (its own lookup scans every alias).
 static NAMES: LazyLock<HashMap<String, Vec<usize>>> = LazyLock::new(|| {
-    use crate::extract::entity::variants::{joined_key, key};
+    use crate::knowledge::variants::{joined_key, key};
     let mut m: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, e) in crate::extract::entity::gazetteer()
+    for (i, e) in crate::knowledge::gazetteer::builtin()
         .entities
         .iter()
         .enumerate()
@@ -240,7 +240,7 @@ static NAMES: LazyLock<HashMap<String, Vec<usize>>> = LazyLock::new(|| {
 
 /// The one gazetteer entity a name names, if exactly one.
 pub fn resolve(name: &str) -> Option<&'static Entity> {
-    use crate::extract::entity::variants::{joined_key, key};
+    use crate::knowledge::variants::{joined_key, key};
     let mut ids: Vec<usize> = Vec::new();
     for k in [key(name), joined_key(name)] {
         if let Some(v) = NAMES.get(&k) {
@@ -250,7 +250,7 @@ pub fn resolve(name: &str) -> Option<&'static Entity> {
     ids.sort_unstable();
     ids.dedup();
     match ids.as_slice() {
-        [i] => crate::extract::entity::gazetteer().entities.get(*i),
+        [i] => crate::knowledge::gazetteer::builtin().entities.get(*i),
         _ => None,
     }
 }
@@ -268,10 +268,7 @@ fn name_value(name: &str, format: Option<&str>) -> (Value, String) {
 }
 
 fn decimal(lang: Lang) -> Decimal {
-    match lang {
-        Lang::En => Decimal::Point,
-        _ => Decimal::Comma,
-    }
+    lang.data().decimal
 }
 
 /// The asked-for noun's concepts that say what is counted (not its unit).
@@ -481,7 +478,7 @@ fn after_parts(before: &str) -> bool {
         .max()
         .unwrap_or(0);
     let tail = &lower[clause..];
-    crate::text::lang::Lang::ALL.iter().any(|&l| {
+    crate::text::lang::Lang::all().iter().any(|&l| {
         super::question::data(l).parts.iter().any(|p| {
             tail.match_indices(p.as_str()).any(|(i, _)| {
                 let ok_before = tail[..i]
@@ -509,7 +506,7 @@ fn after_change(before: &str) -> bool {
 /// whatever the question's language).
 fn after_marker(before: &str, list: fn(&super::question::QData) -> &Vec<String>) -> bool {
     let lower = before.trim_end().to_lowercase();
-    crate::text::lang::Lang::ALL.iter().any(|&l| {
+    crate::text::lang::Lang::all().iter().any(|&l| {
         list(super::question::data(l)).iter().any(|m| {
             lower.ends_with(m.as_str())
                 && lower[..lower.len() - m.len()]
@@ -527,7 +524,7 @@ fn after_designation(before: &[Tok]) -> bool {
         Some(stem) => t.lower.starts_with(stem),
         None => t.lower == w || t.lower.trim_end_matches('.') == w.trim_end_matches('.'),
     };
-    crate::text::lang::Lang::ALL.iter().any(|&l| {
+    crate::text::lang::Lang::all().iter().any(|&l| {
         question::data(l).designations.iter().any(|d| {
             d.len() <= before.len()
                 && d.iter()
@@ -562,7 +559,7 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
         // What it counts: its own words and the words beside it in the sentence.
         let (a, b) = (s.clean_pos(x.start), s.clean_pos(x.end));
         let found: Vec<usize> = lx
-            .find(&super::tokens::tokenize(&x.about))
+            .find(&crate::text::folded::tokenize(&x.about))
             .iter()
             .map(|h| h.concept)
             .chain(near_concepts(toks, hits, a..b))
@@ -707,7 +704,7 @@ fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &
 /// Whether an entity's years of existence ("1906/1982") exclude every date of the
 /// question (Brezhnev in 1985).
 fn out_of_time(q: &Question, id: &str) -> bool {
-    let Some(e) = crate::extract::entity::gazetteer().by_id(id) else {
+    let Some(e) = crate::knowledge::gazetteer::builtin().by_id(id) else {
         return false;
     };
     let Some(span) = e.dates.as_deref() else {
@@ -730,7 +727,7 @@ fn out_of_time(q: &Question, id: &str) -> bool {
 /// trưởng Tài chính Việt Nam", "Vietnam's finance minister"): the person must come from one
 /// of them. Empty when no such state is named or its language is not known.
 fn head_state_languages(q: &Question) -> Vec<&'static str> {
-    let g = crate::extract::entity::gazetteer();
+    let g = crate::knowledge::gazetteer::builtin();
     q.role_states
         .iter()
         .filter_map(|e| g.context.state_languages.get(e).map(String::as_str))
@@ -742,7 +739,7 @@ fn of_another_state(states: &[&str], id: &str) -> bool {
     if states.is_empty() {
         return false;
     }
-    crate::extract::entity::gazetteer()
+    crate::knowledge::gazetteer::builtin()
         .by_id(id)
         .and_then(|e| e.origin.as_deref())
         .is_some_and(|o| !states.contains(&o))
@@ -824,8 +821,9 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
         if let Some(r) = name_run(&s.clean, toks, h.toks.end, true) {
             runs.push(r);
         }
-        // "Nghệ An Province": the name before a capitalised noun (English).
-        if s.lang == Lang::En
+        // "Nghệ An Province": the name before a capitalised noun (where names precede
+        // their noun: English).
+        if s.lang.data().names_precede_their_noun
             && toks[h.toks.start].cap
             && h.toks.start > 0
             && let Some(r) = name_run(&s.clean, toks, h.toks.start - 1, false)
@@ -844,12 +842,12 @@ fn names(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mu
             // A capitalised common noun ("Ngoại giao") is no name; nor is one Vietnamese
             // syllable.
             if hits.iter().any(|x| x.range.start == r.start)
-                || (s.lang == Lang::Vi && !name.contains([' ', '-', '.']))
+                || (s.lang.data().syllabic && !name.contains([' ', '-', '.']))
             {
                 continue;
             }
             if lx
-                .find(&super::tokens::tokenize(&name))
+                .find(&crate::text::folded::tokenize(&name))
                 .iter()
                 .any(|x| x.range.start == 0)
             {
@@ -924,7 +922,7 @@ fn fields(q: &Question, s: &Sent, si: usize, hits: &[Hit], out: &mut Vec<Cand>) 
         if let Some(last) = group.last() {
             let gap = &s.clean[last.range.end.min(h.range.start)..h.range.start];
             let joined = gap.len() <= 8
-                && super::tokens::tokenize(gap)
+                && crate::text::folded::tokenize(gap)
                     .iter()
                     .all(|t| matches!(t.lower.as_str(), "and" | "và" | "и" | "or" | "hoặc"));
             if !joined {

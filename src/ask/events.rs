@@ -5,10 +5,10 @@
 //! answer with its sources' sentences.
 
 use super::candidates::{interval, overlap};
-use super::lexicon::lexicon;
 use super::question::Question;
-use super::tokens::tokenize;
 use super::{Answer, Asker, Citation};
+use crate::knowledge::domain::lexicon;
+use crate::text::folded::tokenize;
 use serde_json::{Value, json};
 
 /// At most this many events are listed, in date order.

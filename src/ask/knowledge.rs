@@ -8,10 +8,10 @@
 //! their sentences and tables one after the other. Changing one document rebuilds its
 //! part only (`crate::snapshot::Snapshot::apply_change`).
 
-use super::lexicon;
 use super::question::Key;
-use super::tokens::tokenize;
 use crate::fact::FactBody;
+use crate::knowledge::domain as lexicon;
+use crate::text::folded::tokenize;
 use crate::text::lang::Lang;
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ impl Sent {
     /// inside one of its dates: "last" in "last October" is the date's word, not "the last".
     /// Each hit of a concept with a broader one is also a hit of the broader one, on the
     /// same words.
-    pub fn concept_hits(&self, toks: &[super::tokens::Tok]) -> Vec<lexicon::Hit> {
+    pub fn concept_hits(&self, toks: &[crate::text::folded::Tok]) -> Vec<lexicon::Hit> {
         let dates: Vec<(usize, usize)> = self
             .timexes
             .iter()
@@ -257,7 +257,7 @@ fn parse_table(t: &crate::fact::Table, start: u64, end: u64) -> Option<Table> {
         });
     }
     Some(Table {
-        lang: t.lang.unwrap_or(Lang::Vi),
+        lang: t.lang.unwrap_or_else(Lang::fallback),
         caption_keys: text_keys(&caption),
         caption,
         unit: t.unit.clone(),

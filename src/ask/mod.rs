@@ -17,12 +17,10 @@ pub mod candidates;
 pub mod events;
 pub mod knowledge;
 pub mod latency;
-pub mod lexicon;
 pub mod object;
 pub mod question;
 pub mod rank;
 pub mod render;
-pub mod tokens;
 
 use knowledge::Knowledge;
 use question::{Gran, QType, Question};
@@ -99,10 +97,9 @@ pub struct Answer {
 
 /// The message of an abstention, per language.
 fn insufficient(q: &Question) -> String {
-    match q.lang {
-        crate::text::lang::Lang::Vi => "insufficient evidence (không đủ bằng chứng)".into(),
-        crate::text::lang::Lang::Ru => "insufficient evidence (недостаточно данных)".into(),
-        crate::text::lang::Lang::En => "insufficient evidence".into(),
+    match q.lang.data().insufficient_evidence.as_str() {
+        "" => "insufficient evidence".into(),
+        own => format!("insufficient evidence ({own})"),
     }
 }
 
@@ -152,7 +149,7 @@ impl Asker {
     }
 
     fn debug(&self, q: &Question, groups: &[Group]) {
-        let lx = lexicon::lexicon();
+        let lx = crate::knowledge::domain::lexicon();
         let feats: Vec<String> = q
             .features
             .iter()

@@ -14,8 +14,8 @@
 //! (`directed = true`); acts whose parties can change places ("sign with", "talks with")
 //! are not.
 
-use super::lexicon::Hit;
-use super::tokens::Tok;
+use crate::knowledge::domain::Hit;
+use crate::text::folded::Tok;
 use crate::text::lang::Lang;
 use std::ops::Range;
 
@@ -39,7 +39,7 @@ pub fn objects(
     names: &[Named],
     lang: Lang,
 ) -> Vec<(String, String)> {
-    let cues = &crate::extract::event::data::lexicon(lang).second_role_words;
+    let cues = &crate::knowledge::events::lexicon(lang).second_role_words;
     let mut out: Vec<(String, String)> = Vec::new();
     for n in names {
         let Some(e0) = toks.iter().position(|t| t.range.end > n.range.start) else {
@@ -87,7 +87,7 @@ const ACTORS: [&str; 3] = ["person", "country", "organization"];
 /// Federation are two states, but a question may name the one a source calls by the other
 /// era's name).
 pub fn contemporaries(a: &str, b: &str) -> bool {
-    let g = crate::extract::entity::gazetteer();
+    let g = crate::knowledge::gazetteer::builtin();
     let years = |id: &str| -> Option<(i32, i32)> {
         let span = g.by_id(id)?.dates.clone()?;
         let mut p = span.split('/');

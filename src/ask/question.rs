@@ -9,10 +9,10 @@
 //! asked-for noun X (after the question word in English and Russian, before "nào" in
 //! Vietnamese) through the lexicon's classes.
 
-use super::lexicon::{self, Hit};
-use super::tokens::{Tok, tokenize};
 use crate::document::{Document, ReadOptions};
 use crate::extract::{FactBody, Pipeline};
+use crate::knowledge::domain::{self as lexicon, Hit};
+use crate::text::folded::{Tok, tokenize};
 use crate::text::lang::{self, Lang};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -262,13 +262,6 @@ impl QData {
     }
 }
 
-/// The question data files, compiled in.
-pub const FILES: [(&str, &str); 3] = [
-    ("vi", include_str!("../../data/question/vi.toml")),
-    ("en", include_str!("../../data/question/en.toml")),
-    ("ru", include_str!("../../data/question/ru.toml")),
-];
-
 fn load(code: &str, src: &str) -> Result<QData, String> {
     let f: RawFile = toml::from_str(src).map_err(|e| format!("data/question/{code}.toml: {e}"))?;
     if f.code != code {
@@ -357,23 +350,34 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
 }
 
 static DATA: LazyLock<Vec<QData>> = LazyLock::new(|| {
-    FILES
+    Lang::all()
         .iter()
-        .map(|(c, s)| load(c, s).expect("data/question is valid"))
+        .map(|l| {
+            load(
+                l.code(),
+                crate::data::required_lang_file("question", l.code()),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+        })
         .collect()
 });
 
 /// The question data of `lang`.
 pub fn data(lang: Lang) -> &'static QData {
-    &DATA[lang as usize]
+    &DATA[lang.index()]
 }
 
-/// The language of a question: Cyrillic is Russian; otherwise the language whose question
-/// words and function words the question uses most (a name written in Vietnamese inside an
-/// English question leaves it English), Vietnamese letters breaking ties.
+/// The language of a question: a script of its own decides (Cyrillic is Russian); otherwise
+/// the Latin-script language whose question words and function words the question uses most
+/// (a name written in Vietnamese inside an English question leaves it English), a language's
+/// own letters breaking ties, then the fallback language.
 fn language(toks: &[Tok], text: &str) -> Lang {
-    if text.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
-        return Lang::Ru;
+    let all = Lang::all();
+    if let Some(&l) = all
+        .iter()
+        .find(|l| l.data().script != lang::Script::Latin && l.writes(text))
+    {
+        return l;
     }
     let score = |l: Lang| -> usize {
         let d = data(l);
@@ -392,13 +396,23 @@ fn language(toks: &[Tok], text: &str) -> Lang {
                 .unwrap_or(0)
                 * 2
     };
-    let (vi, en) = (score(Lang::Vi), score(Lang::En));
-    if vi > en || (vi == en && text.chars().any(lang::is_vietnamese_letter)) {
-        Lang::Vi
-    } else if en > 0 {
-        Lang::En
+    let scores: Vec<(Lang, usize)> = all
+        .iter()
+        .filter(|l| l.data().script == lang::Script::Latin)
+        .map(|&l| (l, score(l)))
+        .collect();
+    let max = scores.iter().map(|s| s.1).max().unwrap_or(0);
+    let tied = || scores.iter().filter(|s| s.1 == max).map(|s| s.0);
+    let fallback = Lang::fallback();
+    if let Some(l) = tied().find(|l| l.writes(text)) {
+        l
+    } else if max > 0 {
+        tied()
+            .find(|&l| l == fallback)
+            .or_else(|| tied().next())
+            .unwrap_or(fallback)
     } else {
-        lang::identify(text, Lang::En)
+        lang::identify(text, fallback)
     }
 }
 
@@ -712,7 +726,7 @@ pub fn parse(text: &str) -> Question {
             push(Key::Num(t.lower.clone()), false, 1.0, &mut features);
             continue;
         }
-        if (lang != Lang::Vi && fw.contains(&t.lower)) || t.lower.chars().count() < 2 {
+        if (!lang.data().syllabic && fw.contains(&t.lower)) || t.lower.chars().count() < 2 {
             continue;
         }
         let head = head_toks.contains(&i) && !pat_toks.contains(&i);
@@ -890,13 +904,13 @@ mod tests {
                 .any(|f| f.key == Key::Entity("soviet-union".into()))
         );
         let q = parse("Giai đoạn 1981-1985, Việt Nam xuất khẩu bao nhiêu triệu rúp?");
-        assert_eq!(q.lang, Lang::Vi);
+        assert_eq!(q.lang, Lang::of("vi"));
         assert_eq!(q.qtype, QType::Number);
         assert_eq!(q.scale, Some(1e6));
         assert_eq!(q.unit.as_deref(), Some("RUB"));
         assert_eq!(q.dates, vec![("1981".to_string(), "1985".to_string())]);
         let q = parse("Сколько процентов составил рост?");
-        assert_eq!((q.lang, q.qtype.clone()), (Lang::Ru, QType::Number));
+        assert_eq!((q.lang, q.qtype.clone()), (Lang::of("ru"), QType::Number));
         assert_eq!(q.unit.as_deref(), Some("percent"));
         let q = parse("Tác giả ký bài báo dưới bút danh nào?");
         assert_eq!(q.qtype, QType::Name);

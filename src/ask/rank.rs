@@ -12,10 +12,10 @@
 
 use super::candidates::{self, Cand, interval, overlap};
 use super::knowledge::{Knowledge, Sent, Table};
-use super::lexicon::{Extreme, Hit, lexicon};
 use super::object::{self, Named};
 use super::question::{self, Key, QType, Question};
-use super::tokens::{Tok, tokenize};
+use crate::knowledge::domain::{Extreme, Hit, lexicon};
+use crate::text::folded::{Tok, tokenize};
 use crate::text::lang::Lang;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -80,7 +80,7 @@ fn boundaries(text: &str, toks: &[Tok]) -> Vec<usize> {
     // The joiners of every language's question data ("and", "but", "và", "nhưng", "и",
     // "но"): a sentence of one language may quote another.
     for t in toks {
-        if crate::text::lang::Lang::ALL
+        if crate::text::lang::Lang::all()
             .iter()
             .any(|&l| question::data(l).joiners.contains(&t.lower))
         {
@@ -115,7 +115,7 @@ fn gap(a: &Range<usize>, b: &Range<usize>) -> usize {
 /// reference word ("before the flight", "sau chuyến bay", "до полёта"; up to one word
 /// between: "after his flight"), in any language's list.
 fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
-    let refs: Vec<&Vec<String>> = crate::text::lang::Lang::ALL
+    let refs: Vec<&Vec<String>> = crate::text::lang::Lang::all()
         .iter()
         .flat_map(|&l| question::data(l).references.iter())
         .collect();
@@ -144,9 +144,9 @@ fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
 /// того как"; of every language) stand in a sentence's tokens: byte ranges.
 fn sequential_openers(toks: &[Tok]) -> Vec<Range<usize>> {
     static OPENERS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
-        crate::text::lang::Lang::ALL
+        crate::text::lang::Lang::all()
             .iter()
-            .flat_map(|&l| crate::extract::event::data::lexicon(l).sequential.iter())
+            .flat_map(|&l| crate::knowledge::events::lexicon(l).sequential.iter())
             .map(|p| p.split_whitespace().map(str::to_lowercase).collect())
             .collect()
     });

@@ -130,7 +130,7 @@ pub struct GazetteerBench {
     /// Entity matching alone (every paragraph's mentions, one core) on the reference corpus.
     pub match_mb_per_s: f64,
     /// The automaton scan alone with the gazetteer as it is and ten times as large
-    /// ([`crate::extract::entity::gazetteer::Gazetteer::scaled`]).
+    /// ([`crate::knowledge::gazetteer::Gazetteer::scaled`]).
     pub scan_mb_per_s_1x: f64,
     pub scan_mb_per_s_10x: f64,
     /// The extra time the 10× automaton takes over the reference corpus, as a share of one
@@ -300,8 +300,8 @@ fn rss_mb() -> f64 {
 
 /// The gazetteer figures on the documents of `corpus`.
 pub fn gazetteer_bench(corpus: &Path) -> Result<GazetteerBench> {
-    use crate::extract::entity::gazetteer::Gazetteer;
     use crate::extract::entity::matcher::Matcher;
+    use crate::knowledge::gazetteer::Gazetteer;
     let mut texts: Vec<String> = Vec::new();
     let mut bytes = 0usize;
     let mut analyse = 0.0;

@@ -425,8 +425,8 @@ pub fn entities(data: &Path, a: EntitiesArgs) -> Result<()> {
     }
     // Mention counts as curated, from the snapshot.
     let snapshot = super::snapshot(data)?;
-    let mut rows: Vec<(&annals::extract::entity::gazetteer::Entity, usize)> =
-        annals::extract::entity::gazetteer()
+    let mut rows: Vec<(&annals::knowledge::gazetteer::Entity, usize)> =
+        annals::knowledge::gazetteer::builtin()
             .entities
             .iter()
             .map(|e| (e, snapshot.mentions.get(&e.id).copied().unwrap_or(0)))

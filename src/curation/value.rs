@@ -145,7 +145,7 @@ fn one_date(field: &str, v: &Value) -> Result<Value, CurationError> {
 }
 
 fn event_type(field: &str, v: &Value) -> Result<Value, CurationError> {
-    let ontology = crate::extract::event::data::ontology();
+    let ontology = crate::knowledge::events::ontology();
     let s = v
         .as_str()
         .ok_or_else(|| invalid(field, "a type name expected"))?;
@@ -161,7 +161,7 @@ fn event_type(field: &str, v: &Value) -> Result<Value, CurationError> {
 }
 
 fn event_field(field: &str, v: &Value) -> Result<Value, CurationError> {
-    let ontology = crate::extract::event::data::ontology();
+    let ontology = crate::knowledge::events::ontology();
     let s = v
         .as_str()
         .ok_or_else(|| invalid(field, "a field name expected"))?;
@@ -201,7 +201,7 @@ fn participants(field: &str, v: &Value) -> Result<Value, CurationError> {
     };
     let mut out: Vec<String> = Vec::new();
     for n in names {
-        let found = crate::extract::entity::resolve_all(&n);
+        let found = crate::knowledge::gazetteer::resolve_all(&n);
         let label = match found.as_slice() {
             [e] => e.en.clone(),
             [] => n,
@@ -227,7 +227,7 @@ fn participants(field: &str, v: &Value) -> Result<Value, CurationError> {
 
 /// The gazetteer id of a canonical label, when it names exactly one entity.
 fn entity_id(label: &str) -> Option<String> {
-    match crate::extract::entity::resolve_all(label).as_slice() {
+    match crate::knowledge::gazetteer::resolve_all(label).as_slice() {
         [e] => Some(e.id.clone()),
         _ => None,
     }
@@ -331,7 +331,7 @@ pub fn normalize_fact(
             let name = v
                 .as_str()
                 .ok_or_else(|| invalid(field, "an entity name expected"))?;
-            return match crate::extract::entity::resolve_all(name).as_slice() {
+            return match crate::knowledge::gazetteer::resolve_all(name).as_slice() {
                 [e] => Ok(Value::String(e.en.clone())),
                 [] => Err(invalid(field, format!("no entity is named {name:?}"))),
                 many => Err(invalid(
@@ -401,7 +401,7 @@ pub fn expand_fact(kind: &str, field: &str, v: &Value) -> Vec<(String, Value)> {
         }
         ("mention", "entity") => {
             let name = v.as_str().unwrap_or_default();
-            match crate::extract::entity::resolve_all(name).as_slice() {
+            match crate::knowledge::gazetteer::resolve_all(name).as_slice() {
                 [e] => vec![
                     ("entity".into(), e.en.clone().into()),
                     ("entity_id".into(), e.id.clone().into()),

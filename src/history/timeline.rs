@@ -44,7 +44,7 @@ struct Resolved {
 }
 
 fn resolve(f: &Filter) -> Result<Resolved, FilterError> {
-    let ontology = crate::extract::event::data::ontology();
+    let ontology = crate::knowledge::events::ontology();
     let field = match &f.field {
         None => None,
         Some(name) => {
@@ -72,7 +72,7 @@ fn resolve(f: &Filter) -> Result<Resolved, FilterError> {
     let actor = match &f.actor {
         None => None,
         Some(name) => {
-            let all = crate::extract::entity::resolve_all(name);
+            let all = crate::knowledge::gazetteer::resolve_all(name);
             match all.len() {
                 0 => return Err(FilterError::UnknownActor(name.clone())),
                 1 => Some(all[0].en.clone()),

@@ -5,7 +5,7 @@
 //! diacritic-folded (a question typed without diacritics); short single words match only as
 //! written, since folding joins distinct Vietnamese words.
 
-use super::tokens::Tok;
+use crate::text::folded::Tok;
 use crate::text::phrase::{Pat, PhraseSet};
 use crate::text::token::Options;
 use serde::Deserialize;
@@ -298,8 +298,8 @@ impl Lexicon {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tokens::tokenize;
     use super::*;
+    use crate::text::folded::tokenize;
 
     fn ids(text: &str) -> Vec<String> {
         let lx = lexicon();

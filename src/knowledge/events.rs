@@ -11,7 +11,7 @@
 //! - `[objects]`: nouns that say what an event is about ("treaty", "base", "товарооборот",
 //!   "kim ngạch"): never an event alone, they type a generic predicate of their clause.
 
-use super::lexicon::PhraseSet;
+use super::event_words::PhraseSet;
 use crate::text::lang::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -182,7 +182,7 @@ pub struct EventLexicon {
 }
 
 fn unit_set(words: &[String]) -> PhraseSet<()> {
-    let mut s = super::lexicon::phrases();
+    let mut s = super::event_words::phrases();
     for w in words {
         s.insert(w, ());
     }
@@ -192,7 +192,7 @@ fn unit_set(words: &[String]) -> PhraseSet<()> {
 fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
     let f: LexiconFile = toml::from_str(src).expect("embedded event data is valid TOML");
     assert_eq!(f.code, want, "event data file holds the wrong language");
-    let mut cues = super::lexicon::phrases();
+    let mut cues = super::event_words::phrases();
     for (kind, table) in [
         (CueKind::Predicate, &f.predicates),
         (CueKind::Generic, &f.generic),
@@ -223,7 +223,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
             },
         );
     }
-    let mut fields = super::lexicon::phrases();
+    let mut fields = super::event_words::phrases();
     for (field, phrases) in &f.fields {
         assert!(
             ontology.fields.contains(field),
@@ -261,7 +261,7 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
         second_role_words: f.second_role_cues.clone(),
         fields,
         ordinals: {
-            let mut o = super::lexicon::phrases();
+            let mut o = super::event_words::phrases();
             for (p, r) in &f.ordinals {
                 o.insert(p, *r);
             }
@@ -275,8 +275,10 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
 }
 
 static ONTOLOGY: LazyLock<Ontology> = LazyLock::new(|| {
-    let f: OntologyFile = toml::from_str(include_str!("../../../data/event/ontology.toml"))
-        .expect("embedded event ontology is valid TOML");
+    let f: OntologyFile = toml::from_str(
+        crate::data::file("event/ontology.toml").expect("data/event/ontology.toml is embedded"),
+    )
+    .expect("embedded event ontology is valid TOML");
     for (name, t) in &f.types {
         assert!(
             f.fields.contains(&t.field),
@@ -291,13 +293,18 @@ static ONTOLOGY: LazyLock<Ontology> = LazyLock::new(|| {
     }
 });
 
-static LEXICONS: LazyLock<[EventLexicon; 3]> = LazyLock::new(|| {
+static LEXICONS: LazyLock<Vec<EventLexicon>> = LazyLock::new(|| {
     let o = &*ONTOLOGY;
-    [
-        load_lexicon(include_str!("../../../data/event/vi.toml"), "vi", o),
-        load_lexicon(include_str!("../../../data/event/en.toml"), "en", o),
-        load_lexicon(include_str!("../../../data/event/ru.toml"), "ru", o),
-    ]
+    Lang::all()
+        .iter()
+        .map(|l| {
+            load_lexicon(
+                crate::data::required_lang_file("event", l.code()),
+                l.code(),
+                o,
+            )
+        })
+        .collect()
 });
 
 /// The event ontology.
@@ -307,5 +314,5 @@ pub fn ontology() -> &'static Ontology {
 
 /// The event knowledge of `lang`.
 pub fn lexicon(lang: Lang) -> &'static EventLexicon {
-    &LEXICONS[lang as usize]
+    &LEXICONS[lang.index()]
 }

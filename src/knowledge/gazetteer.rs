@@ -4,9 +4,30 @@
 
 use super::morph::{self, Shape};
 use super::translit;
+use super::variants::all_caps;
 use super::variants::{self, Abbrev};
-use super::verify::all_caps;
 use crate::text::fold::fold;
+use std::sync::LazyLock;
+
+static GAZETTEER: LazyLock<Gazetteer> =
+    LazyLock::new(|| Gazetteer::load_builtin().expect("data/gazetteer is valid"));
+
+/// The compiled-in gazetteer, loaded and checked once.
+pub fn builtin() -> &'static Gazetteer {
+    &GAZETTEER
+}
+
+/// The entity named `name`: any alias, label or id, in any language, folded or not. None
+/// when no entity or several (see [`resolve_all`]).
+pub fn resolve(name: &str) -> Option<&'static Entity> {
+    let all = resolve_all(name);
+    (all.len() == 1).then(|| all[0])
+}
+
+/// Every entity named `name` (any alias, label or id, folded or not).
+pub fn resolve_all(name: &str) -> Vec<&'static Entity> {
+    GAZETTEER.lookup(name)
+}
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -213,55 +234,55 @@ struct RawAbbrevs {
 pub const ENTITY_FILES: [(&str, &str); 12] = [
     (
         "countries.toml",
-        include_str!("../../../data/gazetteer/countries.toml"),
+        include_str!("../../data/gazetteer/countries.toml"),
     ),
     (
         "people.toml",
-        include_str!("../../../data/gazetteer/people.toml"),
+        include_str!("../../data/gazetteer/people.toml"),
     ),
     (
         "organizations.toml",
-        include_str!("../../../data/gazetteer/organizations.toml"),
+        include_str!("../../data/gazetteer/organizations.toml"),
     ),
     (
         "places.toml",
-        include_str!("../../../data/gazetteer/places.toml"),
+        include_str!("../../data/gazetteer/places.toml"),
     ),
     (
         "agreements.toml",
-        include_str!("../../../data/gazetteer/agreements.toml"),
+        include_str!("../../data/gazetteer/agreements.toml"),
     ),
     (
         "events.toml",
-        include_str!("../../../data/gazetteer/events.toml"),
+        include_str!("../../data/gazetteer/events.toml"),
     ),
     (
         "generated/countries.toml",
-        include_str!("../../../data/gazetteer/generated/countries.toml"),
+        include_str!("../../data/gazetteer/generated/countries.toml"),
     ),
     (
         "generated/states.toml",
-        include_str!("../../../data/gazetteer/generated/states.toml"),
+        include_str!("../../data/gazetteer/generated/states.toml"),
     ),
     (
         "generated/organizations.toml",
-        include_str!("../../../data/gazetteer/generated/organizations.toml"),
+        include_str!("../../data/gazetteer/generated/organizations.toml"),
     ),
     (
         "generated/people.toml",
-        include_str!("../../../data/gazetteer/generated/people.toml"),
+        include_str!("../../data/gazetteer/generated/people.toml"),
     ),
     (
         "generated/places.toml",
-        include_str!("../../../data/gazetteer/generated/places.toml"),
+        include_str!("../../data/gazetteer/generated/places.toml"),
     ),
     (
         "generated/equipment.toml",
-        include_str!("../../../data/gazetteer/generated/equipment.toml"),
+        include_str!("../../data/gazetteer/generated/equipment.toml"),
     ),
 ];
-pub const CONTEXT_FILE: &str = include_str!("../../../data/gazetteer/context.toml");
-pub const ABBREV_FILE: &str = include_str!("../../../data/gazetteer/abbreviations.toml");
+pub const CONTEXT_FILE: &str = include_str!("../../data/gazetteer/context.toml");
+pub const ABBREV_FILE: &str = include_str!("../../data/gazetteer/abbreviations.toml");
 
 /// The loaded, validated gazetteer.
 #[derive(Debug)]
@@ -318,7 +339,7 @@ impl Gazetteer {
             .map(|w| w.to_lowercase())
             .collect();
         // Function words of every language: a generated alias never is one.
-        let lang_common: HashSet<String> = crate::text::lang::Lang::ALL
+        let lang_common: HashSet<String> = crate::text::lang::Lang::all()
             .iter()
             .flat_map(|l| {
                 let d = l.data();
@@ -640,7 +661,7 @@ fn merge_generated(raw: Vec<RawEntity>) -> Result<Vec<RawEntity>, GazetteerError
 
 /// True when `s` is written with Vietnamese letters (a tone or vowel mark, đ).
 fn vietnamese(s: &str) -> bool {
-    super::verify::has_vi_diacritics(s)
+    variants::has_vi_diacritics(s)
 }
 
 /// The letters of the alias, for length limits.

@@ -42,7 +42,7 @@ struct Data {
 }
 
 static DATA: LazyLock<Data> = LazyLock::new(|| {
-    let mut d: Data = toml::from_str(include_str!("../../../data/gazetteer/morph_ru.toml"))
+    let mut d: Data = toml::from_str(include_str!("../../data/gazetteer/morph_ru.toml"))
         .expect("data/gazetteer/morph_ru.toml is valid");
     // Longest ending first, so the first that fits is the most specific.
     d.paradigm

@@ -227,13 +227,14 @@ pub struct Knowledge {
     pub concepts: Vec<Concept>,
     pub scopes: Vec<Scope>,
     pub units: BTreeMap<String, UnitNames>,
-    langs: [Lexicon; 3],
+    /// Per language, by [`Lang::index`].
+    langs: Vec<Lexicon>,
 }
 
 impl Knowledge {
     /// The lexicon of a language.
     pub fn lexicon(&self, lang: Lang) -> &Lexicon {
-        &self.langs[lang as usize]
+        &self.langs[lang.index()]
     }
 
     /// A concept by id.
@@ -256,16 +257,19 @@ fn parse_lang(name: &str, src: &str) -> Lexicon {
 /// The knowledge, loaded once.
 pub fn knowledge() -> &'static Knowledge {
     static K: LazyLock<Knowledge> = LazyLock::new(|| {
-        let defs: Defs = toml::from_str(include_str!("../../../data/series/series.toml"))
-            .unwrap_or_else(|e| panic!("data/series/series.toml is invalid: {e}"));
-        let mut langs: [Lexicon; 3] = Default::default();
-        for (lang, name, src) in [
-            (Lang::En, "en", include_str!("../../../data/series/en.toml")),
-            (Lang::Vi, "vi", include_str!("../../../data/series/vi.toml")),
-            (Lang::Ru, "ru", include_str!("../../../data/series/ru.toml")),
-        ] {
-            langs[lang as usize] = parse_lang(name, src);
-        }
+        let defs: Defs = toml::from_str(
+            crate::data::file("series/series.toml").expect("data/series/series.toml is embedded"),
+        )
+        .unwrap_or_else(|e| panic!("data/series/series.toml is invalid: {e}"));
+        let langs = Lang::all()
+            .iter()
+            .map(|l| {
+                parse_lang(
+                    l.code(),
+                    crate::data::required_lang_file("series", l.code()),
+                )
+            })
+            .collect();
         Knowledge {
             concepts: defs.concept,
             scopes: defs.scope,
@@ -300,14 +304,14 @@ mod tests {
         let k = knowledge();
         let mut t = Vec::new();
         tokenize("Tổng kim ngạch xuất khẩu của Việt Nam", &mut t);
-        let (n, cs) = k.lexicon(Lang::Vi).at(&t, 0).unwrap();
+        let (n, cs) = k.lexicon(Lang::of("vi")).at(&t, 0).unwrap();
         assert_eq!(n, 8);
         assert!(cs.contains(&Class::Concept("exports".into())));
         assert!(cs.contains(&Class::Total));
         t.clear();
         tokenize("sản xuất", &mut t);
         assert_eq!(
-            k.lexicon(Lang::Vi).at(&t, 0).unwrap().1,
+            k.lexicon(Lang::of("vi")).at(&t, 0).unwrap().1,
             &[Class::NotConcept]
         );
     }

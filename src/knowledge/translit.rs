@@ -58,7 +58,7 @@ struct Tables {
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../../data/gazetteer/translit.toml"))
+    toml::from_str(include_str!("../../data/gazetteer/translit.toml"))
         .expect("data/gazetteer/translit.toml is valid")
 });
 

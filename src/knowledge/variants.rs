@@ -3,6 +3,23 @@
 
 use crate::text::fold::{fold, fold_char_into};
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// The five Vietnamese tone marks, as combining characters.
+pub const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// True when `s` carries a Vietnamese diacritic (a tone, a vowel mark, đ).
+pub fn has_vi_diacritics(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, 'đ' | 'Đ'))
+        || s.nfd()
+            .any(|m| TONES.contains(&m) || matches!(m, '\u{302}' | '\u{306}' | '\u{31B}'))
+}
+
+/// True when every letter of `s` is uppercase and it has at least two letters.
+pub fn all_caps(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
 
 /// One row of the abbreviation table.
 #[derive(Debug, Deserialize, Clone)]
@@ -109,7 +126,7 @@ pub fn abbreviated(alias: &str, table: &[Abbrev]) -> Vec<String> {
 /// alias has no such period.
 ///
 /// ```
-/// use annals::extract::entity::variants::respaced;
+/// use annals::knowledge::variants::respaced;
 /// assert_eq!(respaced("TP.HCM").as_deref(), Some("TP. HCM"));
 /// assert_eq!(respaced("TP. HCM").as_deref(), Some("TP.HCM"));
 /// assert_eq!(respaced("HCMC"), None);

@@ -176,7 +176,12 @@ impl TantivyIndex {
         // (exact form, folded form, folding allowed)
         let mut exact_an = self.exact.clone();
         let mut folded_an = self.folded.clone();
-        let en = Lang::En.data();
+        // A word some language never folds ("the" is no "thé").
+        let exact_only = |w: &String| {
+            Lang::all()
+                .iter()
+                .any(|l| l.data().search_exact_only.contains(w))
+        };
         let mut out = Vec::new();
         for (phrase, raw) in parse_query(query) {
             let ex: Vec<String> = tokens(&mut exact_an, &raw)
@@ -191,11 +196,11 @@ impl TantivyIndex {
                 continue;
             }
             if phrase && ex.len() > 1 {
-                let fold_ok = !ex.iter().all(|w| en.search_exact_only.contains(w));
+                let fold_ok = !ex.iter().all(exact_only);
                 out.push((QueryPart::Phrase(ex), QueryPart::Phrase(fo), fold_ok));
             } else {
                 for (e, f) in ex.into_iter().zip(fo) {
-                    let fold_ok = !en.search_exact_only.contains(&e);
+                    let fold_ok = !exact_only(&e);
                     out.push((QueryPart::Term(e), QueryPart::Term(f), fold_ok));
                 }
             }

@@ -387,7 +387,7 @@ pub async fn entities(
 pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySummary> {
     let fold = |s: &str| crate::text::fold::fold(s).to_lowercase();
     let q = q.map(str::trim).filter(|s| !s.is_empty()).map(fold);
-    let g = crate::extract::entity::gazetteer();
+    let g = crate::knowledge::gazetteer::builtin();
     let mut rows: Vec<EntitySummary> = g
         .entities
         .iter()

@@ -349,7 +349,7 @@ const DOC_COLUMNS: &str = "id, sha256, bytes, encoding, encoding_confidence, for
                            paragraphs, sentences, facts, ingested_at, indexed";
 
 fn lang_of(s: &str) -> Lang {
-    Lang::from_code(s).unwrap_or(Lang::En)
+    Lang::from_code(s).unwrap_or_else(Lang::fallback)
 }
 
 fn row_sentence(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSentence> {

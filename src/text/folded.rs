@@ -1,4 +1,4 @@
-//! Word tokens of a question or a sentence: the one tokenizer's words and numbers
+//! Tokens with their folded form: the one tokenizer's words and numbers
 //! ([`crate::text::token`]) and `%`, each with its diacritic-folded form, the key a
 //! question typed without diacritics meets a sentence by.
 

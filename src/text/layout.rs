@@ -15,7 +15,7 @@
 //! width, whether the text is double-spaced (a blank line between every pair of lines, as in
 //! the thesis) and whether it is unwrapped (one paragraph per line, as in wiki exports).
 
-use super::lang::{Lang, LangScore};
+use super::lang::{Lang, LangScore, LineEndHyphen};
 use super::mapped::{MappedText, MappedTextBuilder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -738,7 +738,10 @@ fn hyphen_join(prev: &str, next: &str, lang: Lang) -> Join {
     {
         return Join::Space;
     }
-    if lang == Lang::En && before.is_some_and(|c| c.is_lowercase()) && starts_lower(next) {
+    if lang.data().line_end_hyphen == LineEndHyphen::Drop
+        && before.is_some_and(|c| c.is_lowercase())
+        && starts_lower(next)
+    {
         Join::DropHyphen
     } else {
         Join::KeepHyphen
@@ -757,7 +760,7 @@ mod tests {
 
     fn run(s: &str, f: Format) -> (Vec<String>, Layout) {
         let m = MappedText::verbatim(s, 0);
-        let l = repair(&m, f, Lang::En);
+        let l = repair(&m, f, Lang::of("en"));
         let paras = l
             .blocks
             .iter()
@@ -805,7 +808,7 @@ mod tests {
         assert!(paras[0].ends_with("sâu, rộng."));
         assert!(paras[1].contains("công cuộc khôi phục"));
         assert_eq!(l.furniture.len(), 1);
-        assert_eq!(l.blocks[0].lang, Lang::Vi);
+        assert_eq!(l.blocks[0].lang, Lang::of("vi"));
     }
 
     #[test]

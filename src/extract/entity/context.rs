@@ -2,7 +2,7 @@
 //! count (titles, initials, trigger words, a linked country: "Việt – Nga", "Pháp, Nga, Nhật"),
 //! and the ones that veto it (a personal-name marker: "chị Nga", "Nguyễn Thị Nga").
 
-use super::gazetteer::Context;
+use crate::knowledge::gazetteer::Context;
 
 /// The start of initials ("L.I. ", "J.J.", "A.N.") right before `start`, if any.
 pub fn initials_before(text: &str, start: usize) -> Option<usize> {

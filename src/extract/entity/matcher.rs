@@ -2,9 +2,9 @@
 //! hyphen-joined and OCR-damaged forms), run over folded streams of the clean text. Each hit
 //! on word boundaries becomes a [`Hit`] for verification ([`super::verify`]).
 
-use super::gazetteer::{AliasKind, Gazetteer};
 use super::ocr;
-use super::variants::{self, is_dash, is_sep};
+use crate::knowledge::gazetteer::{AliasKind, Gazetteer};
+use crate::knowledge::variants::{self, is_dash, is_sep};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;

@@ -12,18 +12,15 @@
 //! document names unambiguously elsewhere, or to none.
 
 pub mod context;
-pub mod gazetteer;
 pub mod matcher;
-pub mod morph;
 pub mod ocr;
-pub mod translit;
-pub mod variants;
 pub mod verify;
 
 use super::{Extractor, Fact};
 use crate::document::Document;
+use crate::knowledge::gazetteer::{AliasKind, Entity, Gazetteer};
+use crate::knowledge::variants;
 use crate::text::intervals::{Disjoint, Intervals};
-use gazetteer::{AliasKind, Entity, Gazetteer};
 use matcher::Matcher;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
@@ -34,26 +31,9 @@ use verify::Quality;
 /// names farther apart are not looked at as linked.
 const LINK_GAP: usize = 64;
 
-static GAZETTEER: LazyLock<Gazetteer> =
-    LazyLock::new(|| Gazetteer::load_builtin().expect("data/gazetteer is valid"));
-static MATCHER: LazyLock<Matcher> = LazyLock::new(|| Matcher::build(&GAZETTEER));
+static MATCHER: LazyLock<Matcher> = LazyLock::new(|| Matcher::build(gazetteer()));
 
-/// The compiled-in gazetteer.
-pub fn gazetteer() -> &'static Gazetteer {
-    &GAZETTEER
-}
-
-/// The entity named `name`: any alias, label or id, in any language, folded or not. None
-/// when no entity or several (see [`resolve_all`]).
-pub fn resolve(name: &str) -> Option<&'static Entity> {
-    let all = resolve_all(name);
-    (all.len() == 1).then(|| all[0])
-}
-
-/// Every entity named `name` (any alias, label or id, folded or not).
-pub fn resolve_all(name: &str) -> Vec<&'static Entity> {
-    GAZETTEER.lookup(name)
-}
+pub use crate::knowledge::gazetteer::{builtin as gazetteer, resolve, resolve_all};
 
 /// The entity extractor.
 #[derive(Debug, Default, Clone, Copy)]
@@ -81,7 +61,7 @@ pub struct Mention {
 
 impl Mention {
     pub fn entity(&self) -> &'static Entity {
-        &GAZETTEER.entities[self.entity]
+        &gazetteer().entities[self.entity]
     }
 }
 
@@ -125,7 +105,7 @@ fn currency_next(text: &str, r: &Range<usize>) -> bool {
 /// The mentions in one clean text (a paragraph), before document-level disambiguation;
 /// bare surnames are kept as pending.
 pub fn paragraph_mentions(text: &str) -> Vec<Mention> {
-    let g: &Gazetteer = &GAZETTEER;
+    let g: &Gazetteer = gazetteer();
     let ctx = &g.context;
     let mut cands: Vec<Cand> = Vec::new();
     for h in MATCHER.hits(text) {

@@ -3,7 +3,7 @@
 //! "Ho6 Chi Minh"; "Vietnam" → "Vietham"; "Liên Xô" → "Lién X6"), each with a confidence.
 //! These keys are matched only where no exact or folded match covers the text.
 
-use super::variants::{is_sep, key};
+use crate::knowledge::variants::{is_sep, key};
 use crate::text::fold::fold_char_into;
 use serde::Deserialize;
 use std::sync::LazyLock;

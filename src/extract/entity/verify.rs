@@ -3,7 +3,8 @@
 //! diacritics is a different Vietnamese word: "lao" is not "Lào"; a word written without any
 //! is a folded match; old and new tone placement, "hoà"/"hòa", are the same word).
 
-use super::variants::words;
+use crate::knowledge::variants::words;
+pub use crate::knowledge::variants::{TONES, all_caps, has_vi_diacritics};
 use unicode_normalization::UnicodeNormalization;
 
 /// How well a span's text agrees with an alias.
@@ -16,8 +17,6 @@ pub enum Quality {
     /// Written without diacritics.
     Folded,
 }
-
-const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
 /// A word's letters (base lowercase, vowel marks), its sorted tone marks, and whether it
 /// carries any diacritic.
@@ -68,13 +67,6 @@ fn word_quality(alias: &str, text: &str) -> Option<Quality> {
         return Some(Quality::Folded);
     }
     None
-}
-
-/// True when `s` carries a Vietnamese diacritic (a tone, a vowel mark, đ).
-pub fn has_vi_diacritics(s: &str) -> bool {
-    s.chars().any(|c| matches!(c, 'đ' | 'Đ'))
-        || s.nfd()
-            .any(|m| TONES.contains(&m) || matches!(m, '\u{302}' | '\u{306}' | '\u{31B}'))
 }
 
 /// The quality of `text` as the alias `alias`, or None when it is a different word.
@@ -141,12 +133,6 @@ pub fn case_ok(alias: &str, text: &str, aw: &[String], tw: &[String], generic: b
         }
     }
     true
-}
-
-/// True when every letter of `s` is uppercase and it has at least two letters.
-pub fn all_caps(s: &str) -> bool {
-    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! An event's date: the sentence's timexes grouped into the dates events can take, and the
 //! choice of a trigger's date.
 
-use super::data::EventLexicon;
-use super::lexicon::Word;
 use crate::extract::Fact;
+use crate::knowledge::event_words::Word;
+use crate::knowledge::events::EventLexicon;
 use std::ops::Range;
 
 /// A timex of the sentence usable as an event date.
@@ -157,7 +157,7 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
         g.until = is_until(ws, lex, a, i > 0);
         if let Some(b) = dated.get(i + 1) {
             let between = a.words.end..b.words.start.max(a.words.end);
-            let joined_only_by = |set: &super::lexicon::PhraseSet<()>| {
+            let joined_only_by = |set: &crate::knowledge::event_words::PhraseSet<()>| {
                 !between.is_empty() && between.clone().all(|k| set.longest_at(ws, k).is_some())
             };
             let ordered = a.value_start <= b.value_start;
@@ -248,7 +248,7 @@ pub fn group(dated: &[Dated], ws: &[Word], lex: &EventLexicon, quoted: &[bool]) 
             g.origin = "range";
         }
     }
-    let before = |g: &DateGroup, set: &super::lexicon::PhraseSet<()>, n: usize| {
+    let before = |g: &DateGroup, set: &crate::knowledge::event_words::PhraseSet<()>, n: usize| {
         (g.words.start.saturating_sub(n)..g.words.start).any(|k| {
             set.longest_at(&ws[..g.words.start], k)
                 .is_some_and(|f| f.toks.end + 2 >= g.words.start)

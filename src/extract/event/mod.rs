@@ -25,17 +25,15 @@
 //! Each finding is an `event_statement` fact whose evidence is the sentence. Statements of one
 //! event across sentences, documents and languages are merged later (`crate::history`).
 
-pub mod data;
 pub mod date;
-pub mod lexicon;
 pub mod roles;
 
 use super::{Extractor, Fact, FactBody};
 use crate::document::Document;
+use crate::knowledge::event_words::{self as lexicon, Word};
+use crate::knowledge::events::{self as data, CueKind};
 use crate::text::layout::BlockKind;
-use data::CueKind;
 use date::DateGroup;
-use lexicon::Word;
 use std::ops::Range;
 
 /// The event extractor.

@@ -1,8 +1,8 @@
 //! Participants, roles, field and summary of an event statement.
 
-use super::data::{EventLexicon, EventType};
-use super::lexicon::Word;
 use crate::extract::Fact;
+use crate::knowledge::event_words::Word;
+use crate::knowledge::events::{EventLexicon, EventType};
 use std::collections::BTreeMap;
 use std::ops::Range;
 

@@ -42,12 +42,13 @@ pub fn bracketed(toks: &[Tok]) -> Vec<bool> {
     out
 }
 
-/// A month name at `k`, for English only when capitalized ("May", not "may").
+/// A month name at `k`; where months are capitalised (English), only when capitalized ("May", not "may").
 pub fn month_at(d: &QData, lang: Lang, toks: &[Tok], k: usize, text: &str) -> bool {
     let Some(t) = toks.get(k) else { return false };
     t.kind == Kind::Word
         && d.months.contains_at(toks, k)
-        && (lang != Lang::En || text[t.range.start..].starts_with(|c: char| c.is_uppercase()))
+        && (!lang.data().months_capitalised
+            || text[t.range.start..].starts_with(|c: char| c.is_uppercase()))
 }
 
 /// The numbers joined to the one at `i` by dashes or slashes ("03-11-1978", "1976-1980",

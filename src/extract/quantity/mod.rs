@@ -466,9 +466,9 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
         .zip(&brackets)
         .map(|(t, b)| votes(t, b))
         .collect();
-    let mut lang_votes = [(0u32, 0u32); 3];
+    let mut lang_votes = vec![(0u32, 0u32); Lang::all().len()];
     for (p, v) in doc.paragraphs.iter().zip(&para_votes) {
-        let e = &mut lang_votes[p.lang as usize];
+        let e = &mut lang_votes[p.lang.index()];
         e.0 += v.0;
         e.1 += v.1;
     }
@@ -486,16 +486,9 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
         }
         let d = data::data(p.lang);
         let (conv, decided) =
-            match decide(para_votes[pi]).or_else(|| decide(lang_votes[p.lang as usize])) {
+            match decide(para_votes[pi]).or_else(|| decide(lang_votes[p.lang.index()])) {
                 Some(c) => (c, true),
-                None => (
-                    if d.decimal_comma {
-                        Decimal::Comma
-                    } else {
-                        Decimal::Point
-                    },
-                    false,
-                ),
+                None => (p.lang.data().decimal, false),
             };
         let para = Para {
             d,

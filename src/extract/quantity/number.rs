@@ -2,14 +2,9 @@
 //! ("1.540,6" in Vietnamese and Russian, "1,540.6" in English), with the number's own shape
 //! as evidence and a flag for what stays undecided.
 
-/// Which mark is the decimal one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decimal {
-    /// "1,540.6"
-    Point,
-    /// "1.540,6"
-    Comma,
-}
+/// Which mark is the decimal one: "1,540.6" (point) or "1.540,6" (comma). A language's
+/// own is in its profile (`data/lang/*.toml`).
+pub use crate::text::lang::Decimal;
 
 /// A parsed number: an exact decimal `mantissa / 10^places`.
 #[derive(Debug, Clone, Copy, PartialEq)]

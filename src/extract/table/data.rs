@@ -1,11 +1,10 @@
-//! The table extractor's language knowledge: `data/table/{vi,en,ru}.toml`, loaded once and
-//! merged (a Vietnamese thesis may carry an English "Table 3"), plus the per-language
-//! decimal convention.
+//! The table extractor's language knowledge: `data/table/<code>.toml` of every language,
+//! loaded once and merged (a Vietnamese thesis may carry an English "Table 3"). A language's
+//! decimal mark is in its profile (`Lang::data().decimal`).
 //!
 //! Guarantee: every phrase is stored lowercased; matching ([`TableData::starts_with`]) is
 //! case-insensitive, on whole words, and returns byte offsets into the string it was given.
 
-use crate::extract::quantity::number::Decimal;
 use crate::text::lang::Lang;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -14,7 +13,6 @@ use std::sync::LazyLock;
 #[derive(Deserialize)]
 struct File {
     code: String,
-    decimal: String,
     captions: std::collections::BTreeMap<String, String>,
     words: Words,
     units: Units,
@@ -61,22 +59,15 @@ pub struct TableData {
     pub scales: HashSet<String>,
     /// Unit words, as lowercase word sequences ("tấn", ["đô", "la"]).
     pub unit_words: Vec<Vec<String>>,
-    decimals: Vec<(Lang, Decimal)>,
 }
 
 fn lower_all(v: &[String]) -> Vec<String> {
     v.iter().map(|s| s.to_lowercase()).collect()
 }
 
-fn load(src: &str, into: &mut TableData) {
+/// Adds one language's file to `into`; returns the code it names.
+fn load(src: &str, into: &mut TableData) -> String {
     let f: File = toml::from_str(src).expect("embedded table data is valid TOML");
-    let lang = Lang::from_code(&f.code).expect("table data names a known language");
-    let dec = if f.decimal == "point" {
-        Decimal::Point
-    } else {
-        Decimal::Comma
-    };
-    into.decimals.push((lang, dec));
     for (k, v) in f.captions {
         into.captions.push((k.to_lowercase(), v));
     }
@@ -96,13 +87,21 @@ fn load(src: &str, into: &mut TableData) {
                 .collect(),
         );
     }
+    f.code
 }
 
 static DATA: LazyLock<TableData> = LazyLock::new(|| {
     let mut d = TableData::default();
-    load(include_str!("../../../data/table/vi.toml"), &mut d);
-    load(include_str!("../../../data/table/en.toml"), &mut d);
-    load(include_str!("../../../data/table/ru.toml"), &mut d);
+    for l in Lang::all() {
+        let src = crate::data::required_lang_file("table", l.code());
+        let code = load(src, &mut d);
+        assert_eq!(
+            code,
+            l.code(),
+            "data/table/{}.toml holds the wrong language",
+            l.code()
+        );
+    }
     d.captions
         .sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
     for v in [
@@ -124,14 +123,6 @@ pub fn data() -> &'static TableData {
 }
 
 impl TableData {
-    /// The decimal mark `lang` uses when a table's numbers do not show it.
-    pub fn decimal(&self, lang: Lang) -> Decimal {
-        self.decimals
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map_or(Decimal::Point, |(_, d)| *d)
-    }
-
     /// When `s` starts (case-insensitively) with one of `phrases` as whole words, the byte
     /// length of `s` that the phrase covers.
     pub fn starts_with(s: &str, phrases: &[String]) -> Option<usize> {

@@ -109,7 +109,7 @@ pub fn find(lines: &Lines) -> Vec<Table> {
 }
 
 fn decimal_default(l: Lang) -> Decimal {
-    data::data().decimal(l)
+    l.data().decimal
 }
 
 /// The decimal mark the numbers of lines `r` show, else the language's.

@@ -984,33 +984,26 @@ pub fn spaced_key(s: &str) -> String {
 }
 
 static DATA: LazyLock<Vec<TimeLang>> = LazyLock::new(|| {
-    vec![
-        load(
-            include_str!("../../../data/time/vi.toml"),
-            include_str!("../../../data/time/generated/vi.toml"),
-            Lang::Vi,
-        ),
-        load(
-            include_str!("../../../data/time/en.toml"),
-            include_str!("../../../data/time/generated/en.toml"),
-            Lang::En,
-        ),
-        load(
-            include_str!("../../../data/time/ru.toml"),
-            include_str!("../../../data/time/generated/ru.toml"),
-            Lang::Ru,
-        ),
-    ]
+    Lang::all()
+        .iter()
+        .map(|&l| {
+            load(
+                crate::data::required_lang_file("time", l.code()),
+                crate::data::generated_lang_file("time", l.code()).unwrap_or(""),
+                l,
+            )
+        })
+        .collect()
 });
 
-/// The time knowledge of every language, in [`Lang::ALL`] order.
+/// The time knowledge of every language, in [`Lang::all`] order.
 pub fn all() -> &'static [TimeLang] {
     &DATA
 }
 
 /// One language's time knowledge.
 pub fn of(lang: Lang) -> &'static TimeLang {
-    &DATA[lang as usize]
+    &DATA[lang.index()]
 }
 
 #[cfg(test)]
@@ -1019,7 +1012,7 @@ mod tests {
 
     #[test]
     fn every_language_file_loads() {
-        for l in Lang::ALL {
+        for &l in Lang::all() {
             let tl = of(l);
             assert_eq!(tl.lang, l);
             assert!(!tl.rules.is_empty());

@@ -679,17 +679,12 @@ fn rejected_by_context(t: &Timex, text: &str, whole: Range<usize>) -> bool {
 }
 
 /// Whether the rules of `lang` are run on `text`: on a paragraph of that language, or on text
-/// holding its script (Cyrillic for Russian, Vietnamese letters for Vietnamese; English rules
-/// always run). The common numeric forms are in every language's rules, so an English
+/// holding letters only that language writes (Cyrillic for Russian, Vietnamese letters for
+/// Vietnamese; the rules of a language without letters of its own, English, always run). The common numeric forms are in every language's rules, so an English
 /// paragraph still gets its years and ranges; what it loses is the day-first dotted form
 /// ("11.5.2025") that only the Vietnamese and Russian rules read.
 fn applicable(lang: Lang, text: &str, plang: Lang) -> bool {
-    lang == plang
-        || match lang {
-            Lang::En => true,
-            Lang::Ru => text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
-            Lang::Vi => text.chars().any(crate::text::lang::is_vietnamese_letter),
-        }
+    lang == plang || lang.data().own_letters.is_empty() || lang.writes(text)
 }
 
 /// How far from a digit a rule that needs one is looked for, in bytes: more than any time

@@ -22,12 +22,12 @@
 //! one claim with every source. [`conflicts`] reports the claims of a point that differ
 //! beyond rounding (see [`compatible`]).
 
-pub mod lexicon;
 pub mod render;
 pub mod table;
 pub mod text;
 
 use super::conflict::{Claim, Conflict, ConflictKind};
+use crate::knowledge::series as lexicon;
 use crate::source::decode::{Encoding, decode_range};
 use crate::span::Span;
 use crate::store::StoredFact;
@@ -591,7 +591,7 @@ pub fn find<'a>(series: &'a [Series], name: &str) -> Vec<&'a Series> {
     let mut toks = Vec::new();
     lexicon::tokenize(name, &mut toks);
     let mut concepts = Vec::new();
-    for lang in crate::text::lang::Lang::ALL {
+    for &lang in crate::text::lang::Lang::all() {
         if let Some((n, cs)) = k.lexicon(lang).at(&toks, 0)
             && n == toks.len()
         {

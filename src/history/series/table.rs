@@ -9,9 +9,9 @@
 //! column "Trong đó với Liên Xô" is Vietnam's total; otherwise the caption must name both
 //! Vietnam and the counterpart. The unit is the row's (`row_units`), else the table's.
 
-use super::lexicon::{self, Class, Lexicon, Tok, tokenize};
 use super::{Context, Observation, Origin, Period, Source, half_unit};
 use crate::fact::{CellSpan, CellValue};
+use crate::knowledge::series::{self as lexicon, Class, Lexicon, Tok, tokenize};
 use crate::span::Span;
 use crate::store::StoredFact;
 use crate::text::lang::Lang;
@@ -133,7 +133,7 @@ pub fn observations(t: &StoredFact, ctx: &Context) -> Vec<Observation> {
         return Vec::new();
     };
     let k = lexicon::knowledge();
-    let lang = tb.lang.unwrap_or(Lang::Vi);
+    let lang = tb.lang.unwrap_or_else(Lang::fallback);
     let lex = k.lexicon(lang);
     let caption = tb.caption.as_deref().unwrap_or("");
     let label = tb.label.as_deref();

@@ -5,8 +5,8 @@
 //! stored sentence cut at sentence ends the splitter missed) and its *stretch* (the tokens
 //! after the quantity before it). See the module documentation of [`super`] for the rules.
 
-use super::lexicon::{self, Class, Lexicon, Tok, tokenize};
 use super::{Context, DocText, Observation, Origin, Period, Source, half_unit};
+use crate::knowledge::series::{self as lexicon, Class, Lexicon, Tok, tokenize};
 use crate::span::Span;
 use crate::store::StoredFact;
 use crate::text::lang::Lang;

@@ -34,7 +34,7 @@ pub async fn list(
     let Query(p) = q?;
     let (offset, limit) = super::window(p.offset, p.limit, 50)?;
     let v = st.view();
-    let g = crate::extract::entity::gazetteer();
+    let g = crate::knowledge::gazetteer::builtin();
     let mut kinds: Vec<&str> = g.entities.iter().map(|e| e.kind.as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();

@@ -219,13 +219,12 @@ pub fn lang_badge(lang: &str) -> String {
     )
 }
 
-/// The English name of a language code.
+/// The English name of a language code (`data/lang/<code>.toml`), or the code itself when
+/// the registry has no such language.
 pub fn lang_name(code: &str) -> &str {
-    match code {
-        "vi" => "Vietnamese",
-        "en" => "English",
-        "ru" => "Russian",
-        other => other,
+    match crate::text::lang::Lang::from_code(code) {
+        Some(l) => &l.data().name,
+        None => code,
     }
 }
 

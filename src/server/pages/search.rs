@@ -31,12 +31,10 @@ fn form(v: &crate::server::state::View, p: &Params) -> String {
          <label>Language <select id=\"lang\" name=\"lang\">",
         esc(q)
     );
-    for (code, name) in [
-        ("", "any"),
-        ("vi", "Vietnamese"),
-        ("en", "English"),
-        ("ru", "Russian"),
-    ] {
+    let langs = crate::text::lang::Lang::all()
+        .iter()
+        .map(|l| (l.code(), l.data().name.as_str()));
+    for (code, name) in std::iter::once(("", "any")).chain(langs) {
         let _ = write!(
             s,
             "<option value=\"{code}\"{}>{name}</option>",

@@ -146,7 +146,7 @@ fn month_of(s: &str) -> Option<u32> {
 
 /// The type's label in the ontology ("visit", "diplomatic recognition").
 pub fn type_label(ty: &str) -> String {
-    crate::extract::event::data::ontology()
+    crate::knowledge::events::ontology()
         .types
         .get(ty)
         .map_or_else(|| ty.replace('_', " "), |t| t.label.clone())
@@ -223,7 +223,7 @@ fn select(id: &str, name: &str, options: &[(String, String)], current: &str) -> 
 }
 
 fn form(p: &Params, zoom: Zoom) -> String {
-    let o = crate::extract::event::data::ontology();
+    let o = crate::knowledge::events::ontology();
     let fields: Vec<(String, String)> = o
         .fields
         .iter()
