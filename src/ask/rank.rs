@@ -503,7 +503,9 @@ pub fn rank(q: &Question, k: &Knowledge) -> Vec<Group> {
                         0.3 * (-(gap(r, &c.pos) as f64) / 50.0).exp()
                     }
                 };
-                let mut best: HashMap<usize, f64> = HashMap::new();
+                // Summed in feature order: a hash map's order would make the last bits of
+                // the sum, and so the order of equal answers, differ from run to run.
+                let mut best: std::collections::BTreeMap<usize, f64> = Default::default();
                 for ((j, r), own) in spots.iter().zip(&owners) {
                     let w = weights[*j] * if feats[*j].head { 2.0 } else { 1.0 };
                     let v = w * near(r, *own);
