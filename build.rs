@@ -11,15 +11,17 @@ const MODULES: &[&str] = &[
 ];
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let mut files = Vec::new();
     for m in MODULES {
         for sub in ["", "generated"] {
             let dir = root.join(m).join(sub);
-            println!("cargo:rerun-if-changed={}", dir.display());
+            // Only folders that exist: a missing path would make cargo run this every build.
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
+            println!("cargo:rerun-if-changed={}", dir.display());
             for e in entries.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "toml") && p.is_file() {
