@@ -1,6 +1,6 @@
-//! The series knowledge: `data/series/series.toml` (concepts, scopes, units) and the words of
-//! each language (`data/series/{en,vi,ru}.toml`), loaded once into a phrase matcher over
-//! simple tokens.
+//! The series knowledge: `data/series/series.toml` (concepts, scopes, units, each named in
+//! every language) and the words of each language (`data/series/<code>.toml`, with how a
+//! series is named in it), loaded once into a phrase matcher over simple tokens.
 
 use crate::text::lang::Lang;
 use crate::text::phrase::{Keyed, PhraseSet};
@@ -39,44 +39,114 @@ pub enum Class {
     Unit(String),
 }
 
+/// A name in every language of the registry: a map by language, checked at load to hold
+/// each language and no other key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels(Vec<String>);
+
+impl Labels {
+    /// The name in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        &self.0[lang.index()]
+    }
+
+    /// The names `f` gives each language of the registry.
+    pub fn from_fn(f: impl Fn(Lang) -> String) -> Labels {
+        Labels(Lang::all().iter().map(|&l| f(l)).collect())
+    }
+
+    /// Every language with its name, in the registry's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &str)> {
+        Lang::all().iter().map(|&l| (l, self.get(l)))
+    }
+
+    /// Reads the language-code keys of a record of `data/series/series.toml`.
+    ///
+    /// # Panics
+    /// When a language has no name or a key is no language (the data is embedded).
+    fn read(what: &str, mut m: BTreeMap<String, String>) -> Labels {
+        let names = Lang::all()
+            .iter()
+            .map(|l| {
+                m.remove(l.code()).unwrap_or_else(|| {
+                    panic!(
+                        "data/series/series.toml: {what} has no name in {}",
+                        l.code()
+                    )
+                })
+            })
+            .collect();
+        if let Some(k) = m.keys().next() {
+            panic!("data/series/series.toml: {what} has {k:?}, which is no language or field");
+        }
+        Labels(names)
+    }
+
+    /// `template` (a language's `series_name`) with its `{concept}`, `{scope}` and `{unit}`
+    /// filled in.
+    pub fn fill(template: &str, concept: &str, scope: &str, unit: &str) -> String {
+        template
+            .replace("{concept}", concept)
+            .replace("{scope}", scope)
+            .replace("{unit}", unit)
+    }
+}
+
+impl serde::Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (l, name) in self.iter() {
+            m.serialize_entry(l.code(), name)?;
+        }
+        m.end()
+    }
+}
+
 /// A concept: what is measured.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Concept {
     pub id: String,
     pub units: Vec<String>,
-    pub en: String,
-    pub vi: String,
-    pub ru: String,
+    pub names: Labels,
 }
 
 /// A scope: between whom.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Scope {
     pub id: String,
-    pub en: String,
-    pub vi: String,
-    pub ru: String,
+    pub names: Labels,
 }
 
-/// Unit names in the three languages.
-#[derive(Debug, Clone, Deserialize)]
-pub struct UnitNames {
-    pub en: String,
-    pub vi: String,
-    pub ru: String,
+#[derive(Deserialize)]
+struct RawConcept {
+    id: String,
+    #[serde(default)]
+    units: Vec<String>,
+    #[serde(flatten)]
+    names: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
+struct RawScope {
+    id: String,
+    #[serde(flatten)]
+    names: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Defs {
-    concept: Vec<Concept>,
-    scope: Vec<Scope>,
-    units: BTreeMap<String, UnitNames>,
+    concept: Vec<RawConcept>,
+    scope: Vec<RawScope>,
+    units: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LangFile {
+    /// How a series is named in this language: `{concept}`, `{scope}` and `{unit}` filled in.
+    series_name: String,
     concepts: BTreeMap<String, Vec<String>>,
     not_concepts: Vec<String>,
     counterpart: Vec<String>,
@@ -140,12 +210,15 @@ pub fn tokenize(s: &str, out: &mut Vec<Tok>) {
 #[derive(Debug)]
 pub struct Lexicon {
     phrases: PhraseSet<Vec<Class>>,
+    /// How a series is named in this language (`{concept}`, `{scope}`, `{unit}`).
+    pub series_name: String,
 }
 
 impl Default for Lexicon {
     fn default() -> Self {
         Lexicon {
             phrases: PhraseSet::new(OPTIONS),
+            series_name: "{scope}: {concept} ({unit})".into(),
         }
     }
 }
@@ -180,7 +253,10 @@ impl Lexicon {
         })
     }
     fn from_file(f: LangFile) -> Lexicon {
-        let mut l = Lexicon::default();
+        let mut l = Lexicon {
+            series_name: f.series_name.clone(),
+            ..Lexicon::default()
+        };
         for (id, words) in &f.concepts {
             for w in words {
                 l.insert(w, Class::Concept(id.clone()));
@@ -226,7 +302,8 @@ impl Lexicon {
 pub struct Knowledge {
     pub concepts: Vec<Concept>,
     pub scopes: Vec<Scope>,
-    pub units: BTreeMap<String, UnitNames>,
+    /// Each unit's names.
+    pub units: BTreeMap<String, Labels>,
     /// Per language, by [`Lang::index`].
     langs: Vec<Lexicon>,
 }
@@ -271,9 +348,31 @@ pub fn knowledge() -> &'static Knowledge {
             })
             .collect();
         Knowledge {
-            concepts: defs.concept,
-            scopes: defs.scope,
-            units: defs.units,
+            concepts: defs
+                .concept
+                .into_iter()
+                .map(|c| Concept {
+                    names: Labels::read(&format!("concept {}", c.id), c.names),
+                    id: c.id,
+                    units: c.units,
+                })
+                .collect(),
+            scopes: defs
+                .scope
+                .into_iter()
+                .map(|s| Scope {
+                    names: Labels::read(&format!("scope {}", s.id), s.names),
+                    id: s.id,
+                })
+                .collect(),
+            units: defs
+                .units
+                .into_iter()
+                .map(|(u, names)| {
+                    let names = Labels::read(&format!("unit {u}"), names);
+                    (u, names)
+                })
+                .collect(),
             langs,
         }
     });
@@ -283,6 +382,52 @@ pub fn knowledge() -> &'static Knowledge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every concept, scope and unit is named in every language of the registry; a record
+    /// missing one, or holding a key that is no language, is refused.
+    #[test]
+    fn names_are_maps_by_language() {
+        let k = knowledge();
+        let all = k
+            .concepts
+            .iter()
+            .map(|c| &c.names)
+            .chain(k.scopes.iter().map(|s| &s.names))
+            .chain(k.units.values());
+        for names in all {
+            for &l in Lang::all() {
+                assert!(!names.get(l).trim().is_empty(), "{names:?} in {l}");
+            }
+        }
+        let m = |kv: &[(&str, &str)]| {
+            kv.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let full = m(&[("en", "trade"), ("vi", "thương mại"), ("ru", "торговля")]);
+        assert_eq!(
+            Labels::read("x", full.clone()).get(Lang::of("ru")),
+            "торговля"
+        );
+        let missing = m(&[("en", "trade"), ("vi", "thương mại")]);
+        assert!(std::panic::catch_unwind(|| Labels::read("x", missing)).is_err());
+        let mut extra = full;
+        extra.insert("fr".into(), "commerce".into());
+        assert!(std::panic::catch_unwind(|| Labels::read("x", extra)).is_err());
+    }
+
+    /// A series is named by its language's pattern: Vietnamese puts the concept first.
+    #[test]
+    fn series_names_follow_each_languages_pattern() {
+        let k = knowledge();
+        let name = |code: &str| {
+            let l = Lang::of(code);
+            Labels::fill(&k.lexicon(l).series_name, "C", "S", "U")
+        };
+        assert_eq!(name("en"), "S: C (U)");
+        assert_eq!(name("vi"), "C, S (U)");
+        assert_eq!(name("ru"), "S: C (U)");
+    }
 
     #[test]
     fn data_loads_and_every_concept_word_names_a_defined_concept() {

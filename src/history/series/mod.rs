@@ -31,6 +31,7 @@ use crate::knowledge::series as lexicon;
 use crate::source::decode::{Encoding, decode_range};
 use crate::span::Span;
 use crate::store::StoredFact;
+use crate::text::lang::Lang;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -125,13 +126,8 @@ pub struct Point {
     pub values: Vec<PointValue>,
 }
 
-/// Names in the three languages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Names {
-    pub en: String,
-    pub vi: String,
-    pub ru: String,
-}
+/// A series' names, by language.
+pub use crate::knowledge::series::Labels as Names;
 
 /// A named series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -345,26 +341,14 @@ pub fn assemble(obs: impl IntoIterator<Item = Observation>) -> Vec<Series> {
         };
         let unit = first.unit.clone();
         let un = k.units.get(&unit);
-        let names = Names {
-            en: format!(
-                "{}: {} ({})",
-                s.en,
-                c.en,
-                un.map_or(unit.as_str(), |u| &u.en)
-            ),
-            vi: format!(
-                "{}, {} ({})",
-                c.vi,
-                s.vi,
-                un.map_or(unit.as_str(), |u| &u.vi)
-            ),
-            ru: format!(
-                "{}: {} ({})",
-                s.ru,
-                c.ru,
-                un.map_or(unit.as_str(), |u| &u.ru)
-            ),
-        };
+        let names = Names::from_fn(|l| {
+            Names::fill(
+                &k.lexicon(l).series_name,
+                c.names.get(l),
+                s.names.get(l),
+                un.map_or(unit.as_str(), |u| u.get(l)),
+            )
+        });
         let mut points: BTreeMap<((i32, i32), Period), Point> = BTreeMap::new();
         for o in obs {
             let p = points
@@ -415,7 +399,7 @@ pub fn assemble(obs: impl IntoIterator<Item = Observation>) -> Vec<Series> {
         }
         out.push(Series {
             key,
-            name: names.en.clone(),
+            name: names.get(Lang::fallback()).to_string(),
             names,
             concept: c.id.clone(),
             scope: s.id.clone(),
@@ -470,7 +454,7 @@ pub fn compatible(a: &PointValue, b: &PointValue) -> bool {
 /// "593.8 million RUB", "1.2 billion RUB", "1550 persons".
 pub fn display_value(v: f64, unit: &str) -> String {
     let k = lexicon::knowledge();
-    let u = k.units.get(unit).map_or(unit, |u| u.en.as_str());
+    let u = k.units.get(unit).map_or(unit, |u| u.get(Lang::fallback()));
     let trim = |x: f64| {
         let s = format!("{:.3}", x);
         let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -578,8 +562,8 @@ pub fn find<'a>(series: &'a [Series], name: &str) -> Vec<&'a Series> {
     let hit: Vec<&Series> = series
         .iter()
         .filter(|s| {
-            [&s.key, &s.names.en, &s.names.vi, &s.names.ru]
-                .iter()
+            std::iter::once(s.key.as_str())
+                .chain(s.names.iter().map(|(_, n)| n))
                 .any(|n| fold(n).contains(&q))
         })
         .collect();

@@ -83,10 +83,12 @@ pub fn list_json(series: &[Series]) -> Value {
 /// One series as a table: period, value, and each source (document, byte span, origin, as
 /// written); then its conflicts.
 pub fn series_text(s: &Series, all: &[Conflict]) -> String {
-    let mut out = format!(
-        "{}  [{}]\n  vi: {}\n  ru: {}\n",
-        s.name, s.key, s.names.vi, s.names.ru
-    );
+    let mut out = format!("{}  [{}]\n", s.name, s.key);
+    // Its name in the other languages (the fallback language's is the name).
+    let fallback = crate::text::lang::Lang::fallback();
+    for (l, name) in s.names.iter().filter(|(l, _)| *l != fallback) {
+        out += &format!("  {l}: {name}\n");
+    }
     out += &format!("  {:<11}  {:<24}  sources\n", "period", "value");
     for p in &s.points {
         let mut first = true;

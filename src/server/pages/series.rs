@@ -221,13 +221,12 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
             let _ = write!(
                 b,
                 "<tr class=\"series-row\" data-key=\"{key}\"><td><a href=\"/series/{href}\">{name}</a>\
-                 <div class=\"names\"><span lang=\"vi\">{vi}</span> · <span lang=\"ru\">{ru}</span></div></td>\
+                 <div class=\"names\">{names}</div></td>\
                  <td class=\"spark\">{spark}</td><td class=\"years\">{yrs}</td><td class=\"num\">{n}</td><td class=\"num\">{src}</td></tr>",
                 key = esc(&s.key),
                 href = url_enc(&s.key),
                 name = esc(&s.name),
-                vi = esc(&s.names.vi),
-                ru = esc(&s.names.ru),
+                names = other_names(s),
                 spark = chart(s, &format!("spark-{}", s.key), 40.0, false),
                 n = s.points.len(),
                 src = s.source_count(),
@@ -263,12 +262,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
         .ok_or_else(|| PageError::not_found(format!("no series has the key {key:?}")))?;
     let mut b = format!(
         "<article id=\"series-page\" data-key=\"{}\"><p class=\"crumbs\"><a href=\"/series\">Series</a> ›</p><h1>{}</h1>\
-         <p class=\"names\"><span lang=\"vi\">{}</span> · <span lang=\"ru\">{}</span></p>\
+         <p class=\"names\">{}</p>\
          <p class=\"meta\">Unit: <b class=\"unit\">{}</b> · {} point{} · {} source{}. Hover a point for its sources; click it to read the first.</p>",
         esc(&s.key),
         esc(&s.name),
-        esc(&s.names.vi),
-        esc(&s.names.ru),
+        other_names(s),
         esc(unit_label(&s.unit)),
         s.points.len(),
         if s.points.len() == 1 { "" } else { "s" },
@@ -345,4 +343,16 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
     }
     b.push_str("</article>");
     Ok(page(&s.name, Nav::Series, "page-series", &b))
+}
+
+/// A series' names in the languages other than the fallback's (whose name is its title), each
+/// marked with its language: `<span lang="vi">…</span> · <span lang="ru">…</span>`.
+fn other_names(s: &crate::history::series::Series) -> String {
+    let fallback = crate::text::lang::Lang::fallback();
+    s.names
+        .iter()
+        .filter(|(l, _)| *l != fallback)
+        .map(|(l, n)| format!("<span lang=\"{l}\">{}</span>", esc(n)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
