@@ -5,9 +5,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The data folders whose files are embedded. Their files are read through `annals::data`.
+/// The data folders of per-language engines, whose files are embedded here and read through
+/// `annals::data`. (The gazetteer and the domain lexicon embed their own files.)
 const MODULES: &[&str] = &[
-    "lang", "time", "quantity", "event", "question", "series", "table", "lexicon",
+    "lang", "time", "quantity", "event", "question", "series", "table",
 ];
 
 fn main() {
