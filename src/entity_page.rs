@@ -160,7 +160,7 @@ pub fn find(name: &str) -> Result<&'static Entity, String> {
             "{name:?} names {} entities: {}; use one of their ids",
             many.len(),
             many.iter()
-                .map(|e| format!("{} ({})", e.en, e.id))
+                .map(|e| format!("{} ({})", e.name, e.id))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -176,7 +176,7 @@ pub fn entity_record(snapshot: &Snapshot, e: &Entity) -> Value {
         .events
         .iter()
         .filter(|ev| {
-            ev.participants.iter().any(|p| p == &e.en)
+            ev.participants.iter().any(|p| p == &e.name)
                 || ev
                     .statements
                     .iter()
@@ -188,8 +188,8 @@ pub fn entity_record(snapshot: &Snapshot, e: &Entity) -> Value {
         })
         .collect();
     json!({
-        "entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid,
-        "labels": {"en": e.en, "vi": e.vi, "ru": e.ru},
+        "entity_id": e.id, "entity": e.name, "type": e.kind, "qid": e.qid,
+        "labels": e.labels,
         "aliases": e.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(),
         "dates": e.dates,
         "page": page, "events": events,

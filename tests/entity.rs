@@ -79,6 +79,84 @@ fn unmarked_duplicate_alias_fails() {
     assert!(ok.is_ok(), "{ok:?}");
 }
 
+/// An entity's labels are keys that are language codes: each becomes a label of its language
+/// and a name that finds it; the fallback language's label is its name and is required; a key
+/// that is neither a field nor a language, or an origin that is no language, is refused.
+#[test]
+fn labels_are_a_map_by_language() {
+    let one = |body: &str| {
+        let f = format!("[[entity]]\nid = \"x\"\ntype = \"organization\"\n{body}");
+        Gazetteer::load(&[("x.toml", &f)], "", "")
+    };
+    let g = one("en = \"Alpha Union\"\nru = \"Союз Альфа\"\n").expect("loads");
+    let e = &g.entities[0];
+    assert_eq!(e.name, "Alpha Union");
+    assert_eq!(e.label(Lang::of("en")), Some("Alpha Union"));
+    assert_eq!(e.label(Lang::of("ru")), Some("Союз Альфа"));
+    assert_eq!(e.label(Lang::of("vi")), None);
+    assert_eq!(e.other_labels(), vec!["Союз Альфа".to_string()]);
+    assert!(g.lookup("Союз Альфа").iter().any(|x| x.id == "x"));
+    let json = serde_json::to_value(&e.labels).unwrap();
+    assert_eq!(json["ru"], "Союз Альфа");
+    assert!(json["vi"].is_null());
+    // No label in the fallback language.
+    let e = one("ru = \"Союз Альфа\"\n").unwrap_err().to_string();
+    assert!(e.contains("no label in en"), "{e}");
+    // A key that is no language (a misspelt field is one).
+    let e = one("en = \"Alpha\"\nfr = \"Alpha\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"fr\" is no language"), "{e}");
+    let e = one("en = \"Alpha\"\nalias = \"A\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"alias\" is no language"), "{e}");
+    let e = one("en = \"Alpha\"\norigin = \"xx\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("origin \"xx\""), "{e}");
+}
+
+/// A person's names are transliterated from the language they come from, read from the
+/// labels when the data does not say: a Russian label in Cyrillic makes the name Russian (its
+/// case forms, Vietnamese renderings and the initials of its given name), a name in Vietnamese
+/// letters makes it Vietnamese (its Russian rendering). A Vietnamese rendering of a Russian
+/// name ("Pêtơrốp") does not make the name Vietnamese.
+#[test]
+fn the_origin_of_a_name_is_read_from_its_labels() {
+    let person = |body: &str| {
+        let f = format!("[[entity]]\nid = \"p\"\ntype = \"person\"\n{body}");
+        let g = Gazetteer::load(&[("p.toml", &f)], "", "").expect("loads");
+        g.entities.into_iter().next().unwrap()
+    };
+    let texts = |e: &annals::knowledge::gazetteer::Entity| {
+        e.aliases.iter().map(|a| a.text.clone()).collect::<Vec<_>>()
+    };
+    for body in [
+        "en = \"Ivan Petrov\"\nru = \"Иван Петров\"\n",
+        "en = \"Ivan Petrov\"\nvi = \"Ivan Pêtơrốp\"\nru = \"Иван Петров\"\n",
+    ] {
+        let e = person(body);
+        let a = texts(&e);
+        assert!(a.iter().any(|t| t == "Ивана Петрова"), "case forms: {a:?}");
+        assert!(
+            a.iter().any(|t| t == "Ivan Pêtrôp"),
+            "a Vietnamese rendering: {a:?}"
+        );
+        assert!(
+            e.initials.contains(&'I') && e.initials.contains(&'И'),
+            "{:?}",
+            e.initials
+        );
+    }
+    let vi = texts(&person("en = \"Trần Văn Bình\"\n"));
+    assert!(
+        vi.iter()
+            .any(|a| a.chars().any(|c| ('а'..='я').contains(&c))),
+        "a Russian rendering: {vi:?}"
+    );
+}
+
 #[test]
 fn common_word_alias_fails() {
     let a = "[[entity]]\nid = \"a\"\ntype = \"other\"\nen = \"Alpha\"\naliases = [\"the\"]\n";
@@ -324,7 +402,7 @@ fn resolve_any_alias() {
         );
     }
     assert_eq!(
-        entity::resolve("lien xo").map(|e| e.en.as_str()),
+        entity::resolve("lien xo").map(|e| e.name.as_str()),
         Some("Soviet Union")
     );
     assert!(entity::resolve("no such thing").is_none());

@@ -258,7 +258,7 @@ pub fn resolve(name: &str) -> Option<&'static Entity> {
 /// A name as an entity value: the gazetteer's label when it knows the name.
 fn name_value(name: &str, format: Option<&str>) -> (Value, String) {
     if let Some(e) = resolve(name) {
-        return (json!(e.en), e.en.clone());
+        return (json!(e.name), e.name.clone());
     }
     let v = match format {
         Some(f) => f.replace("{}", name),

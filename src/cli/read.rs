@@ -325,7 +325,7 @@ pub fn entity(data: &Path, a: EntityArgs) -> Result<()> {
         return Ok(());
     }
     let page = annals::entity_page::entity_page(&snapshot, &e.id);
-    let mut head = format!("{} ({}", e.en, e.kind);
+    let mut head = format!("{} ({}", e.name, e.kind);
     if let Some(q) = &e.qid {
         head += &format!(", {q}");
     }
@@ -333,8 +333,11 @@ pub fn entity(data: &Path, a: EntityArgs) -> Result<()> {
         head += &format!(", {d}");
     }
     println!("{head})");
-    let labels: Vec<String> = [("vi", &e.vi), ("ru", &e.ru)]
+    let fallback = annals::text::lang::Lang::fallback();
+    let labels: Vec<String> = e
+        .labels
         .iter()
+        .filter(|(l, _)| *l != fallback)
         .filter_map(|(l, v)| v.as_ref().map(|v| format!("{l}: {v}")))
         .collect();
     if !labels.is_empty() {
@@ -431,15 +434,15 @@ pub fn entities(data: &Path, a: EntitiesArgs) -> Result<()> {
             .iter()
             .map(|e| (e, snapshot.mentions.get(&e.id).copied().unwrap_or(0)))
             .collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.en.cmp(&b.0.en)));
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.name.cmp(&b.0.name)));
     for (e, n) in rows {
         match a.format {
             OutFormat::Json => writeln!(
                 out,
                 "{}",
-                serde_json::json!({"entity_id": e.id, "entity": e.en, "type": e.kind, "qid": e.qid, "mentions": n})
+                serde_json::json!({"entity_id": e.id, "entity": e.name, "type": e.kind, "qid": e.qid, "mentions": n})
             )?,
-            OutFormat::Text => writeln!(out, "{n:>5}  {} ({}, {})", e.en, e.kind, e.id)?,
+            OutFormat::Text => writeln!(out, "{n:>5}  {} ({}, {})", e.name, e.kind, e.id)?,
         }
     }
     Ok(out.flush()?)

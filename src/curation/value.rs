@@ -203,7 +203,7 @@ fn participants(field: &str, v: &Value) -> Result<Value, CurationError> {
     for n in names {
         let found = crate::knowledge::gazetteer::resolve_all(&n);
         let label = match found.as_slice() {
-            [e] => e.en.clone(),
+            [e] => e.name.clone(),
             [] => n,
             many => {
                 return Err(invalid(
@@ -211,7 +211,7 @@ fn participants(field: &str, v: &Value) -> Result<Value, CurationError> {
                     format!(
                         "{n:?} names several entities: {}",
                         many.iter()
-                            .map(|e| e.en.as_str())
+                            .map(|e| e.name.as_str())
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -332,7 +332,7 @@ pub fn normalize_fact(
                 .as_str()
                 .ok_or_else(|| invalid(field, "an entity name expected"))?;
             return match crate::knowledge::gazetteer::resolve_all(name).as_slice() {
-                [e] => Ok(Value::String(e.en.clone())),
+                [e] => Ok(Value::String(e.name.clone())),
                 [] => Err(invalid(field, format!("no entity is named {name:?}"))),
                 many => Err(invalid(
                     field,
@@ -403,7 +403,7 @@ pub fn expand_fact(kind: &str, field: &str, v: &Value) -> Vec<(String, Value)> {
             let name = v.as_str().unwrap_or_default();
             match crate::knowledge::gazetteer::resolve_all(name).as_slice() {
                 [e] => vec![
-                    ("entity".into(), e.en.clone().into()),
+                    ("entity".into(), e.name.clone().into()),
                     ("entity_id".into(), e.id.clone().into()),
                     ("entity_type".into(), e.kind.clone().into()),
                     ("qid".into(), json!(e.qid)),

@@ -75,9 +75,9 @@ fn resolve(f: &Filter) -> Result<Resolved, FilterError> {
             let all = crate::knowledge::gazetteer::resolve_all(name);
             match all.len() {
                 0 => return Err(FilterError::UnknownActor(name.clone())),
-                1 => Some(all[0].en.clone()),
+                1 => Some(all[0].name.clone()),
                 _ => {
-                    let names: Vec<&str> = all.iter().map(|e| e.en.as_str()).collect();
+                    let names: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
                     return Err(FilterError::AmbiguousActor(name.clone(), names.join(", ")));
                 }
             }

@@ -6,9 +6,11 @@
 //! written, since folding joins distinct Vietnamese words.
 
 use crate::text::folded::Tok;
+use crate::text::lang::{ByLang, Lang};
 use crate::text::phrase::{Pat, PhraseSet};
 use crate::text::token::Options;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -57,6 +59,8 @@ pub struct Concept {
     /// "впервые"), `Latest` for "last". Of several dates of the asked act, none stated with
     /// the ordinal, a later one cannot be the first.
     pub extreme: Option<Extreme>,
+    /// Its forms in each language: lowercased word sequences, a trailing `*` a prefix.
+    pub forms: ByLang<Vec<String>>,
 }
 
 /// Which end of a series an ordinal picks.
@@ -67,8 +71,9 @@ pub enum Extreme {
     Latest,
 }
 
+/// A concept as the file writes it. Its forms are the keys that are language codes
+/// (`en = ["trade"]`, `vi = ["thương mại"]`), checked against the registry at load.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConcept {
     id: String,
     class: Option<String>,
@@ -87,12 +92,8 @@ struct RawConcept {
     #[serde(default)]
     directed: bool,
     extreme: Option<Extreme>,
-    #[serde(default)]
-    en: Vec<String>,
-    #[serde(default)]
-    vi: Vec<String>,
-    #[serde(default)]
-    ru: Vec<String>,
+    #[serde(flatten)]
+    forms: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,7 +190,9 @@ impl Lexicon {
                 if let Some(b) = &c.broader {
                     broaders.push((name.to_string(), ci, b.clone()));
                 }
-                for f in c.en.iter().chain(&c.vi).chain(&c.ru) {
+                let forms = ByLang::from_codes(c.forms, |_| Vec::new())
+                    .map_err(|e| bad(format!("concept {:?}: {e}", c.id)))?;
+                for f in forms.values().flatten() {
                     let parts = lx.forms.parse(f);
                     let Some(first) = parts.first() else {
                         return Err(bad(format!("concept {:?}: empty form {f:?}", c.id)));
@@ -213,6 +216,7 @@ impl Lexicon {
                     reporting: c.reporting,
                     directed: c.directed,
                     extreme: c.extreme,
+                    forms,
                 });
             }
         }
@@ -255,6 +259,12 @@ impl Lexicon {
             }
         }
         Ok(lx)
+    }
+
+    /// The forms of the concept `id` in `lang`; None when no concept has that id.
+    pub fn forms(&self, id: &str, lang: Lang) -> Option<&[String]> {
+        let c = self.concept(id)?;
+        Some(self.concepts[c].forms.get(lang))
     }
 
     /// Index of the concept `id`.

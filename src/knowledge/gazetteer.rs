@@ -7,6 +7,7 @@ use super::translit;
 use super::variants::all_caps;
 use super::variants::{self, Abbrev};
 use crate::text::fold::fold;
+use crate::text::lang::{ByLang, Lang};
 use std::sync::LazyLock;
 
 static GAZETTEER: LazyLock<Gazetteer> =
@@ -99,10 +100,12 @@ pub struct Entity {
     pub id: String,
     /// person, country, organization, place, treaty, event or other.
     pub kind: String,
-    /// Canonical English label (the English Wikipedia article title).
-    pub en: String,
-    pub vi: Option<String>,
-    pub ru: Option<String>,
+    /// The canonical label: the label in the registry's fallback language (in our data, the
+    /// English Wikipedia article title).
+    pub name: String,
+    /// Its label in each language of the registry, where the data gives one; the fallback
+    /// language's is always [`Entity::name`].
+    pub labels: ByLang<Option<String>>,
     pub qid: Option<String>,
     /// Life dates or the span of existence ("1906/1982").
     pub dates: Option<String>,
@@ -119,27 +122,35 @@ pub struct Entity {
 }
 
 impl Entity {
-    /// Its labels in the other languages (vi, ru), for `entity_labels`.
+    /// Its labels in the other languages, in the registry's order and unlike its name, for
+    /// `entity_labels`.
     pub fn other_labels(&self) -> Vec<String> {
         let mut v: Vec<String> = Vec::new();
-        for l in [&self.vi, &self.ru].into_iter().flatten() {
-            if *l != self.en && !v.contains(l) {
+        for l in self.labels.values().flatten() {
+            if *l != self.name && !v.contains(l) {
                 v.push(l.clone());
             }
         }
         v
     }
+
+    /// Its label in `lang`, if the data gives one.
+    pub fn label(&self, lang: Lang) -> Option<&str> {
+        self.labels.get(lang).as_deref()
+    }
 }
 
+/// An entity as a data file writes it. Its labels are the keys that are language codes
+/// (`en = "Soviet Union"`, `vi = "Liên Xô"`): checked against the registry at load, so a key
+/// that is neither a field nor a language is an error.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawEntity {
     id: String,
     #[serde(rename = "type")]
     kind: String,
-    en: String,
-    vi: Option<String>,
-    ru: Option<String>,
+    /// Labels by language code; the fallback language's is required.
+    #[serde(flatten)]
+    labels: BTreeMap<String, String>,
     qid: Option<String>,
     dates: Option<String>,
     terms: Option<String>,
@@ -220,15 +231,8 @@ pub struct Context {
     pub region_words: Vec<String>,
 }
 
-#[derive(Debug, Deserialize, Default)]
-struct RawAbbrevs {
-    #[serde(default)]
-    vi: Vec<Abbrev>,
-    #[serde(default)]
-    en: Vec<Abbrev>,
-    #[serde(default)]
-    ru: Vec<Abbrev>,
-}
+/// The abbreviation table: rows by language code.
+type RawAbbrevs = BTreeMap<String, Vec<Abbrev>>;
 
 /// The gazetteer files, compiled in.
 pub const ENTITY_FILES: [(&str, &str); 12] = [
@@ -323,7 +327,15 @@ impl Gazetteer {
             file: "abbreviations.toml".into(),
             msg: e.to_string(),
         })?;
-        let abbreviations: Vec<Abbrev> = ab.vi.into_iter().chain(ab.en).chain(ab.ru).collect();
+        let abbreviations: Vec<Abbrev> = ByLang::from_codes(ab, |_| Vec::new())
+            .map_err(|msg| GazetteerError::Parse {
+                file: "abbreviations.toml".into(),
+                msg,
+            })?
+            .values()
+            .flatten()
+            .cloned()
+            .collect();
         let mut raw = Vec::new();
         for (name, text) in files {
             let f: RawFile = toml::from_str(text).map_err(|e| GazetteerError::Parse {
@@ -368,6 +380,14 @@ impl Gazetteer {
             {
                 return Err(GazetteerError::Invalid(format!("{}: bad qid {q}", r.id)));
             }
+            if let Some(o) = &r.origin
+                && Lang::from_code(o).is_none()
+            {
+                return Err(GazetteerError::Invalid(format!(
+                    "{}: origin {o:?} is no language of data/lang",
+                    r.id
+                )));
+            }
             let ambiguous: HashSet<String> = r.ambiguous.iter().map(|a| variants::key(a)).collect();
             let mut aliases: Vec<Alias> = Vec::new();
             let mut seen: HashSet<(String, bool)> = HashSet::new();
@@ -390,17 +410,30 @@ impl Gazetteer {
                         proper: false,
                     });
                 };
-            let labels: Vec<&String> = std::iter::once(&r.en)
-                .chain(r.vi.iter())
-                .chain(r.ru.iter())
+            let by_code = std::mem::take(&mut r.labels)
+                .into_iter()
+                .map(|(code, label)| (code, Some(label)))
                 .collect();
+            let labels = ByLang::from_codes(by_code, |_| None)
+                .map_err(|e| GazetteerError::Invalid(format!("{}: {e}", r.id)))?;
+            let Some(name) = labels.get(Lang::fallback()).clone() else {
+                return Err(GazetteerError::Invalid(format!(
+                    "{}: no label in {}, the fallback language",
+                    r.id,
+                    Lang::fallback()
+                )));
+            };
             let restricted: HashSet<&String> = r
                 .guarded
                 .iter()
                 .chain(&r.titled)
                 .chain(&r.surnames)
                 .collect();
-            for l in &labels {
+            // The fallback language's label first, then the others in the registry's order.
+            let written: Vec<&String> = std::iter::once(&name)
+                .chain(labels.values().flatten().filter(|l| **l != name))
+                .collect();
+            for l in written {
                 if restricted.contains(l) {
                     continue;
                 }
@@ -460,9 +493,8 @@ impl Gazetteer {
             let mut e = Entity {
                 id: r.id,
                 kind: r.kind,
-                en: r.en,
-                vi: r.vi,
-                ru: r.ru,
+                name,
+                labels,
                 qid: r.qid,
                 dates: r.dates,
                 terms: r.terms,
@@ -614,14 +646,11 @@ fn merge_generated(raw: Vec<RawEntity>) -> Result<Vec<RawEntity>, GazetteerError
             return Err(GazetteerError::Invalid(format!("duplicate id {}", r.id)));
         }
         let t = &mut out[i];
-        let mut names: Vec<String> = vec![r.en.clone()];
-        names.extend(r.vi.clone());
-        names.extend(r.ru.clone());
+        let mut names: Vec<String> = labels_in_order(&r.labels);
         names.extend(r.aliases);
         // What the hand-written entity already has stays hand-written.
-        let had: HashSet<String> = std::iter::once(t.en.clone())
-            .chain(t.vi.clone())
-            .chain(t.ru.clone())
+        let had: HashSet<String> = labels_in_order(&t.labels)
+            .into_iter()
             .chain(t.aliases.iter().cloned())
             .chain(t.transliterations.iter().cloned())
             .chain(t.abbreviations.iter().cloned())
@@ -650,8 +679,9 @@ fn merge_generated(raw: Vec<RawEntity>) -> Result<Vec<RawEntity>, GazetteerError
             }
         }
         t.qid = t.qid.take().or(r.qid);
-        t.vi = t.vi.take().or(r.vi);
-        t.ru = t.ru.take().or(r.ru);
+        for (code, label) in r.labels {
+            t.labels.entry(code).or_insert(label);
+        }
         t.dates = t.dates.take().or(r.dates);
         t.terms = t.terms.take().or(r.terms);
         t.origin = t.origin.take().or(r.origin);
@@ -659,9 +689,42 @@ fn merge_generated(raw: Vec<RawEntity>) -> Result<Vec<RawEntity>, GazetteerError
     Ok(out)
 }
 
-/// True when `s` is written with Vietnamese letters (a tone or vowel mark, đ).
-fn vietnamese(s: &str) -> bool {
-    variants::has_vi_diacritics(s)
+/// The labels of a raw entity: the fallback language's first, then the others in the
+/// registry's order (a key that is no language is refused at load).
+fn labels_in_order(labels: &BTreeMap<String, String>) -> Vec<String> {
+    Lang::fallback_first()
+        .filter_map(|l| labels.get(l.code()).cloned())
+        .collect()
+}
+
+/// True when `s` is written in the letters of a language whose words are syllables
+/// (Vietnamese): one such word is also a common word or a given name.
+fn syllabic(s: &str) -> bool {
+    Lang::all().iter().any(|l| l.data().syllabic && l.writes(s))
+}
+
+/// The language a person's names come from, read from the labels: the first language but
+/// the fallback whose letters write the name, or whose label is the name ("Võ Nguyên Giáp"
+/// in both); else the first of another script than the fallback's whose label is written in
+/// its own letters ("Леонид Брежнев"). A label in the fallback's script is often the name
+/// rendered for that language's readers ("Rôgachốp" for Rogachev), which says nothing of
+/// where the name comes from.
+fn origin_of(e: &Entity) -> Option<Lang> {
+    let others = || Lang::fallback_first().skip(1);
+    let script = Lang::fallback().data().script;
+    others()
+        .find(|&l| l.writes(&e.name) || e.label(l) == Some(e.name.as_str()))
+        .or_else(|| {
+            others().find(|&l| l.data().script != script && e.label(l).is_some_and(|t| l.writes(t)))
+        })
+}
+
+/// The entity's name in `lang`: its label there, or its name when written in that language's
+/// letters.
+fn name_in(e: &Entity, lang: Lang) -> Option<String> {
+    e.label(lang)
+        .map(str::to_string)
+        .or_else(|| lang.writes(&e.name).then(|| e.name.clone()))
 }
 
 /// The letters of the alias, for length limits.
@@ -680,17 +743,10 @@ fn expand(
     lang_common: &HashSet<String>,
 ) {
     let person = e.kind == "person";
-    // Where the name comes from: given, or read from the labels.
-    let origin = origin.map(str::to_string).or_else(|| {
-        if person && (vietnamese(&e.en) || e.vi.as_ref().is_some_and(|v| *v == e.en)) {
-            Some("vi".into())
-        } else if person && e.ru.as_deref().is_some_and(translit::has_cyrillic) {
-            Some("ru".into())
-        } else {
-            None
-        }
-    });
-    let origin = origin.as_deref();
+    let origin_lang = origin
+        .and_then(Lang::from_code)
+        .or_else(|| person.then(|| origin_of(e)).flatten());
+    let origin = origin_lang.map(Lang::code);
     let mut extra: Vec<Alias> = Vec::new();
     let mut add = |text: String, kind: AliasKind, loose: bool, proper: bool| {
         extra.push(Alias {
@@ -709,10 +765,8 @@ fn expand(
         .filter(|a| translit::has_cyrillic(&a.text))
         .map(|a| (a.text.clone(), a.kind))
         .collect();
-    if origin == Some("vi")
-        && let Some(vi) =
-            e.vi.clone()
-                .or_else(|| vietnamese(&e.en).then(|| e.en.clone()))
+    if origin == Some(translit::VIETNAMESE)
+        && let Some(vi) = origin_lang.and_then(|l| name_in(e, l))
     {
         let name = vi.trim_end_matches(" province").to_string();
         for f in translit::vi_ru(&name, !person) {
@@ -722,7 +776,7 @@ fn expand(
     }
     for (text, kind) in &cyrillic {
         let shape = match (person, origin) {
-            (true, Some("ru")) => Shape::Person,
+            (true, Some(translit::RUSSIAN)) => Shape::Person,
             (true, _) => Shape::ForeignPerson,
             _ => Shape::Phrase,
         };
@@ -732,8 +786,8 @@ fn expand(
             }
         }
         // Russian names in Latin and in Vietnamese renderings.
-        let russian_name = (person && origin == Some("ru"))
-            || (origin == Some("ru") && !text.contains(' '))
+        let russian_name = (person && origin == Some(translit::RUSSIAN))
+            || (origin == Some(translit::RUSSIAN) && !text.contains(' '))
             || (e.kind == "country" && !text.contains(' ') && !person);
         if !russian_name
             || !matches!(
@@ -769,7 +823,7 @@ fn expand(
         .iter_mut()
         .filter(|a| a.generated && a.kind.standalone())
     {
-        if !a.text.contains(' ') && vietnamese(&a.text) && a.kind != AliasKind::Abbreviation {
+        if !a.text.contains(' ') && syllabic(&a.text) && a.kind != AliasKind::Abbreviation {
             a.kind = AliasKind::Guarded;
         }
     }
@@ -813,7 +867,7 @@ fn expand(
             let w: Vec<&str> = s.split(' ').collect();
             (w.len() >= 2).then(|| w[0].to_string())
         };
-        if origin == Some("ru") {
+        if origin == Some(translit::RUSSIAN) {
             // The given name: the first word of the longest Russian form of the full name.
             let full = e
                 .aliases
@@ -833,7 +887,7 @@ fn expand(
                     initials.extend(f.chars().next().and_then(|c| c.to_uppercase().next()));
                 }
             }
-            if let Some(g) = given(&e.en) {
+            if let Some(g) = given(&e.name) {
                 initials.extend(g.chars().next().and_then(|c| c.to_uppercase().next()));
             }
         }

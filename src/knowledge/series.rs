@@ -2,7 +2,7 @@
 //! every language) and the words of each language (`data/series/<code>.toml`, with how a
 //! series is named in it), loaded once into a phrase matcher over simple tokens.
 
-use crate::text::lang::Lang;
+use crate::text::lang::{ByLang, Lang};
 use crate::text::phrase::{Keyed, PhraseSet};
 use crate::text::token::{Kind, Options, tokenize as cut};
 use serde::Deserialize;
@@ -39,68 +39,31 @@ pub enum Class {
     Unit(String),
 }
 
-/// A name in every language of the registry: a map by language, checked at load to hold
-/// each language and no other key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Labels(Vec<String>);
+/// A name in every language of the registry, checked at load to hold each language and no
+/// other key.
+pub type Labels = ByLang<String>;
 
-impl Labels {
-    /// The name in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        &self.0[lang.index()]
-    }
-
-    /// The names `f` gives each language of the registry.
-    pub fn from_fn(f: impl Fn(Lang) -> String) -> Labels {
-        Labels(Lang::all().iter().map(|&l| f(l)).collect())
-    }
-
-    /// Every language with its name, in the registry's order.
-    pub fn iter(&self) -> impl Iterator<Item = (Lang, &str)> {
-        Lang::all().iter().map(|&l| (l, self.get(l)))
-    }
-
-    /// Reads the language-code keys of a record of `data/series/series.toml`.
-    ///
-    /// # Panics
-    /// When a language has no name or a key is no language (the data is embedded).
-    fn read(what: &str, mut m: BTreeMap<String, String>) -> Labels {
-        let names = Lang::all()
-            .iter()
-            .map(|l| {
-                m.remove(l.code()).unwrap_or_else(|| {
-                    panic!(
-                        "data/series/series.toml: {what} has no name in {}",
-                        l.code()
-                    )
-                })
-            })
-            .collect();
-        if let Some(k) = m.keys().next() {
-            panic!("data/series/series.toml: {what} has {k:?}, which is no language or field");
-        }
-        Labels(names)
-    }
-
-    /// `template` (a language's `series_name`) with its `{concept}`, `{scope}` and `{unit}`
-    /// filled in.
-    pub fn fill(template: &str, concept: &str, scope: &str, unit: &str) -> String {
-        template
-            .replace("{concept}", concept)
-            .replace("{scope}", scope)
-            .replace("{unit}", unit)
-    }
+/// Reads the language-code keys of a record of `data/series/series.toml`.
+///
+/// # Panics
+/// When a language has no name or a key is no language (the data is embedded).
+fn read_labels(what: &str, m: BTreeMap<String, String>) -> Labels {
+    ByLang::from_codes(m, |l| {
+        panic!(
+            "data/series/series.toml: {what} has no name in {}",
+            l.code()
+        )
+    })
+    .unwrap_or_else(|e| panic!("data/series/series.toml: {what}: {e}"))
 }
 
-impl serde::Serialize for Labels {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (l, name) in self.iter() {
-            m.serialize_entry(l.code(), name)?;
-        }
-        m.end()
-    }
+/// `template` (a language's `series_name`) with its `{concept}`, `{scope}` and `{unit}`
+/// filled in.
+pub fn fill_name(template: &str, concept: &str, scope: &str, unit: &str) -> String {
+    template
+        .replace("{concept}", concept)
+        .replace("{scope}", scope)
+        .replace("{unit}", unit)
 }
 
 /// A concept: what is measured.
@@ -352,7 +315,7 @@ pub fn knowledge() -> &'static Knowledge {
                 .concept
                 .into_iter()
                 .map(|c| Concept {
-                    names: Labels::read(&format!("concept {}", c.id), c.names),
+                    names: read_labels(&format!("concept {}", c.id), c.names),
                     id: c.id,
                     units: c.units,
                 })
@@ -361,7 +324,7 @@ pub fn knowledge() -> &'static Knowledge {
                 .scope
                 .into_iter()
                 .map(|s| Scope {
-                    names: Labels::read(&format!("scope {}", s.id), s.names),
+                    names: read_labels(&format!("scope {}", s.id), s.names),
                     id: s.id,
                 })
                 .collect(),
@@ -369,7 +332,7 @@ pub fn knowledge() -> &'static Knowledge {
                 .units
                 .into_iter()
                 .map(|(u, names)| {
-                    let names = Labels::read(&format!("unit {u}"), names);
+                    let names = read_labels(&format!("unit {u}"), names);
                     (u, names)
                 })
                 .collect(),
@@ -406,14 +369,14 @@ mod tests {
         };
         let full = m(&[("en", "trade"), ("vi", "thương mại"), ("ru", "торговля")]);
         assert_eq!(
-            Labels::read("x", full.clone()).get(Lang::of("ru")),
+            read_labels("x", full.clone()).get(Lang::of("ru")),
             "торговля"
         );
         let missing = m(&[("en", "trade"), ("vi", "thương mại")]);
-        assert!(std::panic::catch_unwind(|| Labels::read("x", missing)).is_err());
+        assert!(std::panic::catch_unwind(|| read_labels("x", missing)).is_err());
         let mut extra = full;
         extra.insert("fr".into(), "commerce".into());
-        assert!(std::panic::catch_unwind(|| Labels::read("x", extra)).is_err());
+        assert!(std::panic::catch_unwind(|| read_labels("x", extra)).is_err());
     }
 
     /// A series is named by its language's pattern: Vietnamese puts the concept first.
@@ -422,7 +385,7 @@ mod tests {
         let k = knowledge();
         let name = |code: &str| {
             let l = Lang::of(code);
-            Labels::fill(&k.lexicon(l).series_name, "C", "S", "U")
+            fill_name(&k.lexicon(l).series_name, "C", "S", "U")
         };
         assert_eq!(name("en"), "S: C (U)");
         assert_eq!(name("vi"), "C, S (U)");

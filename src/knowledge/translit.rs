@@ -11,6 +11,13 @@
 //! - Vietnamese → Russian ([`vi_ru`]): the Kontsevich system ("Võ Nguyên Giáp" → "Во Нгуен
 //!   Зяп", "Trường Chinh" → "Чыонг Тинь"), place names written as one word ("Ханой").
 
+/// The language codes of this engine's directions: names from Vietnamese ([`vi_ru`]) and
+/// from Russian ([`ru_latin`], [`ru_vi`]). An entity whose names come from another language
+/// gets no transliterations.
+pub const VIETNAMESE: &str = "vi";
+/// See [`VIETNAMESE`].
+pub const RUSSIAN: &str = "ru";
+
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

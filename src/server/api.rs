@@ -7,7 +7,7 @@ use super::error::{ApiError, ErrorBody};
 use super::state::{AppState, IngestStatus, View};
 use crate::history::timeline::{Filter, filter};
 use crate::search::SearchRequest;
-use crate::text::lang::Lang;
+use crate::text::lang::{ByLang, Lang};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -359,7 +359,9 @@ pub struct EntitySummary {
     #[serde(rename = "type")]
     pub ty: String,
     pub qid: Option<String>,
-    pub labels: Value,
+    /// The entity's label in each language, by code (null where the data gives none).
+    #[schema(value_type = HashMap<String, Option<String>>)]
+    pub labels: ByLang<Option<String>>,
     pub mentions: usize,
 }
 
@@ -394,19 +396,18 @@ pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySum
         .filter(|e| ty.is_none_or(|t| t.is_empty() || e.kind == t))
         .filter(|e| {
             q.as_ref().is_none_or(|q| {
-                std::iter::once(&e.en)
-                    .chain(e.vi.iter())
-                    .chain(e.ru.iter())
+                std::iter::once(&e.name)
+                    .chain(e.labels.values().flatten())
                     .chain(e.aliases.iter().map(|a| &a.text))
                     .any(|n| fold(n).contains(q.as_str()))
             })
         })
         .map(|e| EntitySummary {
             entity_id: e.id.clone(),
-            entity: e.en.clone(),
+            entity: e.name.clone(),
             ty: e.kind.clone(),
             qid: e.qid.clone(),
-            labels: json!({"en": e.en, "vi": e.vi, "ru": e.ru}),
+            labels: e.labels.clone(),
             mentions: v.mentions.get(&e.id).copied().unwrap_or(0),
         })
         .collect();

@@ -43,6 +43,13 @@ impl Lang {
         REGISTRY.fallback
     }
 
+    /// Every language, the fallback first, then the others in the registry's order: the order
+    /// in which labels are shown (an entity's name is its fallback label).
+    pub fn fallback_first() -> impl Iterator<Item = Lang> {
+        let fallback = Lang::fallback();
+        std::iter::once(fallback).chain(Lang::all().iter().copied().filter(move |&l| l != fallback))
+    }
+
     /// The language's place in the registry, `0..Lang::all().len()`: an index for tables per
     /// language.
     pub fn index(self) -> usize {
@@ -104,13 +111,17 @@ impl std::fmt::Display for Lang {
     }
 }
 
+/// The registry's codes, for messages: "vi, en, ru".
+fn known_codes() -> String {
+    let known: Vec<&str> = Lang::all().iter().map(|l| l.code()).collect();
+    known.join(", ")
+}
+
 impl std::str::FromStr for Lang {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Lang::from_code(s).ok_or_else(|| {
-            let known: Vec<&str> = Lang::all().iter().map(|l| l.code()).collect();
-            format!("unknown language {s:?} (expected {})", known.join(", "))
-        })
+        Lang::from_code(s)
+            .ok_or_else(|| format!("unknown language {s:?} (expected {})", known_codes()))
     }
 }
 
@@ -124,6 +135,78 @@ impl<'de> Deserialize<'de> for Lang {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A value for each language of the registry: a map by language, indexed by
+/// [`Lang::index`] and serialized as a map from language code to value, in the registry's
+/// order.
+///
+/// # Examples
+/// ```
+/// use annals::text::lang::{ByLang, Lang};
+/// let codes = ByLang::from_fn(|l| l.code().to_uppercase());
+/// let vi: Lang = "vi".parse().unwrap();
+/// assert_eq!(codes.get(vi), "VI");
+/// assert_eq!(codes.iter().count(), Lang::all().len());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ByLang<T>(Vec<T>);
+
+impl<T> ByLang<T> {
+    /// The value `f` gives each language of the registry.
+    pub fn from_fn(f: impl FnMut(Lang) -> T) -> ByLang<T> {
+        ByLang(Lang::all().iter().copied().map(f).collect())
+    }
+
+    /// The value of `lang`.
+    pub fn get(&self, lang: Lang) -> &T {
+        &self.0[lang.index()]
+    }
+
+    /// The value of `lang`, to change.
+    pub fn get_mut(&mut self, lang: Lang) -> &mut T {
+        &mut self.0[lang.index()]
+    }
+
+    /// Every language with its value, in the registry's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
+        Lang::all().iter().copied().zip(self.0.iter())
+    }
+
+    /// The values, in the registry's order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+
+    /// Reads a map from language code to value (a record of a data file), every key checked
+    /// against the registry; a language the map lacks gets `missing(lang)`.
+    ///
+    /// # Errors
+    /// The first key that is no language of the registry, with the known codes.
+    pub fn from_codes(
+        mut map: std::collections::BTreeMap<String, T>,
+        mut missing: impl FnMut(Lang) -> T,
+    ) -> Result<ByLang<T>, String> {
+        let values = ByLang::from_fn(|l| map.remove(l.code()).unwrap_or_else(|| missing(l)));
+        match map.keys().next() {
+            Some(k) => Err(format!(
+                "{k:?} is no language of data/lang (known: {})",
+                known_codes()
+            )),
+            None => Ok(values),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for ByLang<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (l, v) in self.iter() {
+            m.serialize_entry(l.code(), v)?;
+        }
+        m.end()
     }
 }
 
@@ -635,6 +718,41 @@ pub fn identify(text: &str, default: Lang) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A map by language holds every language of the registry, reads codes, refuses a key
+    /// that is no language and serializes as a map in the registry's order.
+    #[test]
+    fn by_lang_is_a_map_over_the_registry() {
+        let m: std::collections::BTreeMap<String, u32> =
+            [("ru".to_string(), 3), ("vi".to_string(), 1)].into();
+        let by = ByLang::from_codes(m, |_| 0).unwrap();
+        assert_eq!(*by.get(Lang::of("vi")), 1);
+        assert_eq!(*by.get(Lang::of("en")), 0);
+        assert_eq!(*by.get(Lang::of("ru")), 3);
+        assert_eq!(by.iter().count(), Lang::all().len());
+        let codes: Vec<&str> = by.iter().map(|(l, _)| l.code()).collect();
+        let registry: Vec<&str> = Lang::all().iter().map(|l| l.code()).collect();
+        assert_eq!(codes, registry);
+        let json = serde_json::to_string(&by).unwrap();
+        assert!(json.starts_with('{') && json.contains("\"ru\":3"), "{json}");
+        let bad: std::collections::BTreeMap<String, u32> = [("xx".to_string(), 1)].into();
+        let e = ByLang::from_codes(bad, |_| 0).unwrap_err();
+        assert!(e.contains("\"xx\"") && e.contains("vi, en, ru"), "{e}");
+        let mut by = by;
+        *by.get_mut(Lang::of("en")) = 2;
+        assert_eq!(by.values().copied().collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    /// The fallback language comes first, then the others in the registry's order.
+    #[test]
+    fn fallback_first_orders_labels() {
+        let order: Vec<Lang> = Lang::fallback_first().collect();
+        assert_eq!(order[0], Lang::fallback());
+        assert_eq!(order.len(), Lang::all().len());
+        let mut sorted = order[1..].to_vec();
+        sorted.sort();
+        assert_eq!(sorted, order[1..].to_vec());
+    }
 
     #[test]
     fn identifies_three_languages() {

@@ -466,7 +466,7 @@ pub fn disambiguate(ms: Vec<Mention>) -> Vec<Mention> {
 pub fn body(m: &Mention) -> crate::fact::Mention {
     let e = m.entity();
     crate::fact::Mention {
-        entity: e.en.clone(),
+        entity: e.name.clone(),
         entity_id: e.id.clone(),
         qid: e.qid.clone(),
         entity_type: e.kind.to_string(),

@@ -342,11 +342,11 @@ pub fn assemble(obs: impl IntoIterator<Item = Observation>) -> Vec<Series> {
         let unit = first.unit.clone();
         let un = k.units.get(&unit);
         let names = Names::from_fn(|l| {
-            Names::fill(
+            crate::knowledge::series::fill_name(
                 &k.lexicon(l).series_name,
                 c.names.get(l),
                 s.names.get(l),
-                un.map_or(unit.as_str(), |u| u.get(l)),
+                un.map_or(unit.as_str(), |u| u.get(l).as_str()),
             )
         });
         let mut points: BTreeMap<((i32, i32), Period), Point> = BTreeMap::new();
@@ -563,7 +563,7 @@ pub fn find<'a>(series: &'a [Series], name: &str) -> Vec<&'a Series> {
         .iter()
         .filter(|s| {
             std::iter::once(s.key.as_str())
-                .chain(s.names.iter().map(|(_, n)| n))
+                .chain(s.names.values().map(String::as_str))
                 .any(|n| fold(n).contains(&q))
         })
         .collect();

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::server::api::{entity_json, entity_list};
 use crate::server::state::AppState;
+use crate::text::lang::Lang;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
@@ -71,19 +72,33 @@ pub async fn list(
         rows.len(),
         if rows.len() == 1 { "y" } else { "ies" }
     );
-    b.push_str("<table id=\"entities\" class=\"list\"><thead><tr><th>Entity</th><th>Type</th><th>Vietnamese</th><th>Russian</th><th>Wikidata</th><th class=\"num\">Mentions</th></tr></thead><tbody>");
+    // A column for each language but the fallback, whose label is the entity's name.
+    let others: Vec<Lang> = Lang::all()
+        .iter()
+        .copied()
+        .filter(|&l| l != Lang::fallback())
+        .collect();
+    b.push_str("<table id=\"entities\" class=\"list\"><thead><tr><th>Entity</th><th>Type</th>");
+    for l in &others {
+        let _ = write!(b, "<th>{}</th>", esc(&l.data().name));
+    }
+    b.push_str("<th>Wikidata</th><th class=\"num\">Mentions</th></tr></thead><tbody>");
     for r in rows.iter().skip(offset).take(limit) {
-        let label = |k: &str| r.labels.get(k).map(json_text).unwrap_or_default();
         let _ = write!(
             b,
-            "<tr class=\"entity-row\" data-id=\"{id}\"><td><a href=\"/entities/{href}\">{en}</a></td><td>{ty}</td>\
-             <td lang=\"vi\">{vi}</td><td lang=\"ru\">{ru}</td><td>{qid}</td><td class=\"num\">{n}</td></tr>",
+            "<tr class=\"entity-row\" data-id=\"{id}\"><td><a href=\"/entities/{href}\">{name}</a></td><td>{ty}</td>",
             id = esc(&r.entity_id),
             href = url_enc(&r.entity_id),
-            en = esc(&r.entity),
+            name = esc(&r.entity),
             ty = esc(&r.ty),
-            vi = esc(&label("vi")),
-            ru = esc(&label("ru")),
+        );
+        for &l in &others {
+            let label = r.labels.get(l).as_deref().unwrap_or("");
+            let _ = write!(b, "<td lang=\"{l}\">{}</td>", esc(label));
+        }
+        let _ = write!(
+            b,
+            "<td>{qid}</td><td class=\"num\">{n}</td></tr>",
             qid = esc(r.qid.as_deref().unwrap_or("")),
             n = r.mentions,
         );
@@ -140,7 +155,8 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     b.push_str("</p>");
     // Labels.
     b.push_str("<section id=\"labels\"><h2>Names</h2><dl class=\"facts-table\">");
-    for (code, name) in [("en", "English"), ("vi", "Vietnamese"), ("ru", "Russian")] {
+    for lang in crate::text::lang::Lang::fallback_first() {
+        let (code, name) = (lang.code(), &lang.data().name);
         let l = j["labels"].get(code).map(json_text).unwrap_or_default();
         let _ = write!(
             b,

@@ -21,11 +21,19 @@ pub fn search_box(q: &str) -> String {
 
 /// The question box.
 pub fn ask_box(q: &str) -> String {
+    let names: Vec<&str> = crate::text::lang::Lang::fallback_first()
+        .map(|l| l.data().name.as_str())
+        .collect();
+    let langs = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
     format!(
         "<form id=\"ask-form\" class=\"box\" action=\"/ask\" method=\"get\">\
-         <label for=\"ask-q\">Ask a question (English, Vietnamese or Russian)</label>\
+         <label for=\"ask-q\">Ask a question ({})</label>\
          <div class=\"row\"><input id=\"ask-q\" name=\"q\" type=\"text\" value=\"{}\" placeholder=\"When did Vietnam join the CMEA?\" autocomplete=\"off\">\
          <button type=\"submit\">Ask</button></div></form>",
+        esc(&langs),
         esc(q)
     )
 }
