@@ -12,8 +12,11 @@
 use crate::document::{Document, ReadOptions};
 use crate::extract::{FactBody, Pipeline};
 use crate::knowledge::domain::{self as lexicon, Hit};
+use crate::text::fold::fold;
 use crate::text::folded::{Tok, tokenize};
 use crate::text::lang::{self, Lang};
+use crate::text::phrase::{Pat, PhraseSet};
+use crate::text::token::Options;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -225,9 +228,9 @@ struct RawFile {
     ends: Vec<String>,
 }
 
+/// A question pattern: what its phrase asks for.
 #[derive(Debug)]
 struct Pattern {
-    words: Vec<String>,
     kind: String,
     gran: Option<Gran>,
     unit: Option<String>,
@@ -239,6 +242,8 @@ struct Pattern {
 pub struct QData {
     stop: HashSet<String>,
     patterns: Vec<Pattern>,
+    /// Every pattern's phrase, its value the pattern's index (the one phrase matcher).
+    phrases: PhraseSet<usize>,
     scales: HashMap<String, f64>,
     totals: Vec<Vec<String>>,
     pub parts: Vec<String>,
@@ -268,6 +273,7 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
         return Err(format!("data/question/{code}.toml holds {:?}", f.code));
     }
     let mut patterns = Vec::new();
+    let mut phrases = PhraseSet::keeping(Options::default(), |t| t.is_word() || t.lower == "%");
     for p in f.pattern {
         if !matches!(
             p.kind.as_str(),
@@ -292,12 +298,17 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             Some(h) => return Err(format!("data/question/{code}.toml: head {h:?}")),
         };
         for ph in p.phrases {
-            let words: Vec<String> = tokenize(&ph).into_iter().map(|t| t.token.lower).collect();
-            if words.is_empty() {
+            let pats = phrases.parse(&ph);
+            if pats.is_empty() {
                 continue;
             }
+            // A phrase written without diacritics also meets words written with them; one
+            // written with them only as written ("năm nào", which year, is not "Nam nào").
+            let plain = pats.iter().all(|p| match p {
+                Pat::Exact(w) | Pat::Prefix(w) => fold(w) == *w,
+            });
+            phrases.insert_parsed(pats, plain, patterns.len());
             patterns.push(Pattern {
-                words,
                 kind: p.kind.clone(),
                 gran,
                 unit: p.unit.clone(),
@@ -312,6 +323,7 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
     Ok(QData {
         stop: f.stop.iter().map(|s| s.to_lowercase()).collect(),
         patterns,
+        phrases,
         scales: f.scales,
         totals: f
             .totals
@@ -385,13 +397,9 @@ fn language(toks: &[Tok], text: &str) -> Lang {
         toks.iter()
             .filter(|t| d.stop.contains(&t.lower) || fw.contains(&t.lower))
             .count()
-            + d.patterns
-                .iter()
-                .filter(|p| {
-                    toks.windows(p.words.len())
-                        .any(|w| w.iter().zip(&p.words).all(|(t, x)| t.lower == *x))
-                })
-                .map(|p| p.words.len())
+            + (0..toks.len())
+                .filter_map(|i| d.phrases.longest_at(toks, i))
+                .map(|f| f.toks.len())
                 .max()
                 .unwrap_or(0)
                 * 2
@@ -424,20 +432,21 @@ struct Found {
     head_after: Option<bool>,
 }
 
+/// The question's pattern: the longest phrase of a pattern, the first of the longest; the
+/// patterns that share its words add what they say to it.
 fn find_pattern(d: &QData, toks: &[Tok]) -> Option<Found> {
     let mut best: Option<Found> = None;
     for i in 0..toks.len() {
-        for p in &d.patterns {
-            let n = p.words.len();
-            if i + n > toks.len()
-                || !p
-                    .words
-                    .iter()
-                    .zip(&toks[i..i + n])
-                    .all(|(w, t)| *w == t.lower || *w == t.folded)
-            {
-                continue;
-            }
+        let mut here: Vec<(usize, usize)> = d
+            .phrases
+            .all_at(toks, i)
+            .iter()
+            .map(|f| (*f.value, f.toks.len()))
+            .collect();
+        // In the data's order, as the merge below reads them.
+        here.sort_unstable();
+        for (pi, n) in here {
+            let p = &d.patterns[pi];
             match &mut best {
                 Some(b) if b.toks == (i..i + n) => {
                     // The same words in several patterns: the specific one adds to the
@@ -918,6 +927,19 @@ mod tests {
         assert_eq!(q.qtype, QType::Person);
         let q = parse("Lĩnh vực nào được ưu tiên?");
         assert_eq!(q.qtype, QType::Field);
+    }
+
+    /// A question phrase written without diacritics meets words written with them ("how
+    /// many" in any case); one written with them only as written: "nào" after "Việt Nam"
+    /// asks "which", not "năm nào" (which year).
+    #[test]
+    fn question_phrases_fold_only_when_written_plain() {
+        let q = parse("Bộ trưởng Quốc phòng Việt Nam nào đã thăm Liên Xô vào tháng 03-1977?");
+        assert_ne!(q.qtype, QType::Date, "{q:?}");
+        let q = parse("Năm nào Liên Xô thăm Việt Nam?");
+        assert_eq!((q.qtype.clone(), q.gran), (QType::Date, Some(Gran::Year)));
+        let q = parse("HOW MANY Soviet specialists worked in Vietnam?");
+        assert_eq!(q.qtype, QType::Number);
     }
 
     /// A directed act's object and actor, in the three languages and in the forms a

@@ -134,6 +134,45 @@ pub fn lexicon() -> &'static Lexicon {
     &LEXICON
 }
 
+/// The mark of a concept reference in an engine's word list: `"@trade"` stands for every
+/// form of the concept `trade` in the list's language.
+pub const REFERENCE: char = '@';
+
+/// A word list of an engine's data file (`data/event/`, `data/quantity/`, `data/series/`)
+/// with its concept references replaced by the concept's forms in `lang`, in place; words
+/// repeated by a reference are kept once, where they first stand. So one concept file
+/// defines "trade" for events, series, quantities and `ask`, and an engine adds only the
+/// words that are its own.
+///
+/// # Panics
+/// When a reference names no concept (the data is embedded): the message names `file`.
+///
+/// # Examples
+/// ```
+/// use annals::knowledge::domain::expand;
+/// use annals::text::lang::Lang;
+/// let en: Lang = "en".parse().unwrap();
+/// let words = expand("example", en, &["@export".to_string(), "shipped".to_string()]);
+/// assert!(words.contains(&"export*".to_string()) && words.ends_with(&["shipped".to_string()]));
+/// ```
+pub fn expand(file: &str, lang: Lang, words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let forms: &[String] = match w.strip_prefix(REFERENCE) {
+            Some(id) => lexicon().forms(id, lang).unwrap_or_else(|| {
+                panic!("{file}: {w:?} names no concept of data/lexicon/domain.toml")
+            }),
+            None => std::slice::from_ref(w),
+        };
+        for f in forms {
+            if !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+    }
+    out
+}
+
 impl Lexicon {
     /// Loads and validates lexicon files.
     pub fn load(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {

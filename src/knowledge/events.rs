@@ -189,7 +189,9 @@ fn unit_set(words: &[String]) -> PhraseSet<()> {
     s
 }
 
-fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
+fn load_lexicon(src: &str, lang: Lang, ontology: &Ontology) -> EventLexicon {
+    let want = lang.code();
+    let file = format!("data/event/{want}.toml");
     let f: LexiconFile = toml::from_str(src).expect("embedded event data is valid TOML");
     assert_eq!(f.code, want, "event data file holds the wrong language");
     let mut cues = super::event_words::phrases();
@@ -203,9 +205,9 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
                 ontology.types.contains_key(ty),
                 "event data ({want}): unknown type {ty}"
             );
-            for p in phrases {
+            for p in super::domain::expand(&file, lang, phrases) {
                 cues.insert(
-                    p,
+                    &p,
                     Cue {
                         kind,
                         ty: ty.clone(),
@@ -229,8 +231,8 @@ fn load_lexicon(src: &str, want: &str, ontology: &Ontology) -> EventLexicon {
             ontology.fields.contains(field),
             "event data ({want}): unknown field {field}"
         );
-        for p in phrases {
-            fields.insert(p, field.clone());
+        for p in super::domain::expand(&file, lang, phrases) {
+            fields.insert(&p, field.clone());
         }
     }
     EventLexicon {
@@ -297,13 +299,7 @@ static LEXICONS: LazyLock<Vec<EventLexicon>> = LazyLock::new(|| {
     let o = &*ONTOLOGY;
     Lang::all()
         .iter()
-        .map(|l| {
-            load_lexicon(
-                crate::data::required_lang_file("event", l.code()),
-                l.code(),
-                o,
-            )
-        })
+        .map(|l| load_lexicon(crate::data::required_lang_file("event", l.code()), *l, o))
         .collect()
 });
 

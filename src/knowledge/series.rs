@@ -215,14 +215,15 @@ impl Lexicon {
                 .any(|f| f.value.contains(c))
         })
     }
-    fn from_file(f: LangFile) -> Lexicon {
+    fn from_file(lang: Lang, f: LangFile) -> Lexicon {
         let mut l = Lexicon {
             series_name: f.series_name.clone(),
             ..Lexicon::default()
         };
+        let file = format!("data/series/{lang}.toml");
         for (id, words) in &f.concepts {
-            for w in words {
-                l.insert(w, Class::Concept(id.clone()));
+            for w in super::domain::expand(&file, lang, words) {
+                l.insert(&w, Class::Concept(id.clone()));
             }
         }
         let lists: [(&Vec<String>, Class); 18] = [
@@ -288,10 +289,10 @@ impl Knowledge {
     }
 }
 
-fn parse_lang(name: &str, src: &str) -> Lexicon {
+fn parse_lang(lang: Lang, src: &str) -> Lexicon {
     let f: LangFile =
-        toml::from_str(src).unwrap_or_else(|e| panic!("data/series/{name}.toml is invalid: {e}"));
-    Lexicon::from_file(f)
+        toml::from_str(src).unwrap_or_else(|e| panic!("data/series/{lang}.toml is invalid: {e}"));
+    Lexicon::from_file(lang, f)
 }
 
 /// The knowledge, loaded once.
@@ -303,12 +304,7 @@ pub fn knowledge() -> &'static Knowledge {
         .unwrap_or_else(|e| panic!("data/series/series.toml is invalid: {e}"));
         let langs = Lang::all()
             .iter()
-            .map(|l| {
-                parse_lang(
-                    l.code(),
-                    crate::data::required_lang_file("series", l.code()),
-                )
-            })
+            .map(|l| parse_lang(*l, crate::data::required_lang_file("series", l.code())))
             .collect();
         Knowledge {
             concepts: defs

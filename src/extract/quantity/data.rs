@@ -344,7 +344,8 @@ fn numerals(f: &QFile, forms: &FormsFile) -> Numerals {
     b.build()
 }
 
-fn load(src: &str, generated: &str, want: &str) -> QData {
+fn load(src: &str, generated: &str, lang: Lang) -> QData {
+    let want = lang.code();
     let f: QFile = toml::from_str(src).expect("embedded quantity data is valid TOML");
     assert_eq!(f.code, want, "quantity data file holds the wrong language");
     let forms: FormsFile =
@@ -392,9 +393,10 @@ fn load(src: &str, generated: &str, want: &str) -> QData {
     }
     let mut measures = Phrases::default();
     let mut relative_measures = std::collections::HashSet::new();
+    let file = format!("data/quantity/{want}.toml");
     for m in &f.measure {
-        for w in &m.words {
-            measures.insert(w, m.label.clone());
+        for w in crate::knowledge::domain::expand(&file, lang, &m.words) {
+            measures.insert(&w, m.label.clone());
         }
         if m.relative {
             relative_measures.insert(m.label.clone());
@@ -466,7 +468,7 @@ static DATA: LazyLock<Vec<QData>> = LazyLock::new(|| {
             load(
                 crate::data::required_lang_file("quantity", l.code()),
                 crate::data::generated_lang_file("quantity", l.code()).unwrap_or(""),
-                l.code(),
+                *l,
             )
         })
         .collect()
