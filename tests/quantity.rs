@@ -263,6 +263,13 @@ fn vietnamese_non_quantities() {
         vi,
     );
     none("Đại hội lần thứ 3 của hai nước, hai bên và hai Đảng.", vi);
+    // A pair noun longer than the unit word it begins: two allies, not two đồng.
+    none("Quan hệ giữa hai đồng minh thời Chiến tranh Lạnh.", vi);
+    all(
+        "Mỗi cuốn sách giá hai đồng.",
+        vi,
+        &[("hai đồng", 2.0, "other")],
+    );
     none("Máy bay AN-12 và súng RPG-7 được chuyển tới.", vi);
 }
 
@@ -566,16 +573,18 @@ fn a_scaled_bare_number_does_not_repeat_a_count() {
     assert_ne!(two.2, "person", "{q:?}");
 }
 
+/// What the quantity of `text` written `span` measures.
+fn measure_of(text: &str, lang: Lang, span: &str) -> Option<String> {
+    facts(text, lang)
+        .iter()
+        .find(|f| f.evidence.text == span)
+        .and_then(|f| f.fields()["measure"].as_str().map(str::to_string))
+}
+
 /// What an amount measures: past a change word ("grew", "tăng", "вырос"), an amount of money
 /// is the level of the thing named before it; a percentage is the change.
 #[test]
 fn amounts_measure_levels_and_percentages_changes() {
-    let measure_of = |text: &str, lang: Lang, span: &str| -> Option<String> {
-        facts(text, lang)
-            .iter()
-            .find(|f| f.evidence.text == span)
-            .and_then(|f| f.fields()["measure"].as_str().map(str::to_string))
-    };
     let cases = [
         (
             "In 2017 bilateral trade grew by 31% and reached 3.55 billion US dollars.",
@@ -605,6 +614,82 @@ fn amounts_measure_levels_and_percentages_changes() {
     for (text, lang, span, want) in cases {
         assert_eq!(
             measure_of(text, lang, span).as_deref(),
+            Some(want),
+            "{text:?} {span:?}"
+        );
+    }
+}
+
+/// What an amount measures is named by the words of the concept file (`@turnover`, `@loan`,
+/// `@debt`, `@export` in `data/quantity/*.toml`): every form the concept has, in every case
+/// and inflection it lists, names the measure. Texts written for the test.
+#[test]
+fn measures_take_every_form_of_their_concept() {
+    let cases = [
+        (
+            "Сумма займа составила 500 млн рублей.",
+            "ru",
+            "500 млн рублей",
+            "loans",
+        ),
+        (
+            "По кредитам СССР Вьетнам получил 2 млрд рублей.",
+            "ru",
+            "2 млрд рублей",
+            "loans",
+        ),
+        (
+            "Задолженность достигла 11 млрд рублей.",
+            "ru",
+            "11 млрд рублей",
+            "debt",
+        ),
+        (
+            "По экспорту получено 300 млн долларов.",
+            "ru",
+            "300 млн долларов",
+            "exports",
+        ),
+        (
+            "Soviet lending totalled 8 billion rubles.",
+            "en",
+            "8 billion rubles",
+            "loans",
+        ),
+        (
+            "The creditors held debts of 11 billion rubles.",
+            "en",
+            "11 billion rubles",
+            "debt",
+        ),
+        (
+            "Exporters earned 40 million dollars.",
+            "en",
+            "40 million dollars",
+            "exports",
+        ),
+        (
+            "Khoản nợ của Việt Nam là 11 tỷ rúp.",
+            "vi",
+            "11 tỷ rúp",
+            "debt",
+        ),
+        (
+            "Kim ngạch song phương đạt 2 tỷ USD.",
+            "vi",
+            "2 tỷ USD",
+            "trade turnover",
+        ),
+        (
+            "Tín dụng của Liên Xô đạt 1 tỷ rúp.",
+            "vi",
+            "1 tỷ rúp",
+            "loans",
+        ),
+    ];
+    for (text, lang, span, want) in cases {
+        assert_eq!(
+            measure_of(text, Lang::of(lang), span).as_deref(),
             Some(want),
             "{text:?} {span:?}"
         );

@@ -358,7 +358,52 @@ mod tests {
             .collect()
     }
 
-    /// A stem takes the forms of its word, not another word that begins the same way.
+    /// A stem takes the forms of its word, not another word that begins the same way: the
+    /// engines share these forms (events, quantities, series), so a stem that also begins a
+    /// common word of another meaning is written out instead.
+    #[test]
+    fn stems_do_not_catch_other_words() {
+        for (word, not) in [
+            ("important", "import"),
+            ("conventional", "agreement"),
+            ("authorities", "write"),
+            ("organization", "held"),
+            ("займёт", "loan"),
+            ("займут", "loan"),
+        ] {
+            assert!(!ids(word).contains(&not.to_string()), "{word} is no {not}");
+        }
+        for (word, is) in [
+            ("imports", "import"),
+            ("exporters", "export"),
+            ("займа", "loan"),
+            ("товарооборота", "turnover"),
+            ("conventions", "agreement"),
+        ] {
+            assert!(ids(word).contains(&is.to_string()), "{word} is {is}");
+        }
+    }
+
+    /// A reference in an engine's list is the concept's forms in the list's language, in
+    /// its place and each once; an unknown reference names the file.
+    #[test]
+    fn references_expand_to_the_concepts_forms() {
+        let vi = Lang::of("vi");
+        let words: Vec<String> = ["xuất", "@export", "xuất khẩu", "@import"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let got = expand("t.toml", vi, &words);
+        assert_eq!(
+            got,
+            ["xuất", "xuất khẩu", "xuất sang", "nhập khẩu", "nhập từ"]
+        );
+        let bad = std::panic::catch_unwind(|| expand("t.toml", vi, &["@nowhere".to_string()]));
+        let msg = bad.unwrap_err();
+        let msg = msg.downcast_ref::<String>().unwrap();
+        assert!(msg.contains("t.toml") && msg.contains("@nowhere"), "{msg}");
+    }
+
     /// Opposites exclude each other both ways ("first" and "last").
     #[test]
     fn opposites_are_symmetric() {

@@ -344,8 +344,13 @@ impl Para<'_> {
         if unit.counted.is_some() && d.article_numbers.contains_at(toks, i) && n == 1 {
             return None;
         }
-        // "hai nước", "two countries": the two parties of a relation, not a count.
-        if v == 2.0 && unit.counted.is_some() && d.pair_nouns.contains_at(toks, i + n) {
+        // "hai nước", "two countries": the two parties of a relation, not a count; nor an
+        // amount where the pair noun is longer than the unit word it begins ("hai đồng
+        // minh", two allies, is not two đồng).
+        if v == 2.0
+            && let Some((pair_len, _)) = d.pair_nouns.at(toks, i + n)
+            && (unit.counted.is_some() || i + n + pair_len > tail.end)
+        {
             return None;
         }
         if self.relative(i, tail.end, unit) {
