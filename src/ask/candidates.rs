@@ -5,7 +5,7 @@
 //! candidate lies inside the sentence, so the sentence that is cited contains the answer.
 
 use super::knowledge::{Knowledge, Sent};
-use super::question::{self, Gran, Key, QType, Question};
+use super::question::{self, Gran, Key, Markers, QData, QType, Question};
 use crate::extract::quantity::number::{self, Decimal};
 use crate::knowledge::domain::{Hit, lexicon};
 use crate::knowledge::gazetteer::Entity;
@@ -465,34 +465,18 @@ fn near_concepts<'a>(
         .map(|h| h.concept)
 }
 
-/// Whether `before` (a sentence up to a number) introduces the parts of a whole after its
-/// last clause break: "total 517,393 tonnes, of which the USSR …", "tổng số …, trong đó …",
-/// "всего …, в том числе …" (the markers of every language: a sentence is read whatever
-/// the question's language).
+/// Whether the clause of `before` (a sentence up to a number) holds a marker that introduces
+/// the parts of a whole ("of which", "trong đó", "в том числе"), in any language: a sentence
+/// is read whatever the question's language.
 fn after_parts(before: &str) -> bool {
-    let lower = before.to_lowercase();
     // A clause ends at a semicolon or a full stop before a space (not "517.393").
     let clause = ["; ", ". ", ";\n", ".\n"]
         .iter()
-        .filter_map(|b| lower.rfind(b).map(|i| i + b.len()))
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
         .max()
         .unwrap_or(0);
-    let tail = &lower[clause..];
-    crate::text::lang::Lang::all().iter().any(|&l| {
-        super::question::data(l).parts.iter().any(|p| {
-            tail.match_indices(p.as_str()).any(|(i, _)| {
-                let ok_before = tail[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                let ok_after = tail[i + p.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                ok_before && ok_after
-            })
-        })
-    })
+    let toks = crate::text::folded::tokenize(&before[clause..]);
+    any_language(|d| d.parts.occur_in(&toks))
 }
 
 /// Whether `before` (a sentence up to a number) ends with a word that makes the number a
@@ -502,36 +486,23 @@ fn after_change(before: &str) -> bool {
 }
 
 /// Whether `before` (a sentence up to a number) ends with one of the markers `list` picks
-/// from a language's question data (the markers of every language: a sentence is read
-/// whatever the question's language).
-fn after_marker(before: &str, list: fn(&super::question::QData) -> &Vec<String>) -> bool {
-    let lower = before.trim_end().to_lowercase();
-    crate::text::lang::Lang::all().iter().any(|&l| {
-        list(super::question::data(l)).iter().any(|m| {
-            lower.ends_with(m.as_str())
-                && lower[..lower.len() - m.len()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-        })
-    })
+/// from a language's question data, in any language.
+fn after_marker(before: &str, list: fn(&QData) -> &Markers) -> bool {
+    let toks = crate::text::folded::tokenize(before);
+    any_language(|d| list(d).end(&toks))
+}
+
+/// Whether `f` holds for the question data of some language.
+fn any_language(f: impl Fn(&QData) -> bool) -> bool {
+    crate::text::lang::Lang::all()
+        .iter()
+        .any(|&l| f(question::data(l)))
 }
 
 /// Whether the tokens before a number end with a designation noun of any language
-/// ("project", "проекта", "dự án", "№"): the number names a thing.
+/// ("project", "проекта", "dự án"): the number names a thing.
 fn after_designation(before: &[Tok]) -> bool {
-    let word_ok = |w: &str, t: &Tok| match w.strip_suffix('*') {
-        Some(stem) => t.lower.starts_with(stem),
-        None => t.lower == w || t.lower.trim_end_matches('.') == w.trim_end_matches('.'),
-    };
-    crate::text::lang::Lang::all().iter().any(|&l| {
-        question::data(l).designations.iter().any(|d| {
-            d.len() <= before.len()
-                && d.iter()
-                    .zip(&before[before.len() - d.len()..])
-                    .all(|(w, t)| word_ok(w, t))
-        })
-    })
+    any_language(|d| d.designations.end(before))
 }
 
 fn numbers(q: &Question, s: &Sent, si: usize, toks: &[Tok], hits: &[Hit], out: &mut Vec<Cand>) {

@@ -16,7 +16,6 @@ use crate::text::fold::fold;
 use crate::text::folded::{Tok, tokenize};
 use crate::text::lang::{self, Lang};
 use crate::text::phrase::{Pat, PhraseSet};
-use crate::text::token::Options;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -245,19 +244,57 @@ pub struct QData {
     /// Every pattern's phrase, its value the pattern's index (the one phrase matcher).
     phrases: PhraseSet<usize>,
     scales: HashMap<String, f64>,
-    totals: Vec<Vec<String>>,
-    pub parts: Vec<String>,
-    pub changes: Vec<String>,
-    pub range_from: Vec<String>,
-    pub range_to: Vec<String>,
-    pub state_starts: Vec<String>,
-    pub references: Vec<Vec<String>>,
-    pub designations: Vec<Vec<String>>,
+    totals: Markers,
+    pub parts: Markers,
+    pub changes: Markers,
+    pub range_from: Markers,
+    pub range_to: Markers,
+    pub state_starts: Markers,
+    pub references: Markers,
+    pub designations: Markers,
     pub locatives: HashSet<String>,
     pub joiners: HashSet<String>,
-    change_questions: Vec<Vec<String>>,
-    starts: Vec<Vec<String>>,
-    ends: Vec<Vec<String>>,
+    change_questions: Markers,
+    starts: Markers,
+    ends: Markers,
+}
+
+/// A list of marker phrases of the question data ("of which", "since", "до"), cut and
+/// matched like the words of a question or sentence (the one tokenizer and phrase
+/// matcher: exact words, a trailing `*` a prefix).
+#[derive(Debug)]
+pub struct Markers(PhraseSet<()>);
+
+impl Markers {
+    fn new(list: &[String]) -> Markers {
+        let mut set = crate::text::folded::phrases();
+        for m in list {
+            set.insert(m, ());
+        }
+        Markers(set)
+    }
+
+    /// Where a marker stands in `toks`: the token range of every one, overlapping or not.
+    pub fn spans(&self, toks: &[Tok]) -> Vec<Range<usize>> {
+        (0..toks.len())
+            .flat_map(|i| self.0.all_at(toks, i).into_iter().map(|f| f.toks))
+            .collect()
+    }
+
+    /// Whether a marker stands anywhere in `toks`.
+    pub fn occur_in(&self, toks: &[Tok]) -> bool {
+        self.0.occurs_in(toks, 0..toks.len())
+    }
+
+    /// Whether a marker ends right before token `end` (exclusive).
+    pub fn end_at(&self, toks: &[Tok], end: usize) -> bool {
+        end > 0 && self.0.longest_ending_at(&toks[..end], end - 1).is_some()
+    }
+
+    /// Whether `toks` end with a marker.
+    pub fn end(&self, toks: &[Tok]) -> bool {
+        self.end_at(toks, toks.len())
+    }
 }
 
 impl QData {
@@ -273,7 +310,7 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
         return Err(format!("data/question/{code}.toml holds {:?}", f.code));
     }
     let mut patterns = Vec::new();
-    let mut phrases = PhraseSet::keeping(Options::default(), |t| t.is_word() || t.lower == "%");
+    let mut phrases = crate::text::folded::phrases();
     for p in f.pattern {
         if !matches!(
             p.kind.as_str(),
@@ -316,48 +353,24 @@ fn load(code: &str, src: &str) -> Result<QData, String> {
             });
         }
     }
-    let words =
-        |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.token.lower).collect() };
-    // Words as written, a trailing "*" kept: it matches any word starting so.
-    let stems = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
     Ok(QData {
         stop: f.stop.iter().map(|s| s.to_lowercase()).collect(),
         patterns,
         phrases,
         scales: f.scales,
-        totals: f
-            .totals
-            .iter()
-            .map(|t| words(t))
-            .filter(|w| !w.is_empty())
-            .collect(),
-        parts: f.parts.iter().map(|p| p.to_lowercase()).collect(),
-        changes: f.changes.iter().map(|p| p.to_lowercase()).collect(),
-        range_from: f.range_from.iter().map(|p| p.to_lowercase()).collect(),
-        range_to: f.range_to.iter().map(|p| p.to_lowercase()).collect(),
-        state_starts: f.state_starts.iter().map(|p| p.to_lowercase()).collect(),
-        references: f
-            .references
-            .iter()
-            .map(|t| words(t))
-            .filter(|w| !w.is_empty())
-            .collect(),
-        designations: f
-            .designations
-            .iter()
-            .map(|t| {
-                t.to_lowercase()
-                    .split_whitespace()
-                    .map(String::from)
-                    .collect()
-            })
-            .filter(|w: &Vec<String>| !w.is_empty())
-            .collect(),
+        totals: Markers::new(&f.totals),
+        parts: Markers::new(&f.parts),
+        changes: Markers::new(&f.changes),
+        range_from: Markers::new(&f.range_from),
+        range_to: Markers::new(&f.range_to),
+        state_starts: Markers::new(&f.state_starts),
+        references: Markers::new(&f.references),
+        designations: Markers::new(&f.designations),
         locatives: f.locatives.iter().map(|p| p.to_lowercase()).collect(),
         joiners: f.joiners.iter().map(|p| p.to_lowercase()).collect(),
-        change_questions: f.change_questions.iter().map(|t| stems(t)).collect(),
-        starts: f.starts.iter().map(|t| stems(t)).collect(),
-        ends: f.ends.iter().map(|t| stems(t)).collect(),
+        change_questions: Markers::new(&f.change_questions),
+        starts: Markers::new(&f.starts),
+        ends: Markers::new(&f.ends),
     })
 }
 
@@ -757,33 +770,17 @@ pub fn parse(text: &str) -> Question {
                 )
                 .is_some_and(|gap| !gap.contains([',', ';', ':', '.', '?', '(', ')']))
     };
-    let lowers: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
-    let spans = |phrases: &[Vec<String>]| -> Vec<Range<usize>> {
-        let mut out = Vec::new();
-        for w in phrases {
-            for (i, win) in lowers.windows(w.len()).enumerate() {
-                if win.iter().zip(w).all(|(t, p)| match p.strip_suffix('*') {
-                    Some(stem) => t.starts_with(stem),
-                    None => t == p,
-                }) {
-                    out.push(i..i + w.len());
-                }
-            }
-        }
-        out
-    };
-    let says = |phrases: &[Vec<String>]| !spans(phrases).is_empty();
-    let total = says(&d.totals);
-    let change = says(&d.change_questions);
-    let bound = match (says(&d.starts), says(&d.ends)) {
+    let total = d.totals.occur_in(&toks);
+    let change = d.change_questions.occur_in(&toks);
+    let bound = match (d.starts.occur_in(&toks), d.ends.occur_in(&toks)) {
         (true, false) => Some(Bound::Start),
         (false, true) => Some(Bound::End),
         _ => None,
     };
     // Where the words asking for one end stand (not acts: "when did the fair end").
     let bound_toks: Vec<Range<usize>> = match bound {
-        Some(Bound::Start) => spans(&d.starts),
-        Some(Bound::End) => spans(&d.ends),
+        Some(Bound::Start) => d.starts.spans(&toks),
+        Some(Bound::End) => d.ends.spans(&toks),
         None => Vec::new(),
     };
     // A word that is an act in one sense and something else in another ("thăm dò": poll
@@ -927,6 +924,27 @@ mod tests {
         assert_eq!(q.qtype, QType::Person);
         let q = parse("Lĩnh vực nào được ưu tiên?");
         assert_eq!(q.qtype, QType::Field);
+    }
+
+    /// Marker lists are phrases of the one matcher: a stem takes its endings, a marker ends a
+    /// text whatever punctuation follows it, and one stands anywhere in a clause.
+    #[test]
+    fn markers_are_phrases() {
+        let m =
+            |list: &[&str]| Markers::new(&list.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+        let toks = |t: &str| tokenize(t);
+        let ends = m(&["закончил*", "до какого"]);
+        assert!(ends.occur_in(&toks("Когда закончилась война?")));
+        assert!(ends.end(&toks("снизилась до какого")));
+        assert!(!ends.occur_in(&toks("Когда началась война?")));
+        let changes = m(&["grew by", "up"]);
+        assert!(changes.end(&toks("Trade grew by ")));
+        assert!(changes.end(&toks("Trade grew by (")));
+        assert!(!changes.end(&toks("Trade grew by 5%, reaching")));
+        let parts = m(&["в том числе", "of which"]);
+        assert_eq!(parts.spans(&toks("всего 10, в том числе 3")), vec![2..5]);
+        assert!(parts.end_at(&toks("all of which were"), 3));
+        assert!(!parts.end_at(&toks("all of which were"), 4));
     }
 
     /// A question phrase written without diacritics meets words written with them ("how

@@ -17,6 +17,7 @@ use super::question::{self, Key, QType, Question};
 use crate::knowledge::domain::{Extreme, Hit, lexicon};
 use crate::text::folded::{Tok, tokenize};
 use crate::text::lang::Lang;
+use crate::text::phrase::PhraseSet;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -115,20 +116,12 @@ fn gap(a: &Range<usize>, b: &Range<usize>) -> usize {
 /// reference word ("before the flight", "sau chuyến bay", "до полёта"; up to one word
 /// between: "after his flight"), in any language's list.
 fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
-    let refs: Vec<&Vec<String>> = crate::text::lang::Lang::all()
-        .iter()
-        .flat_map(|&l| question::data(l).references.iter())
-        .collect();
     let after_ref = |h: &Hit| {
         let start = h.toks.start;
-        refs.iter().any(|r| {
-            (0..=1).any(|gap| {
-                start >= r.len() + gap
-                    && toks[start - gap - r.len()..start - gap]
-                        .iter()
-                        .zip(r.iter())
-                        .all(|(t, w)| t.lower == *w)
-            })
+        (0..=1.min(start)).any(|gap| {
+            crate::text::lang::Lang::all()
+                .iter()
+                .any(|&l| question::data(l).references.end_at(toks, start - gap))
         })
     };
     q.features.iter().any(|f| match f.key {
@@ -143,31 +136,24 @@ fn only_as_reference(q: &Question, toks: &[Tok], hits: &[Hit]) -> bool {
 /// Where the sequential subordinators of the event lexicons ("since", "kể từ khi", "после
 /// того как"; of every language) stand in a sentence's tokens: byte ranges.
 fn sequential_openers(toks: &[Tok]) -> Vec<Range<usize>> {
-    static OPENERS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
-        crate::text::lang::Lang::all()
-            .iter()
-            .flat_map(|&l| crate::knowledge::events::lexicon(l).sequential.iter())
-            .map(|p| p.split_whitespace().map(str::to_lowercase).collect())
-            .collect()
-    });
-    let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        for p in OPENERS.iter() {
-            // PDF text may drop the spaces inside a phrase ("kểtừkhi").
-            if p.len() > 1 && t.lower == p.concat() {
-                out.push(t.range.clone());
-            } else if !p.is_empty()
-                && i + p.len() <= toks.len()
-                && toks[i..i + p.len()]
-                    .iter()
-                    .zip(p)
-                    .all(|(t, w)| t.lower == *w)
-            {
-                out.push(toks[i].range.start..toks[i + p.len() - 1].range.end);
+    static OPENERS: std::sync::LazyLock<PhraseSet<()>> = std::sync::LazyLock::new(|| {
+        let mut set = crate::text::folded::phrases();
+        for l in crate::text::lang::Lang::all() {
+            for p in &crate::knowledge::events::lexicon(*l).sequential {
+                set.insert(p, ());
+                // PDF text may drop the spaces inside a phrase ("kểtừkhi").
+                let joined: String = p.split_whitespace().collect();
+                if joined != *p {
+                    set.insert(&joined, ());
+                }
             }
         }
-    }
-    out
+        set
+    });
+    (0..toks.len())
+        .flat_map(|i| OPENERS.all_at(toks, i))
+        .map(|f| toks[f.toks.start].range.start..toks[f.toks.end - 1].range.end)
+        .collect()
 }
 
 /// Whether a sentence states the question's directed act only with another party of the

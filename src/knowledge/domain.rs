@@ -8,7 +8,6 @@
 use crate::text::folded::Tok;
 use crate::text::lang::{ByLang, Lang};
 use crate::text::phrase::{Pat, PhraseSet};
-use crate::text::token::Options;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -178,7 +177,7 @@ impl Lexicon {
     pub fn load(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
         let mut lx = Lexicon {
             concepts: Vec::new(),
-            forms: PhraseSet::keeping(Options::default(), |t| t.is_word() || t.lower == "%"),
+            forms: crate::text::folded::phrases(),
         };
         let mut opposites: Vec<(String, usize, String)> = Vec::new();
         let mut broaders: Vec<(String, usize, String)> = Vec::new();

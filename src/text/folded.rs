@@ -47,6 +47,12 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         .collect()
 }
 
+/// An empty phrase set whose phrases are cut like [`tokenize`] cuts text (words, numbers and
+/// `%`).
+pub fn phrases<T>() -> crate::text::phrase::PhraseSet<T> {
+    crate::text::phrase::PhraseSet::keeping(Options::default(), |t| t.is_word() || t.lower == "%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
