@@ -610,3 +610,49 @@ fn a_full_disk_is_reported_and_reads_go_on() {
     let o = run(&data, &["search", "first"]);
     assert!(o.status.success(), "{}", common::describe(&o));
 }
+
+/// `annals documents` pages through a store: `--limit` stops and names the next page's
+/// command, `--after` starts there, and the pages together are the whole list; an empty
+/// page says so.
+#[test]
+fn documents_are_listed_a_page_at_a_time() {
+    let src = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    for (name, year) in [("a", 1950), ("b", 1955), ("c", 1978)] {
+        std::fs::write(
+            src.path().join(format!("{name}.txt")),
+            format!("The Soviet Union and Vietnam signed an agreement in {year}.\n"),
+        )
+        .expect("write");
+    }
+    let src_path = src.path().to_str().expect("path");
+    run_ok(data.path(), &["ingest", "--quiet", src_path]);
+    let first = run_ok(data.path(), &["documents", "--limit", "2"]);
+    let lines: Vec<&str> = first.lines().collect();
+    assert_eq!(lines.len(), 3, "{first}");
+    assert!(
+        lines[0].starts_with("a.txt") && lines[1].starts_with("b.txt"),
+        "{first}"
+    );
+    assert_eq!(
+        lines[2],
+        "more documents: annals documents --after b.txt --limit 2"
+    );
+    let next = run_ok(
+        data.path(),
+        &["documents", "--after", "b.txt", "--limit", "2"],
+    );
+    assert_eq!(next.lines().collect::<Vec<_>>().len(), 1, "{next}");
+    assert!(next.starts_with("c.txt"), "{next}");
+    let json = run_ok(
+        data.path(),
+        &["documents", "--after", "a.txt", "--format", "json"],
+    );
+    let ids: Vec<String> = json
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"b.txt\"", "\"c.txt\""]);
+    let none = run_ok(data.path(), &["documents", "--after", "c.txt"]);
+    assert_eq!(none.trim(), "no documents after c.txt");
+}

@@ -330,3 +330,60 @@ fn document_ids_stay_unique_across_roots() {
     assert!(ids.contains(&"same.txt".to_string()), "{ids:?}");
     assert_eq!(ids.len(), 2);
 }
+
+/// Documents come in pages keyed by id: pages of any size put together are the whole list,
+/// in order, with aliases; a document added between two pages before the reader's place
+/// shifts nothing after it; past the last id a page is empty.
+#[test]
+fn documents_come_in_pages_keyed_by_id() {
+    let src = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    for (i, name) in ["b", "d", "f", "h", "j", "l", "n"].iter().enumerate() {
+        write(
+            src.path(),
+            &format!("{name}.txt"),
+            &format!("Text number {i} about Hanoi and Moscow in 19{}0.\n", i + 2),
+        );
+    }
+    write(
+        src.path(),
+        "copy.txt",
+        "Text number 0 about Hanoi and Moscow in 1920.\n",
+    );
+    let mut a = Archive::open(data.path()).unwrap();
+    ingest_dir(&mut a, src.path(), &Pipeline::standard());
+    let all = a.store.documents().unwrap();
+    assert_eq!(all.len(), 7);
+    for size in [1, 2, 3, 7, 100] {
+        let mut got = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = a.store.documents_page(after.as_deref(), size).unwrap();
+            assert!(page.len() <= size);
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            got.extend(page);
+        }
+        let ids = |v: &[annals::store::StoredDocument]| {
+            v.iter()
+                .map(|d| (d.id.clone(), d.aliases.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&got), ids(&all), "pages of {size}");
+    }
+    assert!(a.store.documents_page(Some("n.txt"), 5).unwrap().is_empty());
+    assert!(a.store.documents_page(None, 0).unwrap().is_empty());
+    // The reader has seen b and d; a document whose id sorts before them is added.
+    let first = a.store.documents_page(None, 2).unwrap();
+    let more = tempfile::tempdir().unwrap();
+    write(more.path(), "a.txt", "Another text about Hanoi in 1975.\n");
+    ingest_dir(&mut a, more.path(), &Pipeline::standard());
+    let next = a
+        .store
+        .documents_page(Some(&first[1].id), 2)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect::<Vec<_>>();
+    assert_eq!(next, ["f.txt", "h.txt"]);
+}

@@ -8,6 +8,7 @@ use annals::extract::Pipeline;
 use annals::record;
 use annals::search::SearchRequest;
 use annals::snapshot::Snapshot;
+use annals::store::StoredDocument;
 use annals::terminal::printable;
 use annals::text::lang::Lang;
 use anyhow::{Context, Result, bail};
@@ -252,58 +253,101 @@ pub fn export(data: &Path, a: ExportArgs) -> Result<()> {
 pub struct DocumentsArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutFormat,
+    /// Start after this document id (the list is by id; the rejected files come with the
+    /// first page only).
+    #[arg(long)]
+    pub after: Option<String>,
+    /// List at most this many documents (the text output ends with the command for the next
+    /// page).
+    #[arg(long)]
+    pub limit: Option<usize>,
 }
+
+/// Documents read from the store at a time: the list streams, whatever the store's size.
+const DOCUMENTS_PAGE: usize = 500;
 
 pub fn documents(data: &Path, a: DocumentsArgs) -> Result<()> {
     let archive = super::open(data)?;
-    let docs = archive.store.documents()?;
-    let rejected = archive.store.rejections()?;
+    let store = &archive.store;
     let mut out = BufWriter::new(std::io::stdout().lock());
-    if a.format == OutFormat::Json {
-        for d in &docs {
-            writeln!(out, "{}", serde_json::to_string(d)?)?;
+    let json = a.format == OutFormat::Json;
+    let want = a.limit.unwrap_or(usize::MAX);
+    let mut after = a.after.clone();
+    let mut shown = 0usize;
+    let mut more = false;
+    while shown < want {
+        let page = store.documents_page(after.as_deref(), DOCUMENTS_PAGE.min(want - shown))?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for d in &page {
+            write_document(&mut out, d, json)?;
         }
-        for r in &rejected {
-            let v = serde_json::json!({"rejected": r.path, "reason": r.reason, "at": r.at});
-            writeln!(out, "{v}")?;
+        shown += page.len();
+        if shown == want {
+            more = !store.documents_page(after.as_deref(), 1)?.is_empty();
         }
-        return Ok(out.flush()?);
     }
-    if docs.is_empty() {
-        writeln!(out, "no documents yet: run `annals ingest PATH`")?;
+    if shown == 0 && !json {
+        match &a.after {
+            None => writeln!(out, "no documents yet: run `annals ingest PATH`")?,
+            Some(id) => writeln!(out, "no documents after {}", printable(id))?,
+        }
     }
-    for d in &docs {
-        let aliases = if d.aliases.is_empty() {
-            String::new()
-        } else {
-            format!("  also as: {}", printable(&d.aliases.join(", ")))
-        };
-        let title = d
-            .title
-            .as_ref()
-            .map(|t| format!("  “{}”", printable(t)))
-            .unwrap_or_default();
+    if more && !json {
+        let next = after.as_deref().unwrap_or_default();
         writeln!(
             out,
-            "{}  {} bytes  {}  {}  {}  {} paragraphs  {} sentences{aliases}{title}",
-            printable(&d.id),
-            d.bytes,
-            d.encoding,
-            d.format,
-            d.lang,
-            d.paragraphs,
-            d.sentences,
+            "more documents: annals documents --after {} --limit {want}",
+            printable(next)
         )?;
     }
-    for r in &rejected {
-        writeln!(
-            out,
-            "rejected  {}: {}",
-            printable(&r.path),
-            printable(&r.reason)
-        )?;
+    if a.after.is_none() {
+        for r in &store.rejections()? {
+            if json {
+                let v = serde_json::json!({"rejected": r.path, "reason": r.reason, "at": r.at});
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(
+                    out,
+                    "rejected  {}: {}",
+                    printable(&r.path),
+                    printable(&r.reason)
+                )?;
+            }
+        }
     }
     Ok(out.flush()?)
+}
+
+/// One line of `annals documents`: the record as JSON, or its id, size, encoding, format,
+/// language, counts, other names and title.
+fn write_document(out: &mut impl Write, d: &StoredDocument, json: bool) -> Result<()> {
+    if json {
+        writeln!(out, "{}", serde_json::to_string(d)?)?;
+        return Ok(());
+    }
+    let aliases = if d.aliases.is_empty() {
+        String::new()
+    } else {
+        format!("  also as: {}", printable(&d.aliases.join(", ")))
+    };
+    let title = d
+        .title
+        .as_ref()
+        .map(|t| format!("  “{}”", printable(t)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{}  {} bytes  {}  {}  {}  {} paragraphs  {} sentences{aliases}{title}",
+        printable(&d.id),
+        d.bytes,
+        d.encoding,
+        d.format,
+        d.lang,
+        d.paragraphs,
+        d.sentences,
+    )?;
+    Ok(())
 }
 
 /// Show one entity: labels, mentions by document, co-occurring entities, events. NAME is

@@ -246,6 +246,10 @@ pub trait Store: Send + Sync {
     fn rejections(&self) -> Result<Vec<Rejection>>;
     /// All documents, by id.
     fn documents(&self) -> Result<Vec<StoredDocument>>;
+    /// A page of the documents, by id: at most `limit` whose id comes after `after` (from
+    /// the first when `None`). Pages are keyed by id, not by position, so a document added
+    /// while a reader pages through shifts no page it has not read yet.
+    fn documents_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<StoredDocument>>;
     /// One document.
     fn document(&self, id: &str) -> Result<Option<StoredDocument>>;
     /// The original bytes of a document.

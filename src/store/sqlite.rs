@@ -211,6 +211,16 @@ fn now() -> String {
 }
 
 impl SqliteStore {
+    /// `docs` with their aliases.
+    fn with_aliases(&self, docs: Vec<StoredDocument>) -> Result<Vec<StoredDocument>> {
+        docs.into_iter()
+            .map(|mut d| {
+                d.aliases = self.aliases_of(&d.id)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
     /// Opens (creating if needed) the database at `path`, migrating it to
     /// [`SCHEMA_VERSION`]. Fails with [`StoreError::TooNew`] on a newer store.
     pub fn open(path: &Path) -> Result<SqliteStore> {
@@ -524,12 +534,19 @@ impl Store for SqliteStore {
         let docs: Vec<StoredDocument> = st
             .query_map([], Self::row_document)?
             .collect::<rusqlite::Result<_>>()?;
-        docs.into_iter()
-            .map(|mut d| {
-                d.aliases = self.aliases_of(&d.id)?;
-                Ok(d)
-            })
-            .collect()
+        self.with_aliases(docs)
+    }
+
+    fn documents_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<StoredDocument>> {
+        let c = self.conn()?;
+        let mut st = c.prepare(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE ?1 IS NULL OR id > ?1 ORDER BY id LIMIT ?2"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let docs: Vec<StoredDocument> = st
+            .query_map(rusqlite::params![after, limit], Self::row_document)?
+            .collect::<rusqlite::Result<_>>()?;
+        self.with_aliases(docs)
     }
 
     fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
