@@ -647,3 +647,68 @@ fn targets_are_plans_and_a_year_after_than_is_a_base() {
         all.iter().map(|f| s(f, "date_start")).collect::<Vec<_>>()
     );
 }
+
+/// News reports an act as just done ("has signed", "vừa ký", "только что подписала"): in a
+/// story with a dateline, a sentence that gives no time of its own states it on the story's
+/// date. Not without a dateline, not with a time of its own (a duration says the act is no
+/// news), not in the past of the past ("had signed"), not for a plan. Texts written for
+/// the test.
+#[test]
+fn news_of_the_day_takes_the_datelines_date() {
+    use annals::text::lang::Lang;
+    let dated = |text: &str, lang: &str| -> Vec<(String, String, String)> {
+        statements_of(text, Lang::of(lang))
+            .iter()
+            .map(|f| (s(f, "type"), s(f, "date_start"), s(f, "date_origin")))
+            .collect()
+    };
+    let story =
+        |(ty, date): (&str, &str)| vec![(ty.to_string(), date.to_string(), "dateline".to_string())];
+    assert_eq!(
+        dated(
+            "HANOI, May 2, 2002\n\nRussia has signed an agreement with Vietnam to hand back the naval base.\n",
+            "en"
+        ),
+        story(("agreement", "2002-05-02"))
+    );
+    assert_eq!(
+        dated(
+            "HÀ NỘI, ngày 15 tháng 9 năm 2000\n\nNga vừa ký hiệp định với Việt Nam về khoản nợ.\n",
+            "vi"
+        ),
+        story(("agreement", "2000-09-15"))
+    );
+    assert_eq!(
+        dated(
+            "МОСКВА, 27 марта 2002 г.\n\nРоссия только что подписала соглашение с Вьетнамом о базе.\n",
+            "ru"
+        ),
+        story(("agreement", "2002-03-27"))
+    );
+    for (text, lang) in [
+        (
+            "Russia has signed an agreement with Vietnam to hand back the naval base.\n",
+            "en",
+        ),
+        (
+            "HANOI, May 2, 2002\n\nRussia had signed an agreement with Vietnam to hand back the naval base.\n",
+            "en",
+        ),
+        (
+            "HANOI, May 2, 2002\n\nRussia has supplied weapons to Vietnam for three decades.\n",
+            "en",
+        ),
+        (
+            "HÀ NỘI, ngày 15 tháng 9 năm 2000\n\nNga đã ký hiệp định với Việt Nam về khoản nợ.\n",
+            "vi",
+        ),
+    ] {
+        assert!(
+            dated(text, lang)
+                .iter()
+                .all(|(_, _, origin)| origin != "dateline"),
+            "{text:?}: {:?}",
+            dated(text, lang)
+        );
+    }
+}

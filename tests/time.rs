@@ -573,6 +573,28 @@ fn durations_are_not_points() {
     assert!(f.iter().all(|f| f.kind() == "duration"));
 }
 
+/// A decade is ten years, in every language and Russian case: "three decades", "ba thập
+/// kỷ", "трёх десятилетий" are P30Y; "thập niên 1980" stays the decade, a date.
+#[test]
+fn decades_are_durations_of_ten_years() {
+    for (text, lang, want) in [
+        ("Aid flowed for three decades.", "en", "P30Y"),
+        ("Aid flowed for 2 decades.", "en", "P20Y"),
+        ("Viện trợ kéo dài ba thập kỷ.", "vi", "P30Y"),
+        ("Hợp tác trong hai thập niên.", "vi", "P20Y"),
+        ("Помощь шла три десятилетия.", "ru", "P30Y"),
+        ("В течение трёх десятилетий шла помощь.", "ru", "P30Y"),
+        ("За два десятилетия выросла торговля.", "ru", "P20Y"),
+    ] {
+        let f = facts(text, Lang::of(lang));
+        let d: Vec<_> = f.iter().filter(|f| f.kind() == "duration").collect();
+        assert_eq!(d.len(), 1, "{text}: {f:?}");
+        assert_eq!(d[0].fields()["duration"], json!(want), "{text}");
+    }
+    let f = facts("Trong thập niên 1980, viện trợ tăng.", Lang::of("vi"));
+    assert!(f.iter().all(|f| f.kind() != "duration"), "{f:?}");
+}
+
 #[test]
 fn underspecified_dates_take_the_year_of_the_nearest_explicit_date() {
     let text = "Tháng 8 năm 1940, quân Nhật vào Đông Dương. Đến tháng 9, họ tiến vào Lạng Sơn. Năm sau, Mặt trận ra đời.";

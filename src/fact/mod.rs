@@ -453,6 +453,11 @@ pub struct Timex {
     /// A time of day ("14:30").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<String>,
+    /// The document's reference date: its dateline or date line, what its deictic
+    /// expressions ("yesterday", "this weekend") and the acts its news reports as just done
+    /// ("has signed") count from.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reference: bool,
 }
 
 impl Timex {

@@ -79,6 +79,7 @@ struct LexiconFile {
     planned_after: Vec<String>,
     #[serde(default)]
     archival: Vec<String>,
+    news_present: Vec<String>,
     #[serde(default)]
     comparison: Vec<String>,
     #[serde(default)]
@@ -179,6 +180,10 @@ pub struct EventLexicon {
     /// Words naming the two parties of a relation without naming them ("the two countries",
     /// "bilateral", "hai nước", "двусторонний"): the two states the document names most.
     pub pair: PhraseSet<()>,
+    /// Words right before a predicate that report its act as just done, at the story's
+    /// present ("has signed", "vừa ký", "только что подписал"): in a dated document (a
+    /// dateline) a sentence that gives no time of its own states it on the story's date.
+    pub news_present: PhraseSet<()>,
 }
 
 fn unit_set(words: &[String]) -> PhraseSet<()> {
@@ -243,6 +248,7 @@ fn load_lexicon(src: &str, lang: Lang, ontology: &Ontology) -> EventLexicon {
         planned_window: f.planned_window,
         planned_after: unit_set(&f.planned_after),
         archival: unit_set(&f.archival),
+        news_present: unit_set(&f.news_present),
         comparison: unit_set(&f.comparison),
         bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),

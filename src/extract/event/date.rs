@@ -54,7 +54,7 @@ pub struct DateGroup {
     pub src: Range<usize>,
     pub text: String,
     /// How it was formed: "sentence" (one timex), "range" (from … to …), "coordinated"
-    /// (consecutive years joined by "and").
+    /// (consecutive years joined by "and"), "dateline" (the story's date).
     pub origin: &'static str,
     /// Inside a quoted title.
     pub quoted: bool,
@@ -88,6 +88,15 @@ impl DateGroup {
             until: false,
             planned: false,
             bound: false,
+        }
+    }
+
+    /// The story's date (its dateline) as the date of a sentence that gives none: what it
+    /// reports as just done ("has signed") happened by then.
+    pub fn story(d: &Dated) -> DateGroup {
+        DateGroup {
+            origin: "dateline",
+            ..DateGroup::of(d, &[]).inherited()
         }
     }
 

@@ -106,6 +106,20 @@ impl Extractor for EventExtractor {
             v
         };
         let timexes = sorted("timex");
+        // Every expression of time, dated or not: a sentence with one is not the story's
+        // present ("has supplied arms for decades").
+        let mut times: Vec<&Fact> = earlier
+            .iter()
+            .filter(|f| matches!(f.kind(), "timex" | "duration" | "timex_unresolved"))
+            .collect();
+        times.sort_by_key(|f| f.evidence.start);
+        // The document's reference date (a dateline), when it gives the day.
+        let story_date = timexes
+            .iter()
+            .find(|f| f.body.timex().is_some_and(|t| t.reference))
+            .and_then(|f| date::Dated::from_fact(f, 0, 0))
+            .filter(|d| d.value_start.len() == 10 && d.value_start == d.value_end)
+            .map(|d| date::DateGroup::story(&d));
         let mentions = sorted("mention");
         let quantities = sorted("quantity");
         // Table regions hold rows, not statements.
@@ -230,6 +244,9 @@ impl Extractor for EventExtractor {
             }
             // A sentence without a date takes the date of the sentence right before it in
             // its paragraph, only when it names an actor.
+            // Else, in a dated story, what it reports as just done ("Russia has signed") with
+            // no time of its own takes the story's date.
+            let mut triggers = triggers;
             let (groups, origin) = if had_date {
                 (groups, "sentence")
             } else {
@@ -238,10 +255,27 @@ impl Extractor for EventExtractor {
                         paragraph_date = Some((s_index, g.clone()));
                         (vec![g.inherited()], "paragraph")
                     }
-                    _ => continue,
+                    _ => {
+                        let Some(story) = &story_date else { continue };
+                        if slice_of(&times, s.src.start, s.src.end)
+                            .iter()
+                            .any(|f| in_sentence(&f))
+                        {
+                            continue;
+                        }
+                        triggers.retain(|t| {
+                            t.ty != "other"
+                                && !t.planned
+                                && lex.news_present.ends_at(&ws, 0, t.words.start)
+                        });
+                        if triggers.is_empty() {
+                            continue;
+                        }
+                        (vec![story.clone()], "dateline")
+                    }
                 }
             };
-            let by_group = assign_dates(&triggers, &groups, &view, lex, origin == "paragraph");
+            let by_group = assign_dates(&triggers, &groups, &view, lex, origin != "sentence");
             let subject = subject_end(&triggers, &view);
             let sentence_span = doc.span_of(s.range.clone());
             for (g, ts) in groups.iter().zip(&by_group) {

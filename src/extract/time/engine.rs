@@ -71,6 +71,9 @@ pub struct Timex {
     pub was: Kind,
     /// Found by a rule that dates a whole document (a cable's date-time group).
     pub dateline: bool,
+    /// The document's reference date ([`super::resolve::reference`]): what its deictic
+    /// expressions count from.
+    pub reference: bool,
     rank: (bool, usize),
 }
 
@@ -254,6 +257,7 @@ fn new_timex(range: Range<usize>, kind: Kind, start: Point, end: Point) -> Timex
         century_assumed: false,
         was: kind,
         dateline: false,
+        reference: false,
         rank: (false, 0),
     }
 }
@@ -583,9 +587,12 @@ fn build(
         RuleKind::Duration => {
             let n = g(c, "num")?;
             let v = num(n).or_else(|| words_value(tl.lang, n).map(|(v, _)| v))?;
+            // A unit may be a multiple of an ISO unit: "10Y" is a decade.
             let unit = rule.unit.as_deref().unwrap_or("Y");
+            let letter = unit.trim_start_matches(|c: char| c.is_ascii_digit());
+            let times: u64 = unit[..unit.len() - letter.len()].parse().unwrap_or(1);
             let mut t = new_timex(range, Kind::Duration, Point::default(), Point::default());
-            t.duration = Some(format!("P{v}{unit}"));
+            t.duration = Some(format!("P{}{letter}", u64::from(v) * times));
             t
         }
     };

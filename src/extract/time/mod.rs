@@ -83,6 +83,11 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
             t.year_from = Some((from.clone(), y.to_string()));
         }
     }
+    if let Some(r) = &reference {
+        for (t, _) in found.iter_mut().filter(|(t, _)| t.range == r.range) {
+            t.reference = true;
+        }
+    }
     let mut anchor = resolve::Anchor::new(reference);
     let mut last_para = None;
     found
@@ -168,6 +173,7 @@ pub fn body(doc: &Document, t: &Timex, lang: crate::text::lang::Lang) -> crate::
         ambiguous: t.ambiguous,
         century_assumed: t.century_assumed,
         clock: t.clock.clone(),
+        reference: t.reference,
     }
 }
 
