@@ -651,8 +651,8 @@ fn targets_are_plans_and_a_year_after_than_is_a_base() {
 /// News reports an act as just done ("has signed", "vừa ký", "только что подписала"): in a
 /// story with a dateline, a sentence that gives no time of its own states it on the story's
 /// date. Not without a dateline, not with a time of its own (a duration says the act is no
-/// news), not in the past of the past ("had signed"), not for a plan. Texts written for
-/// the test.
+/// news), not in the past of the past ("had signed"), not for a plan, not where "has" is
+/// followed by a noun ("has aid programs"). Texts written for the test.
 #[test]
 fn news_of_the_day_takes_the_datelines_date() {
     use annals::text::lang::Lang;
@@ -685,6 +685,16 @@ fn news_of_the_day_takes_the_datelines_date() {
         ),
         story(("agreement", "2002-03-27"))
     );
+    assert_eq!(
+        dated(
+            "HANOI, May 2, 2002\n\nRussia and Vietnam have held talks on the base.\n",
+            "en"
+        )
+        .iter()
+        .filter(|(_, _, o)| o == "dateline")
+        .count(),
+        1
+    );
     for (text, lang) in [
         (
             "Russia has signed an agreement with Vietnam to hand back the naval base.\n",
@@ -701,6 +711,15 @@ fn news_of_the_day_takes_the_datelines_date() {
         (
             "HÀ NỘI, ngày 15 tháng 9 năm 2000\n\nNga đã ký hiệp định với Việt Nam về khoản nợ.\n",
             "vi",
+        ),
+        // "has" before a noun is no act: a participle must follow.
+        (
+            "HANOI, May 2, 2002\n\nRussia has aid programs in Vietnam.\n",
+            "en",
+        ),
+        (
+            "HANOI, May 2, 2002\n\nRussia has visits planned to Vietnam.\n",
+            "en",
         ),
     ] {
         assert!(

@@ -81,6 +81,8 @@ struct LexiconFile {
     archival: Vec<String>,
     news_present: Vec<String>,
     #[serde(default)]
+    news_verb_forms: Vec<String>,
+    #[serde(default)]
     comparison: Vec<String>,
     #[serde(default)]
     bound: Vec<String>,
@@ -184,6 +186,40 @@ pub struct EventLexicon {
     /// present ("has signed", "vừa ký", "только что подписал"): in a dated document (a
     /// dateline) a sentence that gives no time of its own states it on the story's date.
     pub news_present: PhraseSet<()>,
+    /// The forms a predicate takes after a `news_present` word (English "has" wants a past
+    /// participle: "has signed", not "has aid programs"); any form when empty.
+    pub news_verb_forms: WordForms,
+}
+
+/// Word forms given as whole words ("held") or endings ("*ed").
+#[derive(Debug, Default)]
+pub struct WordForms {
+    words: std::collections::HashSet<String>,
+    endings: Vec<String>,
+}
+
+impl WordForms {
+    fn new(list: &[String]) -> WordForms {
+        let mut f = WordForms::default();
+        for w in list {
+            let w = w.to_lowercase();
+            match w.strip_prefix('*') {
+                Some(end) => f.endings.push(end.to_string()),
+                None => {
+                    f.words.insert(w);
+                }
+            }
+        }
+        f
+    }
+
+    /// Whether `word` (lowercase) is one of the forms; true for every word when none are
+    /// given.
+    pub fn admit(&self, word: &str) -> bool {
+        (self.words.is_empty() && self.endings.is_empty())
+            || self.words.contains(word)
+            || self.endings.iter().any(|e| word.ends_with(e.as_str()))
+    }
 }
 
 fn unit_set(words: &[String]) -> PhraseSet<()> {
@@ -249,6 +285,7 @@ fn load_lexicon(src: &str, lang: Lang, ontology: &Ontology) -> EventLexicon {
         planned_after: unit_set(&f.planned_after),
         archival: unit_set(&f.archival),
         news_present: unit_set(&f.news_present),
+        news_verb_forms: WordForms::new(&f.news_verb_forms),
         comparison: unit_set(&f.comparison),
         bound: unit_set(&f.bound),
         subordinate: unit_set(&f.subordinate),

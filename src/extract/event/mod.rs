@@ -267,6 +267,7 @@ impl Extractor for EventExtractor {
                             t.ty != "other"
                                 && !t.planned
                                 && lex.news_present.ends_at(&ws, 0, t.words.start)
+                                && lex.news_verb_forms.admit(&ws[t.words.start].lower)
                         });
                         if triggers.is_empty() {
                             continue;
