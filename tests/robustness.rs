@@ -655,4 +655,8 @@ fn documents_are_listed_a_page_at_a_time() {
     assert_eq!(ids, ["\"b.txt\"", "\"c.txt\""]);
     let none = run_ok(data.path(), &["documents", "--after", "c.txt"]);
     assert_eq!(none.trim(), "no documents after c.txt");
+    let zero = run(data.path(), &["documents", "--limit", "0"]);
+    assert!(!zero.status.success());
+    let err = String::from_utf8_lossy(&zero.stderr);
+    assert!(err.contains("--limit"), "{err}");
 }

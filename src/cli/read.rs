@@ -257,10 +257,10 @@ pub struct DocumentsArgs {
     /// first page only).
     #[arg(long)]
     pub after: Option<String>,
-    /// List at most this many documents (the text output ends with the command for the next
-    /// page).
-    #[arg(long)]
-    pub limit: Option<usize>,
+    /// List at most this many documents, one or more (the text output ends with the command
+    /// for the next page).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
 }
 
 /// Documents read from the store at a time: the list streams, whatever the store's size.
@@ -271,7 +271,7 @@ pub fn documents(data: &Path, a: DocumentsArgs) -> Result<()> {
     let store = &archive.store;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let json = a.format == OutFormat::Json;
-    let want = a.limit.unwrap_or(usize::MAX);
+    let want = a.limit.map_or(usize::MAX, |n| n as usize);
     let mut after = a.after.clone();
     let mut shown = 0usize;
     let mut more = false;
