@@ -65,3 +65,9 @@ pub fn within<T>(budget: Option<Duration>, f: impl FnOnce() -> T) -> Result<T, E
 pub fn expired() -> bool {
     DEADLINE.with(|d| d.get().is_some_and(|t| Instant::now() >= t))
 }
+
+/// The time left before this thread's deadline (None: no deadline): an external engine run
+/// for the document is stopped by then.
+pub fn remaining() -> Option<Duration> {
+    DEADLINE.with(|d| d.get().map(|t| t.saturating_duration_since(Instant::now())))
+}

@@ -4,6 +4,9 @@
 use crate::source::decode::{self, DecodeError, Encoding};
 use crate::source::html;
 use crate::source::legacy;
+use crate::source::ocr::{self, ImageError, OcrOptions};
+use crate::source::pages::{PageMap, PagedKind};
+use crate::source::pdf::{self, PdfError};
 use crate::span::Span;
 use crate::text::lang::Lang;
 use crate::text::layout::{self, BlockKind, Format, Furniture, Layout};
@@ -11,6 +14,7 @@ use crate::text::mapped::MappedText;
 use crate::text::{normalize, sentence};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// What to assume about a source when it cannot tell for itself.
 #[derive(Debug, Clone, Copy, Default)]
@@ -21,6 +25,8 @@ pub struct ReadOptions {
     pub format: Option<Format>,
     /// The language to assume for text too short to identify.
     pub lang: Option<Lang>,
+    /// How to read PDFs and scans (OCR mode, languages, resolution, limits).
+    pub ocr: OcrOptions,
 }
 
 /// A source as stored on disk, and how it was read.
@@ -28,17 +34,45 @@ pub struct ReadOptions {
 pub struct Source {
     /// Document id: the path relative to the folder given to `ingest`.
     pub id: String,
-    /// The original bytes, unchanged.
+    /// The original bytes, unchanged; for a PDF or an image, the text annals read from it
+    /// (UTF-8), which every span's offsets count in.
     pub bytes: Vec<u8>,
-    /// Lowercase hex SHA-256 of `bytes`.
+    /// Lowercase hex SHA-256 of the file as found (for a PDF or an image, of the file, not
+    /// of its text).
     pub sha256: String,
     pub encoding: Encoding,
     /// Detection confidence (1 for UTF-8).
     pub encoding_confidence: f32,
     pub format: Format,
+    /// For a PDF or an image: the file and where each word of its text stands.
+    pub paged: Option<Arc<Paged>>,
+}
+
+/// A source read from a PDF or an image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged {
+    /// The file's bytes (the page images are rendered from them).
+    pub file: Vec<u8>,
+    /// Pages and words with their boxes.
+    pub map: PageMap,
 }
 
 impl Source {
+    /// The format's name as stored and exported: "pdf" or "image" for paged sources.
+    pub fn format_name(&self) -> &'static str {
+        match &self.paged {
+            Some(p) => p.map.kind.name(),
+            None => self.format.name(),
+        }
+    }
+
+    /// The size of the file as found.
+    pub fn file_len(&self) -> usize {
+        self.paged
+            .as_ref()
+            .map_or(self.bytes.len(), |p| p.file.len())
+    }
+
     /// The text of the original byte range `r`, decoded: the `text` of an exported span.
     pub fn text_of(&self, r: Range<usize>) -> String {
         decode::decode_range(&self.bytes, self.encoding, r)
@@ -50,6 +84,10 @@ impl Source {
             doc: self.id.clone(),
             start: r.start,
             end: r.end,
+            place: self.paged.as_ref().and_then(|p| {
+                let text = std::str::from_utf8(&self.bytes).ok()?;
+                p.map.place(text, r.clone())
+            }),
             text: self.text_of(r),
         }
     }
@@ -104,6 +142,28 @@ pub enum ReadError {
     Decode(#[from] DecodeError),
     #[error("no text: the file holds only whitespace or markup")]
     NoText,
+    #[error("{0}")]
+    Pdf(#[from] PdfError),
+    #[error("{kind} image: {error}")]
+    Image {
+        kind: &'static str,
+        error: ImageError,
+    },
+}
+
+/// What kind of paged file `bytes` is, from its first bytes: a PDF, or an image that OCR
+/// reads (PNG, JPEG, TIFF).
+pub fn paged_kind(bytes: &[u8]) -> Option<PagedKind> {
+    // A PDF's header may follow some junk within the first kilobyte.
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Some(PagedKind::Pdf);
+    }
+    let image = bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*");
+    image.then_some(PagedKind::Image)
 }
 
 /// Lowercase hex SHA-256.
@@ -161,6 +221,12 @@ impl Document {
         if bytes.is_empty() {
             return Err(ReadError::Empty);
         }
+        if opts.encoding.is_none()
+            && opts.format.is_none()
+            && let Some(kind) = paged_kind(&bytes)
+        {
+            return Document::read_paged(id, bytes, kind, opts);
+        }
         let decoded = match opts.encoding {
             Some(enc) => decode::decode_as(&bytes, enc)?,
             None => decode::decode(&bytes)?,
@@ -189,9 +255,46 @@ impl Document {
             encoding: decoded.encoding,
             encoding_confidence: decoded.confidence,
             format,
+            paged: None,
         };
         let layout = layout::repair(&text, format, opts.lang.unwrap_or_else(Lang::fallback));
         Ok(Document::from_layout(source, layout, title))
+    }
+
+    /// Reads a PDF or an image: its text (text layer or OCR) is the document's text, read as
+    /// plain text; the file and the page map travel with the source.
+    fn read_paged(
+        id: &str,
+        bytes: Vec<u8>,
+        kind: PagedKind,
+        opts: ReadOptions,
+    ) -> Result<Document, ReadError> {
+        let (text, map) = match kind {
+            PagedKind::Pdf => pdf::read_pdf(&bytes, &opts.ocr)?,
+            PagedKind::Image => {
+                ocr::read_image(&bytes, &opts.ocr).map_err(|error| ReadError::Image {
+                    kind: ocr::image_kind(&bytes),
+                    error,
+                })?
+            }
+        };
+        let sha256 = sha256_hex(&bytes);
+        let mapped = legacy::repair(&normalize::nfc(&MappedText::verbatim(&text, 0)));
+        let source = Source {
+            id: id.to_string(),
+            sha256,
+            bytes: text.into_bytes(),
+            encoding: Encoding::Utf8,
+            encoding_confidence: 1.0,
+            format: Format::Plain,
+            paged: Some(Arc::new(Paged { file: bytes, map })),
+        };
+        let layout = layout::repair(
+            &mapped,
+            Format::Plain,
+            opts.lang.unwrap_or_else(Lang::fallback),
+        );
+        Ok(Document::from_layout(source, layout, None))
     }
 
     fn from_layout(source: Source, layout: Layout, title: Option<String>) -> Document {

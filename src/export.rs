@@ -141,7 +141,7 @@ pub fn write_store(
         let text_of = |s: u64, e: u64| {
             crate::source::decode::decode_range(&d.bytes, enc, s as usize..e as usize)
         };
-        let rec = json!({
+        let mut rec = json!({
             "kind": "document",
             "doc": doc.id,
             "sha256": doc.sha256,
@@ -156,9 +156,14 @@ pub fn write_store(
             "aliases": doc.aliases,
             "ingested_at": doc.ingested_at,
         });
+        if let (Some(p), Some(m)) = (&d.pages, rec.as_object_mut()) {
+            m.insert("pages".into(), p.pages.len().into());
+            m.insert("ocr_pages".into(), p.ocr_pages().into());
+            m.insert("unit".into(), p.kind.unit().into());
+        }
         writeln!(out, "{rec}")?;
         for s in &d.sentences {
-            let rec = json!({
+            let mut rec = json!({
                 "kind": "sentence",
                 "doc": s.doc,
                 "start": s.start,
@@ -169,6 +174,9 @@ pub fn write_store(
                 "seq": s.seq,
                 "paragraph": s.paragraph,
             });
+            if let Some(m) = rec.as_object_mut() {
+                crate::record::insert_place(m, d.place(s.start, s.end).as_ref());
+            }
             writeln!(out, "{rec}")?;
         }
         for f in snapshot.facts_of(&doc.id) {

@@ -6,6 +6,10 @@ pub mod source {
     pub mod decode;
     pub mod html;
     pub mod legacy;
+    pub mod ocr;
+    pub mod pages;
+    pub mod pdf;
+    pub mod tools;
 }
 pub mod archive;
 pub mod ask;

@@ -33,6 +33,7 @@ enum Command {
     Extract(cli::read::ExtractArgs),
     Export(cli::read::ExportArgs),
     Documents(cli::read::DocumentsArgs),
+    Text(cli::read::TextArgs),
     Entity(cli::read::EntityArgs),
     Entities(cli::read::EntitiesArgs),
     Ask(cli::read::AskArgs),
@@ -76,6 +77,9 @@ enum Command {
         /// Size in MB of the batch ingested while the server is loaded (0 to skip serving).
         #[arg(long, default_value_t = 60)]
         serve_mb: u64,
+        /// Pages of the text-layer PDF ingested (then 4 pages OCR'd); 0 skips PDFs.
+        #[arg(long, default_value_t = 500)]
+        pdf_pages: usize,
         /// Where to build the bench stores (a temporary folder by default).
         #[arg(long)]
         workdir: Option<PathBuf>,
@@ -117,6 +121,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Extract(a) => cli::read::extract(a),
         Command::Export(a) => cli::read::export(data, a),
         Command::Documents(a) => cli::read::documents(data, a),
+        Command::Text(a) => cli::read::text(data, a),
         Command::Entity(a) => cli::read::entity(data, a),
         Command::Entities(a) => cli::read::entities(data, a),
         Command::Ask(a) => cli::read::ask(data, a),
@@ -161,10 +166,17 @@ fn run(args: Cli) -> anyhow::Result<()> {
             corpus,
             synthetic_mb,
             serve_mb,
+            pdf_pages,
             workdir,
             format,
         } => {
-            let report = annals::bench::run(&corpus, synthetic_mb, serve_mb, workdir.as_deref())?;
+            let report = annals::bench::run(
+                &corpus,
+                synthetic_mb,
+                serve_mb,
+                pdf_pages,
+                workdir.as_deref(),
+            )?;
             match format {
                 OutFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
                 OutFormat::Text => print!("{}", report.to_text()),

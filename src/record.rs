@@ -3,7 +3,10 @@
 //! them).
 //!
 //! Every record that points into a source carries `doc`, `start`, `end` (byte offsets into
-//! the original file) and `text` (those bytes, decoded).
+//! the original file) and `text` (those bytes, decoded). For a PDF or an image the offsets
+//! count in the text annals read from it (`annals text DOC`), and the record also carries
+//! `page` (1-based) and `boxes` (`[x0, y0, x1, y1]` per line, in points for a PDF, pixels
+//! for an image; `ocr` and `ocr_confidence` when the text was read by OCR).
 
 use crate::document::{Document, Source};
 use crate::extract::Fact;
@@ -11,21 +14,37 @@ use serde_json::{Map, Value, json};
 
 /// The `document` record.
 pub fn document_record(doc: &Document, aliases: &[String]) -> Value {
-    json!({
+    let mut r = json!({
         "kind": "document",
         "doc": doc.source.id,
         "sha256": doc.source.sha256,
         "bytes": doc.source.bytes.len(),
         "encoding": doc.source.encoding.name(),
         "encoding_confidence": doc.source.encoding_confidence,
-        "format": doc.source.format.name(),
+        "format": doc.source.format_name(),
         "lang": doc.lang.code(),
         "title": doc.title,
         "paragraphs": doc.paragraphs.len(),
         "sentences": doc.sentences.len(),
         "furniture": doc.furniture.len(),
         "aliases": aliases,
-    })
+    });
+    if let (Some(p), Some(m)) = (&doc.source.paged, r.as_object_mut()) {
+        m.insert("file_bytes".into(), p.file.len().into());
+        m.insert("pages".into(), p.map.pages.len().into());
+        m.insert("ocr_pages".into(), p.map.ocr_pages().into());
+        m.insert("unit".into(), p.map.kind.unit().into());
+    }
+    r
+}
+
+/// Adds a span's place (page, boxes, OCR) to a record.
+pub fn insert_place(m: &mut Map<String, Value>, place: Option<&crate::span::Place>) {
+    if let Some(p) = place
+        && let Ok(Value::Object(fields)) = serde_json::to_value(p)
+    {
+        m.extend(fields);
+    }
 }
 
 /// A record pointing at `start..end` of `source`, with `kind` and the fields of `body`.
@@ -42,6 +61,9 @@ pub fn span_record(
     m.insert("start".into(), start.into());
     m.insert("end".into(), end.into());
     m.insert("text".into(), source.text_of(start..end).into());
+    if source.paged.is_some() {
+        insert_place(&mut m, source.span(start..end).place.as_ref());
+    }
     m.extend(body);
     Value::Object(m)
 }
@@ -78,5 +100,6 @@ pub fn fact_record(fact: &Fact) -> Value {
     m.insert("start".into(), fact.evidence.start.into());
     m.insert("end".into(), fact.evidence.end.into());
     m.insert("text".into(), fact.evidence.text.clone().into());
+    insert_place(&mut m, fact.evidence.place.as_ref());
     Value::Object(m)
 }

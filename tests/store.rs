@@ -223,11 +223,13 @@ fn facts_are_found_by_their_exact_span() {
     );
     drop(a);
 
-    // A version-3 store (no span index) is migrated on open and answers the same.
+    // A version-3 store (no span index, no pages table) is migrated on open and answers the
+    // same.
     let db = data.path().join("annals.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "DROP INDEX facts_span; CREATE INDEX facts_doc ON facts(doc_id); PRAGMA user_version = 3;",
+        "DROP TABLE pages; DROP INDEX facts_span; CREATE INDEX facts_doc ON facts(doc_id); \
+         PRAGMA user_version = 3;",
     )
     .unwrap();
     drop(conn);

@@ -4,6 +4,7 @@
 //! Measurements are taken in-process on fresh data folders; the figures are printed, never
 //! asserted (speed is measured here, not in timed tests).
 
+pub mod pdf;
 pub mod serve;
 
 use crate::archive::Archive;
@@ -153,6 +154,12 @@ pub struct BenchReport {
     /// The server's timeline and `ask` under load, idle and while an ingest runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serve: Option<serve::ServeBench>,
+    /// PDF ingest (text layer and OCR), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<pdf::PdfBench>,
+    /// Why the PDF bench did not run (Poppler or Tesseract missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_error: Option<String>,
 }
 
 impl BenchReport {
@@ -246,6 +253,12 @@ impl BenchReport {
                 a.max_ms,
                 a.answered * 100.0
             );
+        }
+        if let Some(p) = &self.pdf {
+            s += &p.to_text();
+        }
+        if let Some(e) = &self.pdf_error {
+            s += &format!("PDF: not measured: {e}\n");
         }
         if let Some(v) = &self.serve {
             s += &format!(
@@ -359,12 +372,12 @@ pub fn gazetteer_bench(corpus: &Path) -> Result<GazetteerBench> {
     })
 }
 
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     // Linux: writing 5 to clear_refs resets the peak resident set size.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     status_mb("VmHWM")
 }
 
@@ -687,6 +700,7 @@ pub fn run(
     corpus: &Path,
     synthetic_mb: u64,
     serve_mb: u64,
+    pdf_pages: usize,
     workdir: Option<&Path>,
 ) -> Result<BenchReport> {
     let tmp;
@@ -746,10 +760,20 @@ pub fn run(
     } else {
         None
     };
+    let (pdf, pdf_error) = if pdf_pages > 0 {
+        match pdf::bench(&work, pdf_pages, 4) {
+            Ok(b) => (Some(b), None),
+            Err(e) => (None, Some(format!("{e:#}"))),
+        }
+    } else {
+        (None, None)
+    };
     if workdir.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }
     Ok(BenchReport {
+        pdf,
+        pdf_error,
         gazetteer: Some(gazetteer_bench(corpus)?),
         extractors: extractor_speeds(corpus, 10)?,
         phases,

@@ -5,6 +5,7 @@ use annals::document::ReadOptions;
 use annals::extract::Pipeline;
 use annals::ingest::{self, FileOutcome, FileReport, IngestOptions, IngestSummary, Progress};
 use annals::source::decode::Encoding;
+use annals::source::ocr::{self, OcrMode, OcrOptions};
 use annals::terminal::printable;
 use annals::text::layout::Format;
 use anyhow::Result;
@@ -41,6 +42,61 @@ pub struct IngestArgs {
     /// Reject a file whose analysis takes longer than this many seconds (0: no limit).
     #[arg(long, default_value_t = ingest::DEFAULT_MAX_SECONDS_PER_FILE)]
     pub max_seconds_per_file: f64,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
+}
+
+/// How PDFs and scans are read.
+#[derive(clap::Args, Clone)]
+pub struct OcrArgs {
+    /// When to OCR a PDF's pages: pages without a usable text layer (auto), every page
+    /// (always), or none (never). Images are always OCR'd.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub ocr: OcrModeArg,
+    /// Languages to OCR with, as codes joined by '+' ("vi", "vi+ru"); by default chosen
+    /// from the first page's text.
+    #[arg(long)]
+    pub ocr_lang: Option<String>,
+    /// Resolution at which PDF pages are rendered for OCR.
+    #[arg(long, default_value_t = ocr::DEFAULT_DPI, value_parser = clap::value_parser!(u32).range(72..=1200))]
+    pub ocr_dpi: u32,
+    /// Refuse PDFs with more pages than this.
+    #[arg(long, default_value_t = ocr::DEFAULT_MAX_PAGES)]
+    pub max_pdf_pages: u32,
+    /// Refuse images larger than this many pixels (width × height); a PDF page is rendered
+    /// for OCR within it.
+    #[arg(long, default_value_t = ocr::DEFAULT_MAX_PIXELS)]
+    pub max_image_pixels: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OcrModeArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl OcrArgs {
+    /// The options these arguments ask for; an unknown language is an error naming it.
+    pub fn options(&self) -> Result<OcrOptions> {
+        let mut o = OcrOptions {
+            mode: match self.ocr {
+                OcrModeArg::Auto => OcrMode::Auto,
+                OcrModeArg::Always => OcrMode::Always,
+                OcrModeArg::Never => OcrMode::Never,
+            },
+            dpi: self.ocr_dpi,
+            max_pages: self.max_pdf_pages,
+            max_pixels: self.max_image_pixels,
+            ..OcrOptions::default()
+        };
+        if let Some(l) = &self.ocr_lang {
+            o = o
+                .with_langs(l)
+                .map_err(|e| anyhow::anyhow!("--ocr-lang: {e}"))?;
+        }
+        Ok(o)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,6 +133,7 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
         output,
         threads,
         max_seconds_per_file,
+        ocr,
     } = a;
     let mut archive = super::open(data)?;
     let opts = IngestOptions {
@@ -86,6 +143,7 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
             encoding,
             format: format.map(Into::into),
             lang: None,
+            ocr: ocr.options()?,
         },
         threads,
         ..Default::default()

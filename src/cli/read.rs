@@ -124,6 +124,8 @@ pub struct ExtractArgs {
     /// Also print paragraph records.
     #[arg(long)]
     pub paragraphs: bool,
+    #[command(flatten)]
+    pub ocr: super::ingest::OcrArgs,
 }
 
 pub fn extract(a: ExtractArgs) -> Result<()> {
@@ -145,6 +147,7 @@ pub fn extract(a: ExtractArgs) -> Result<()> {
         encoding: None,
         format: a.format.map(Into::into),
         lang: a.lang,
+        ocr: a.ocr.options()?,
     };
     let doc = Document::read(&id, bytes, opts).with_context(|| format!("{id}: cannot read"))?;
     let facts = Pipeline::standard().run(&doc);
@@ -245,6 +248,53 @@ pub fn export(data: &Path, a: ExportArgs) -> Result<()> {
     if written.skipped > 0 {
         eprintln!("{} events without a known year left out", written.skipped);
     }
+    Ok(out.flush()?)
+}
+
+/// Print the text annals read from a document: for a PDF or an image, the text of its text
+/// layer or OCR, which the offsets of its records count in; for a text file, its text as
+/// decoded.
+#[derive(clap::Args)]
+pub struct TextArgs {
+    /// The document's id (as `annals documents` lists it).
+    pub doc: String,
+    /// Only this page (1-based) of a PDF or an image, with its byte range on stderr.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: Option<u32>,
+}
+
+pub fn text(data: &Path, a: TextArgs) -> Result<()> {
+    let archive = super::open(data)?;
+    let store = &archive.store;
+    let Some(d) = store.document(&a.doc)? else {
+        anyhow::bail!(
+            "no document {} in the store (annals documents lists them)",
+            printable(&a.doc)
+        );
+    };
+    let bytes = store.source_bytes(&d.id)?.unwrap_or_default();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let Some(n) = a.page else {
+        let text = annals::source::decode::decode_range(&bytes, d.encoding(), 0..bytes.len());
+        out.write_all(text.as_bytes())?;
+        return Ok(out.flush()?);
+    };
+    let Some(paged) = store.paged(&d.id)? else {
+        anyhow::bail!("{} is a text document: it has no pages", printable(&d.id));
+    };
+    let pages = paged.map.pages.len();
+    if n as usize > pages {
+        anyhow::bail!("{} has {pages} pages, not {n}", printable(&d.id));
+    }
+    let on_page: Vec<_> = paged.map.words.iter().filter(|w| w.2 + 1 == n).collect();
+    let (Some(first), Some(last)) = (on_page.first(), on_page.last()) else {
+        eprintln!("page {n}: no text");
+        return Ok(());
+    };
+    let (start, end) = (first.0 as usize, last.1 as usize);
+    eprintln!("page {n}: bytes {start}..{end}");
+    out.write_all(bytes.get(start..end).unwrap_or_default())?;
+    out.write_all(b"\n")?;
     Ok(out.flush()?)
 }
 

@@ -16,6 +16,12 @@
 //!   says, normalized: `1978-11-03`, `206500000 RUB; trade turnover`, `Soviet Union`), and for
 //!   a mention with a Wikidata id a `SpecificResource` whose source is the Wikidata entity,
 //!   purpose `identifying`.
+//! - **PDFs and scans**: the text the positions count in is the text annals read from the
+//!   file (`annals text DOC`; `annals:format` says "pdf" or "image", and `annals:sha256` is
+//!   the file's). A third selector places the fact on the page: a `FragmentSelector` with
+//!   `page=N&viewrect=left,top,width,height` (RFC 8118, in points from the page's top left
+//!   corner, the rectangle around the fact's boxes on its first page) for a PDF, and
+//!   `xywh=pixel:x,y,w,h` (Media Fragments) for an image.
 //! - The whole fact record (less its span) is `annals:fact`, a JSON literal.
 //!
 //! [`write_annotations`] writes JSON Lines, one annotation per line, each with its
@@ -207,6 +213,22 @@ pub fn annotation(
             }
         }
     }
+    let mut selectors = vec![
+        json!({
+            "type": "TextQuoteSelector",
+            "exact": exact,
+            "prefix": prefix,
+            "suffix": suffix,
+        }),
+        json!({
+            "type": "TextPositionSelector",
+            "start": chars.start,
+            "end": chars.end,
+        }),
+    ];
+    if let Some(sel) = f.place().and_then(|p| fragment_selector(&p, &doc.format)) {
+        selectors.push(sel);
+    }
     json!({
         "id": id,
         "type": "Annotation",
@@ -220,26 +242,48 @@ pub fn annotation(
         "body": body,
         "target": {
             "source": document_iri(&doc.id, opts),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": exact,
-                    "prefix": prefix,
-                    "suffix": suffix,
-                },
-                {
-                    "type": "TextPositionSelector",
-                    "start": chars.start,
-                    "end": chars.end,
-                }
-            ],
+            "selector": selectors,
             "annals:doc": doc.id,
             "annals:byteStart": bs,
             "annals:byteEnd": be,
             "annals:sha256": doc.sha256,
             "annals:encoding": doc.encoding,
+            "annals:format": doc.format,
         },
         "annals:fact": Value::Object(fact),
+    })
+}
+
+/// The selector of a fact's place on its page: RFC 8118's `page=N&viewrect=l,t,w,h` (points)
+/// for a PDF, Media Fragments' `xywh=pixel:x,y,w,h` for an image; the rectangle holds the
+/// fact's boxes on its first page. None without boxes.
+pub fn fragment_selector(p: &crate::span::Place, format: &str) -> Option<Value> {
+    let first = p.boxes.first()?;
+    let r = p.boxes.iter().fold(*first, |r, b| r.union(b));
+    let [x0, y0, x1, y1] = r.units();
+    let n = |v: f64| {
+        let s = format!("{:.2}", v.max(0.0));
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    Some(if format == "image" {
+        json!({
+            "type": "FragmentSelector",
+            "conformsTo": "http://www.w3.org/TR/media-frags/",
+            "value": format!("xywh=pixel:{},{},{},{}", n(x0), n(y0), n(x1 - x0), n(y1 - y0)),
+        })
+    } else {
+        json!({
+            "type": "FragmentSelector",
+            "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+            "value": format!(
+                "page={}&viewrect={},{},{},{}",
+                p.page,
+                n(x0),
+                n(y0),
+                n(x1 - x0),
+                n(y1 - y0)
+            ),
+        })
     })
 }
 

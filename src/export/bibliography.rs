@@ -1700,6 +1700,7 @@ pub fn read_stored(d: &crate::snapshot::DocData) -> Option<Document> {
         format: Some(format),
         // As `ingest` reads (no language forced), so that paragraphs come out the same.
         lang: None,
+        ocr: Default::default(),
     };
     Document::read(&d.doc.id, d.bytes.to_vec(), opts).ok()
 }

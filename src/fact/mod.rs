@@ -135,7 +135,18 @@ impl FactBody {
             "table" => FactBody::Table(Table::deserialize(r)?),
             other => {
                 let mut fields = r.as_object().cloned().unwrap_or_default();
-                for k in ["kind", "doc", "start", "end", "text", "curation"] {
+                for k in [
+                    "kind",
+                    "doc",
+                    "start",
+                    "end",
+                    "text",
+                    "curation",
+                    "page",
+                    "boxes",
+                    "ocr",
+                    "ocr_confidence",
+                ] {
                     fields.remove(k);
                 }
                 FactBody::Other {

@@ -54,12 +54,7 @@ impl Statement {
         let date = |p: Option<crate::fact::Point>| p.map(|p| p.iso()).unwrap_or_default();
         Some(Statement {
             fact: f.id,
-            evidence: Span {
-                doc: f.doc.clone(),
-                start: f.start as usize,
-                end: f.end as usize,
-                text: f.text().to_string(),
-            },
+            evidence: f.span(),
             lang: e.lang.code().to_string(),
             ty: e.ty.clone(),
             field: e.field.clone(),
@@ -400,6 +395,7 @@ mod tests {
                 start: 0,
                 end: 10,
                 text: String::new(),
+                place: None,
             },
             lang: "en".into(),
             ty: ty.into(),

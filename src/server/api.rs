@@ -29,6 +29,7 @@ type S = State<Arc<AppState>>;
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(status))
+        .routes(routes!(document_page))
         .routes(routes!(search))
         .routes(routes!(timeline))
         .routes(routes!(event))
@@ -584,6 +585,79 @@ pub async fn document_text(State(st): S, Path(id): Path<String>) -> Result<Respo
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             ],
             text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Page image parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Resolution of a PDF page's image, 36 to 200 dots per inch (default 96).
+    pub dpi: Option<u32>,
+}
+
+/// A page of a PDF as a PNG image rendered by the engine that read its text (Poppler), or a
+/// scan as it was ingested; the boxes of the page's facts are in points (PDF) or pixels
+/// (image) of the page whose size `/api/documents/{id}/pages` gives.
+#[utoipa::path(get, path = "/api/documents/{id}/pages/{n}", tag = "sources",
+    params(("id" = String, Path, description = "Document id (URL-encoded)"),
+           ("n" = u32, Path, description = "Page number, from 1"), PageParams),
+    responses((status = 200, description = "The page image", content_type = "image/png"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn document_page(
+    State(st): S,
+    Path((id, n)): Path<(String, u32)>,
+    Query(p): Query<PageParams>,
+) -> Result<Response, ApiError> {
+    let dpi = p.dpi.unwrap_or(96);
+    if !(36..=200).contains(&dpi) {
+        return Err(ApiError::bad_request(format!(
+            "dpi must be between 36 and 200, not {dpi}"
+        )));
+    }
+    st.query(move |v, a| {
+        let d = v
+            .document(&id)
+            .ok_or_else(|| ApiError::not_found(format!("no document has the id {id:?}")))?;
+        let paged = a
+            .store
+            .paged(&d.id)
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| {
+                ApiError::not_found(format!("{id:?} is a text document: it has no pages"))
+            })?;
+        let pages = paged.map.pages.len();
+        let page = (n as usize)
+            .checked_sub(1)
+            .and_then(|i| paged.map.pages.get(i))
+            .ok_or_else(|| ApiError::not_found(format!("{id:?} has {pages} pages, not {n}")))?;
+        let (bytes, mime) = match paged.map.kind {
+            crate::source::pages::PagedKind::Image => {
+                let mime = match crate::source::ocr::image_kind(&paged.file) {
+                    "PNG" => "image/png",
+                    "JPEG" => "image/jpeg",
+                    _ => "image/tiff",
+                };
+                (paged.file, mime)
+            }
+            crate::source::pages::PagedKind::Pdf => {
+                let dpi = crate::source::pdf::fit_dpi(page.width, page.height, dpi, 16_000_000)
+                    .unwrap_or(36);
+                let png = crate::source::pdf::page_png(&paged.file, n, dpi)
+                    .map_err(|e| ApiError::internal(format!("page {n} of {id:?}: {e}")))?;
+                (png, "image/png")
+            }
+        };
+        Ok((
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CACHE_CONTROL, "private, max-age=3600"),
+            ],
+            bytes,
         )
             .into_response())
     })

@@ -40,8 +40,10 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct DocData {
     pub doc: StoredDocument,
-    /// The original bytes.
+    /// The original bytes (for a PDF or an image, the text annals read from it).
     pub bytes: Arc<[u8]>,
+    /// A PDF's or an image's pages and words (where each span stands).
+    pub pages: Option<Arc<crate::source::pages::PageMap>>,
     /// In order.
     pub sentences: Vec<StoredSentence>,
     /// The machine's facts, by position.
@@ -66,6 +68,10 @@ impl DocData {
         Ok(DocData {
             doc: doc.clone(),
             bytes: store.source_bytes(&doc.id)?.unwrap_or_default().into(),
+            pages: match doc.format.as_str() {
+                "pdf" | "image" => store.page_map(&doc.id)?.map(Arc::new),
+                _ => None,
+            },
             sentences,
             facts,
             by_id,
@@ -80,6 +86,14 @@ impl DocData {
     /// The document's decoded text.
     pub fn text(&self) -> String {
         crate::source::decode::decode_range(&self.bytes, self.doc.encoding(), 0..self.bytes.len())
+    }
+
+    /// Where the byte range `start..end` of the text stands on its page (PDFs and images).
+    pub fn place(&self, start: u64, end: u64) -> Option<crate::span::Place> {
+        let text = std::str::from_utf8(&self.bytes).ok()?;
+        self.pages
+            .as_ref()?
+            .place(text, start as usize..end as usize)
     }
 
     /// Whether this data is of the version `d` of the document.

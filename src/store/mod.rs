@@ -169,6 +169,25 @@ impl StoredFact {
             .unwrap_or_default()
     }
 
+    /// Where the fact stands on its page (a PDF's or an image's fact), from the record's
+    /// `page` and `boxes`.
+    pub fn place(&self) -> Option<crate::span::Place> {
+        use serde::Deserialize;
+        self.record.get("page")?;
+        crate::span::Place::deserialize(&self.record).ok()
+    }
+
+    /// The fact's evidence: its span with its text and place.
+    pub fn span(&self) -> crate::span::Span {
+        crate::span::Span {
+            doc: self.doc.clone(),
+            start: self.start as usize,
+            end: self.end as usize,
+            text: self.text().to_string(),
+            place: self.place(),
+        }
+    }
+
     /// Replaces the record (a curated one) and reads its body again. When the new record
     /// is no valid record of the fact's kind, the body stays as it was and the error says
     /// why.
@@ -254,6 +273,10 @@ pub trait Store: Send + Sync {
     fn document(&self, id: &str) -> Result<Option<StoredDocument>>;
     /// The original bytes of a document.
     fn source_bytes(&self, id: &str) -> Result<Option<Vec<u8>>>;
+    /// A PDF's or an image's file and page map (None for a text document).
+    fn paged(&self, id: &str) -> Result<Option<crate::document::Paged>>;
+    /// A PDF's or an image's page map alone (None for a text document).
+    fn page_map(&self, id: &str) -> Result<Option<crate::source::pages::PageMap>>;
     /// The sentences of one document (or all), in document order.
     fn sentences(
         &self,

@@ -18,7 +18,7 @@ use super::{
     CurationRow, NewCurationRow, PutOutcome, Rejection, Result, SentenceKey, Store, StoreError,
     StoredDocument, StoredFact, StoredSentence,
 };
-use crate::document::Document;
+use crate::document::{Document, Paged};
 use crate::extract::Fact;
 use crate::record;
 use crate::text::lang::Lang;
@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Migrations: entry `i` takes a store from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -128,6 +128,15 @@ CREATE UNIQUE INDEX curation_log_request ON curation_log(request_id) WHERE reque
     r#"
 CREATE INDEX facts_span ON facts(doc_id, start, "end");
 DROP INDEX facts_doc;
+"#,
+    // 5: PDFs and scans: the file as found (its pages are rendered from it) and where each
+    // word of the text annals read from it stands on its page. `sources` holds that text.
+    r#"
+CREATE TABLE pages (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    file BLOB NOT NULL,
+    map TEXT NOT NULL
+);
 "#,
 ];
 
@@ -416,7 +425,7 @@ impl Store for SqliteStore {
                 doc.source.bytes.len() as i64,
                 doc.source.encoding.name(),
                 doc.source.encoding_confidence as f64,
-                doc.source.format.name(),
+                doc.source.format_name(),
                 doc.lang.code(),
                 doc.title,
                 doc.paragraphs.len() as i64,
@@ -430,6 +439,14 @@ impl Store for SqliteStore {
             "INSERT INTO sources (doc_id, bytes) VALUES (?1, ?2)",
             params![id, doc.source.bytes],
         )?;
+        if let Some(p) = &doc.source.paged {
+            let map = serde_json::to_string(&p.map)
+                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))?;
+            tx.execute(
+                "INSERT INTO pages (doc_id, file, map) VALUES (?1, ?2, ?3)",
+                params![id, p.file, map],
+            )?;
+        }
         {
             let mut st = tx.prepare_cached(
                 "INSERT INTO paragraphs (doc_id, seq, start, \"end\", block, lang) VALUES (?1,?2,?3,?4,?5,?6)",
@@ -577,6 +594,35 @@ impl Store for SqliteStore {
         )
     }
 
+    fn paged(&self, id: &str) -> Result<Option<Paged>> {
+        let c = self.conn()?;
+        let row: Option<(Vec<u8>, String)> = c
+            .query_row("SELECT file, map FROM pages WHERE doc_id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        row.map(|(file, map)| {
+            let map = serde_json::from_str(&map)
+                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))?;
+            Ok(Paged { file, map })
+        })
+        .transpose()
+    }
+
+    fn page_map(&self, id: &str) -> Result<Option<crate::source::pages::PageMap>> {
+        let c = self.conn()?;
+        let map: Option<String> = c
+            .query_row("SELECT map FROM pages WHERE doc_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        map.map(|m| {
+            serde_json::from_str(&m)
+                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))
+        })
+        .transpose()
+    }
+
     fn sentences(
         &self,
         doc: Option<&str>,
@@ -701,7 +747,14 @@ impl Store for SqliteStore {
                 problems.push(format!("{id}: source bytes missing or of the wrong length"));
             }
         }
-        for table in ["sentences", "paragraphs", "facts", "sources", "furniture"] {
+        for table in [
+            "sentences",
+            "paragraphs",
+            "facts",
+            "sources",
+            "furniture",
+            "pages",
+        ] {
             let n: i64 = c.query_row(
                 &format!(
                     "SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.doc_id)"

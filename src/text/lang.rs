@@ -271,6 +271,7 @@ struct LangFile {
     search_exact_only: Vec<String>,
     #[serde(default)]
     not_names: Vec<String>,
+    ocr: String,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +318,8 @@ pub struct LangData {
     pub search_exact_only: HashSet<String>,
     /// Capitalised words that are never a name by themselves (lowercased).
     pub not_names: HashSet<String>,
+    /// The OCR engine's name for the language (Tesseract's traineddata: "vie").
+    pub ocr: String,
 }
 
 /// The letters of `spec`: characters, and ranges written "a-z"; each with its capital.
@@ -412,6 +415,7 @@ fn load_registry() -> Registry {
             function_words: set(f.function_words),
             search_exact_only: set(f.search_exact_only),
             not_names: set(f.not_names),
+            ocr: f.ocr,
         });
     }
     let mut own_table = vec![0u16; OWN_TABLE];

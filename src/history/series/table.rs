@@ -303,10 +303,12 @@ fn cell_span(
         }
         whole.get(start - ts..end - ts).map(str::to_string)
     })?;
+    // A cell's place on the page is not kept (the table's record has the table's).
     Some(Span {
         doc: t.doc.clone(),
         start,
         end,
         text,
+        place: None,
     })
 }

@@ -465,6 +465,7 @@ impl<'s, 'k> Reading<'s, 'k> {
                     start: q.start,
                     end: q.end,
                     text: q.text.clone(),
+                    place: q.f.place(),
                 },
                 origin: Origin::Text,
                 fact: q.f.id,

@@ -97,6 +97,8 @@ pub struct ReaderParams {
     pub end: Option<usize>,
     /// The part of a long document (parts of [`PART_BYTES`]).
     pub part: Option<usize>,
+    /// The page shown beside the text of a PDF or a scan (default: the target's, or 1).
+    pub page: Option<u32>,
 }
 
 /// Documents longer than this are shown in parts.
@@ -258,7 +260,7 @@ pub async fn reader(
             "end ({e}) is before at ({a})"
         )));
     }
-    let (doc, bytes, facts, events) = st
+    let (doc, bytes, facts, events, pages) = st
         .query(move |v, _| {
             let d = v.document(&id).cloned().ok_or_else(|| {
                 crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
@@ -283,7 +285,7 @@ pub async fn reader(
                     }
                 }
             }
-            Ok((d, bytes, facts, events))
+            Ok((d, bytes, facts, events, data.pages.clone()))
         })
         .await
         .map_err(PageError::from)?;
@@ -359,10 +361,22 @@ pub async fn reader(
             p.end.unwrap_or(a)
         );
     }
+    // The page beside the text, for a PDF or a scan.
+    let page_view = match &pages {
+        Some(map) => Some(page_view(&doc.id, &bytes, map, &facts, &p)?),
+        None => None,
+    };
     // Legend and toggles.
-    b.push_str(
-        "<div class=\"reader\"><div class=\"reader-text\"><div id=\"legend\" class=\"legend\">",
-    );
+    match &page_view {
+        Some(view) => {
+            b.push_str("<div class=\"reader paged\">");
+            b.push_str(view);
+            b.push_str("<div class=\"reader-text\"><div id=\"legend\" class=\"legend\">");
+        }
+        None => b.push_str(
+            "<div class=\"reader\"><div class=\"reader-text\"><div id=\"legend\" class=\"legend\">",
+        ),
+    }
     for (kind, name) in KINDS {
         let n = counts.get(kind).copied().unwrap_or(0);
         let _ = write!(
@@ -391,6 +405,111 @@ pub async fn reader(
         "page-document",
         &b,
     ))
+}
+
+/// The page image of a PDF or a scan with the boxes of its facts: each box links to its
+/// passage in the text; the target's boxes stand out. Boxes are placed in percentages of the
+/// page, so the image scales with the column and needs no script.
+fn page_view(
+    id: &str,
+    bytes: &[u8],
+    map: &crate::source::pages::PageMap,
+    facts: &[crate::store::StoredFact],
+    p: &ReaderParams,
+) -> Result<String, PageError> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let pages = map.pages.len() as u32;
+    let target =
+        p.at.and_then(|a| map.place(text, a..p.end.unwrap_or(a).max(a + 1).min(text.len())));
+    let n = match p.page {
+        Some(n) if n == 0 || n > pages => {
+            return Err(PageError::bad_request(format!(
+                "page {n} does not exist: the document has {pages} pages"
+            )));
+        }
+        Some(n) => n,
+        None => target.as_ref().map_or(1, |t| t.page),
+    };
+    let info = &map.pages[n as usize - 1];
+    let (w, h) = (info.width.max(1.0), info.height.max(1.0));
+    let pct = |r: &crate::span::Rect| {
+        let [x0, y0, x1, y1] = r.units();
+        format!(
+            "left:{:.3}%;top:{:.3}%;width:{:.3}%;height:{:.3}%",
+            x0 / w * 100.0,
+            y0 / h * 100.0,
+            (x1 - x0) / w * 100.0,
+            (y1 - y0) / h * 100.0
+        )
+    };
+    let mut s = format!(
+        "<section id=\"page-view\" class=\"page-view\" data-page=\"{n}\"><nav class=\"pager pages\">"
+    );
+    let link = |k: u32, label: &str| {
+        format!(
+            "<a href=\"/documents/{}?page={k}\" rel=\"{}\">{label}</a> ",
+            url_enc(id),
+            if k < n { "prev" } else { "next" }
+        )
+    };
+    if n > 1 {
+        s.push_str(&link(n - 1, "‹ previous"));
+    }
+    let _ = write!(s, "<span>Page {n} of {pages}</span> ");
+    if n < pages {
+        s.push_str(&link(n + 1, "next ›"));
+    }
+    s.push_str("</nav>");
+    let _ = write!(
+        s,
+        "<div class=\"page\" style=\"aspect-ratio:{w:.2}/{h:.2}\"><img src=\"/api/documents/{}/pages/{n}\" alt=\"Page {n} of {}\">",
+        url_enc(id),
+        esc(id)
+    );
+    for f in facts {
+        // Names, dates and figures: an event statement's box is its whole sentence, which
+        // would cover the page.
+        let kind = match f.kind.as_str() {
+            k @ ("mention" | "timex" | "duration" | "quantity") => k,
+            _ => continue,
+        };
+        let Some(place) = f.place().filter(|pl| pl.page == n) else {
+            continue;
+        };
+        for r in &place.boxes {
+            let _ = write!(
+                s,
+                "<a class=\"box fact-{kind}\" data-kind=\"{kind}\" style=\"{}\" href=\"/documents/{}?at={}&amp;end={}#target\" title=\"{}\"></a>",
+                pct(r),
+                url_enc(id),
+                f.start,
+                f.end,
+                esc(f.text())
+            );
+        }
+    }
+    if let Some(t) = target.as_ref().filter(|t| t.page == n) {
+        for r in &t.boxes {
+            let _ = write!(s, "<div class=\"box target\" style=\"{}\"></div>", pct(r));
+        }
+    }
+    s.push_str("</div>");
+    let how = if info.ocr {
+        "read by OCR".to_string()
+    } else {
+        "text layer".to_string()
+    };
+    let note = info
+        .note
+        .as_deref()
+        .map(|n| format!(" · {}", esc(n)))
+        .unwrap_or_default();
+    let _ = write!(
+        s,
+        "<p class=\"page-note\">{how}{note} · boxes in {}</p></section>",
+        map.kind.unit()
+    );
+    Ok(s)
 }
 
 fn part_nav(id: &str, part: usize, parts: usize) -> String {

@@ -1,0 +1,508 @@
+//! The text of a PDF or an image, and where every word of it stands on its page.
+//!
+//! A PDF's text layer and an OCR engine both give words with boxes, grouped into lines and
+//! blocks. [`PagesBuilder`] writes them into one text (words of a line joined by a space,
+//! lines by a line break, blocks by an empty line, so that the layout repair reads it as it
+//! reads text extracted from a PDF), and keeps a [`PageMap`]: for every word its byte range
+//! in that text, its page, its line and its rectangle. [`PageMap::place`] turns any byte
+//! range of the text into a [`Place`]: the page and one rectangle per line.
+//!
+//! Within a word, boxes are divided among its characters in proportion (the engines give
+//! word boxes, not character boxes), so a span that starts inside a word gets the part of
+//! the word's box its characters take.
+
+use crate::span::{Conf, Place, Rect};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// What kind of file the pages came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PagedKind {
+    /// A PDF: boxes in points.
+    Pdf,
+    /// An image (PNG, JPEG, TIFF): boxes in pixels.
+    Image,
+}
+
+impl PagedKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PagedKind::Pdf => "pdf",
+            PagedKind::Image => "image",
+        }
+    }
+
+    /// The unit of the boxes.
+    pub fn unit(self) -> &'static str {
+        match self {
+            PagedKind::Pdf => "pt",
+            PagedKind::Image => "px",
+        }
+    }
+}
+
+/// One page: its size and how its text was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageInfo {
+    /// Width and height in the kind's unit.
+    pub width: f64,
+    pub height: f64,
+    /// The text was read by OCR.
+    pub ocr: bool,
+    /// Why OCR was used (no text layer, a damaged one, asked for), or why a page has no
+    /// text (OCR not possible).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One word: `[start, end, page index, line number, x0, y0, x1, y1, confidence×10]`
+/// (coordinates in hundredths of the unit; confidence 0..=1000 for OCR'd words, -1 for a
+/// text layer's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Word(
+    pub u32,
+    pub u32,
+    pub u32,
+    pub u32,
+    pub i32,
+    pub i32,
+    pub i32,
+    pub i32,
+    pub i32,
+);
+
+impl Word {
+    fn range(&self) -> Range<usize> {
+        self.0 as usize..self.1 as usize
+    }
+    fn rect(&self) -> Rect {
+        Rect([self.4, self.5, self.6, self.7])
+    }
+}
+
+/// The page geometry of a document read from a PDF or an image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageMap {
+    pub kind: PagedKind,
+    pub pages: Vec<PageInfo>,
+    /// Words in text order (their ranges increase).
+    pub words: Vec<Word>,
+}
+
+impl PageMap {
+    /// Where the byte range `r` of the document's text stands: the page of its first word
+    /// and one rectangle per line on that page; `None` when no word overlaps it (a range of
+    /// only spaces).
+    pub fn place(&self, text: &str, r: Range<usize>) -> Option<Place> {
+        let first = self.words.partition_point(|w| (w.1 as usize) <= r.start);
+        let mut boxes: Vec<Rect> = Vec::new();
+        let mut line = u32::MAX;
+        let mut page = None;
+        let mut ocr = false;
+        let (mut conf_sum, mut conf_n) = (0i64, 0i64);
+        for w in &self.words[first..] {
+            if w.0 as usize >= r.end {
+                break;
+            }
+            let part = part_of(w, text, r.clone());
+            match page {
+                None => page = Some(w.2),
+                // The boxes of the span's first page only.
+                Some(p) if p != w.2 => break,
+                Some(_) => {}
+            }
+            if self.pages.get(w.2 as usize).is_some_and(|p| p.ocr) {
+                ocr = true;
+            }
+            if w.8 >= 0 {
+                conf_sum += w.8 as i64;
+                conf_n += 1;
+            }
+            match boxes.last_mut() {
+                Some(b) if w.3 == line => *b = b.union(&part),
+                _ => boxes.push(part),
+            }
+            line = w.3;
+        }
+        Some(Place {
+            page: page? + 1,
+            boxes,
+            ocr,
+            ocr_confidence: (conf_n > 0)
+                .then(|| Conf::from_percent(conf_sum as f64 / conf_n as f64 / 10.0)),
+        })
+    }
+
+    /// Number of pages read by OCR.
+    pub fn ocr_pages(&self) -> usize {
+        self.pages.iter().filter(|p| p.ocr).count()
+    }
+}
+
+/// The part of `w`'s rectangle that the characters of `r` inside the word take.
+fn part_of(w: &Word, text: &str, r: Range<usize>) -> Rect {
+    let wr = w.range();
+    if r.start <= wr.start && r.end >= wr.end {
+        return w.rect();
+    }
+    let Some(word) = text.get(wr.clone()) else {
+        return w.rect();
+    };
+    let n = word.chars().count().max(1) as i64;
+    let before = text
+        .get(wr.start..r.start.max(wr.start))
+        .map_or(0, |s| s.chars().count()) as i64;
+    let upto = text
+        .get(wr.start..r.end.min(wr.end))
+        .map_or(n as usize, |s| s.chars().count()) as i64;
+    let [x0, y0, x1, y1] = w.rect().0;
+    let width = (x1 - x0) as i64;
+    Rect([
+        x0 + (width * before / n) as i32,
+        y0,
+        x0 + (width * upto / n) as i32,
+        y1,
+    ])
+}
+
+/// A word as an engine gives it: its text, rectangle in the page's unit and confidence
+/// (0..=100, OCR only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InWord {
+    pub text: String,
+    pub rect: [f64; 4],
+    pub conf: Option<f64>,
+}
+
+/// Builds the text and the [`PageMap`] page by page, block by block, line by line.
+#[derive(Debug)]
+pub struct PagesBuilder {
+    text: String,
+    map: PageMap,
+    line: u32,
+    /// Something was written on the current page since the last block break.
+    page_has_text: bool,
+    block_open: bool,
+    line_open: bool,
+}
+
+/// Characters after which a page's last line ends a sentence, so the next page starts a
+/// new paragraph; otherwise the text runs on across the page break, as a line break the
+/// layout repair may join (a sentence split by a page break is one sentence).
+fn ends_a_sentence(text: &str) -> bool {
+    text.trim_end()
+        .chars()
+        .last()
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | '…' | ':' | ';' | '»' | '"' | '”'))
+}
+
+impl PagesBuilder {
+    pub fn new(kind: PagedKind) -> PagesBuilder {
+        PagesBuilder {
+            text: String::new(),
+            map: PageMap {
+                kind,
+                pages: Vec::new(),
+                words: Vec::new(),
+            },
+            line: 0,
+            page_has_text: false,
+            block_open: false,
+            line_open: false,
+        }
+    }
+
+    /// Starts a page of the given size.
+    pub fn page(&mut self, width: f64, height: f64, ocr: bool, note: Option<String>) {
+        self.map.pages.push(PageInfo {
+            width,
+            height,
+            ocr,
+            note,
+        });
+        self.page_has_text = false;
+        self.block_open = false;
+        self.line_open = false;
+    }
+
+    /// Starts a block (a paragraph as the engine sees it).
+    pub fn block(&mut self) {
+        self.block_open = false;
+        self.line_open = false;
+    }
+
+    /// Starts a line.
+    pub fn line(&mut self) {
+        self.line_open = false;
+    }
+
+    /// Adds a word to the current line.
+    pub fn word(&mut self, w: InWord) {
+        let t = w.text.trim();
+        if t.is_empty() || self.map.pages.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() {
+            let sep = if self.line_open {
+                " "
+            } else if self.block_open {
+                "\n"
+            } else if !self.page_has_text && !ends_a_sentence(&self.text) {
+                // The first block of a page, after a page that ended mid-sentence.
+                "\n"
+            } else {
+                "\n\n"
+            };
+            self.text.push_str(sep);
+        }
+        if !self.line_open {
+            self.line += 1;
+        }
+        let start = self.text.len();
+        self.text.push_str(t);
+        let [x0, y0, x1, y1] = Rect::from_units(w.rect[0], w.rect[1], w.rect[2], w.rect[3]).0;
+        let page = (self.map.pages.len() - 1) as u32;
+        let conf = w
+            .conf
+            .map_or(-1, |c| (c.clamp(0.0, 100.0) * 10.0).round() as i32);
+        self.map.words.push(Word(
+            start as u32,
+            self.text.len() as u32,
+            page,
+            self.line,
+            x0,
+            y0,
+            x1,
+            y1,
+            conf,
+        ));
+        self.page_has_text = true;
+        self.block_open = true;
+        self.line_open = true;
+    }
+
+    /// The text written so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text and its page map.
+    pub fn finish(mut self) -> (String, PageMap) {
+        if !self.text.is_empty() {
+            self.text.push('\n');
+        }
+        (self.text, self.map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(t: &str, x0: f64, y0: f64) -> InWord {
+        InWord {
+            text: t.into(),
+            rect: [x0, y0, x0 + 10.0 * t.chars().count() as f64, y0 + 12.0],
+            conf: None,
+        }
+    }
+
+    fn sample() -> (String, PageMap) {
+        let mut b = PagesBuilder::new(PagedKind::Pdf);
+        b.page(600.0, 800.0, false, None);
+        b.block();
+        b.line();
+        b.word(w("Năm", 10.0, 10.0));
+        b.word(w("1945,", 50.0, 10.0));
+        b.line();
+        b.word(w("Hà", 10.0, 30.0));
+        b.word(w("Nội", 40.0, 30.0));
+        b.page(600.0, 800.0, true, None);
+        b.block();
+        b.line();
+        b.word(InWord {
+            conf: Some(90.0),
+            ..w("mùa", 10.0, 10.0)
+        });
+        b.word(InWord {
+            conf: Some(80.0),
+            ..w("thu.", 50.0, 10.0)
+        });
+        b.finish()
+    }
+
+    #[test]
+    fn words_lines_and_pages_make_the_text() {
+        let (text, map) = sample();
+        // The first page ends mid-sentence: the next page runs on with a line break.
+        assert_eq!(text, "Năm 1945,\nHà Nội\nmùa thu.\n");
+        assert_eq!(map.words.len(), 6);
+        for word in &map.words {
+            assert!(text.is_char_boundary(word.0 as usize));
+            assert!(text.is_char_boundary(word.1 as usize));
+        }
+    }
+
+    #[test]
+    fn a_place_has_the_page_and_one_box_per_line() {
+        let (text, map) = sample();
+        let s = text.find("1945").unwrap();
+        let p = map.place(&text, s..s + 4).unwrap();
+        assert_eq!(p.page, 1);
+        // "1945" is four of the five characters of "1945,".
+        assert_eq!(p.boxes, vec![Rect::from_units(50.0, 10.0, 90.0, 22.0)]);
+        assert!(!p.ocr);
+        let s = text.find("Năm").unwrap();
+        let e = text.find("Nội").unwrap() + "Nội".len();
+        let p = map.place(&text, s..e).unwrap();
+        assert_eq!(p.boxes.len(), 2);
+        assert_eq!(p.boxes[1], Rect::from_units(10.0, 30.0, 70.0, 42.0));
+        let s = text.find("mùa").unwrap();
+        let p = map.place(&text, s..text.len() - 1).unwrap();
+        assert_eq!(p.page, 2);
+        assert!(p.ocr);
+        assert_eq!(p.ocr_confidence, Some(Conf::from_percent(85.0)));
+        assert_eq!(map.place(&text, 0..0), None);
+        // A span across the page break keeps its first page and the boxes there.
+        let s = text.find("Nội").unwrap();
+        let e = text.find("thu").unwrap();
+        let p = map.place(&text, s..e).unwrap();
+        assert_eq!((p.page, p.boxes.len()), (1, 1));
+    }
+
+    #[test]
+    fn a_page_that_ends_a_sentence_starts_a_paragraph() {
+        let mut b = PagesBuilder::new(PagedKind::Image);
+        b.page(100.0, 100.0, true, None);
+        b.block();
+        b.word(w("End.", 0.0, 0.0));
+        b.page(100.0, 100.0, true, None);
+        b.block();
+        b.word(w("Next", 0.0, 0.0));
+        b.block();
+        b.word(w("block", 0.0, 20.0));
+        assert_eq!(b.finish().0, "End.\n\nNext\n\nblock\n");
+    }
+
+    mod properties {
+        use super::*;
+        use crate::source::ocr::OcrPage;
+        use crate::source::pdf::parse_bbox;
+        use proptest::prelude::*;
+
+        fn word() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9.,;:()&<>\"']{1,8}",
+                "[àáảãạăằắẳẵặâầấẩẫậđêềếểễệôồốổỗộơờớởỡợưừứửữựА-Яа-яё]{1,6}",
+                Just(" ".to_string()),
+            ]
+        }
+
+        fn page() -> impl Strategy<Value = OcrPage> {
+            prop::collection::vec(
+                prop::collection::vec(
+                    prop::collection::vec((word(), 0.0f64..500.0, 0.0f64..700.0), 0..5),
+                    0..4,
+                ),
+                0..4,
+            )
+            .prop_map(|blocks| OcrPage {
+                width: 600.0,
+                height: 800.0,
+                blocks: blocks
+                    .into_iter()
+                    .map(|b| {
+                        b.into_iter()
+                            .map(|l| {
+                                l.into_iter()
+                                    .map(|(t, x, y)| InWord {
+                                        text: t,
+                                        rect: [x, y, x + 40.0, y + 12.0],
+                                        conf: None,
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+        }
+
+        fn xml(s: &str) -> String {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        }
+
+        proptest! {
+            /// Words of any text make a text whose every word lies in order on char
+            /// boundaries, each placed on its page with a box; any range is placed without
+            /// panicking; pdftotext's XHTML of the same pages reads back to the same words.
+            #[test]
+            fn pages_make_a_text_every_range_of_which_is_placed(
+                pages in prop::collection::vec(page(), 1..4),
+                cuts in prop::collection::vec((0usize..400, 0usize..40), 0..20),
+            ) {
+                let mut b = PagesBuilder::new(PagedKind::Pdf);
+                for p in &pages {
+                    p.write(&mut b, 1.0, false, None);
+                }
+                let (text, map) = b.finish();
+                let mut last = 0;
+                for w in &map.words {
+                    let r = w.range();
+                    prop_assert!(r.start >= last && r.start < r.end && r.end <= text.len());
+                    prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                    let pl = map.place(&text, r.clone()).unwrap();
+                    prop_assert_eq!(pl.page, w.2 + 1);
+                    prop_assert_eq!(pl.boxes.len(), 1);
+                    last = r.end;
+                }
+                for (a, n) in cuts {
+                    if text.is_empty() { break; }
+                    let a = a % text.len();
+                    let e = (a + n).min(text.len());
+                    if text.is_char_boundary(a)
+                        && text.is_char_boundary(e)
+                        && let Some(pl) = map.place(&text, a..e)
+                    {
+                        prop_assert!(pl.page as usize <= map.pages.len() && !pl.boxes.is_empty());
+                        for r in &pl.boxes {
+                            prop_assert!(r.0[0] <= r.0[2] && r.0[1] <= r.0[3]);
+                        }
+                    }
+                }
+                let mut x = String::from("<html><body><doc>");
+                for p in &pages {
+                    x += "<page width=\"600\" height=\"800\"><flow>";
+                    for bl in &p.blocks {
+                        x += "<block>";
+                        for l in bl {
+                            x += "<line>";
+                            for w in l {
+                                x += &format!(
+                                    "<word xMin=\"{}\" yMin=\"{}\" xMax=\"{}\" yMax=\"{}\">{}</word>",
+                                    w.rect[0], w.rect[1], w.rect[2], w.rect[3], xml(&w.text)
+                                );
+                            }
+                            x += "</line>";
+                        }
+                        x += "</block>";
+                    }
+                    x += "</flow></page>";
+                }
+                x += "</doc></body></html>";
+                let read = parse_bbox(&x).unwrap();
+                prop_assert_eq!(read.len(), pages.len());
+                for (r, p) in read.iter().zip(&pages) {
+                    let words = |p: &OcrPage| -> Vec<String> {
+                        p.blocks.iter().flatten().flatten().map(|w| w.text.clone()).collect()
+                    };
+                    prop_assert_eq!(words(r), words(p));
+                }
+            }
+        }
+    }
+}
