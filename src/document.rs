@@ -84,10 +84,10 @@ impl Source {
             doc: self.id.clone(),
             start: r.start,
             end: r.end,
-            place: self.paged.as_ref().and_then(|p| {
-                let text = std::str::from_utf8(&self.bytes).ok()?;
-                p.map.place(text, r.clone())
-            }),
+            place: self
+                .paged
+                .as_ref()
+                .and_then(|p| p.map.place(&self.bytes, r.clone())),
             text: self.text_of(r),
         }
     }

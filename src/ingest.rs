@@ -110,6 +110,21 @@ pub struct FileReport {
     pub converted_from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_confidence: Option<f32>,
+    /// A PDF's or a scan's pages, and how its text was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesRead>,
+}
+
+/// How the pages of a PDF or a scan were read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PagesRead {
+    pub pages: usize,
+    /// Pages read by OCR.
+    pub ocr: usize,
+    /// Pages whose text could not be read, each with why ("page 3: no text layer; no OCR:
+    /// …").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// The summary of a batch.
@@ -841,6 +856,7 @@ impl FileReport {
             bytes: 0,
             converted_from: None,
             encoding_confidence: None,
+            pages: None,
         }
     }
 }
@@ -908,6 +924,22 @@ fn write_one(
             if doc.source.encoding.is_converted() {
                 report.converted_from = Some(doc.source.encoding.name().to_string());
                 report.encoding_confidence = Some(doc.source.encoding_confidence);
+            }
+            if let Some(p) = &doc.source.paged {
+                report.pages = Some(PagesRead {
+                    pages: p.map.pages.len(),
+                    ocr: p.map.ocr_pages(),
+                    unread: p
+                        .map
+                        .pages
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, pg)| !pg.ocr)
+                        .filter_map(|(i, pg)| {
+                            Some(format!("page {}: {}", i + 1, pg.note.as_ref()?))
+                        })
+                        .collect(),
+                });
             }
             let sha = doc.source.sha256.clone();
             match by_hash.get(&sha) {

@@ -255,6 +255,16 @@ fn a_typeset_source_keeps_its_facts_with_pages_and_boxes() {
             assert!(r.get("ocr").is_none(), "a text layer is no OCR: {r}");
         }
         assert!(facts > 5, "{name}: {facts} facts");
+        // Every testimony of an event points at its page too.
+        for ev in got.iter().filter(|r| r["kind"] == "event") {
+            for e in ev["evidence"].as_array().unwrap() {
+                assert!(
+                    e["page"].as_u64().is_some()
+                        && e["boxes"].as_array().is_some_and(|b| !b.is_empty()),
+                    "{name}: {e}"
+                );
+            }
+        }
         // The Web Annotation of a fact places it on its page (RFC 8118).
         let ann = run_ok(&pdf_data, &["export", "--format", "annotations"]);
         let first: Value = serde_json::from_str(ann.lines().next().unwrap()).unwrap();
@@ -370,6 +380,22 @@ fn ocr_of_every_page_keeps_boxes_in_points() {
     let page2 = String::from_utf8_lossy(&o.stdout);
     assert!(
         page2.contains("Soviet") && String::from_utf8_lossy(&o.stderr).contains("page 2: bytes")
+    );
+    // A cited answer from a PDF says on which page it stands.
+    let a: Value = serde_json::from_str(&run_ok(
+        &layer,
+        &[
+            "ask",
+            "When did the Soviet Union recognise Vietnam?",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let c = &a["citations"][0];
+    assert!(
+        c["page"].as_u64().is_some() && c["boxes"].as_array().is_some(),
+        "{a:#}"
     );
     let o = run(&layer, &["text", "report.pdf", "--page", "3"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("2 pages"));
@@ -493,6 +519,30 @@ fn bad_pdfs_and_images_are_refused_with_their_reason() {
     // Two thousand empty pages and no OCR: no text, said as such.
     let r = s["files"][0]["reason"].as_str().unwrap_or_default();
     assert!(r.contains("no text") && r.contains("OCR is off"), "{s:#}");
+    // A page without text beside one with: the document is stored, and the summary names
+    // the page that was not read and why.
+    let mixed = tmp.path().join("mixed.pdf");
+    let mut pages = pdf::prose_pages(1, 3);
+    pages.push(Vec::new());
+    std::fs::write(
+        &mixed,
+        pdf::write(&PdfSpec {
+            pages,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let s = common::ingest_json(&tmp.path().join("data3"), &["--ocr", "never"], &mixed);
+    let f = &s["files"][0];
+    assert_eq!(f["outcome"], "added", "{s:#}");
+    assert_eq!(
+        (f["pages"]["pages"].as_u64(), f["pages"]["ocr"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(
+        f["pages"]["unread"][0], "page 2: no text layer; OCR is off",
+        "{s:#}"
+    );
 }
 
 /// The workbench shows a PDF's page beside its text: the page image rendered by Poppler,

@@ -79,17 +79,11 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
                 {
                     continue;
                 }
-                let Some(text) = k.source_text(doc, s.start, s.end) else {
+                let Some(cite) = k.cite(doc, s.start, s.end, Some((r.start, r.end))) else {
                     continue;
                 };
                 docs_cited.push(doc);
-                cites.push(Citation {
-                    doc: k.doc_id(doc).to_string(),
-                    start: s.start,
-                    end: s.end,
-                    text,
-                    answer_span: Some((r.start, r.end)),
-                });
+                cites.push(cite);
             }
         }
         if cites.is_empty() {
@@ -125,20 +119,11 @@ pub fn what_happened(q: &Question, asker: &Asker) -> Answer {
             let Some(h) = hits.iter().find(|h| acts.contains(&h.concept)) else {
                 continue;
             };
-            let Some(text) = k.source_text(doc, s.start, s.end) else {
+            let Some(cite) = k.cite(doc, s.start, s.end, Some((t.start, t.end))) else {
                 continue;
             };
             let what = format!("{}: {}", t.value_start, lx.concepts[h.concept].id);
-            found.push((
-                what,
-                Citation {
-                    doc: k.doc_id(doc).to_string(),
-                    start: s.start,
-                    end: s.end,
-                    text,
-                    answer_span: Some((t.start, t.end)),
-                },
-            ));
+            found.push((what, cite));
             if found.len() >= 20 {
                 break;
             }

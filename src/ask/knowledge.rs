@@ -275,6 +275,8 @@ fn parse_table(t: &crate::fact::Table, start: u64, end: u64) -> Option<Table> {
 pub struct DocSource {
     pub bytes: std::sync::Arc<[u8]>,
     pub encoding: crate::source::decode::Encoding,
+    /// A PDF's or a scan's pages: a citation says where on which page it stands.
+    pub pages: Option<std::sync::Arc<crate::source::pages::PageMap>>,
 }
 
 type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
@@ -640,6 +642,29 @@ impl Knowledge {
             s.encoding,
             start as usize..end as usize,
         ))
+    }
+
+    /// A citation of a source range: its exact text, and for a PDF or a scan its page and
+    /// boxes.
+    pub fn cite(
+        &self,
+        doc: usize,
+        start: u64,
+        end: u64,
+        answer_span: Option<(u64, u64)>,
+    ) -> Option<super::Citation> {
+        let s = self.docs.get(doc)?.source.as_ref()?;
+        Some(super::Citation {
+            doc: self.doc_id(doc).to_string(),
+            start,
+            end,
+            text: self.source_text(doc, start, end)?,
+            answer_span,
+            place: s
+                .pages
+                .as_ref()
+                .and_then(|p| p.place(&*s.bytes, start as usize..end as usize)),
+        })
     }
 
     /// Whether sentence `i` lies inside a table (its facts are the table's).

@@ -58,6 +58,9 @@ pub struct Citation {
     /// Where the answer itself stands (a fact's span), when a fact states it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_span: Option<(u64, u64)>,
+    /// For a PDF or a scan: the page and boxes of the cited passage.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub place: Option<crate::span::Place>,
 }
 
 /// Another answer the sources give.
@@ -137,13 +140,7 @@ impl Asker {
                         (k.doc_of(m.cand.sent), s.start, s.end)
                     }
                 };
-                Some(Citation {
-                    doc: k.doc_id(doc).to_string(),
-                    start,
-                    end,
-                    text: k.source_text(doc, start, end)?,
-                    answer_span: m.cand.span,
-                })
+                k.cite(doc, start, end, m.cand.span)
             })
             .collect()
     }

@@ -9,9 +9,14 @@ fn one_line(s: &str) -> String {
 }
 
 fn cite(out: &mut String, c: &Citation) {
+    let page = c
+        .place
+        .as_ref()
+        .map(|p| format!(", page {}", p.page))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "  [{} {}..{}] {}",
+        "  [{} {}..{}{page}] {}",
         c.doc,
         c.start,
         c.end,

@@ -210,6 +210,19 @@ fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
                 f.encoding_confidence.unwrap_or(1.0)
             );
         }
+        if let Some(p) = &f.pages {
+            if p.ocr > 0 {
+                println!(
+                    "  ocr        {path}: {} of {} page{} read by OCR",
+                    p.ocr,
+                    p.pages,
+                    if p.pages == 1 { "" } else { "s" }
+                );
+            }
+            for u in &p.unread {
+                println!("  unread     {path}: {}", printable(u));
+            }
+        }
     }
     Ok(())
 }

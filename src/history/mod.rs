@@ -21,11 +21,18 @@ pub fn event_record(e: &merge::Event) -> Value {
         .statements
         .iter()
         .map(|s| {
-            json!({
+            let mut v = json!({
                 "doc": s.evidence.doc, "start": s.evidence.start, "end": s.evidence.end,
                 "text": s.evidence.text, "lang": s.lang, "fact": s.fact,
                 "date_text": s.date_text, "date_origin": s.date_origin, "trigger": s.trigger,
-            })
+            });
+            // A PDF's or a scan's statement: its page and boxes.
+            if let (Some(p), Some(m)) = (&s.evidence.place, v.as_object_mut())
+                && let Ok(Value::Object(place)) = serde_json::to_value(p)
+            {
+                m.extend(place);
+            }
+            v
         })
         .collect();
     json!({

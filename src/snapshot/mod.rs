@@ -197,6 +197,7 @@ impl DocDerived {
             Some(DocSource {
                 bytes: data.bytes.clone(),
                 encoding: data.doc.encoding(),
+                pages: data.pages.clone(),
             }),
             &data.sentences,
             view.iter().copied(),

@@ -262,6 +262,14 @@ impl Reader {
         }
     }
 
+    /// Reads with `lang` unless languages were asked for: the language of the document's
+    /// text layer, when its other pages have one.
+    pub fn hint(&mut self, lang: Lang) {
+        if self.langs.is_none() {
+            self.langs = Some(tesseract_langs(&[lang]));
+        }
+    }
+
     /// OCRs the image `path`.
     pub fn read(&mut self, path: &Path) -> Result<OcrPage, ToolError> {
         if let Some(l) = &self.langs {

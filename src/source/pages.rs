@@ -94,7 +94,11 @@ impl PageMap {
     /// Where the byte range `r` of the document's text stands: the page of its first word
     /// and one rectangle per line on that page; `None` when no word overlaps it (a range of
     /// only spaces).
-    pub fn place(&self, text: &str, r: Range<usize>) -> Option<Place> {
+    ///
+    /// `text` is the document's text (as bytes: only the words the range touches are read,
+    /// so placing a span costs the words it covers, not the document's length).
+    pub fn place(&self, text: impl AsRef<[u8]>, r: Range<usize>) -> Option<Place> {
+        let text = text.as_ref();
         let first = self.words.partition_point(|w| (w.1 as usize) <= r.start);
         let mut boxes: Vec<Rect> = Vec::new();
         let mut line = u32::MAX;
@@ -141,21 +145,20 @@ impl PageMap {
 }
 
 /// The part of `w`'s rectangle that the characters of `r` inside the word take.
-fn part_of(w: &Word, text: &str, r: Range<usize>) -> Rect {
+fn part_of(w: &Word, text: &[u8], r: Range<usize>) -> Rect {
     let wr = w.range();
     if r.start <= wr.start && r.end >= wr.end {
         return w.rect();
     }
-    let Some(word) = text.get(wr.clone()) else {
+    let chars = |range: Range<usize>| -> Option<usize> {
+        Some(std::str::from_utf8(text.get(range)?).ok()?.chars().count())
+    };
+    let Some(n) = chars(wr.clone()) else {
         return w.rect();
     };
-    let n = word.chars().count().max(1) as i64;
-    let before = text
-        .get(wr.start..r.start.max(wr.start))
-        .map_or(0, |s| s.chars().count()) as i64;
-    let upto = text
-        .get(wr.start..r.end.min(wr.end))
-        .map_or(n as usize, |s| s.chars().count()) as i64;
+    let n = n.max(1) as i64;
+    let before = chars(wr.start..r.start.max(wr.start)).unwrap_or(0) as i64;
+    let upto = chars(wr.start..r.end.min(wr.end)).unwrap_or(n as usize) as i64;
     let [x0, y0, x1, y1] = w.rect().0;
     let width = (x1 - x0) as i64;
     Rect([

@@ -240,6 +240,18 @@ pub fn read_pdf(bytes: &[u8], opts: &OcrOptions) -> Result<(String, PageMap), Pd
     )?;
     let pages = parse_bbox(&String::from_utf8_lossy(&xhtml)).map_err(PdfError::Broken)?;
     let mut reader = ocr::Reader::new(opts);
+    // Pages OCR'd beside pages with a text layer are read in the text layer's language
+    // (with `--ocr always` the language comes from the OCR itself, as for a scan).
+    let trusted = |p: &&OcrPage| opts.mode == OcrMode::Auto && layer_problem(p).is_none();
+    let layer_text: String = pages
+        .iter()
+        .filter(trusted)
+        .take(20)
+        .map(OcrPage::text)
+        .collect();
+    if let Some(lang) = crate::text::lang::LangScore::of(&layer_text).best() {
+        reader.hint(lang);
+    }
     let mut b = PagesBuilder::new(PagedKind::Pdf);
     let mut ocr_error = None;
     for (i, page) in pages.iter().enumerate() {

@@ -417,10 +417,11 @@ fn page_view(
     facts: &[crate::store::StoredFact],
     p: &ReaderParams,
 ) -> Result<String, PageError> {
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
     let pages = map.pages.len() as u32;
-    let target =
-        p.at.and_then(|a| map.place(text, a..p.end.unwrap_or(a).max(a + 1).min(text.len())));
+    let target = p.at.and_then(|a| {
+        let end = p.end.unwrap_or(a).max(a + 1).min(bytes.len());
+        map.place(bytes, a..end)
+    });
     let n = match p.page {
         Some(n) if n == 0 || n > pages => {
             return Err(PageError::bad_request(format!(
