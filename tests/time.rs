@@ -1152,3 +1152,81 @@ fn throughput() {
         mb / secs
     );
 }
+
+/// After an issue or page marker a number is a page or an issue ("pp. 12, 27"), but a whole
+/// calendar date is a date: a newspaper's line "No. 53, 27 March 2002" in every language,
+/// the marker written in each language's way and as the numero sign (which OCR reads for
+/// "N°").
+#[test]
+fn an_issue_number_before_a_whole_date_leaves_the_date_whole() {
+    for (text, lang, span) in [
+        ("No. 53, 27 March 2002", "en", "27 March 2002"),
+        ("№ 53, 27 March 2002", "en", "27 March 2002"),
+        ("Số 53, 27 tháng 3 năm 2002", "vi", "27 tháng 3 năm 2002"),
+        ("№53, 27 марта 2002", "ru", "27 марта 2002"),
+        ("вып. 53, 27 марта 2002 г.", "ru", "27 марта 2002 г."),
+        ("tr. 53, 27.03.2002", "vi", "27.03.2002"),
+    ] {
+        assert_eq!(
+            value_at(text, Lang::of(lang), span),
+            ("2002-03-27".to_string(), "2002-03-27".to_string()),
+            "{text}"
+        );
+    }
+    // Numbers alone after a marker stay pages.
+    for (text, lang) in [("See pp. 12, 27 and 1990.", "en"), ("см. с. 12, 27.", "ru")] {
+        assert!(
+            found(text, Lang::of(lang)).iter().all(|f| f.0 != "27"),
+            "{text}: {:?}",
+            found(text, Lang::of(lang))
+        );
+    }
+}
+
+/// A dateline on a line of its own at the head of a story is its reference date even when
+/// the lines below it are wrapped and the layout repair joins it to the headline (a page's
+/// text, a scan's OCR): "yesterday" and "last year" in the story count from it. A date in
+/// the story's first line of prose is no dateline.
+#[test]
+fn a_dateline_on_its_own_line_dates_a_wrapped_story() {
+    let story =
+        |dateline: &str, headline: &str, body: &str| format!("{dateline}\n{headline}\n{body}\n");
+    for (text, lang, yesterday, last_year) in [
+        (
+            story(
+                "No. 53, 27 March 2002",
+                "A change of guard",
+                "The prime minister flew to Hanoi yesterday from Ulan Bator, continuing a tour\nthat last year's talks had prepared for the two governments.",
+            ),
+            "en",
+            "yesterday",
+            "last year",
+        ),
+        (
+            story(
+                "№53, 27 марта 2002",
+                "Смена караула",
+                "Премьер вчера прилетел в Ханой из Улан-Батора, продолжив поездку, которую\nготовили прошлогодние переговоры двух правительств.",
+            ),
+            "ru",
+            "вчера",
+            "прошлогодние",
+        ),
+    ] {
+        let lang = Lang::of(lang);
+        assert_eq!(value_at(&text, lang, yesterday).0, "2002-03-26", "{text}");
+        assert_eq!(value_at(&text, lang, last_year).0, "2001", "{text}");
+    }
+    // The same date inside the story's first sentence is no reference date.
+    let reference = |text: &str| {
+        facts(text, Lang::of("en"))
+            .iter()
+            .filter(|f| f.fields().get("reference") == Some(&Value::Bool(true)))
+            .map(|f| f.evidence.text.clone())
+            .collect::<Vec<_>>()
+    };
+    let prose = "The delegation arrived on 27 March 2002 and met the ministers, who said\nthat the talks went well and that last year was difficult.\n";
+    assert!(reference(prose).is_empty(), "{:?}", reference(prose));
+    let dated = "No. 53, 27 March 2002\nA change of guard\nThe delegation met the ministers, who said\nthat the talks went well.\n";
+    assert_eq!(reference(dated), vec!["27 March 2002".to_string()]);
+}

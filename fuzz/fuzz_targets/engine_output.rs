@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let pages = if sel % 2 == 0 {
         parse_bbox(text).unwrap_or_default()
     } else {
-        vec![parse_tsv(text)]
+        parse_tsv(text)
     };
     let mut b = PagesBuilder::new(PagedKind::Pdf);
     for p in &pages {

@@ -175,8 +175,9 @@ impl OcrPage {
 /// Tesseract's block (a region of the layout), not its paragraph: Tesseract ends a paragraph
 /// at every short line, and text extracted from PDFs is full of short lines that end no
 /// paragraph; the layout repair tells paragraphs apart in OCR'd text as in a text layer's.
-pub fn parse_tsv(tsv: &str) -> OcrPage {
-    let mut page = OcrPage::default();
+/// An image of several pages (a multi-page TIFF) gives a page each.
+pub fn parse_tsv(tsv: &str) -> Vec<OcrPage> {
+    let mut pages: Vec<OcrPage> = Vec::new();
     let mut key = (u32::MAX, u32::MAX, u32::MAX);
     for row in tsv.lines().skip(1) {
         let cols: Vec<&str> = row.splitn(12, '\t').collect();
@@ -186,14 +187,22 @@ pub fn parse_tsv(tsv: &str) -> OcrPage {
         let num = |i: usize| cols[i].trim().parse::<f64>().unwrap_or(0.0);
         match cols[0] {
             "1" => {
-                page.width = num(8);
-                page.height = num(9);
+                pages.push(OcrPage {
+                    width: num(8),
+                    height: num(9),
+                    blocks: Vec::new(),
+                });
+                key = (u32::MAX, u32::MAX, u32::MAX);
             }
             "5" => {
                 let text = cols[11].trim();
                 if text.is_empty() {
                     continue;
                 }
+                if pages.is_empty() {
+                    pages.push(OcrPage::default());
+                }
+                let page = pages.last_mut().expect("a page");
                 let k = (num(2) as u32, num(3) as u32, num(4) as u32);
                 if k.0 != key.0 {
                     page.blocks.push(Vec::new());
@@ -214,11 +223,11 @@ pub fn parse_tsv(tsv: &str) -> OcrPage {
             _ => {}
         }
     }
-    page
+    pages
 }
 
-/// OCRs the image file `path` with `langs` (Tesseract's `-l`).
-pub fn ocr_file(path: &Path, langs: &str, limits: Limits) -> Result<OcrPage, ToolError> {
+/// OCRs the image file `path` with `langs` (Tesseract's `-l`): a page per image page.
+pub fn ocr_file(path: &Path, langs: &str, limits: Limits) -> Result<Vec<OcrPage>, ToolError> {
     let out = tools::run(
         "tesseract",
         &[
@@ -270,13 +279,14 @@ impl Reader {
         }
     }
 
-    /// OCRs the image `path`.
-    pub fn read(&mut self, path: &Path) -> Result<OcrPage, ToolError> {
+    /// OCRs the image `path` (a page per image page).
+    pub fn read(&mut self, path: &Path) -> Result<Vec<OcrPage>, ToolError> {
         if let Some(l) = &self.langs {
             return ocr_file(path, l, limits());
         }
         let first = ocr_file(path, &tesseract_langs(&all_langs()), limits())?;
-        let score = LangScore::of(&first.text());
+        let text: String = first.iter().map(OcrPage::text).collect();
+        let score = LangScore::of(&text);
         let Some(lang) = score.best() else {
             // Too little text to tell: keep this reading, try again on the next page.
             return Ok(first);
@@ -342,14 +352,15 @@ pub fn read_image(
     let dir = tempfile::tempdir().map_err(|e| ImageError::Unreadable(e.to_string()))?;
     let path = dir.path().join("image");
     std::fs::write(&path, bytes).map_err(|e| ImageError::Unreadable(e.to_string()))?;
-    let page = Reader::new(opts).read(&path)?;
+    let pages = Reader::new(opts).read(&path)?;
     let mut b = PagesBuilder::new(PagedKind::Image);
-    let mut page = page;
-    if page.width == 0.0 {
-        page.width = width as f64;
-        page.height = height as f64;
+    for mut page in pages {
+        if page.width == 0.0 {
+            page.width = width as f64;
+            page.height = height as f64;
+        }
+        page.write(&mut b, 1.0, true, None);
     }
-    page.write(&mut b, 1.0, true, None);
     let (text, map) = b.finish();
     if text.trim().is_empty() {
         return Err(ImageError::NoText);
@@ -371,7 +382,9 @@ mod tests {
 5\t1\t1\t1\t2\t1\t10\t40\t60\t20\t88\tnăm\n\
 5\t1\t1\t2\t1\t1\t10\t90\t60\t20\t70\tSau\n\
 5\t1\t2\t1\t1\t1\t10\t200\t60\t20\t-1\t \n";
-        let p = parse_tsv(tsv);
+        let pages = parse_tsv(tsv);
+        assert_eq!(pages.len(), 1);
+        let p = &pages[0];
         assert_eq!((p.width, p.height), (1000.0, 800.0));
         // Tesseract's paragraphs 1 and 2 of block 1 are one block of three lines.
         assert_eq!(p.blocks.len(), 1);
@@ -380,6 +393,16 @@ mod tests {
         assert_eq!(p.blocks[0][0][1].rect, [80.0, 10.0, 100.0, 30.0]);
         assert_eq!(p.blocks[0][0][0].conf, Some(95.5));
         assert_eq!(p.blocks[0][2][0].text, "Sau");
+        // A second image page (a multi-page TIFF) is a page of its own.
+        let two = format!(
+            "{tsv}1\t2\t0\t0\t0\t0\t0\t0\t500\t400\t-1\t\n5\t2\t1\t1\t1\t1\t5\t5\t30\t20\t90\t1945\n"
+        );
+        let pages = parse_tsv(&two);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(
+            (pages[1].width, pages[1].blocks[0][0][0].text.as_str()),
+            (500.0, "1945")
+        );
     }
 
     #[test]

@@ -188,6 +188,8 @@ pub struct PagesBuilder {
     page_has_text: bool,
     block_open: bool,
     line_open: bool,
+    /// The top and bottom of the current line's first word (for the gap to the next line).
+    line_y: Option<(i32, i32)>,
 }
 
 /// Characters after which a page's last line ends a sentence, so the next page starts a
@@ -213,6 +215,7 @@ impl PagesBuilder {
             page_has_text: false,
             block_open: false,
             line_open: false,
+            line_y: None,
         }
     }
 
@@ -227,6 +230,7 @@ impl PagesBuilder {
         self.page_has_text = false;
         self.block_open = false;
         self.line_open = false;
+        self.line_y = None;
     }
 
     /// Starts a block (a paragraph as the engine sees it).
@@ -246,6 +250,20 @@ impl PagesBuilder {
         if t.is_empty() || self.map.pages.is_empty() {
             return;
         }
+        let [x0, y0, x1, y1] = Rect::from_units(w.rect[0], w.rect[1], w.rect[2], w.rect[3]).0;
+        if !self.line_open {
+            // A line that starts below an empty line's height of white space starts a
+            // paragraph: an engine's block may hold several (Tesseract keeps a dateline,
+            // a headline and the story in one).
+            if let Some((top, bottom)) = self.line_y
+                && self.block_open
+                && (y0 - bottom) as i64 * 5 > (bottom - top) as i64 * 4
+                && bottom > top
+            {
+                self.block_open = false;
+            }
+            self.line_y = Some((y0, y1));
+        }
         if !self.text.is_empty() {
             let sep = if self.line_open {
                 " "
@@ -264,7 +282,6 @@ impl PagesBuilder {
         }
         let start = self.text.len();
         self.text.push_str(t);
-        let [x0, y0, x1, y1] = Rect::from_units(w.rect[0], w.rect[1], w.rect[2], w.rect[3]).0;
         let page = (self.map.pages.len() - 1) as u32;
         let conf = w
             .conf
@@ -386,6 +403,19 @@ mod tests {
         b.block();
         b.word(w("block", 0.0, 20.0));
         assert_eq!(b.finish().0, "End.\n\nNext\n\nblock\n");
+    }
+
+    #[test]
+    fn an_empty_lines_height_of_white_space_starts_a_paragraph() {
+        let mut b = PagesBuilder::new(PagedKind::Image);
+        b.page(500.0, 500.0, true, None);
+        b.block();
+        // Lines 12 high: the second follows closely, the third after a blank line's gap.
+        for (t, y) in [("27 March 2002", 0.0), ("Headline", 14.0), ("Story", 40.0)] {
+            b.line();
+            b.word(w(t, 0.0, y));
+        }
+        assert_eq!(b.finish().0, "27 March 2002\nHeadline\n\nStory\n");
     }
 
     mod properties {

@@ -320,7 +320,7 @@ fn ocr_page(
         ))
     })?;
     let png = render_page(pdf, dir, n, dpi)?;
-    let read = reader.read(&png)?;
+    let read = reader.read(&png)?.into_iter().next().unwrap_or_default();
     let _ = std::fs::remove_file(&png);
     Ok(OcrRead { page: read, dpi })
 }

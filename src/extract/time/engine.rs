@@ -641,7 +641,14 @@ fn rejected_by_context(t: &Timex, text: &str, whole: Range<usize>) -> bool {
         {
             return true;
         }
-        if data::all().iter().any(|tl| tl.page_before.is_match(before)) {
+        // After a page or issue marker a number is a page ("pp. 12, 27"), unless it opens a
+        // whole calendar date: no page reference is written as day, month and year ("№53,
+        // 27 марта 2002" is a newspaper's issue and date line).
+        let whole_date = t.kind == Kind::Date
+            && t.start.y.is_some()
+            && t.start.m.is_some()
+            && t.start.d.is_some();
+        if !whole_date && data::all().iter().any(|tl| tl.page_before.is_match(before)) {
             return true;
         }
         // Phone- and id-like: a number group right before a year ("024 1990").

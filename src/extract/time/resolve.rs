@@ -77,6 +77,7 @@ pub fn reference(doc: &Document, atoms: &[(Timex, usize)]) -> Option<Dated> {
             para.chars().count() <= DATE_LINE
                 || DATELINE.is_match(before)
                 || !in_prose(before, after)
+                || heads_the_source(doc, t)
         })
         .map(|(t, _)| Dated {
             point: t.start,
@@ -189,6 +190,41 @@ pub fn reference_year(
 /// it ("date back to 30 January 1950, when", "On Saturday July 25, Vietnam and Russia"), not
 /// in a header's run of names, numbers and labels ("Secret N2 45 29 September 1967 No.
 /// 0309/67B").
+/// Whether the date stands, without prose, on one of the first lines of the source as
+/// written: a date line that the layout repair joined to the headline below it (a page's
+/// text, a scan's OCR, keeps lines a text file would have kept apart).
+fn heads_the_source(doc: &Document, t: &Timex) -> bool {
+    const FIRST_LINES: usize = 3;
+    let src = doc.text.source_range(t.range.clone());
+    let bytes = &doc.source.bytes;
+    if src.end > bytes.len()
+        || matches!(
+            doc.source.encoding,
+            crate::source::decode::Encoding::Utf16Le | crate::source::decode::Encoding::Utf16Be
+        )
+    {
+        return false;
+    }
+    let line_start = bytes[..src.start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[src.end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| src.end + i);
+    let lines_before = bytes[..line_start]
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count();
+    if lines_before >= FIRST_LINES {
+        return false;
+    }
+    let before = doc.source.text_of(line_start..src.start);
+    let after = doc.source.text_of(src.end..line_end);
+    (before.chars().count() + after.chars().count()) <= DATE_LINE / 2 && !in_prose(&before, &after)
+}
+
 fn in_prose(before: &str, after: &str) -> bool {
     // Three words on each side, within the line.
     let before = before.rsplit('\n').next().unwrap_or("");
