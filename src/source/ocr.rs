@@ -259,6 +259,7 @@ pub fn limits() -> Limits {
 
 /// Reads pages one after the other, choosing the language from the first page's text when
 /// none was asked for.
+#[derive(Debug, Clone)]
 pub struct Reader {
     langs: Option<String>,
 }

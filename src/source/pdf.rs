@@ -252,33 +252,47 @@ pub fn read_pdf(bytes: &[u8], opts: &OcrOptions) -> Result<(String, PageMap), Pd
     if let Some(lang) = crate::text::lang::LangScore::of(&layer_text).best() {
         reader.hint(lang);
     }
+    let problems: Vec<Option<&'static str>> = pages
+        .iter()
+        .map(|p| match opts.mode {
+            OcrMode::Always => Some("OCR asked for every page"),
+            _ => layer_problem(p),
+        })
+        .collect();
+    let mut read = if opts.mode == OcrMode::Never {
+        Vec::new()
+    } else {
+        let need: Vec<usize> = (0..pages.len())
+            .filter(|&i| problems[i].is_some())
+            .collect();
+        ocr_pages(&path, dir.path(), &pages, &need, opts, reader)
+    };
     let mut b = PagesBuilder::new(PagedKind::Pdf);
     let mut ocr_error = None;
     for (i, page) in pages.iter().enumerate() {
-        if crate::budget::expired() {
-            break;
-        }
-        let problem = match opts.mode {
-            OcrMode::Always => Some("OCR asked for every page"),
-            _ => layer_problem(page),
-        };
-        match problem {
+        match problems[i] {
             None => page.write(&mut b, 1.0, false, None),
             Some(why) if opts.mode == OcrMode::Never => {
                 page.write(&mut b, 1.0, false, Some(format!("{why}; OCR is off")));
             }
-            Some(why) => match ocr_page(&path, dir.path(), i as u32 + 1, page, opts, &mut reader) {
-                Ok(ocr) => ocr.page.write(
+            Some(why) => match read.get_mut(i).and_then(Option::take) {
+                Some(Ok(ocr)) => ocr.page.write(
                     &mut b,
                     72.0 / ocr.dpi as f64,
                     true,
                     Some(format!("{why}: OCR at {} dpi", ocr.dpi)),
                 ),
-                Err(e) => {
+                Some(Err(e)) => {
                     // The page keeps what its layer holds; the note says why no OCR.
                     page.write(&mut b, 1.0, false, Some(format!("{why}; no OCR: {e}")));
                     ocr_error = Some(e);
                 }
+                None => page.write(
+                    &mut b,
+                    1.0,
+                    false,
+                    Some(format!("{why}; no OCR: the document's time budget ran out")),
+                ),
             },
         }
     }
@@ -295,6 +309,65 @@ pub fn read_pdf(bytes: &[u8], opts: &OcrOptions) -> Result<(String, PageMap), Pd
         return Err(PdfError::NoText(hint));
     }
     Ok((text, map))
+}
+
+/// OCRs the pages `need` (indexes into `pages`): the first with `reader` (which chooses the
+/// language from its text when none was asked for), the rest in parallel, each worker with
+/// the language the first page chose. How many engines run at once across the whole process
+/// is bounded by [`tools`]; the document's time budget holds in every worker. The result
+/// has an entry per page (`None`: not OCR'd, or the budget ran out first).
+fn ocr_pages(
+    pdf: &Path,
+    dir: &Path,
+    pages: &[OcrPage],
+    need: &[usize],
+    opts: &OcrOptions,
+    mut reader: ocr::Reader,
+) -> Vec<Option<Result<OcrRead, PdfError>>> {
+    let mut out: Vec<Option<Result<OcrRead, PdfError>>> = (0..pages.len()).map(|_| None).collect();
+    let Some((&first, rest)) = need.split_first() else {
+        return out;
+    };
+    out[first] = Some(ocr_page(
+        pdf,
+        dir,
+        first as u32 + 1,
+        &pages[first],
+        opts,
+        &mut reader,
+    ));
+    if rest.is_empty() || crate::budget::expired() {
+        return out;
+    }
+    let budget = crate::budget::remaining();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rest.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(rest.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let mut reader = reader.clone();
+            let (next, done) = (&next, &done);
+            scope.spawn(move || {
+                let _ = crate::budget::within(budget, || {
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = rest.get(k) else { break };
+                        if crate::budget::expired() {
+                            break;
+                        }
+                        let r = ocr_page(pdf, dir, i as u32 + 1, &pages[i], opts, &mut reader);
+                        done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+                    }
+                });
+            });
+        }
+    });
+    for (i, r) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        out[i] = Some(r);
+    }
+    out
 }
 
 /// A page read by OCR, and the resolution it was rendered at.

@@ -54,6 +54,48 @@ pub enum ToolError {
     TooMuchOutput { program: String, limit: usize },
 }
 
+/// How many engines run at once in this process: one per core. Documents are analysed in
+/// parallel and a document's pages are OCR'd in parallel; without this bound a batch of
+/// scans on many cores would start cores² engines of a few hundred megabytes each.
+static SLOTS: std::sync::LazyLock<(std::sync::Mutex<usize>, std::sync::Condvar)> =
+    std::sync::LazyLock::new(|| {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (std::sync::Mutex::new(n), std::sync::Condvar::new())
+    });
+
+/// Slots free now (tests).
+#[cfg(test)]
+fn free_slots() -> usize {
+    *SLOTS.0.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A slot to run one engine in, given back on drop.
+struct Slot;
+
+impl Slot {
+    /// Waits for a free slot, at most `wait`; None when none came free in time.
+    fn take(wait: Duration) -> Option<Slot> {
+        let (lock, freed) = &*SLOTS;
+        let free = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut free, _) = freed
+            .wait_timeout_while(free, wait, |n| *n == 0)
+            .unwrap_or_else(|e| e.into_inner());
+        if *free == 0 {
+            return None;
+        }
+        *free -= 1;
+        Some(Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (lock, freed) = &*SLOTS;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        freed.notify_one();
+    }
+}
+
 /// The Debian package of a program annals runs.
 fn package_of(program: &str) -> &'static str {
     match program {
@@ -74,6 +116,18 @@ pub fn run(
     dir: Option<&Path>,
     limits: Limits,
 ) -> Result<Vec<u8>, ToolError> {
+    let started = Instant::now();
+    let Some(_slot) = Slot::take(limits.time) else {
+        return Err(ToolError::Timeout {
+            program: program.into(),
+            seconds: limits.time.as_secs(),
+        });
+    };
+    // The time spent waiting for a slot counts against the limit.
+    let limits = Limits {
+        time: limits.time.saturating_sub(started.elapsed()),
+        ..limits
+    };
     let mut cmd = Command::new(program);
     cmd.args(args)
         .stdin(Stdio::null())
@@ -202,6 +256,32 @@ mod tests {
         let e = run("sleep", &["5".as_ref()], None, limits).unwrap_err();
         assert!(matches!(e, ToolError::Timeout { .. }), "{e}");
         assert!(t.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn many_runs_at_once_share_the_slots_and_give_them_back() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let handles: Vec<_> = (0..cores * 3)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    run(
+                        "sh",
+                        &["-c".as_ref(), format!("echo {i}").as_ref()],
+                        None,
+                        Limits::default(),
+                    )
+                })
+            })
+            .collect();
+        for (i, h) in handles.into_iter().enumerate() {
+            assert_eq!(h.join().unwrap().unwrap(), format!("{i}\n").into_bytes());
+        }
+        // Every slot comes back (other tests of this process may hold one a moment).
+        let t = Instant::now();
+        while free_slots() != cores && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(free_slots(), cores);
     }
 
     #[test]
