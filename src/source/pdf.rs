@@ -521,4 +521,123 @@ mod tests {
         assert!((72..300).contains(&d), "{d}");
         assert_eq!(fit_dpi(1e6, 1e6, 300, 100_000_000), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn word() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9.,;:()&<>\"']{1,8}",
+                "[àáảãạăằắẳẵặâầấẩẫậđêềếểễệôồốổỗộơờớởỡợưừứửữựА-Яа-яё]{1,6}",
+                Just(" ".to_string()),
+            ]
+        }
+
+        fn page() -> impl Strategy<Value = OcrPage> {
+            prop::collection::vec(
+                prop::collection::vec(
+                    prop::collection::vec((word(), 0.0f64..500.0, 0.0f64..700.0), 0..5),
+                    0..4,
+                ),
+                0..4,
+            )
+            .prop_map(|blocks| OcrPage {
+                width: 600.0,
+                height: 800.0,
+                blocks: blocks
+                    .into_iter()
+                    .map(|b| {
+                        b.into_iter()
+                            .map(|l| {
+                                l.into_iter()
+                                    .map(|(t, x, y)| InWord {
+                                        text: t,
+                                        rect: [x, y, x + 40.0, y + 12.0],
+                                        conf: None,
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+        }
+
+        fn xml(s: &str) -> String {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        }
+
+        proptest! {
+            /// Words of any text make a text whose every word lies in order on char
+            /// boundaries, each placed on its page with a box; any range is placed without
+            /// panicking; pdftotext's XHTML of the same pages reads back to the same words.
+            #[test]
+            fn pages_make_a_text_every_range_of_which_is_placed(
+                pages in prop::collection::vec(page(), 1..4),
+                cuts in prop::collection::vec((0usize..400, 0usize..40), 0..20),
+            ) {
+                let mut b = PagesBuilder::new(PagedKind::Pdf);
+                for p in &pages {
+                    p.write(&mut b, 1.0, false, None);
+                }
+                let (text, map) = b.finish();
+                let mut last = 0;
+                for w in &map.words {
+                    let r = w.range();
+                    prop_assert!(r.start >= last && r.start < r.end && r.end <= text.len());
+                    prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                    let pl = map.place(&text, r.clone()).unwrap();
+                    prop_assert_eq!(pl.page, w.2 + 1);
+                    prop_assert_eq!(pl.boxes.len(), 1);
+                    last = r.end;
+                }
+                for (a, n) in cuts {
+                    if text.is_empty() { break; }
+                    let a = a % text.len();
+                    let e = (a + n).min(text.len());
+                    if text.is_char_boundary(a)
+                        && text.is_char_boundary(e)
+                        && let Some(pl) = map.place(&text, a..e)
+                    {
+                        prop_assert!(pl.page as usize <= map.pages.len() && !pl.boxes.is_empty());
+                        for r in &pl.boxes {
+                            prop_assert!(r.0[0] <= r.0[2] && r.0[1] <= r.0[3]);
+                        }
+                    }
+                }
+                let mut x = String::from("<html><body><doc>");
+                for p in &pages {
+                    x += "<page width=\"600\" height=\"800\"><flow>";
+                    for bl in &p.blocks {
+                        x += "<block>";
+                        for l in bl {
+                            x += "<line>";
+                            for w in l {
+                                x += &format!(
+                                    "<word xMin=\"{}\" yMin=\"{}\" xMax=\"{}\" yMax=\"{}\">{}</word>",
+                                    w.rect[0], w.rect[1], w.rect[2], w.rect[3], xml(&w.text)
+                                );
+                            }
+                            x += "</line>";
+                        }
+                        x += "</block>";
+                    }
+                    x += "</flow></page>";
+                }
+                x += "</doc></body></html>";
+                let read = parse_bbox(&x).unwrap();
+                prop_assert_eq!(read.len(), pages.len());
+                for (r, p) in read.iter().zip(&pages) {
+                    let words = |p: &OcrPage| -> Vec<String> {
+                        p.blocks.iter().flatten().flatten().map(|w| w.text.clone()).collect()
+                    };
+                    prop_assert_eq!(words(r), words(p));
+                }
+            }
+        }
+    }
 }
