@@ -87,6 +87,92 @@ impl Format {
     }
 }
 
+/// What part of the store an export covers: everything by default; a list page's export
+/// carries the page's filters.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Events (CSV of events, TimelineJS): only those this timeline filter keeps.
+    pub events: Option<crate::history::timeline::Filter>,
+    /// CSV of series: only the series with this key.
+    pub series: Option<String>,
+    /// CSV of facts and of documents: only this document.
+    pub doc: Option<String>,
+}
+
+impl Scope {
+    /// Words for a file name ("1978", "visit", the series key), safe in any file system.
+    fn words(&self, format: Format) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        let uses_events = matches!(
+            format,
+            Format::Csv(csv::CsvKind::Events) | Format::Timelinejs
+        );
+        if let (true, Some(f)) = (uses_events, &self.events) {
+            match (&f.from, &f.to) {
+                (Some(a), Some(b)) if a == b => v.push(a.clone()),
+                (Some(a), Some(b)) => v.push(format!("{a}-to-{b}")),
+                (Some(a), None) => v.push(format!("from-{a}")),
+                (None, Some(b)) => v.push(format!("to-{b}")),
+                (None, None) => {}
+            }
+            v.extend(f.ty.iter().cloned());
+            v.extend(f.field.iter().cloned());
+            v.extend(f.actor.iter().cloned());
+        }
+        if let (Format::Csv(csv::CsvKind::Series), Some(k)) = (format, &self.series) {
+            v.push(k.clone());
+        }
+        if let (Format::Csv(csv::CsvKind::Facts | csv::CsvKind::Documents), Some(d)) =
+            (format, &self.doc)
+        {
+            v.push(d.trim_end_matches(".txt").to_string());
+        }
+        v.into_iter()
+            .map(|w| {
+                // ASCII only: a header's file name (diacritics folded: "Brêgiơnép" →
+                // "Bregionep"; other scripts become dashes and are dropped).
+                let clean: String = crate::text::fold::fold(&w)
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                clean.trim_matches('-').chars().take(60).collect::<String>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    /// The download's file name: the format's, with the scope's words before the
+    /// extension (`annals-events-1978-visit.csv`), in ASCII.
+    ///
+    /// # Examples
+    /// ```
+    /// use annals::export::{Format, Scope};
+    /// use annals::history::timeline::Filter;
+    /// let s = Scope {
+    ///     events: Some(Filter { from: Some("1978".into()), to: Some("1978".into()), ty: Some("visit".into()), ..Filter::default() }),
+    ///     ..Scope::default()
+    /// };
+    /// assert_eq!(s.file_name(Format::parse("csv", Some("events")).unwrap()), "annals-events-1978-visit.csv");
+    /// assert_eq!(s.file_name(Format::Timelinejs), "annals-timeline-1978-visit.json");
+    /// assert_eq!(Scope::default().file_name(Format::Timelinejs), "annals-timeline.json");
+    /// ```
+    pub fn file_name(&self, format: Format) -> String {
+        let base = format.file_name();
+        let words = self.words(format);
+        if words.is_empty() {
+            return base;
+        }
+        let (stem, ext) = base.split_once('.').unwrap_or((&base, ""));
+        format!("{stem}-{}.{ext}", words.join("-"))
+    }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Written {
@@ -103,15 +189,35 @@ pub fn write(
     base_url: Option<String>,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<Written> {
+    write_scoped(snapshot, format, base_url, &Scope::default(), out)
+}
+
+/// Writes the part of a snapshot that `scope` covers in `format` (the formats a scope does
+/// not concern are written whole).
+///
+/// # Errors
+/// A timeline filter that names no field or type ([`crate::history::timeline::filter`]),
+/// or a failed write.
+pub fn write_scoped(
+    snapshot: &crate::snapshot::Snapshot,
+    format: Format,
+    base_url: Option<String>,
+    scope: &Scope,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<Written> {
+    let events: Vec<&crate::history::merge::Event> = match &scope.events {
+        Some(f) => crate::history::timeline::filter(&snapshot.history.events, f)?,
+        None => snapshot.history.events.iter().collect(),
+    };
     let anno = annotation::AnnotationOptions { base_url };
     let items = match format {
         Format::Jsonl => {
             write_store(snapshot, out)?;
             0
         }
-        Format::Csv(kind) => csv::write_csv(snapshot, kind, out)?,
+        Format::Csv(kind) => csv::write_csv_scoped(snapshot, kind, &events, scope, out)?,
         Format::Timelinejs => {
-            let stats = timelinejs::write_timelinejs(snapshot, out)?;
+            let stats = timelinejs::write_timelinejs_of(snapshot, &events, out)?;
             return Ok(Written {
                 items: stats.events,
                 skipped: stats.skipped,

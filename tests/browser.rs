@@ -322,6 +322,10 @@ async fn workbench_in_headless_chromium() {
         ("search 'lien xo' finds 'Liên Xô'", |c| {
             Box::pin(search(c))
         }),
+        (
+            "search knows other names and translations; facets narrow",
+            |c| Box::pin(search_other_names(c)),
+        ),
         ("the 1978 treaty in two languages", |c| Box::pin(treaty(c))),
         ("a series chart draws its points", |c| {
             Box::pin(series_chart(c))
@@ -329,6 +333,22 @@ async fn workbench_in_headless_chromium() {
         ("markup in sources is text", |c| Box::pin(markup_is_text(c))),
         ("confirm and reject a fact; audit lists them", |c| {
             Box::pin(curation(c))
+        }),
+        ("exports from list pages, named by their filters", |c| {
+            Box::pin(exports(c))
+        }),
+        (
+            "the reader: repaired text, contents, layers asked for, keyboard",
+            |c| Box::pin(reader_layout(c)),
+        ),
+        ("timeline points first, spans folded, quoted", |c| {
+            Box::pin(timeline_points(c))
+        }),
+        ("axe-core: no WCAG 2.1 AA violations", |c| {
+            Box::pin(accessibility(c))
+        }),
+        ("a 390 px phone: no page wider than the screen", |c| {
+            Box::pin(phone(c))
         }),
     ];
     let mut failures = Vec::new();
@@ -667,6 +687,390 @@ async fn search(ctx: Arc<Ctx>) -> Result<()> {
     Ok(())
 }
 
+/// The pages every accessibility and phone check visits.
+fn checked_pages(ctx: &Ctx) -> Result<Vec<(String, String)>> {
+    let treaty = treaty_event(ctx)?;
+    let ev = treaty["id"].as_str().unwrap_or_default().to_string();
+    let series = ctx.api("/api/series")?;
+    let key = series[0]["key"].as_str().context("no series")?.to_string();
+    let thesis = "003_e1f2f0e4f1247df1.txt";
+    Ok(vec![
+        ("home".into(), "/".into()),
+        ("search".into(), "/search?q=Brezhnev".into()),
+        ("timeline".into(), "/timeline?from=1978&to=1978".into()),
+        ("event".into(), format!("/events/{}", enc(&ev))),
+        ("entities".into(), "/entities".into()),
+        ("entity".into(), "/entities/Leonid%20Brezhnev".into()),
+        ("series-list".into(), "/series".into()),
+        ("series".into(), format!("/series/{}", enc(&key))),
+        ("documents".into(), "/documents".into()),
+        (
+            "reader".into(),
+            format!("/documents/{}?show=event", enc(thesis)),
+        ),
+        ("conflicts".into(), "/conflicts".into()),
+        ("ask".into(), format!("/ask?q={}", enc(QUESTION))),
+        ("audit".into(), "/audit".into()),
+    ])
+}
+
+/// axe-core (npm), as `.ci/run` installs it; None (skipped loudly) when missing and not
+/// required.
+fn axe_source() -> Result<Option<String>> {
+    let path = std::env::var_os("ANNALS_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/tools/js/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => {
+            let required = std::env::var("ANNALS_BROWSER_TESTS").is_ok_and(|v| v == "required");
+            ensure!(
+                !required,
+                "axe-core is not at {} ({e}): npm install --prefix target/tools/js axe-core@4",
+                path.display()
+            );
+            println!("SKIPPED axe-core: not at {} ({e})", path.display());
+            Ok(None)
+        }
+    }
+}
+
+/// Runs axe-core's WCAG 2.0/2.1 A and AA rules on every checked page; no violation may
+/// remain. The findings are written to `axe.json` beside the screenshots.
+async fn accessibility(ctx: Arc<Ctx>) -> Result<()> {
+    let Some(axe) = axe_source()? else {
+        return Ok(());
+    };
+    let mut report = serde_json::Map::new();
+    let mut problems = Vec::new();
+    for (name, path) in checked_pages(&ctx)? {
+        ctx.open(&path).await?;
+        ctx.js(&axe).await?;
+        let found = ctx
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})\
+                   .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, first: v.nodes[0].target.join(' '), html: v.nodes[0].html.slice(0, 160)}))))\
+                   .catch(e => done([{id: 'axe-error', help: String(e), nodes: 1}]));",
+                vec![],
+            )
+            .await?;
+        if let Some(list) = found.as_array() {
+            for v in list {
+                problems.push(format!(
+                    "{name}: {} ({} node{}; {}) {} e.g. {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["nodes"],
+                    if v["nodes"] == json!(1) { "" } else { "s" },
+                    v["impact"].as_str().unwrap_or(""),
+                    v["help"].as_str().unwrap_or(""),
+                    v["html"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        report.insert(name, found);
+    }
+    let _ = std::fs::write(
+        ctx.artifacts.join("axe.json"),
+        serde_json::to_vec_pretty(&Value::Object(report)).unwrap_or_default(),
+    );
+    println!("axe-core: {} violation(s)", problems.len());
+    ensure!(
+        problems.is_empty(),
+        "axe-core found {} violation(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+    Ok(())
+}
+
+/// At 390 px wide (a phone), no checked page scrolls sideways; screenshots of a few.
+async fn phone(ctx: Arc<Ctx>) -> Result<()> {
+    ctx.c.set_window_size(390, 844).await?;
+    let mut wide = Vec::new();
+    let result: Result<()> = async {
+        for (name, path) in checked_pages(&ctx)? {
+            ctx.open(&path).await?;
+            let w = ctx
+                .js("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+                .await?;
+            let (sw, cw) = (w[0].as_u64().unwrap_or(0), w[1].as_u64().unwrap_or(0));
+            if sw > cw + 1 {
+                let culprit = ctx
+                    .js("const cw = document.documentElement.clientWidth; const e = Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > cw + 1).pop(); return e ? e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) : '';")
+                    .await?;
+                wide.push(format!("{name} ({path}): {sw} px wide in {cw} px, e.g. {culprit}"));
+            }
+            if matches!(name.as_str(), "timeline" | "series" | "entity" | "reader") {
+                let png = ctx.c.screenshot().await?;
+                let p = ctx.artifacts.join(format!("30-phone-{name}.png"));
+                std::fs::write(&p, png)?;
+                ctx.shots.lock().expect("shots").push(p);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    ctx.c.set_window_size(WIDTH, HEIGHT).await?;
+    result?;
+    ensure!(
+        wide.is_empty(),
+        "pages wider than a phone:\n  {}",
+        wide.join("\n  ")
+    );
+    Ok(())
+}
+
+/// Every list page links to its exports, with its filters, and the file is named by them.
+async fn exports(ctx: Arc<Ctx>) -> Result<()> {
+    for (path, want) in [
+        ("/timeline?from=1978&to=1978", "format=csv"),
+        ("/series", "kind=series"),
+        ("/documents", "kind=documents"),
+        ("/conflicts", "kind=conflicts"),
+        ("/search?q=treaty", "/api/search"),
+    ] {
+        ctx.open(path).await?;
+        let mut hrefs = Vec::new();
+        for a in ctx.all(".downloads a.download").await? {
+            hrefs.push(a.attr("href").await?.unwrap_or_default());
+        }
+        ensure!(
+            hrefs.iter().any(|h| h.contains(want)),
+            "{path}: no download link with {want}: {hrefs:?}"
+        );
+        if path.starts_with("/timeline") {
+            ensure!(
+                hrefs
+                    .iter()
+                    .all(|h| h.contains("from=1978") && h.contains("to=1978")),
+                "{path}: the downloads drop the filters: {hrefs:?}"
+            );
+            let r = tokio::task::block_in_place(|| ctx.server.get(&hrefs[0]));
+            ensure!(r.status == 200, "{}: {}", hrefs[0], r.describe());
+            let disposition = r.header("content-disposition").unwrap_or_default();
+            ensure!(
+                disposition.contains("annals-events-1978.csv"),
+                "the timeline's CSV is named {disposition:?}"
+            );
+            let body = String::from_utf8_lossy(&r.body).to_string();
+            let rows = body.lines().count().saturating_sub(1);
+            let all = ctx.api("/api/timeline?from=1978&to=1978&limit=1")?;
+            ensure!(
+                rows as u64 == all["total"].as_u64().unwrap_or(0),
+                "the timeline's CSV has {rows} rows for {} events",
+                all["total"]
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The reader shows paragraphs and headings (not the source's line breaks), a table of
+/// contents for a long document, only the layer asked for, the original layout one click
+/// away; a fact is reached and opened by the keyboard.
+async fn reader_layout(ctx: Arc<Ctx>) -> Result<()> {
+    let thesis = "003_e1f2f0e4f1247df1.txt";
+    ctx.open(&format!("/documents/{}?show=event", enc(thesis)))
+        .await?;
+    ensure!(
+        ctx.count("#source-text.repaired p.block").await? > 50,
+        "the thesis is not shown as paragraphs"
+    );
+    ensure!(ctx.count("#toc li a").await? >= 5, "no table of contents");
+    let checked: Vec<String> = {
+        let mut v = Vec::new();
+        for b in ctx.all("input.toggle").await? {
+            if b.prop("checked").await?.as_deref() == Some("true") {
+                v.push(b.attr("data-kind").await?.unwrap_or_default());
+            }
+        }
+        v
+    };
+    ensure!(
+        checked == ["event"],
+        "layers on: {checked:?}, not only the one asked for"
+    );
+    let hidden = ctx
+        .js("const t = document.getElementById('source-text'); return ['timex','quantity','mention'].every(k => t.classList.contains('hide-' + k)) && !t.classList.contains('hide-event');")
+        .await?;
+    ensure!(hidden == json!(true), "the other layers are not hidden");
+    // Keyboard: Tab reaches an event fact; Enter opens its event (reading, not curating).
+    let mode = ctx.wait_for("#curate-mode").await?;
+    if mode.prop("checked").await?.as_deref() == Some("true") {
+        mode.click().await?;
+    }
+    let focusable = ctx.count(".fact-event[tabindex='0']").await?;
+    ensure!(focusable > 0, "no event fact takes the keyboard focus");
+    let first = ctx
+        .js("const e = document.querySelector(\".fact-event[tabindex='0'][data-href]\"); e.focus(); return document.activeElement === e ? e.dataset.href : null;")
+        .await?;
+    let href = first
+        .as_str()
+        .context("an event fact with a link cannot be focused")?
+        .to_string();
+    ctx.c
+        .active_element()
+        .await?
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await?;
+    ctx.wait_for("body.page-event").await?;
+    let url = ctx.c.current_url().await?;
+    ensure!(
+        url.path() == href.split('?').next().unwrap_or(&href),
+        "Enter on a fact went to {url}, not {href}"
+    );
+    // The original layout is one click away.
+    ctx.open(&format!("/documents/{}", enc(thesis))).await?;
+    ctx.c
+        .find(Locator::Css("a.layout-switch"))
+        .await?
+        .click()
+        .await?;
+    ctx.wait_for("#source-text.original").await?;
+    ctx.shot("21-reader-original-layout").await?;
+    Ok(())
+}
+
+/// Filtered to 1978, the timeline lists dated points first (the treaty of 3 November near
+/// the top, quoted), and folds the events that span years.
+async fn timeline_points(ctx: Arc<Ctx>) -> Result<()> {
+    ctx.open("/timeline?from=1978&to=1978").await?;
+    let rows = ctx.all("#events article.event").await?;
+    ensure!(!rows.is_empty(), "no dated events in 1978");
+    let mut treaty_at = None;
+    for (i, r) in rows.iter().enumerate() {
+        let date = r
+            .find(Locator::Css("time"))
+            .await?
+            .attr("datetime")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            date.starts_with("1978"),
+            "row {i} is dated {date:?} in a 1978 list of points"
+        );
+        if date == "1978-11-03" && treaty_at.is_none() {
+            treaty_at = Some(i);
+        }
+    }
+    let at = treaty_at.context("the 3 November 1978 treaty is not among the points")?;
+    ensure!(at < 20, "the treaty is row {} of the points", at + 1);
+    ensure!(
+        ctx.count("#events article.event blockquote.quote").await? >= rows.len() / 2,
+        "most rows quote no statement"
+    );
+    ensure!(
+        ctx.count("#spans details article.event").await? > 0,
+        "no folded spans (1978 falls inside longer events)"
+    );
+    ctx.shot("22-timeline-points-first").await?;
+    Ok(())
+}
+
+/// The hit count the search page states.
+async fn hit_count(ctx: &Ctx) -> Result<usize> {
+    let t = ctx.text("#hit-count strong").await?;
+    t.trim()
+        .parse()
+        .with_context(|| format!("the hit count is {t:?}"))
+}
+
+/// A name in one script finds the others ("Brezhnev", "Брежнев": the thesis writes
+/// "Brêgiơnép"), an abbreviation its translations ("CMEA": "SEV"), domain terms theirs
+/// ("treaty friendship": "Hiệp ước hữu nghị"); the page says what it also searched and
+/// counts the hits; a facet and a date range narrow them, and the words typed rank first.
+async fn search_other_names(ctx: Arc<Ctx>) -> Result<()> {
+    for (q, want) in [
+        ("Brezhnev", "Brêgiơnép"),
+        ("Брежнев", "Brêgiơnép"),
+        ("CMEA", "SEV"),
+        ("treaty friendship", "Hiệp ước hữu nghị"),
+    ] {
+        ctx.open(&format!("/search?q={}", enc(q))).await?;
+        ctx.wait_for("#hit-count").await?;
+        let n = hit_count(&ctx).await?;
+        ensure!(n >= 3, "{q:?}: {n} hits");
+        let also = ctx.text("#also-searched").await?;
+        ensure!(
+            !also.trim().is_empty(),
+            "{q:?}: the page does not say what else it searched"
+        );
+        let mut with = 0;
+        for h in ctx.all(".hit").await? {
+            if h.text().await?.contains(want) {
+                with += 1;
+            }
+        }
+        ensure!(with >= 1, "{q:?}: no hit on the page shows {want:?}");
+        ensure!(
+            ctx.count(".facets .facet").await? >= 3,
+            "{q:?}: fewer than 3 facets"
+        );
+        if q == "Brezhnev" {
+            ctx.shot("20-search-other-names").await?;
+        }
+    }
+    // The words as typed rank before other names: "treaty friendship" lists the English
+    // sentences that say it first.
+    ctx.open("/search?q=treaty+friendship").await?;
+    let tiers: Vec<String> = {
+        let mut v = Vec::new();
+        for h in ctx.all(".hit").await? {
+            v.push(h.attr("data-tier").await?.unwrap_or_default());
+        }
+        v
+    };
+    let first_expanded = tiers.iter().position(|t| t == "expanded");
+    ensure!(
+        first_expanded.is_none_or(|i| tiers[..i].iter().all(|t| t != "expanded")
+            && tiers[i..].iter().all(|t| t == "expanded")),
+        "other names rank among the words as typed: {tiers:?}"
+    );
+    let all = hit_count(&ctx).await?;
+    // A language facet narrows to that language's sentences.
+    let vi = ctx
+        .c
+        .find(Locator::Css(".facet[data-facet=lang] a"))
+        .await?;
+    vi.click().await?;
+    ctx.wait_for(".chips .chip").await?;
+    let narrowed = hit_count(&ctx).await?;
+    ensure!(
+        narrowed < all && narrowed > 0,
+        "the language facet gave {narrowed} of {all}"
+    );
+    let langs: Vec<String> = {
+        let mut v = Vec::new();
+        for b in ctx.all(".hit .lang-badge").await? {
+            v.push(b.text().await?);
+        }
+        v
+    };
+    ensure!(
+        langs.windows(2).all(|w| w[0] == w[1]),
+        "a language facet shows several languages: {langs:?}"
+    );
+    // A date range keeps sentences holding a date in it.
+    ctx.open("/search?q=treaty+friendship&from=1978&to=1978")
+        .await?;
+    ctx.wait_for("#hit-count").await?;
+    let dated = hit_count(&ctx).await?;
+    ensure!(
+        dated > 0 && dated < all,
+        "from=1978&to=1978 gave {dated} of {all}"
+    );
+    ensure!(
+        ctx.text("#results").await?.contains("1978"),
+        "no hit in 1978 shows the year"
+    );
+    Ok(())
+}
+
 /// The treaty of 3 November 1978, found through the timeline page, shows statements in
 /// English and Vietnamese.
 async fn treaty(ctx: Arc<Ctx>) -> Result<()> {
@@ -951,7 +1355,9 @@ async fn curation(ctx: Arc<Ctx>) -> Result<()> {
         .find(|d| d.starts_with("000_"))
         .ok_or_else(|| anyhow!("no 000_ document"))?
         .to_string();
-    ctx.open(&format!("/documents/{}", enc(&english))).await?;
+    // The dates layer, asked for (the reader highlights no layer unless asked).
+    ctx.open(&format!("/documents/{}?show=timex", enc(&english)))
+        .await?;
     let mode = ctx.wait_for("#curate-mode").await?;
     if mode.prop("checked").await?.as_deref() != Some("true") {
         mode.click().await?;
@@ -1053,6 +1459,67 @@ async fn curation(ctx: Arc<Ctx>) -> Result<()> {
         "{} audit rows for 3 decisions (the wrong-token attempt must not be recorded): {seen:?}",
         seen.len()
     );
+    // Times read as people write them, events by their titles, not ids.
+    let audit_text = ctx.text("#audit-log").await?;
+    ensure!(
+        !regex_like_iso(&audit_text),
+        "the audit shows raw ISO time stamps: {}",
+        words(&audit_text, 40)
+    );
+    ensure!(
+        audit_text.contains("1978-11-03"),
+        "the event row does not name the event by its date and summary"
+    );
     ctx.shot("20-audit-after-curation").await?;
+    // Undo the event decision from the audit page (name and token remembered from the
+    // curation form).
+    let event_row = {
+        let mut found = None;
+        for r in ctx.all("#audit-log .audit-row").await? {
+            if squash(&r.text().await?).contains(event_reason) {
+                found = Some(r.attr("data-id").await?.unwrap_or_default());
+            }
+        }
+        found.context("the event decision's row")?
+    };
+    let form = ctx
+        .c
+        .find(Locator::Css(&format!(
+            "#audit-{event_row} form.retract-form"
+        )))
+        .await
+        .context("no retract form on the event decision's row")?;
+    form.find(Locator::Css("input[name=reason]"))
+        .await?
+        .send_keys("Undone in the browser test.")
+        .await?;
+    form.find(Locator::Css("button")).await?.click().await?;
+    let t0 = Instant::now();
+    loop {
+        if t0.elapsed() > Duration::from_secs(30) {
+            bail!("the retraction did not show on /audit");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if let Ok(r) = ctx
+            .c
+            .find(Locator::Css(&format!("#audit-{event_row}")))
+            .await
+            && r.attr("data-state").await?.as_deref() == Some("retracted")
+        {
+            break;
+        }
+    }
     Ok(())
+}
+
+/// True when the text holds an ISO 8601 time stamp ("2026-12-05T01:51:17").
+fn regex_like_iso(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(19).any(|w| {
+        w[..4].iter().all(u8::is_ascii_digit)
+            && w[4] == b'-'
+            && w[7] == b'-'
+            && w[10] == b'T'
+            && w[13] == b':'
+    })
 }

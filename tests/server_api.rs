@@ -769,3 +769,260 @@ fn slow_queries_get_503_with_a_reason() {
     let st = s.get("/api/status");
     assert_eq!(st.status, 200, "{}", st.describe());
 }
+
+/// Where the OpenAPI validator (PyPI `openapi-spec-validator`) is installed: `.ci/run`
+/// installs it into `target/tools/py`; `ANNALS_OPENAPI_PYTHONPATH` points elsewhere.
+fn openapi_validator() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("ANNALS_OPENAPI_PYTHONPATH")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/py")
+        });
+    if dir.join("openapi_spec_validator").is_dir() {
+        return Some(dir);
+    }
+    let required = std::env::var("ANNALS_OPENAPI_TESTS").is_ok_and(|v| v == "required");
+    assert!(
+        !required,
+        "ANNALS_OPENAPI_TESTS=required but openapi-spec-validator is not in {}: pip install --target {} openapi-spec-validator",
+        dir.display(),
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: openapi-spec-validator is not installed in {} (pip install --target {} openapi-spec-validator)",
+        dir.display(),
+        dir.display()
+    );
+    None
+}
+
+/// `/openapi.json` is a valid OpenAPI 3.1 document by a validator from a registry, and
+/// every response has a description (3.1 requires one).
+#[test]
+fn openapi_validates_as_openapi_3_1() {
+    let Some(pythonpath) = openapi_validator() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let s = Server::start(&data, &[]);
+    let r = s.get("/openapi.json");
+    assert_eq!(r.status, 200, "{}", r.describe());
+    let api = r.json();
+    assert!(
+        api["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "openapi is {:?}",
+        api["openapi"]
+    );
+    let file = tmp.path().join("openapi.json");
+    std::fs::write(&file, serde_json::to_vec(&api).expect("json")).expect("write");
+    let out = std::process::Command::new("python3")
+        .env("PYTHONPATH", &pythonpath)
+        .args([
+            "-c",
+            "import json,sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator\nspec=json.load(open(sys.argv[1]))\nerrs=[str(e).splitlines()[0]+' at '+'/'.join(map(str,e.absolute_path)) for e in OpenAPIV31SpecValidator(spec).iter_errors()]\nprint('\\n'.join(errs[:40]))\nsys.exit(1 if errs else 0)",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "/openapi.json is not valid OpenAPI 3.1:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A test that cannot fail is no test: the validator refuses a response without a
+    // description.
+    let mut broken = api.clone();
+    if let Some(op) = broken["paths"]["/api/status"]["get"]["responses"]["200"].as_object_mut() {
+        op.remove("description");
+    }
+    std::fs::write(&file, serde_json::to_vec(&broken).expect("json")).expect("write");
+    let out = std::process::Command::new("python3")
+        .env("PYTHONPATH", &pythonpath)
+        .args([
+            "-c",
+            "import json,sys\nfrom openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator\nsys.exit(1 if list(OpenAPIV31SpecValidator(json.load(open(sys.argv[1]))).iter_errors()) else 0)",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        !out.status.success(),
+        "the validator accepts a response without a description"
+    );
+}
+
+/// Search finds other names and translations after the words as typed, says which, counts
+/// every hit and facets them; facets and a date range narrow; bad filters are 400.
+#[test]
+fn search_expands_counts_and_facets() {
+    let (_tmp, data) = corpus_data();
+    let s = Server::start(&data, &[]);
+    let get = |q: &str| {
+        let r = s.get(&format!("/api/search?{q}"));
+        assert_eq!(r.status, 200, "{q}: {}", r.describe());
+        r.json()
+    };
+    for (q, form) in [
+        ("Brezhnev", "Brêgiơnép"),
+        ("Брежнев", "Brêgiơnép"),
+        ("CMEA", "SEV"),
+    ] {
+        let v = get(&format!("q={}&limit=50", enc(q)));
+        let also = v["also_searched"].as_array().expect("also_searched");
+        assert!(
+            also.iter().any(|a| a["type"] == "entity"),
+            "{q}: also searched {also:?}"
+        );
+        let items = v["items"].as_array().expect("items");
+        assert!(
+            items
+                .iter()
+                .any(|h| h["tier"] == "expanded"
+                    && h["text"].as_str().is_some_and(|t| t.contains(form))),
+            "{q}: no hit by another name shows {form:?}"
+        );
+        assert!(v["total"].as_u64().unwrap() >= items.len() as u64);
+        // The words as typed come first.
+        let tiers: Vec<&str> = items.iter().map(|h| h["tier"].as_str().unwrap()).collect();
+        let mut sorted = tiers.clone();
+        sorted.sort_by_key(|t| ["exact", "folded", "expanded"].iter().position(|x| x == t));
+        assert_eq!(tiers, sorted, "{q}: tiers out of order");
+        // exact=true: the words only.
+        let e = get(&format!("q={}&exact=true&limit=50", enc(q)));
+        assert!(e["also_searched"].as_array().unwrap().is_empty());
+        assert!(
+            e["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h["tier"] != "expanded"),
+            "{q}: exact=true still expands"
+        );
+        assert!(e["total"].as_u64() < v["total"].as_u64(), "{q}");
+    }
+    // Facets count the whole list; choosing one narrows to it.
+    let v = get("q=treaty+friendship&limit=5");
+    let total = v["total"].as_u64().unwrap();
+    let langs = v["facets"]["languages"]
+        .as_array()
+        .expect("languages facet");
+    assert!(langs.len() >= 2, "{langs:?}");
+    let sum: u64 = langs.iter().map(|l| l["count"].as_u64().unwrap()).sum();
+    assert_eq!(sum, total, "language counts do not add up to the total");
+    let vi = langs.iter().find(|l| l["value"] == "vi").expect("vi hits");
+    let n = get("q=treaty+friendship&lang=vi&limit=5");
+    assert_eq!(n["total"], vi["count"]);
+    let ent = &v["facets"]["entities"][0];
+    let by_entity = get(&format!(
+        "q=treaty+friendship&entity={}",
+        enc(ent["value"].as_str().unwrap())
+    ));
+    assert_eq!(by_entity["total"], ent["count"]);
+    let dec = v["facets"]["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["value"] == "1970")
+        .expect("a 1970s facet");
+    let by_decade = get("q=treaty+friendship&from=1970&to=1979");
+    assert_eq!(by_decade["total"], dec["count"]);
+    assert!(by_decade["total"].as_u64().unwrap() < total);
+    let events = get("q=treaty+friendship&kind=event_statement");
+    assert!(events["total"].as_u64().unwrap() < total);
+    for bad in ["q=x&kind=nonsense", "q=x&from=last+year", "q=x&to=19"] {
+        let r = s.get(&format!("/api/search?{bad}"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.describe());
+    }
+}
+
+/// An event merged into another by curation keeps its address: the page redirects to the
+/// survivor, the API says where it went; CSV exports carry the list's filters and are
+/// named by them.
+#[test]
+fn merged_events_redirect_and_exports_are_named() {
+    let (_tmp, data) = corpus_data();
+    let s = Server::start(&data, &[]);
+    let tl = s.get("/api/timeline?from=1978&to=1978&limit=2").json();
+    let ids: Vec<String> = tl["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "two events in 1978");
+    let auth = auth();
+    let r = s.post_json(
+        "/api/curation",
+        &[("Authorization", auth.as_str())],
+        &json!({"action": "merge", "target": {"event": ids[0]}, "with": [ids[1]],
+                "reason": "the same event (server_api test)", "who": "api-test"}),
+    );
+    assert!((200..300).contains(&r.status), "merge: {}", r.describe());
+    let n = r.json()["id"].as_i64().expect("audit id");
+    let t0 = Instant::now();
+    while s.get("/api/status").json()["curation_version"].as_i64() < Some(n) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the view never showed the merge"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let page = s.get(&format!("/events/{}", enc(&ids[1])));
+    assert_eq!(page.status, 308, "{}", page.describe());
+    let to = page.header("location").unwrap_or_default().to_string();
+    assert!(
+        to.starts_with(&format!("/events/{}", enc(&ids[0]))),
+        "redirects to {to}"
+    );
+    assert_eq!(s.get(&to).status, 200);
+    let api = s.get(&format!("/api/events/{}", enc(&ids[1])));
+    let reason = assert_json_error(&api, 404, "a merged-away event");
+    assert!(reason.contains(&ids[0]), "{reason}");
+    assert_eq!(s.get("/events/ev-no-such-event").status, 404);
+
+    // Exports: the timeline's filters apply and name the file.
+    let all = s.get("/api/export?format=csv&kind=events");
+    assert_eq!(
+        all.header("content-disposition"),
+        Some("attachment; filename=\"annals-events.csv\"")
+    );
+    let r = s.get("/api/export?format=csv&kind=events&from=1978&to=1978&type=treaty");
+    assert_eq!(r.status, 200, "{}", r.describe());
+    assert_eq!(
+        r.header("content-disposition"),
+        Some("attachment; filename=\"annals-events-1978-treaty.csv\"")
+    );
+    let rows = r.text().lines().count() - 1;
+    let want = s
+        .get("/api/timeline?from=1978&to=1978&type=treaty&limit=1")
+        .json()["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(rows > 0 && rows == want, "{rows} rows for {want} events");
+    assert!(rows < all.text().lines().count() - 1);
+    let tj = s.get("/api/export?format=timelinejs&from=1978&to=1978");
+    assert_eq!(
+        tj.header("content-disposition"),
+        Some("attachment; filename=\"annals-timeline-1978.json\"")
+    );
+    let series = s.get("/api/series").json();
+    let key = series[0]["key"].as_str().expect("a series").to_string();
+    let one = s.get(&format!(
+        "/api/export?format=csv&kind=series&series={}",
+        enc(&key)
+    ));
+    assert!(
+        one.text().lines().skip(1).all(|l| l.starts_with(&key)),
+        "another series in the CSV of {key}"
+    );
+    for bad in [
+        "format=csv&kind=events&from=soon",
+        "format=csv&kind=events&type=nonsense",
+    ] {
+        assert_eq!(s.get(&format!("/api/export?{bad}")).status, 400, "{bad}");
+    }
+}

@@ -29,6 +29,10 @@ pub struct SearchArgs {
     /// Number of hits.
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
+    /// The words only: no other names or translations of them ("Brezhnev" also finds
+    /// "Brêgiơnép" and "Брежнев" without it, ranked after the words as typed).
+    #[arg(long)]
+    pub exact: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutFormat,
 }
@@ -43,11 +47,20 @@ pub fn search(data: &Path, a: SearchArgs) -> Result<()> {
             "note: the search index could not be brought up to date ({e}); searching what it holds"
         ),
     }
+    let query = a.query.join(" ");
+    let expansion = (!a.exact).then(|| annals::search::expand::expand(&query));
+    if let Some(x) = expansion.as_ref().filter(|x| x.expands()) {
+        eprintln!(
+            "also searched (ranked after the words as typed; --exact for the words only): {}",
+            printable(&x.shown().join(", "))
+        );
+    }
     let req = SearchRequest {
-        query: a.query.join(" "),
+        query,
         doc: a.doc,
         lang: a.lang,
         limit: a.limit,
+        expansion,
     };
     let hits = archive.search(&req)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -75,13 +88,18 @@ pub fn search(data: &Path, a: SearchArgs) -> Result<()> {
     for (i, h) in hits.iter().enumerate() {
         writeln!(
             out,
-            "{:>2}. {} [{}..{}] {} score {:.2}",
+            "{:>2}. {} [{}..{}] {} score {:.2}{}",
             i + 1,
             printable(&h.doc),
             h.start,
             h.end,
             h.lang,
-            h.score
+            h.score,
+            if h.tier == annals::search::Tier::Expanded {
+                " (another name or translation)"
+            } else {
+                ""
+            }
         )?;
         let snippet = printable(&h.snippet);
         let snippet = if color {

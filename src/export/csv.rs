@@ -9,6 +9,7 @@
 //! must stay numeric is in the JSON Lines export with its type. The header names never start
 //! with these characters.
 
+use crate::history::merge::Event;
 use crate::snapshot::{History, Snapshot};
 use std::borrow::Cow;
 
@@ -122,17 +123,36 @@ pub fn write_csv(
     kind: CsvKind,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<usize> {
+    let events: Vec<&Event> = snapshot.history.events.iter().collect();
+    write_csv_scoped(snapshot, kind, &events, &super::Scope::default(), out)
+}
+
+/// Writes one table of the part of a snapshot that `scope` covers: `events` (those its
+/// timeline filter kept), its series, its document.
+pub fn write_csv_scoped(
+    snapshot: &Snapshot,
+    kind: CsvKind,
+    events: &[&Event],
+    scope: &super::Scope,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
     match kind {
-        CsvKind::Events => write_events(&snapshot.history, out),
-        CsvKind::Series => write_series(&snapshot.history, out),
+        CsvKind::Events => write_event_rows(events, out),
+        CsvKind::Series => write_series_of(&snapshot.history, scope.series.as_deref(), out),
         CsvKind::Conflicts => write_conflicts(&snapshot.history, out),
-        CsvKind::Facts => write_facts(snapshot, out),
-        CsvKind::Documents => write_documents(snapshot, out),
+        CsvKind::Facts => write_facts_of(snapshot, scope.doc.as_deref(), out),
+        CsvKind::Documents => write_documents_of(snapshot, scope.doc.as_deref(), out),
     }
 }
 
 /// The merged events, one row each; `evidence` lists `doc@start-end` per statement.
 pub fn write_events(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    let events: Vec<&Event> = h.events.iter().collect();
+    write_event_rows(&events, out)
+}
+
+/// The events given, one row each.
+pub fn write_event_rows(events: &[&Event], out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
         "id",
@@ -152,7 +172,7 @@ pub fn write_events(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result
         "merge_reason",
         "related",
     ])?;
-    for e in &h.events {
+    for e in events {
         let evidence: Vec<String> = e
             .statements
             .iter()
@@ -182,6 +202,15 @@ pub fn write_events(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result
 
 /// Every stored fact: span, text, normalized value, and the whole record as JSON.
 pub fn write_facts(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    write_facts_of(snapshot, None, out)
+}
+
+/// The facts of one document (`doc`), or of all.
+pub fn write_facts_of(
+    snapshot: &Snapshot,
+    doc: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
         "doc", "kind", "start", "end", "text", "value", "unit", "type", "qid", "lang", "curation",
@@ -189,6 +218,9 @@ pub fn write_facts(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow:
     ])?;
     for cf in snapshot.facts() {
         let f = cf.fact;
+        if doc.is_some_and(|d| d != f.doc) {
+            continue;
+        }
         let b = &f.body;
         w.row([
             f.doc.clone(),
@@ -210,12 +242,21 @@ pub fn write_facts(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow:
 
 /// The series: one row per source of each value of each point.
 pub fn write_series(h: &History, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    write_series_of(h, None, out)
+}
+
+/// One series (`key`), or all.
+pub fn write_series_of(
+    h: &History,
+    key: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
         "series", "name", "concept", "scope", "unit", "period", "value", "display", "approx",
         "basis", "doc", "start", "end", "written", "origin", "lang",
     ])?;
-    for se in &h.series {
+    for se in h.series.iter().filter(|s| key.is_none_or(|k| k == s.key)) {
         for p in &se.points {
             for v in &p.values {
                 for src in &v.sources {
@@ -281,6 +322,15 @@ pub fn write_conflicts(h: &History, out: &mut dyn std::io::Write) -> anyhow::Res
 
 /// The stored documents.
 pub fn write_documents(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {
+    write_documents_of(snapshot, None, out)
+}
+
+/// One document (`doc`), or all.
+pub fn write_documents_of(
+    snapshot: &Snapshot,
+    doc: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
     let mut w = SafeWriter::new(out);
     w.header(&[
         "doc",
@@ -296,7 +346,11 @@ pub fn write_documents(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> any
         "ingested_at",
         "aliases",
     ])?;
-    for d in &snapshot.documents {
+    for d in snapshot
+        .documents
+        .iter()
+        .filter(|d| doc.is_none_or(|x| x == d.id))
+    {
         w.row([
             d.id.clone(),
             d.sha256.clone(),

@@ -10,7 +10,7 @@
 //! [`TimelineStats::skipped`]).
 
 use crate::history::merge::Event;
-use crate::snapshot::{History, Snapshot};
+use crate::snapshot::Snapshot;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -160,12 +160,17 @@ pub fn event_slide(e: &Event, sentences: &SentenceIndex) -> Option<Value> {
 
 /// The TimelineJS document of a snapshot's merged events (curated).
 pub fn timeline(snapshot: &Snapshot) -> (Value, TimelineStats) {
-    let h: &History = &snapshot.history;
+    let events: Vec<&Event> = snapshot.history.events.iter().collect();
+    timeline_of(snapshot, &events)
+}
+
+/// The TimelineJS document of the events given (a filtered timeline).
+pub fn timeline_of(snapshot: &Snapshot, given: &[&Event]) -> (Value, TimelineStats) {
     let sentences = SentenceIndex::new(snapshot);
     let docs = snapshot.documents.len();
     let mut stats = TimelineStats::default();
-    let mut events = Vec::with_capacity(h.events.len());
-    for e in &h.events {
+    let mut events = Vec::with_capacity(given.len());
+    for e in given {
         match event_slide(e, &sentences) {
             Some(s) => {
                 events.push(s);
@@ -198,6 +203,18 @@ pub fn write_timelinejs(
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<TimelineStats> {
     let (doc, stats) = timeline(snapshot);
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(stats)
+}
+
+/// Writes the TimelineJS JSON of the events given.
+pub fn write_timelinejs_of(
+    snapshot: &Snapshot,
+    events: &[&Event],
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<TimelineStats> {
+    let (doc, stats) = timeline_of(snapshot, events);
     serde_json::to_writer(&mut *out, &doc)?;
     writeln!(out)?;
     Ok(stats)

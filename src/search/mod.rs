@@ -10,6 +10,8 @@
 //! `data/lang/en.toml`) are never folded, so an English query is not flooded with
 //! Vietnamese homographs.
 
+pub mod expand;
+pub mod facets;
 pub mod tantivy_index;
 
 use crate::store::{SentenceKey, Store, StoredSentence};
@@ -58,6 +60,9 @@ pub struct SearchRequest {
     pub lang: Option<Lang>,
     /// How many hits at most.
     pub limit: usize,
+    /// What else the query's words mean ([`expand::expand`]): searched after the words as
+    /// typed and their folded forms, so those rank first. None: the words only.
+    pub expansion: Option<expand::Expansion>,
 }
 
 /// A sentence that matched, as the index knows it.
@@ -66,6 +71,21 @@ pub struct IndexHit {
     /// The sentence, by its document and number (the same in every store backend).
     pub sentence: SentenceKey,
     pub score: f32,
+    /// Which tier matched: the words as typed, their folded forms, or another name or
+    /// translation of them.
+    pub tier: Tier,
+}
+
+/// How a sentence matched a query; tiers rank in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Every word in the form typed.
+    Exact,
+    /// Some word only without its diacritics ("lien xo" for "Liên Xô").
+    Folded,
+    /// Some word only by another name or translation ("Brêgiơnép" for "Brezhnev").
+    Expanded,
 }
 
 /// A search result, ready to print.
@@ -80,6 +100,7 @@ pub struct SearchHit {
     /// The sentence with the matched words marked `**like this**`, shortened around them.
     pub snippet: String,
     pub score: f32,
+    pub tier: Tier,
     pub lang: Lang,
     /// Byte ranges, in `text`, of the matched words.
     pub highlights: Vec<(usize, usize)>,
@@ -107,8 +128,9 @@ pub trait SearchIndex {
     /// The best `req.limit` sentences for `req`, best first: exact-form matches before
     /// folded-form matches (`score` is comparable only within a tier).
     fn search(&self, req: &SearchRequest) -> Result<Vec<IndexHit>>;
-    /// Byte ranges of `text` that match the query's words (for highlighting).
-    fn highlight(&self, query: &str, text: &str) -> Vec<(usize, usize)>;
+    /// Byte ranges of `text` that match the query's words, or any of `forms` (another
+    /// name's words; a trailing `*` a prefix), for highlighting.
+    fn highlight(&self, query: &str, forms: &[String], text: &str) -> Vec<(usize, usize)>;
     /// Number of sentences indexed.
     fn len(&self) -> Result<u64>;
     /// Number of sentences indexed for document `doc`.
@@ -160,17 +182,37 @@ pub fn search(
     req: &SearchRequest,
 ) -> Result<Vec<SearchHit>> {
     let hits = index.search(req)?;
+    resolve(store, index, req, &hits)
+}
+
+/// The sentences of `hits` (in their order) read from `store`, highlighted for `req`.
+pub fn resolve(
+    store: &dyn Store,
+    index: &dyn SearchIndex,
+    req: &SearchRequest,
+    hits: &[IndexHit],
+) -> Result<Vec<SearchHit>> {
+    let forms: Vec<String> = req
+        .expansion
+        .iter()
+        .flat_map(|x| x.groups.iter().flat_map(|g| g.forms.iter().cloned()))
+        .collect();
     let keys: Vec<SentenceKey> = hits.iter().map(|h| h.sentence.clone()).collect();
     let sentences = store.sentences_by_key(&keys)?;
     let mut out = Vec::with_capacity(hits.len());
-    for h in &hits {
+    for h in hits {
         let Some(sent) = sentences
             .iter()
             .find(|x| x.doc == h.sentence.doc && x.seq == h.sentence.seq)
         else {
             continue; // the index is ahead of the store: skip rather than invent
         };
-        let highlights = index.highlight(&req.query, &sent.clean);
+        let also: &[String] = if h.tier == Tier::Expanded {
+            &forms
+        } else {
+            &[]
+        };
+        let highlights = index.highlight(&req.query, also, &sent.clean);
         out.push(SearchHit {
             doc: sent.doc.clone(),
             start: sent.start,
@@ -178,6 +220,7 @@ pub fn search(
             snippet: snippet(&sent.clean, &highlights, 240),
             text: sent.clean.clone(),
             score: h.score,
+            tier: h.tier,
             lang: sent.lang,
             highlights,
         });

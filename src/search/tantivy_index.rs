@@ -7,12 +7,17 @@
 //! only ones folding changes. Sentence text itself is not stored here: hits are resolved
 //! through the store, which is the source of truth.
 
-use super::{IndexHit, QueryPart, Result, SearchError, SearchIndex, SearchRequest, parse_query};
+use super::expand::Expansion;
+use super::{
+    IndexHit, QueryPart, Result, SearchError, SearchIndex, SearchRequest, Tier, parse_query,
+};
 use crate::store::{SentenceKey, StoredSentence};
 use crate::text::lang::Lang;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -222,8 +227,90 @@ impl TantivyIndex {
 }
 
 impl TantivyIndex {
+    /// The query of an expansion: each group must match, in the form typed (exact or
+    /// folded) or as one of its other forms. A group of function words only ("of", "the")
+    /// is left out, so that "treaty of friendship" finds "hiệp ước hữu nghị". None when
+    /// nothing is left.
+    fn expanded_query(&self, x: &Expansion) -> Option<Vec<(Occur, Box<dyn Query>)>> {
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for g in &x.groups {
+            let typed = if g.phrase {
+                format!("\"{}\"", g.typed)
+            } else {
+                g.typed.clone()
+            };
+            let parts = self.parts(&typed);
+            if g.forms.is_empty() && parts.iter().all(|(_, _, fold_ok)| !fold_ok) {
+                continue;
+            }
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            // The words as typed, exact or folded, all of them.
+            let as_typed: Vec<(Occur, Box<dyn Query>)> = parts
+                .iter()
+                .map(|(ex, fo, fold_ok)| {
+                    let q: Box<dyn Query> = if *fold_ok {
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, self.part_query(self.f.exact, ex)),
+                            (Occur::Should, self.part_query(self.f.folded, fo)),
+                        ]))
+                    } else {
+                        self.part_query(self.f.exact, ex)
+                    };
+                    (Occur::Must, q)
+                })
+                .collect();
+            if !as_typed.is_empty() {
+                any.push((Occur::Should, Box::new(BooleanQuery::new(as_typed))));
+            }
+            for f in &g.forms {
+                if let Some(q) = self.form_query(f) {
+                    any.push((Occur::Should, q));
+                }
+            }
+            if any.is_empty() {
+                continue;
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        (!must.is_empty()).then_some(must)
+    }
+
+    /// One form of an expansion on the exact field: a word, a phrase, or (a trailing `*`)
+    /// a prefix of its last word.
+    fn form_query(&self, form: &str) -> Option<Box<dyn Query>> {
+        let prefix = form.ends_with('*');
+        let mut an = self.exact.clone();
+        let words: Vec<String> = tokens(&mut an, form.trim_end_matches('*'))
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        let terms: Vec<Term> = words
+            .iter()
+            .map(|w| Term::from_field_text(self.f.exact, w))
+            .collect();
+        match (terms.len(), prefix) {
+            (0, _) => None,
+            (_, true) => {
+                let mut q = PhrasePrefixQuery::new(terms);
+                q.set_max_expansions(64);
+                Some(Box::new(q))
+            }
+            (1, false) => Some(Box::new(TermQuery::new(
+                terms.into_iter().next().expect("one term"),
+                IndexRecordOption::WithFreqs,
+            ))),
+            (_, false) => Some(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+
     /// The best `limit` hits of `q`, skipping the sentences in `skip`.
-    fn top(&self, q: &dyn Query, limit: usize, skip: &[SentenceKey]) -> Result<Vec<IndexHit>> {
+    fn top(
+        &self,
+        q: &dyn Query,
+        limit: usize,
+        skip: &std::collections::HashSet<SentenceKey>,
+        tier: Tier,
+    ) -> Result<Vec<IndexHit>> {
         let searcher = self.reader.searcher();
         let top = searcher
             .search(q, &TopDocs::with_limit(limit + skip.len()))
@@ -246,7 +333,11 @@ impl TantivyIndex {
             if let (Some(seq), true) = (seq, found) {
                 let sentence = SentenceKey { doc, seq };
                 if !skip.contains(&sentence) && out.len() < limit {
-                    out.push(IndexHit { sentence, score });
+                    out.push(IndexHit {
+                        sentence,
+                        score,
+                        tier,
+                    });
                 }
             }
         }
@@ -348,18 +439,49 @@ impl SearchIndex for TantivyIndex {
             BooleanQuery::new(must)
         };
         // Phase 1: every word in the form typed. These rank first.
-        let mut out = self.top(&conjunction(false), limit, &[])?;
+        let mut out = self.top(&conjunction(false), limit, &Default::default(), Tier::Exact)?;
         // Phase 2: the folded forms, for the rest.
         if out.len() < limit && parts.iter().any(|(_, _, fold_ok)| *fold_ok) {
-            let seen: Vec<SentenceKey> = out.iter().map(|h| h.sentence.clone()).collect();
-            let more = self.top(&conjunction(true), limit - out.len(), &seen)?;
+            let seen = out.iter().map(|h| h.sentence.clone()).collect();
+            let more = self.top(&conjunction(true), limit - out.len(), &seen, Tier::Folded)?;
+            out.extend(more);
+        }
+        // Phase 3: other names and translations of the words, for the rest.
+        if out.len() < limit
+            && let Some(x) = req.expansion.as_ref().filter(|x| x.expands())
+            && let Some(mut q) = self.expanded_query(x)
+        {
+            q.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+            let seen = out.iter().map(|h| h.sentence.clone()).collect();
+            let more = self.top(
+                &BooleanQuery::new(q),
+                limit - out.len(),
+                &seen,
+                Tier::Expanded,
+            )?;
             out.extend(more);
         }
         Ok(out)
     }
 
-    fn highlight(&self, query: &str, text: &str) -> Vec<(usize, usize)> {
+    fn highlight(&self, query: &str, forms: &[String], text: &str) -> Vec<(usize, usize)> {
         let parts = self.parts(query);
+        // Another name's words, as whole forms: a word sequence (a trailing `*`: its last
+        // word a prefix), so "for" of "Council for Mutual Economic Assistance" is marked
+        // only inside that name.
+        let mut also: Vec<(Vec<String>, bool)> = Vec::new();
+        {
+            let mut an = self.exact.clone();
+            for f in forms {
+                let ws: Vec<String> = tokens(&mut an, f.trim_end_matches('*'))
+                    .into_iter()
+                    .map(|t| t.0)
+                    .collect();
+                if !ws.is_empty() {
+                    also.push((ws, f.ends_with('*')));
+                }
+            }
+        }
         let mut want_exact = std::collections::HashSet::new();
         let mut want_folded = std::collections::HashSet::new();
         for (ex, fo, fold_ok) in parts {
@@ -383,10 +505,35 @@ impl SearchIndex for TantivyIndex {
         let mut folded_an = self.folded.clone();
         let ex = tokens(&mut exact_an, text);
         let fo = tokens(&mut folded_an, text);
+        let mut marked = vec![false; ex.len()];
+        for (i, (e, f)) in ex.iter().zip(fo.iter()).enumerate() {
+            if want_exact.contains(&e.0) || want_folded.contains(&f.0) {
+                marked[i] = true;
+            }
+        }
+        for (ws, prefix) in &also {
+            if ws.len() > ex.len() {
+                continue;
+            }
+            for i in 0..=ex.len() - ws.len() {
+                let last = ws.len() - 1;
+                let hit = ws.iter().enumerate().all(|(k, w)| {
+                    let t = &ex[i + k].0;
+                    if k == last && *prefix {
+                        t.starts_with(w.as_str())
+                    } else {
+                        t == w
+                    }
+                });
+                if hit {
+                    marked[i..i + ws.len()].iter_mut().for_each(|m| *m = true);
+                }
+            }
+        }
         let mut out: Vec<(usize, usize)> = ex
             .iter()
-            .zip(fo.iter())
-            .filter(|(e, f)| want_exact.contains(&e.0) || want_folded.contains(&f.0))
+            .zip(marked)
+            .filter(|(_, m)| *m)
             .map(|(e, _)| (e.1, e.2))
             .collect();
         out.dedup();

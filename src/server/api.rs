@@ -107,7 +107,7 @@ pub struct Status {
 
 /// Counts and ingest progress.
 #[utoipa::path(get, path = "/api/status", tag = "store",
-    responses((status = 200, body = Status)))]
+    responses((status = 200, description = "OK", body = Status)))]
 pub async fn status(State(st): S) -> Json<Status> {
     let v = st.view();
     let ingest = st.ingest.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -123,16 +123,29 @@ pub async fn status(State(st): S) -> Json<Status> {
 }
 
 /// Search parameters.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words (all must match; "double quotes" for a phrase). Diacritics optional: "lien xo"
-    /// finds "Liên Xô".
+    /// finds "Liên Xô". A name or a domain term also finds its other names and
+    /// translations ("Brezhnev": "Brêgiơnép", "Брежнев"; "treaty": "hiệp ước", "договор"),
+    /// ranked after the words as typed.
     pub q: String,
     /// Only sentences in this language: vi, en or ru.
     pub lang: Option<String>,
     /// Only this document (its id).
     pub doc: Option<String>,
+    /// Only sentences naming this entity (its id, as the facets give it).
+    pub entity: Option<String>,
+    /// Only sentences holding a fact of this kind: timex, quantity, mention or
+    /// event_statement.
+    pub kind: Option<String>,
+    /// Only sentences holding a date that ends on or after this ISO prefix ("1975").
+    pub from: Option<String>,
+    /// Only sentences holding a date that starts on or before this ISO prefix ("1979").
+    pub to: Option<String>,
+    /// true: the words only, no other names or translations.
+    pub exact: Option<bool>,
     pub offset: Option<usize>,
     pub limit: Option<usize>,
 }
@@ -149,9 +162,76 @@ pub struct Hit {
     /// Shortened around the matches, matched words between `**`.
     pub snippet: String,
     pub score: f32,
+    /// How it matched: "exact" (the words as typed), "folded" (without diacritics) or
+    /// "expanded" (another name or translation of a word).
+    pub tier: String,
     pub lang: String,
     /// Byte ranges in `text` of the matched words.
     pub highlights: Vec<(usize, usize)>,
+}
+
+/// A facet's value with its count.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FacetValue {
+    /// The filter's value (document id, language code, decade's first year, entity id,
+    /// fact kind).
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// The hits counted by document, language, decade, entity and kind of fact.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SearchFacets {
+    pub documents: Vec<FacetValue>,
+    pub languages: Vec<FacetValue>,
+    /// By decade (`value` its first year: from=value&to=value+9 narrows to it).
+    pub periods: Vec<FacetValue>,
+    pub entities: Vec<FacetValue>,
+    pub kinds: Vec<FacetValue>,
+}
+
+/// What a word of the query was also searched as.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlsoSearched {
+    /// The words as typed.
+    pub typed: String,
+    /// "entity" or "concept".
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The entity's or concept's id.
+    pub id: String,
+    /// Its other names or translations (the main ones; every case form is searched too).
+    pub forms: Vec<String>,
+}
+
+/// One page of search hits, with counts and facets of all of them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// Sentences matching (after filters; counted up to 10,000).
+    pub total: usize,
+    /// Of those, matching the words as typed or without diacritics.
+    pub total_words: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub items: Vec<Hit>,
+    pub facets: SearchFacets,
+    /// Other names and translations searched beside the words (empty with exact=true).
+    pub also_searched: Vec<AlsoSearched>,
+}
+
+/// Refuses a `from` or `to` that is not an ISO date or prefix (blank ones mean no bound).
+pub fn check_period(from: Option<&str>, to: Option<&str>) -> Result<(), ApiError> {
+    for (name, d) in [("from", from), ("to", to)] {
+        if let Some(d) = d.filter(|d| !d.trim().is_empty())
+            && !crate::curation::value::is_iso_prefix(d.trim())
+        {
+            return Err(ApiError::bad_request(format!(
+                "{name} must be an ISO date or prefix (1978, 1978-11, 1978-11-03), not {d:?}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a language code.
@@ -160,18 +240,32 @@ pub fn parse_lang(s: &str) -> Result<Lang, ApiError> {
         .ok_or_else(|| ApiError::bad_request(format!("unknown language {s:?}: use vi, en or ru")))
 }
 
-/// Ranked sentences (BM25; exact forms before diacritic-folded ones).
+/// Ranked sentences (BM25; exact forms before diacritic-folded ones, then other names and
+/// translations), counted and faceted.
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
-    responses((status = 200, body = Page<Hit>), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, description = "A page of hits with counts and facets", body = SearchResults),
+              (status = 400, description = "A parameter is invalid", body = ErrorBody),
+              (status = 503, description = "The query took too long", body = ErrorBody)))]
 pub async fn search(
     State(st): S,
     Query(p): Query<SearchParams>,
-) -> Result<Json<Page<Hit>>, ApiError> {
+) -> Result<Json<SearchResults>, ApiError> {
     Ok(Json(search_page(&st, p).await?))
 }
 
+fn facet_values(v: Vec<crate::search::facets::FacetCount>) -> Vec<FacetValue> {
+    v.into_iter()
+        .map(|f| FacetValue {
+            value: f.value,
+            label: f.label,
+            count: f.count,
+        })
+        .collect()
+}
+
 /// The search the API and the search page share.
-pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<Page<Hit>, ApiError> {
+pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchResults, ApiError> {
+    use crate::search::{Tier, expand, facets};
     let (offset, limit) = Paging {
         offset: p.offset,
         limit: p.limit,
@@ -191,24 +285,60 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<Page<Hit
         .filter(|s| !s.is_empty())
         .map(parse_lang)
         .transpose()?;
+    let nonempty = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let filters = facets::Filters {
+        entity: nonempty(p.entity),
+        kind: nonempty(p.kind),
+        from: nonempty(p.from),
+        to: nonempty(p.to),
+    };
+    if let Some(k) = &filters.kind
+        && !facets::KINDS.contains(&k.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "kind must be one of {}, not {k:?}",
+            facets::KINDS.join(", ")
+        )));
+    }
+    check_period(filters.from.as_deref(), filters.to.as_deref())?;
+    let expansion = (!p.exact.unwrap_or(false)).then(|| expand::expand(&p.q));
+    let also_searched: Vec<AlsoSearched> = expansion
+        .iter()
+        .flat_map(|x| x.groups.iter())
+        .filter(|g| !g.forms.is_empty())
+        .filter_map(|g| {
+            let (ty, id) = match g.meaning.as_ref()? {
+                expand::Meaning::Entity { id, .. } => ("entity", id.clone()),
+                expand::Meaning::Concept { id } => ("concept", id.clone()),
+            };
+            Some(AlsoSearched {
+                typed: g.typed.clone(),
+                ty: ty.to_string(),
+                id,
+                forms: g.shown.clone(),
+            })
+        })
+        .collect();
     let req = SearchRequest {
         query: p.q,
-        doc: p.doc.filter(|d| !d.is_empty()),
+        doc: nonempty(p.doc),
         lang,
-        limit: (offset + limit).min(2 * MAX_LIMIT),
+        limit: facets::MAX_HITS,
+        expansion,
     };
-    st.query(move |_, archive| {
-        // The total: the index's own hits (no snippets), up to MAX_TOTAL.
-        let total = archive
-            .index
-            .search(&SearchRequest {
-                limit: MAX_TOTAL,
-                ..req.clone()
-            })
-            .map_err(ApiError::internal)?
-            .len();
-        let hits = archive.search(&req).map_err(ApiError::internal)?;
-        let all: Vec<Hit> = hits
+    st.query(move |view, archive| {
+        let all = archive.index.search(&req).map_err(ApiError::internal)?;
+        let (kept, found) = facets::narrow(view, all, &filters);
+        let total_words = kept.iter().filter(|h| h.tier != Tier::Expanded).count();
+        let window: Vec<_> = kept.iter().skip(offset).take(limit).cloned().collect();
+        let hits = crate::search::resolve(
+            archive.store.as_ref(),
+            archive.index.as_ref(),
+            &req,
+            &window,
+        )
+        .map_err(ApiError::internal)?;
+        let items: Vec<Hit> = hits
             .into_iter()
             .map(|h| Hit {
                 doc: h.doc,
@@ -217,19 +347,34 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<Page<Hit
                 text: h.text,
                 snippet: h.snippet,
                 score: h.score,
+                tier: match h.tier {
+                    Tier::Exact => "exact",
+                    Tier::Folded => "folded",
+                    Tier::Expanded => "expanded",
+                }
+                .to_string(),
                 lang: h.lang.code().to_string(),
                 highlights: h.highlights,
             })
             .collect();
-        let mut p = page(&all, offset, limit);
-        p.total = total.max(all.len());
-        Ok(p)
+        Ok(SearchResults {
+            total: kept.len(),
+            total_words,
+            offset,
+            limit,
+            items,
+            facets: SearchFacets {
+                documents: facet_values(found.documents),
+                languages: facet_values(found.languages),
+                periods: facet_values(found.periods),
+                entities: facet_values(found.entities),
+                kinds: facet_values(found.kinds),
+            },
+            also_searched,
+        })
     })
     .await
 }
-
-/// Search counts hits up to this many (`total` of a search page).
-pub const MAX_TOTAL: usize = 10_000;
 
 /// Timeline filters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -266,7 +411,7 @@ impl TimelineParams {
 
 /// The merged events, in date order, filtered; each with its statements as evidence.
 #[utoipa::path(get, path = "/api/timeline", tag = "history", params(TimelineParams),
-    responses((status = 200, body = Page<Object>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Page<Object>), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
 pub async fn timeline(
     State(st): S,
     Query(p): Query<TimelineParams>,
@@ -276,15 +421,7 @@ pub async fn timeline(
         limit: p.limit,
     }
     .window()?;
-    for (name, d) in [("from", &p.from), ("to", &p.to)] {
-        if let Some(d) = d.as_deref().filter(|d| !d.trim().is_empty())
-            && !crate::curation::value::is_iso_prefix(d.trim())
-        {
-            return Err(ApiError::bad_request(format!(
-                "{name} must be an ISO date or prefix (1978, 1978-11, 1978-11-03), not {d:?}"
-            )));
-        }
-    }
+    check_period(p.from.as_deref(), p.to.as_deref())?;
     let v = st.view();
     let events =
         filter(&v.history.events, &p.filter()).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -305,7 +442,7 @@ pub async fn timeline(
 /// One event: its record, its statements side by side, and the conflicts that involve it.
 #[utoipa::path(get, path = "/api/events/{id}", tag = "history",
     params(("id" = String, Path, description = "Event id, as the timeline gives it")),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn event(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let v = st.view();
     event_json(&v, &id).map(Json)
@@ -318,7 +455,13 @@ pub fn event_json(v: &View, id: &str) -> Result<Value, ApiError> {
         .events
         .iter()
         .find(|e| e.id == id)
-        .ok_or_else(|| ApiError::not_found(format!("no event has the id {id:?}")))?;
+        .ok_or_else(|| match v.history.merged_into(id) {
+            Some(s) => ApiError::not_found(format!(
+                "event {id:?} was merged into {:?} by curation: /api/events/{}",
+                s.id, s.id
+            )),
+            None => ApiError::not_found(format!("no event has the id {id:?}")),
+        })?;
     let conflicts: Vec<&crate::history::conflict::Conflict> = v
         .history
         .conflicts
@@ -368,7 +511,7 @@ pub struct EntitySummary {
 
 /// Entities, most mentioned first.
 #[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntityParams),
-    responses((status = 200, body = Page<EntitySummary>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Page<EntitySummary>), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
 pub async fn entities(
     State(st): S,
     Query(p): Query<EntityParams>,
@@ -420,7 +563,7 @@ pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySum
 /// entities, and the events it takes part in.
 #[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
     params(("id" = String, Path, description = "Entity id, or any of its names")),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn entity(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| entity_json(v, &id)).await.map(Json)
 }
@@ -433,7 +576,7 @@ pub fn entity_json(v: &View, id: &str) -> Result<Value, ApiError> {
 
 /// Every series with its points and their sources.
 #[utoipa::path(get, path = "/api/series", tag = "history",
-    responses((status = 200, body = [Object])))]
+    responses((status = 200, description = "OK", body = [Object])))]
 pub async fn series_list(State(st): S) -> Json<Value> {
     let v = st.view();
     Json(json!(v.history.series))
@@ -442,7 +585,7 @@ pub async fn series_list(State(st): S) -> Json<Value> {
 /// One series, by key.
 #[utoipa::path(get, path = "/api/series/{key}", tag = "history",
     params(("key" = String, Path, description = "Series key, e.g. vn-ussr-exports-rub")),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn series_one(State(st): S, Path(key): Path<String>) -> Result<Json<Value>, ApiError> {
     let v = st.view();
     let s = v
@@ -454,7 +597,7 @@ pub async fn series_one(State(st): S, Path(key): Path<String>) -> Result<Json<Va
 
 /// Where the sources disagree: every side with its evidence.
 #[utoipa::path(get, path = "/api/conflicts", tag = "history",
-    responses((status = 200, body = [Object])))]
+    responses((status = 200, description = "OK", body = [Object])))]
 pub async fn conflicts(State(st): S) -> Json<Value> {
     let v = st.view();
     Json(json!(v.history.conflicts))
@@ -462,7 +605,7 @@ pub async fn conflicts(State(st): S) -> Json<Value> {
 
 /// The tables found in the sources (id, label, caption, unit, document, span).
 #[utoipa::path(get, path = "/api/tables", tag = "sources", params(Paging),
-    responses((status = 200, body = Page<Object>)))]
+    responses((status = 200, description = "OK", body = Page<Object>)))]
 pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<Value>>, ApiError> {
     let (offset, limit) = p.window()?;
     st.query(move |v, _| {
@@ -487,7 +630,7 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
 /// One table with its cells and their spans.
 #[utoipa::path(get, path = "/api/tables/{id}", tag = "sources",
     params(("id" = String, Path, description = "Table id")),
-    responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         v.table(&id)
@@ -507,7 +650,7 @@ pub struct AskParams {
 
 /// The answer with its citations (or "insufficient evidence" and a null value).
 #[utoipa::path(get, path = "/api/ask", tag = "ask", params(AskParams),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 503, description = "The query took too long or the server is busy", body = ErrorBody)))]
 pub async fn ask(State(st): S, Query(p): Query<AskParams>) -> Result<Json<Value>, ApiError> {
     ask_answer(&st, p.q).await.map(|a| Json(json!(a)))
 }
@@ -527,7 +670,7 @@ pub async fn ask_answer(st: &Arc<AppState>, q: String) -> Result<crate::ask::Ans
 
 /// The stored documents (without their text).
 #[utoipa::path(get, path = "/api/documents", tag = "sources", params(Paging),
-    responses((status = 200, body = Page<Object>)))]
+    responses((status = 200, description = "OK", body = Page<Object>)))]
 pub async fn documents(
     State(st): S,
     Query(p): Query<Paging>,
@@ -541,7 +684,7 @@ pub async fn documents(
 /// One document: its record and its facts (kind, span, text, value), in text order.
 #[utoipa::path(get, path = "/api/documents/{id}", tag = "sources",
     params(("id" = String, Path, description = "Document id (URL-encoded)")),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         let d = v
@@ -567,7 +710,7 @@ pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value
 /// The document's text, decoded (UTF-8), exactly as stored.
 #[utoipa::path(get, path = "/api/documents/{id}/text", tag = "sources",
     params(("id" = String, Path, description = "Document id (URL-encoded)")),
-    responses((status = 200, body = String, content_type = "text/plain"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = String, content_type = "text/plain"), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn document_text(State(st): S, Path(id): Path<String>) -> Result<Response, ApiError> {
     st.query(move |v, a| {
         let d = v
@@ -606,7 +749,7 @@ pub struct PageParams {
     params(("id" = String, Path, description = "Document id (URL-encoded)"),
            ("n" = u32, Path, description = "Page number, from 1"), PageParams),
     responses((status = 200, description = "The page image", content_type = "image/png"),
-              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
 pub async fn document_page(
     State(st): S,
     Path((id, n)): Path<(String, u32)>,
@@ -676,18 +819,60 @@ pub struct ExportParams {
     pub kind: Option<String>,
     /// The machine's values, without the historians' curation (default false).
     pub machine: Option<bool>,
+    /// Events (csv of events, timelinejs): earliest date, an ISO prefix.
+    pub from: Option<String>,
+    /// Events: latest date, an ISO prefix.
+    pub to: Option<String>,
+    /// Events: field, by name or prefix.
+    pub field: Option<String>,
+    /// Events: any name of an actor in any language.
+    pub actor: Option<String>,
+    /// Events: event type.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub ty: Option<String>,
+    /// csv of series: only this series (its key).
+    pub series: Option<String>,
+    /// csv of facts or documents: only this document (its id).
+    pub doc: Option<String>,
 }
 
 /// The whole store in an export format, as a download. Every format shows the curated
 /// values (the jsonl records keep the machine's beside them, under `curation.machine`);
 /// `machine=true` exports the machine's view instead.
 #[utoipa::path(get, path = "/api/export", tag = "export", params(ExportParams),
-    responses((status = 200, description = "The export file"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The export file"), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
 pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Response, ApiError> {
     let format =
         crate::export::Format::parse(p.format.as_deref().unwrap_or("jsonl"), p.kind.as_deref())
             .map_err(ApiError::bad_request)?;
     let machine = p.machine.unwrap_or(false);
+    let f = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+    let events = TimelineParams {
+        from: f(&p.from),
+        to: f(&p.to),
+        field: f(&p.field),
+        actor: f(&p.actor),
+        ty: f(&p.ty),
+        offset: None,
+        limit: None,
+    }
+    .filter();
+    check_period(events.from.as_deref(), events.to.as_deref())?;
+    let any_event_filter = events.from.is_some()
+        || events.to.is_some()
+        || events.field.is_some()
+        || events.actor.is_some()
+        || events.ty.is_some();
+    let scope = crate::export::Scope {
+        events: any_event_filter.then_some(events),
+        series: f(&p.series),
+        doc: f(&p.doc),
+    };
+    if let Some(e) = &scope.events {
+        let v = st.view();
+        filter(&v.history.events, e).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    }
     st.query(move |v, a| {
         let mut out = Vec::new();
         // The machine's view: a snapshot without the curation.
@@ -698,14 +883,15 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
         } else {
             v
         };
-        crate::export::write(snapshot, format, None, &mut out).map_err(ApiError::internal)?;
+        crate::export::write_scoped(snapshot, format, None, &scope, &mut out)
+            .map_err(ApiError::internal)?;
         Ok((
             StatusCode::OK,
             [
                 (header::CONTENT_TYPE, format.content_type().to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", format.file_name()),
+                    format!("attachment; filename=\"{}\"", scope.file_name(format)),
                 ),
             ],
             out,
@@ -732,9 +918,9 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
     request_body(content = Object, description = "The decision (see above)", content_type = "application/json"),
     params(("Idempotency-Key" = Option<String>, Header, description = "The request's id, for safe retries (same as `request_id` in the body)")),
     responses((status = 200, description = "The audit entry as recorded", body = Object),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 401, description = "No or a wrong token", body = ErrorBody),
         (status = 409, description = "The request id was used for another decision", body = ErrorBody),
-        (status = 413, body = ErrorBody)),
+        (status = 413, description = "The request body is too large", body = ErrorBody)),
     security(("token" = [])))]
 pub async fn curate(
     State(st): S,
@@ -795,7 +981,7 @@ pub struct AuditParams {
 /// The audit log: every decision (who, when, what, why), newest first, with how it stands
 /// against the store now (applies, reanchored, stale, retracted).
 #[utoipa::path(get, path = "/api/audit", tag = "curation", params(AuditParams),
-    responses((status = 200, body = Page<Object>)))]
+    responses((status = 200, description = "OK", body = Page<Object>)))]
 pub async fn audit(
     State(st): S,
     Query(p): Query<AuditParams>,

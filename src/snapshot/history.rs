@@ -19,6 +19,29 @@ pub struct History {
 }
 
 impl History {
+    /// The event that `id` was merged into by curation (followed through later merges),
+    /// when `id` names no event of its own any more.
+    pub fn merged_into(&self, id: &str) -> Option<&Event> {
+        let mut at = id.to_string();
+        for _ in 0..16 {
+            let (survivor, _) = self.curation.info.iter().find(|(_, c)| {
+                c.merged_from
+                    .iter()
+                    .any(|m| m.get("id").and_then(|x| x.as_str()) == Some(at.as_str()))
+            })?;
+            if let Some(e) = self
+                .events
+                .iter()
+                .chain(self.rejected.iter())
+                .find(|e| &e.id == survivor)
+            {
+                return Some(e);
+            }
+            at = survivor.clone();
+        }
+        None
+    }
+
     /// The series with the key `key`.
     pub fn series_by_key(&self, key: &str) -> Option<&Series> {
         self.series.iter().find(|s| s.key == key)

@@ -49,6 +49,17 @@ pub struct DocData {
     /// The machine's facts, by position.
     pub facts: Vec<StoredFact>,
     by_id: HashMap<i64, usize>,
+    /// Its paragraphs as the layout repair reads them, made the first time a reader asks
+    /// ([`DocData::blocks`]).
+    blocks: std::sync::OnceLock<Arc<Vec<Block>>>,
+}
+
+/// A paragraph of a document as the reader shows it: its byte range in the source and what
+/// it is (a heading, a list item, running text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub src: std::ops::Range<usize>,
+    pub kind: crate::text::layout::BlockKind,
 }
 
 impl DocData {
@@ -75,7 +86,45 @@ impl DocData {
             sentences,
             facts,
             by_id,
+            blocks: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Its paragraphs (headings, items, running text) with their byte ranges in the source,
+    /// read again from the stored source by the same layout repair that ingest ran (so the
+    /// store keeps no second copy), once per version of the document. Empty when the source
+    /// cannot be read again.
+    pub fn blocks(&self) -> Arc<Vec<Block>> {
+        self.blocks
+            .get_or_init(|| {
+                use crate::text::layout::Format;
+                let format = match self.doc.format.as_str() {
+                    "markdown" => Format::Markdown,
+                    "wiki" => Format::Wiki,
+                    "html" => Format::Html,
+                    _ => Format::Plain,
+                };
+                let opts = crate::document::ReadOptions {
+                    encoding: Some(self.doc.encoding()),
+                    format: Some(format),
+                    lang: crate::text::lang::Lang::from_code(&self.doc.lang),
+                    ..Default::default()
+                };
+                let blocks =
+                    crate::document::Document::read(&self.doc.id, self.bytes.to_vec(), opts)
+                        .map(|d| {
+                            d.paragraphs
+                                .iter()
+                                .map(|p| Block {
+                                    src: p.src.clone(),
+                                    kind: p.kind,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                Arc::new(blocks)
+            })
+            .clone()
     }
 
     /// The machine's fact `id`, if it is one of this document's.
@@ -462,6 +511,34 @@ impl Snapshot {
     /// A document's stored data.
     pub fn doc(&self, id: &str) -> Option<&DocData> {
         self.docs.get(id).map(|d| d.data.as_ref())
+    }
+
+    /// Sentence `seq` of document `doc` with the facts inside it as readers see them
+    /// (rejected ones left out), and whether an event statement stands in it.
+    pub fn sentence_facts(
+        &self,
+        doc: &str,
+        seq: u64,
+    ) -> Option<(&crate::ask::knowledge::Sent, bool)> {
+        let d = self.docs.get(doc)?;
+        let i = d
+            .data
+            .sentences
+            .binary_search_by_key(&seq, |s| s.seq)
+            .ok()
+            .or_else(|| d.data.sentences.iter().position(|s| s.seq == seq))?;
+        let sent = d.knowledge.sents.get(i)?;
+        let event = d.knowledge.events.iter().any(|e| e.sent == i);
+        Some((sent, event))
+    }
+
+    /// The stored sentence of `doc` holding byte `at` of the source (sentences are in
+    /// source order).
+    pub fn sentence_at(&self, doc: &str, at: u64) -> Option<&crate::store::StoredSentence> {
+        let v = &self.docs.get(doc)?.data.sentences;
+        let i = v.partition_point(|s| s.start <= at);
+        let s = v.get(i.checked_sub(1)?)?;
+        (s.start <= at && at < s.end).then_some(s)
     }
 
     /// Every document's data, by id.

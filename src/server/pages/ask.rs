@@ -5,7 +5,7 @@
 use super::home::ask_box;
 use super::layout::{Nav, page};
 use super::reader::{Mark, render};
-use super::{PageError, PageResult, esc, evidence_link, json_text, nonempty};
+use super::{PageError, PageResult, esc, json_text, nonempty};
 use crate::ask::Citation;
 use crate::server::api::ask_answer;
 use crate::server::state::AppState;
@@ -30,6 +30,7 @@ const EXAMPLES: [&str; 4] = [
 
 /// A citation: the cited sentence from the source bytes, the answer's span marked.
 fn citation_html(
+    v: &crate::server::state::View,
     c: &Citation,
     sources: &HashMap<String, (std::sync::Arc<[u8]>, crate::source::decode::Encoding)>,
 ) -> String {
@@ -49,7 +50,7 @@ fn citation_html(
         esc(&c.doc),
         c.start,
         c.end,
-        evidence_link(&c.doc, c.start, c.end)
+        super::cite_link(v, &c.doc, c.start, c.end, "")
     )
 }
 
@@ -59,7 +60,7 @@ pub async fn ask(
 ) -> PageResult {
     let Query(p) = q?;
     let question = nonempty(&p.q).map(str::to_string);
-    let mut b = String::from("<h1>Ask the sources</h1>");
+    let mut b = format!("<h1>{}</h1>", esc(super::ui::t("ask_title")));
     b.push_str(&ask_box(question.as_deref().unwrap_or("")));
     let Some(question) = question else {
         b.push_str("<section class=\"examples\"><h2>For example</h2><ul>");
@@ -98,6 +99,7 @@ pub async fn ask(
         })
         .await
         .map_err(PageError::from)?;
+    let v = st.view();
     let insufficient = a.value.is_null();
     let _ = write!(
         b,
@@ -145,7 +147,7 @@ pub async fn ask(
         );
         b.push_str("<h2>Cited</h2><ol class=\"citations\">");
         for c in &a.citations {
-            b.push_str(&citation_html(c, &sources));
+            b.push_str(&citation_html(&v, c, &sources));
         }
         b.push_str("</ol>");
     }
@@ -158,7 +160,7 @@ pub async fn ask(
                 esc(&d.answer)
             );
             for c in &d.citations {
-                b.push_str(&citation_html(c, &sources));
+                b.push_str(&citation_html(&v, c, &sources));
             }
             b.push_str("</ol></div>");
         }

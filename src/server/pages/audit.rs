@@ -20,8 +20,31 @@ fn state_name(s: DecisionState) -> &'static str {
     }
 }
 
-/// What a decision is about, linked: the fact's span in the reader, or the event.
-fn target_html(t: &Target) -> String {
+/// A time stamp as a reader says it: "5 Dec 2026, 01:51 UTC" (ISO 8601 UTC in; anything
+/// else shown as it is).
+pub fn readable_time(at: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parse = || -> Option<String> {
+        let (date, time) = at.split_once('T')?;
+        let mut d = date.split('-');
+        let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+        let m: usize = m.parse().ok()?;
+        let day: u32 = day.parse().ok()?;
+        let hm = time.get(..5)?;
+        Some(format!(
+            "{day} {} {y}, {hm}{}",
+            MONTHS.get(m.checked_sub(1)?)?,
+            if time.ends_with('Z') { " UTC" } else { "" }
+        ))
+    };
+    parse().unwrap_or_else(|| at.to_string())
+}
+
+/// What a decision is about, linked: the fact's span in the reader, or the event (by its
+/// date and summary where the view still knows it, `titles`).
+fn target_html(t: &Target, titles: &dyn Fn(&str) -> Option<String>) -> String {
     match t {
         Target::Fact(a) => format!(
             "<a class=\"target\" href=\"{}\">{} <span class=\"span\">{}–{}</span></a> <span class=\"kind\">{}</span> <q>{}</q>",
@@ -37,10 +60,12 @@ fn target_html(t: &Target) -> String {
             let mut s = if id.is_empty() {
                 "event".to_string()
             } else {
+                let title = titles(id).unwrap_or_else(|| id.to_string());
                 format!(
-                    "event <a class=\"target\" href=\"/events/{}\">{}</a>",
+                    "event <a class=\"target\" href=\"/events/{}\" title=\"{}\">{}</a>",
                     url_enc(id),
-                    esc(id)
+                    esc(id),
+                    esc(&title)
                 )
             };
             let _ = write!(
@@ -96,18 +121,27 @@ fn value_html(v: &Value) -> String {
 }
 
 /// One row of the log.
-pub fn row_html(a: &AuditEntry, class: &str) -> String {
+pub fn row_html(a: &AuditEntry, class: &str, titles: &dyn Fn(&str) -> Option<String>) -> String {
+    let undo = if a.action.name() != "retract"
+        && matches!(
+            a.state,
+            DecisionState::Applies | DecisionState::Reanchored | DecisionState::Stale
+        ) {
+        super::curation::retract_form(a.id, "Retract")
+    } else {
+        String::new()
+    };
     format!(
         "<tr class=\"{class}\" id=\"audit-{id}\" data-id=\"{id}\" data-action=\"{action}\" data-state=\"{state}\">\
          <td class=\"num\">#{id}</td><td><time datetime=\"{at}\">{at_text}</time></td><td class=\"who\">{who}</td><td class=\"action\">{action}</td>\
          <td>{target}{field}</td><td class=\"change\">{old}{arrow}{new}</td><td class=\"reason\">{reason}</td>\
-         <td><span class=\"state state-{state}\">{state}</span>{note}</td></tr>",
+         <td><span class=\"state state-{state}\">{state}</span>{note}{undo}</td></tr>",
         id = a.id,
         at = esc(&a.at),
-        at_text = esc(a.at.replacen('T', " ", 1).trim_end_matches('Z')),
+        at_text = esc(&readable_time(&a.at)),
         who = esc(&a.who),
         action = esc(a.action.name()),
-        target = target_html(&a.target),
+        target = target_html(&a.target, titles),
         field = a
             .field
             .as_ref()
@@ -137,15 +171,35 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
         .query(|v, _| Ok(v.audit_log()))
         .await
         .map_err(PageError::from)?;
+    let v = st.view();
+    // An event's title: its date and summary, as the view holds it (merged-away events by
+    // the event they went into).
+    let titles = |id: &str| -> Option<String> {
+        let h = &v.history;
+        let e = h
+            .events
+            .iter()
+            .chain(h.rejected.iter())
+            .find(|e| e.id == id)
+            .or_else(|| h.merged_into(id))?;
+        Some(format!(
+            "{} · {}",
+            super::date_range(&e.date_start, &e.date_end),
+            e.summary
+        ))
+    };
     let stale: Vec<&AuditEntry> = log
         .iter()
         .filter(|a| a.state == DecisionState::Stale)
         .collect();
     let mut b = format!(
-        "<h1>Curation audit log</h1><p class=\"lead\"><span class=\"count-total\">{}</span> decision{}, oldest first. Nothing is ever deleted: a retraction is a new entry. A decision whose source changed since is <em>stale</em>: kept, listed, not applied.</p>",
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> decision{}, oldest first. Nothing is ever deleted: a retraction is a new entry. A decision whose source changed since is <em>stale</em>: kept, listed, not applied.</p>",
+        esc(super::ui::t("audit_title")),
         log.len(),
         if log.len() == 1 { "" } else { "s" }
     );
+    // Who retracts, with which token: given once here (or in any curation form).
+    b.push_str("<form id=\"audit-auth\" class=\"box\" autocomplete=\"off\"><div class=\"row\"><label>Your name <input id=\"cur-who\" name=\"who\" autocomplete=\"name\" placeholder=\"historian\"></label><label>Token <input id=\"token\" name=\"token\" type=\"password\" placeholder=\"write token\"></label><span class=\"hint\">needed to retract a decision below</span></div></form>");
     let _ = write!(
         b,
         "<section id=\"stale\"><h2>Stale decisions ({})</h2>",
@@ -159,7 +213,7 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
             "<div class=\"scroll\"><table class=\"list audit\">{HEAD}<tbody>"
         );
         for a in &stale {
-            b.push_str(&row_html(a, "stale-row"));
+            b.push_str(&row_html(a, "stale-row", &titles));
         }
         b.push_str("</tbody></table></div>");
     }
@@ -169,7 +223,7 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
         "<div class=\"scroll\"><table id=\"audit-log\" class=\"list audit\">{HEAD}<tbody>"
     );
     for a in &log {
-        b.push_str(&row_html(a, "audit-row"));
+        b.push_str(&row_html(a, "audit-row", &titles));
     }
     b.push_str("</tbody></table></div>");
     if log.is_empty() {
@@ -177,4 +231,21 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     }
     b.push_str("</section>");
     Ok(page("Audit", Nav::Audit, "page-audit", &b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_time;
+
+    #[test]
+    fn times_read_as_people_write_them() {
+        assert_eq!(
+            readable_time("2026-12-05T01:51:17Z"),
+            "5 Dec 2026, 01:51 UTC"
+        );
+        assert_eq!(readable_time("1999-01-31T23:05:00"), "31 Jan 1999, 23:05");
+        for odd in ["", "yesterday", "2026-13-05T01:51:17Z", "2026-12-05"] {
+            assert_eq!(readable_time(odd), odd);
+        }
+    }
 }

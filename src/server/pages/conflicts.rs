@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// One conflict (as the API serializes it) with its sides side by side.
-pub fn conflict_html(c: &Value) -> String {
+pub fn conflict_html(v: Option<&crate::server::state::View>, c: &Value) -> String {
     let s = |k: &str| c.get(k).map(json_text).unwrap_or_default();
     let kind = s("kind");
     let mut out = format!(
@@ -60,7 +60,10 @@ pub fn conflict_html(c: &Value) -> String {
             let _ = write!(
                 out,
                 "<li class=\"evidence\">{}<blockquote>{}</blockquote></li>",
-                evidence_link(doc, start, end),
+                match v {
+                    Some(v) => super::cite_link(v, doc, start, end, "event"),
+                    None => evidence_link(doc, start, end),
+                },
                 esc(text)
             );
         }
@@ -77,8 +80,10 @@ pub fn conflict_html(c: &Value) -> String {
 pub async fn conflicts(State(st): State<Arc<AppState>>) -> PageResult {
     let v = st.view();
     let mut b = format!(
-        "<h1>Conflicts</h1><p class=\"lead\"><span class=\"count-total\">{}</span> places where the sources disagree. Nothing is resolved here: every side is kept with the sentences that state it.</p><section id=\"conflicts\">",
-        v.history.conflicts.len()
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> places where the sources disagree. Nothing is resolved here: every side is kept with the sentences that state it.</p>{}<section id=\"conflicts\">",
+        esc(super::ui::t("conflicts_title")),
+        v.history.conflicts.len(),
+        super::downloads(&[("CSV", "/api/export?format=csv&kind=conflicts".to_string())]),
     );
     if v.history.conflicts.is_empty() {
         b.push_str(
@@ -86,7 +91,7 @@ pub async fn conflicts(State(st): State<Arc<AppState>>) -> PageResult {
         );
     }
     for c in &v.history.conflicts {
-        let mut h = conflict_html(&serde_json::json!(c));
+        let mut h = conflict_html(Some(&v), &serde_json::json!(c));
         // A figure's conflict links to its series.
         if let Some(s) = v
             .history
@@ -118,7 +123,7 @@ mod tests {
             "claims": [{"value": "<i>1950</i>", "value_json": {"event": "ev-\"x"},
                         "evidence": [{"doc": "d<.txt", "start": 1, "end": 2, "text": "<script>alert(1)</script>"}]}]
         });
-        let h = conflict_html(&c);
+        let h = conflict_html(None, &c);
         assert!(!h.contains("<script") && !h.contains("<b>t") && !h.contains("<i>1950"));
         assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }

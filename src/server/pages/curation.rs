@@ -65,6 +65,38 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
         "<label class=\"for-edit grow\">New value <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"1978-11-03, or 1975/1991; participants separated by commas\"></label>",
         esc(&date)
     );
+    // Types and fields are chosen from the ontology, never typed as keys.
+    let onto = crate::knowledge::events::ontology();
+    let _ = write!(
+        s,
+        "<label class=\"for-edit grow\" hidden>New type <select id=\"cur-value-type\" class=\"cur-choice\" data-for=\"type\">"
+    );
+    let mut types: Vec<(&String, &str)> = onto
+        .types
+        .iter()
+        .map(|(k, t)| (k, t.label.as_str()))
+        .collect();
+    types.sort_by_key(|(_, l)| l.to_lowercase());
+    for (k, label) in types {
+        let _ = write!(
+            s,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(k),
+            if *k == e.ty { " selected" } else { "" },
+            esc(label)
+        );
+    }
+    s.push_str("</select></label><label class=\"for-edit grow\" hidden>New field <select id=\"cur-value-field\" class=\"cur-choice\" data-for=\"field\">");
+    for f in &onto.fields {
+        let _ = write!(
+            s,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(f),
+            if *f == e.field { " selected" } else { "" },
+            esc(&f.replace('_', " "))
+        );
+    }
+    s.push_str("</select></label>");
     s.push_str("<label class=\"for-merge grow\">Other event <input id=\"cur-merge-with\" name=\"merge_with\" list=\"cur-merge-list\" placeholder=\"ev-…\"></label><datalist id=\"cur-merge-list\">");
     for (id, label) in others {
         let _ = write!(s, "<option value=\"{}\">{}</option>", esc(id), esc(label));
@@ -85,8 +117,40 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
         );
     }
     s.push_str("</select></label></div>");
+    // Participants are picked from the entities annals knows (any of their names works).
+    s.push_str("<datalist id=\"cur-entities\">");
+    for name in entity_names() {
+        let _ = write!(s, "<option value=\"{}\"></option>", esc(name));
+    }
+    s.push_str("</datalist>");
     common_tail(&mut s);
     s
+}
+
+/// The names of the gazetteer's people, countries and organizations, sorted (the
+/// participants an event may have).
+fn entity_names() -> &'static [String] {
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<String> = crate::knowledge::gazetteer::builtin()
+            .entities
+            .iter()
+            .filter(|e| matches!(e.kind.as_str(), "person" | "country" | "organization"))
+            .map(|e| e.name.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    });
+    &NAMES
+}
+
+/// A small form that retracts (undoes) the decision `audit_id`, with its reason; the
+/// script posts it with the token and name given once in any curation form.
+pub fn retract_form(audit_id: i64, label: &str) -> String {
+    format!(
+        "<form class=\"retract-form\" data-audit=\"{audit_id}\"><label>Why undo #{audit_id} <input name=\"reason\" required placeholder=\"reason\"></label> <button type=\"submit\" class=\"secondary\">{}</button> <output role=\"status\" aria-live=\"polite\"></output></form>",
+        esc(label)
+    )
 }
 
 /// The form in the reader, for the fact selected (filled in by the script).
@@ -123,13 +187,17 @@ pub fn curation_html(record: &Value) -> String {
     if !reason.is_empty() {
         let _ = write!(s, " — <q class=\"curation-reason\">{}</q>", esc(&reason));
     }
-    if let Some(id) = c.get("audit_id").and_then(Value::as_i64) {
+    let latest = c.get("audit_id").and_then(Value::as_i64);
+    if let Some(id) = latest {
         let _ = write!(
             s,
             " <a class=\"audit-ref\" href=\"/audit#audit-{id}\">#{id}</a>"
         );
     }
     s.push_str("</p>");
+    if let Some(id) = latest {
+        s.push_str(&retract_form(id, "Undo this decision"));
+    }
     let note = get("note");
     if !note.is_empty() {
         let _ = write!(

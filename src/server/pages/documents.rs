@@ -34,9 +34,18 @@ pub async fn list(
     let (offset, limit) = super::window(p.offset, p.limit, 50)?;
     let v = st.view();
     let mut b = format!(
-        "<h1>Documents</h1><p class=\"lead\"><span class=\"count-total\">{}</span> stored source{}. Open one to read it with its facts highlighted.</p>",
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> stored source{}. Open one to read it with its facts highlighted.</p>{}",
+        esc(super::ui::t("documents_title")),
         v.documents.len(),
-        if v.documents.len() == 1 { "" } else { "s" }
+        if v.documents.len() == 1 { "" } else { "s" },
+        super::downloads(&[
+            ("CSV", "/api/export?format=csv&kind=documents".to_string()),
+            (
+                "references the sources cite (CSL-JSON)",
+                "/api/export?format=csl".to_string()
+            ),
+            ("BibTeX", "/api/export?format=bibtex".to_string()),
+        ])
     );
     b.push_str("<table id=\"documents\" class=\"list\"><thead><tr><th>Document</th><th>Language</th><th>Encoding</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Sentences</th><th class=\"num\">Facts</th></tr></thead><tbody>");
     for d in v.documents.iter().skip(offset).take(limit) {
@@ -99,6 +108,12 @@ pub struct ReaderParams {
     pub part: Option<usize>,
     /// The page shown beside the text of a PDF or a scan (default: the target's, or 1).
     pub page: Option<u32>,
+    /// "original": the source as its bytes lay it out (line breaks, running heads); default
+    /// the repaired text (paragraphs and headings).
+    pub layout: Option<String>,
+    /// The kinds of fact highlighted at first, separated by commas (timex, duration,
+    /// quantity, mention, event); default none. The legend turns the others on.
+    pub show: Option<String>,
 }
 
 /// Documents longer than this are shown in parts.
@@ -221,6 +236,7 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
         format!("fact fact-{kind}"),
     )
     .with_id(format!("f-{}", f.id))
+    .focusable()
     .with_attr("data-kind", kind)
     .with_attr("data-fact", f.id.to_string())
     .with_attr("data-start", f.start.to_string())
@@ -260,7 +276,7 @@ pub async fn reader(
             "end ({e}) is before at ({a})"
         )));
     }
-    let (doc, bytes, facts, events, pages) = st
+    let (doc, bytes, facts, events, pages, blocks) = st
         .query(move |v, _| {
             let d = v.document(&id).cloned().ok_or_else(|| {
                 crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
@@ -285,7 +301,7 @@ pub async fn reader(
                     }
                 }
             }
-            Ok((d, bytes, facts, events, data.pages.clone()))
+            Ok((d, bytes, facts, events, data.pages.clone(), data.blocks()))
         })
         .await
         .map_err(PageError::from)?;
@@ -329,7 +345,12 @@ pub async fn reader(
                 .with_attr("title", format!("bytes {a}–{e}")),
         );
     }
-    let text = render(&bytes, enc, window.clone(), &marks);
+    let original = p.layout.as_deref() == Some("original") || blocks.is_empty();
+    let text = if original {
+        render(&bytes, enc, window.clone(), &marks)
+    } else {
+        render_blocks(&bytes, enc, window.clone(), &marks, &blocks)
+    };
     let mut b = format!(
         "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>",
         esc(&doc.id),
@@ -337,7 +358,7 @@ pub async fn reader(
     );
     let _ = write!(
         b,
-        "<p class=\"meta\">{} <span class=\"doc-name\">{}</span> · {} · {} · {} · {} sentences · {} facts · ingested {}{} · <a href=\"/api/documents/{}/text\">plain text</a> · <a href=\"/search?doc={}\">search in it</a></p>",
+        "<p class=\"meta\">{} <span class=\"doc-name\">{}</span> · {} · {} · {} · {} sentences · {} facts · ingested {}{} · <a href=\"/api/documents/{}/text\">plain text</a> · <a href=\"/search?doc={}\">search in it</a> · <a class=\"download\" href=\"/api/export?format=csv&amp;kind=facts&amp;doc={}\" download>its facts as CSV</a></p>",
         lang_badge(&doc.lang),
         esc(&doc.id),
         esc(&doc.encoding),
@@ -351,6 +372,7 @@ pub async fn reader(
         } else {
             format!(" · also as {}", esc(&doc.aliases.join(", ")))
         },
+        url_enc(&doc.id),
         url_enc(&doc.id),
         url_enc(&doc.id),
     );
@@ -377,20 +399,72 @@ pub async fn reader(
             "<div class=\"reader\"><div class=\"reader-text\"><div id=\"legend\" class=\"legend\">",
         ),
     }
+    let shown: Vec<&str> = p
+        .show
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let _ = write!(
+        b,
+        "<span class=\"legend-title\">{}</span>",
+        esc(super::ui::t("highlight"))
+    );
     for (kind, name) in KINDS {
         let n = counts.get(kind).copied().unwrap_or(0);
         let _ = write!(
             b,
-            "<label class=\"legend-item key-{kind}\"><input type=\"checkbox\" class=\"toggle\" data-kind=\"{kind}\" checked> <span class=\"swatch fact-{kind}\"></span> {name} <span class=\"count\">{n}</span></label>"
+            "<label class=\"legend-item key-{kind}\"><input type=\"checkbox\" class=\"toggle\" data-kind=\"{kind}\"{}> <span class=\"swatch fact-{kind}\"></span> {name} <span class=\"count\">{n}</span></label>",
+            if shown.contains(&kind) {
+                " checked"
+            } else {
+                ""
+            }
+        );
+    }
+    // The other layout, one click away (the target and the layers kept).
+    {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(a) = p.at {
+            pairs.push(("at", a.to_string()));
+        }
+        if let Some(e) = p.end {
+            pairs.push(("end", e.to_string()));
+        }
+        if let Some(n) = p.part {
+            pairs.push(("part", n.to_string()));
+        }
+        if let Some(s) = &p.show {
+            pairs.push(("show", s.clone()));
+        }
+        if !original {
+            pairs.push(("layout", "original".into()));
+        }
+        let _ = write!(
+            b,
+            "<a class=\"layout-switch\" href=\"/documents/{}{}{}\">{}</a>",
+            url_enc(&doc.id),
+            esc(&super::query_string(&pairs)),
+            if p.at.is_some() { "#target" } else { "" },
+            esc(super::ui::t(if original {
+                "show_repaired"
+            } else {
+                "show_original"
+            }))
         );
     }
     b.push_str("<label class=\"legend-item curate\"><input type=\"checkbox\" id=\"curate-mode\"> curate: clicking selects a fact</label></div>");
     if parts > 1 {
         b.push_str(&part_nav(&doc.id, part, parts));
     }
+    if !original {
+        b.push_str(&contents(&doc.id, &bytes, enc, &blocks, parts));
+    }
     let _ = write!(
         b,
-        "<div id=\"source-text\" class=\"source-text\" lang=\"{}\">{text}</div>",
+        "<div id=\"source-text\" class=\"source-text{}\" lang=\"{}\">{text}</div>",
+        if original { " original" } else { " repaired" },
         esc(&doc.lang)
     );
     if parts > 1 {
@@ -511,6 +585,108 @@ fn page_view(
         map.kind.unit()
     );
     Ok(s)
+}
+
+/// The repaired text of `bytes[window]`: each paragraph the layout repair found, as a
+/// heading, a list item or running text (its line breaks joined by the browser), with the
+/// marks inside it. What lies between paragraphs (running heads, page numbers) is left out;
+/// the original layout shows it.
+pub fn render_blocks(
+    bytes: &[u8],
+    enc: crate::source::decode::Encoding,
+    window: std::ops::Range<usize>,
+    marks: &[Mark],
+    blocks: &[crate::snapshot::Block],
+) -> String {
+    // Marks by start, to take those of each block without scanning them all.
+    let mut order: Vec<usize> = (0..marks.len()).collect();
+    order.sort_by_key(|&i| marks[i].start);
+    let longest = marks
+        .iter()
+        .map(|m| m.end.saturating_sub(m.start))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(window.len() * 2);
+    for (i, bl) in blocks.iter().enumerate() {
+        if bl.src.end <= window.start || bl.src.start >= window.end {
+            continue;
+        }
+        let (a, e) = (bl.src.start.max(window.start), bl.src.end.min(window.end));
+        let from = order.partition_point(|&k| marks[k].start < a.saturating_sub(longest));
+        let to = order.partition_point(|&k| marks[k].start <= e);
+        let mine: Vec<Mark> = order[from..to]
+            .iter()
+            .map(|&k| &marks[k])
+            .filter(|m| m.end >= a && m.start <= e)
+            .map(|m| {
+                let mut m = m.clone();
+                // Begun in an earlier paragraph: its id and Tab stop are there.
+                if m.start < a {
+                    m.id = None;
+                    m.focusable = false;
+                }
+                m
+            })
+            .collect();
+        let inner = render(bytes, enc, a..e, &mine);
+        let _ = match bl.kind {
+            crate::text::layout::BlockKind::Heading => {
+                write!(out, "<h2 class=\"block heading\" id=\"h-{i}\">{inner}</h2>")
+            }
+            crate::text::layout::BlockKind::Item => {
+                write!(out, "<p class=\"block item\">{inner}</p>")
+            }
+            crate::text::layout::BlockKind::Body => write!(out, "<p class=\"block\">{inner}</p>"),
+        };
+    }
+    out
+}
+
+/// The table of contents: the document's headings, each linking to its place (its part for
+/// a long document).
+fn contents(
+    id: &str,
+    bytes: &[u8],
+    enc: crate::source::decode::Encoding,
+    blocks: &[crate::snapshot::Block],
+    parts: usize,
+) -> String {
+    const MAX: usize = 400;
+    let heads: Vec<(usize, &crate::snapshot::Block)> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.kind == crate::text::layout::BlockKind::Heading)
+        .take(MAX)
+        .collect();
+    if heads.len() < 2 {
+        return String::new();
+    }
+    let mut s = format!(
+        "<nav id=\"toc\" class=\"toc\" aria-label=\"{c}\"><details{}><summary>{c} ({})</summary><ol>",
+        if heads.len() <= 12 { " open" } else { "" },
+        heads.len(),
+        c = esc(super::ui::t("contents"))
+    );
+    for (i, b) in heads {
+        let text = crate::source::decode::decode_range(bytes, enc, b.src.clone());
+        let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = line.chars().take(110).collect();
+        let part = b.src.start / PART_BYTES;
+        let href = if parts > 1 {
+            format!("/documents/{}?part={part}#h-{i}", url_enc(id))
+        } else {
+            format!("#h-{i}")
+        };
+        let _ = write!(
+            s,
+            "<li><a href=\"{}\">{}{}</a></li>",
+            esc(&href),
+            esc(&short),
+            if short.len() < line.len() { "…" } else { "" }
+        );
+    }
+    s.push_str("</ol></details></nav>");
+    s
 }
 
 fn part_nav(id: &str, part: usize, parts: usize) -> String {

@@ -5,8 +5,7 @@
 use super::layout::{Nav, page};
 use super::svg::{Bar, bars};
 use super::{
-    PageError, PageResult, date_html, esc, json_text, nonempty, pager, query_string, reader_href,
-    url_enc,
+    PageError, PageResult, date_html, esc, json_text, nonempty, pager, query_string, url_enc,
 };
 use crate::server::api::{entity_json, entity_list};
 use crate::server::state::AppState;
@@ -49,7 +48,7 @@ pub async fn list(
         )));
     }
     let rows = entity_list(&v, nonempty(&p.q), ty);
-    let mut b = String::from("<h1>Entities</h1>");
+    let mut b = format!("<h1>{}</h1>", esc(super::ui::t("entities_title")));
     let _ = write!(
         b,
         "<form id=\"entity-search\" class=\"box filters\" action=\"/entities\" method=\"get\"><div class=\"row\">\
@@ -126,6 +125,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
         .query(move |v, _| entity_json(v, &id))
         .await
         .map_err(PageError::from)?;
+    let v = st.view();
     let s = |k: &str| j.get(k).map(json_text).unwrap_or_default();
     let id = s("entity_id");
     let mut b = format!(
@@ -299,13 +299,14 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
         let ms = d["mentions"].as_array().cloned().unwrap_or_default();
         let _ = write!(
             b,
-            "<details class=\"doc-mentions\" data-doc=\"{}\"{}><summary><a href=\"/documents/{}\">{}</a> — {} mention{}</summary><ul class=\"mention-list\">",
+            "<details class=\"doc-mentions\" data-doc=\"{}\"{}><summary>{} — {} mention{}</summary><p class=\"doc-open\"><a href=\"/documents/{}?show=mention\">{}</a></p><ul class=\"mention-list\">",
             esc(doc),
             if docs.len() <= 2 { " open" } else { "" },
+            esc(&super::source_name(&v, doc)),
+            ms.len(),
+            if ms.len() == 1 { "" } else { "s" },
             url_enc(doc),
             esc(doc),
-            ms.len(),
-            if ms.len() == 1 { "" } else { "s" }
         );
         for m in ms.iter().take(MENTIONS_SHOWN) {
             let (start, end) = (
@@ -316,7 +317,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
             let _ = write!(
                 b,
                 "<li><a class=\"mention\" href=\"{}\">{}</a> <span class=\"span\">{start}–{end}</span>{}</li>",
-                esc(&reader_href(doc, start, end)),
+                esc(&super::reader_href_showing(doc, start, end, "mention")),
                 esc(m["text"].as_str().unwrap_or("")),
                 if matched.is_empty() || matched == "exact" {
                     String::new()

@@ -6,7 +6,7 @@ use super::curation::{curation_html, event_form};
 use super::layout::{Nav, page};
 use super::reader::{Mark, render};
 use super::timeline::{field_label, participants_html, type_label};
-use super::{PageError, PageResult, date_html, esc, evidence_link, json_text, lang_badge, url_enc};
+use super::{PageError, PageResult, date_html, esc, json_text, lang_badge, url_enc};
 use crate::history::merge::Statement;
 use crate::server::api::event_json;
 use crate::server::state::AppState;
@@ -58,7 +58,7 @@ fn origin_label(o: &str) -> &str {
     }
 }
 
-fn statement_html(s: &Statement, record: Option<&Value>) -> String {
+fn statement_html(v: &crate::server::state::View, s: &Statement, record: Option<&Value>) -> String {
     let mut out = format!(
         "<article class=\"statement\" data-fact=\"{}\" data-doc=\"{}\" lang=\"{}\">\
          <header>{} {}</header>",
@@ -66,10 +66,12 @@ fn statement_html(s: &Statement, record: Option<&Value>) -> String {
         esc(&s.evidence.doc),
         esc(&s.lang),
         lang_badge(&s.lang),
-        evidence_link(
+        super::cite_link(
+            v,
             &s.evidence.doc,
             s.evidence.start as u64,
-            s.evidence.end as u64
+            s.evidence.end as u64,
+            "event"
         ),
     );
     let _ = write!(
@@ -109,6 +111,17 @@ fn statement_html(s: &Statement, record: Option<&Value>) -> String {
 
 pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> PageResult {
     let v = st.view();
+    // An event merged into another by curation: its address leads to the survivor.
+    if !v.history.events.iter().any(|e| e.id == id)
+        && !v.history.rejected.iter().any(|e| e.id == id)
+        && let Some(s) = v.history.merged_into(&id)
+    {
+        return Err(PageError::redirect(format!(
+            "/events/{}?merged_from={}",
+            super::url_enc(&s.id),
+            super::url_enc(&id)
+        )));
+    }
     // A rejected event has left the timeline but keeps its page (with its curation).
     let (e, conflicts) = match v.history.events.iter().find(|e| e.id == id) {
         Some(e) => {
@@ -188,14 +201,14 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
             ev.iter()
                 .find(|x| x.get("fact").and_then(Value::as_i64) == Some(s.fact))
         });
-        b.push_str(&statement_html(s, r));
+        b.push_str(&statement_html(&v, s, r));
     }
     b.push_str("</div></section>");
     // Conflicts.
     if let Some(cs) = conflicts.as_array().filter(|c| !c.is_empty()) {
         b.push_str("<section id=\"conflicts\"><h2>Sources disagree</h2>");
         for c in cs {
-            b.push_str(&conflict_html(c));
+            b.push_str(&conflict_html(Some(&v), c));
         }
         b.push_str("</section>");
     }

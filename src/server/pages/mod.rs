@@ -77,6 +77,7 @@ mod search;
 mod series;
 pub mod svg;
 mod timeline;
+pub mod ui;
 
 use super::error::ApiError;
 use super::state::AppState;
@@ -106,6 +107,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/audit", get(audit::audit))
         .route("/assets/annals.css", get(assets::css))
         .route("/assets/annals.js", get(assets::js))
+        .layer(axum::middleware::from_fn(ui::middleware))
 }
 
 /// HTML-escapes text for element content and attribute values.
@@ -160,6 +162,13 @@ impl PageError {
             reason: reason.into(),
         }
     }
+    /// A permanent redirect (308) to `location` (a path of this site).
+    pub fn redirect(location: impl Into<String>) -> PageError {
+        PageError {
+            status: StatusCode::PERMANENT_REDIRECT,
+            reason: location.into(),
+        }
+    }
 }
 
 impl From<ApiError> for PageError {
@@ -182,6 +191,14 @@ impl From<QueryRejection> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        if self.status.is_redirection() {
+            return (
+                self.status,
+                [(axum::http::header::LOCATION, self.reason)],
+                String::new(),
+            )
+                .into_response();
+        }
         let title = match self.status {
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::BAD_REQUEST => "Bad request",
@@ -228,9 +245,75 @@ pub fn lang_name(code: &str) -> &str {
     }
 }
 
+/// "Download: CSV · TimelineJS" links for a list page: each `(label, href)` an export of
+/// the list as shown (its filters in the address; the server names the file).
+pub fn downloads(links: &[(&str, String)]) -> String {
+    let items: Vec<String> = links
+        .iter()
+        .map(|(label, href)| {
+            format!(
+                "<a class=\"download\" href=\"{}\" download>{}</a>",
+                esc(href),
+                esc(label)
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"downloads\">{}: {}</p>",
+        esc(ui::t("download_list")),
+        items.join(" · ")
+    )
+}
+
+/// How a source is named to a reader: its title where one is known, else its id.
+pub fn source_name(v: &crate::server::state::View, doc: &str) -> String {
+    v.document(doc)
+        .and_then(|d| d.title.clone())
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| doc.to_string())
+}
+
+/// A link to the reader at a span, as a historian cites it: the source's title, the page
+/// for a PDF or a scan ("p. 112"), and the byte span (the address of the evidence);
+/// `show`: the kind of fact the reader highlights at first ("event", "mention", or "").
+pub fn cite_link(
+    v: &crate::server::state::View,
+    doc: &str,
+    start: u64,
+    end: u64,
+    show: &str,
+) -> String {
+    let name = source_name(v, doc);
+    let page = v
+        .doc(doc)
+        .and_then(|d| d.place(start, end))
+        .map(|p| format!("p. {} · ", p.page))
+        .unwrap_or_default();
+    let href = reader_href_showing(doc, start, end, show);
+    format!(
+        "<a class=\"evidence-link\" href=\"{}\" title=\"{} — open the document at this span\"><span class=\"doc-name\">{}</span> <span class=\"span\">{page}bytes {start}–{end}</span></a>",
+        esc(&href),
+        esc(doc),
+        esc(&name)
+    )
+}
+
 /// The reader's address for a span of a document.
 pub fn reader_href(doc: &str, start: u64, end: u64) -> String {
     format!("/documents/{}?at={start}&end={end}#target", url_enc(doc))
+}
+
+/// The reader's address for a span, with the kind of fact it highlights at first ("" for
+/// none).
+pub fn reader_href_showing(doc: &str, start: u64, end: u64, show: &str) -> String {
+    if show.is_empty() {
+        return reader_href(doc, start, end);
+    }
+    format!(
+        "/documents/{}?at={start}&end={end}&show={}#target",
+        url_enc(doc),
+        url_enc(show)
+    )
 }
 
 /// A link to the reader at a span: the document's name and the byte span.

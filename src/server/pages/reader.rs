@@ -31,6 +31,8 @@ pub struct Mark {
     pub attrs: Vec<(&'static str, String)>,
     /// The `id`, on the first piece only.
     pub id: Option<String>,
+    /// Reached by the keyboard (`tabindex="0"` on the first piece).
+    pub focusable: bool,
 }
 
 impl Mark {
@@ -43,6 +45,7 @@ impl Mark {
             class: class.into(),
             attrs: Vec::new(),
             id: None,
+            focusable: false,
         }
     }
 
@@ -59,6 +62,12 @@ impl Mark {
         self
     }
 
+    /// Reached by the keyboard: Tab stops on it.
+    pub fn focusable(mut self) -> Mark {
+        self.focusable = true;
+        self
+    }
+
     pub fn with_attr(mut self, name: &'static str, value: impl Into<String>) -> Mark {
         self.attrs.push((name, value.into()));
         self
@@ -72,6 +81,9 @@ impl Mark {
         out.push('"');
         if first && let Some(id) = &self.id {
             let _ = write!(out, " id=\"{}\"", esc(id));
+        }
+        if first && self.focusable {
+            out.push_str(" tabindex=\"0\"");
         }
         for (k, v) in &self.attrs {
             let _ = write!(out, " {k}=\"{}\"", esc(v));

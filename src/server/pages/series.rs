@@ -4,7 +4,7 @@
 
 use super::layout::{Nav, page};
 use super::svg::{W, nice_ticks, short_number};
-use super::{PageError, PageResult, esc, evidence_link, lang_badge, reader_href, url_enc};
+use super::{PageError, PageResult, esc, lang_badge, reader_href, url_enc};
 use crate::history::series::{Origin, Period, Point, Series};
 use crate::server::state::AppState;
 use axum::extract::{Path, State};
@@ -26,17 +26,9 @@ fn span(p: &Period) -> (f64, f64) {
     (s as f64, p.end as f64 + 1.0)
 }
 
-fn years(s: &Series) -> Option<(f64, f64)> {
-    let lo = s
-        .points
-        .iter()
-        .map(|p| span(&p.period).0)
-        .reduce(f64::min)?;
-    let hi = s
-        .points
-        .iter()
-        .map(|p| span(&p.period).1)
-        .reduce(f64::max)?;
+fn years(points: &[&Point]) -> Option<(f64, f64)> {
+    let lo = points.iter().map(|p| span(&p.period).0).reduce(f64::min)?;
+    let hi = points.iter().map(|p| span(&p.period).1).reduce(f64::max)?;
     Some((lo, hi))
 }
 
@@ -56,9 +48,67 @@ fn tooltip(p: &Point, v: &crate::history::series::PointValue) -> String {
     t
 }
 
-/// The chart of one series.
-pub fn chart(s: &Series, id: &str, height: f64, axes: bool) -> String {
-    let Some((x0, x1)) = years(s) else {
+/// Which figures of a series one chart draws: figures of different kinds never share an
+/// axis (a five-year total dwarfs the annual values beside it, a cumulative figure means
+/// something else again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    /// One year each.
+    Annual,
+    /// A total over several years ("1976–1980").
+    Totals,
+    /// A total up to a year ("by 1988").
+    Cumulative,
+}
+
+impl Marks {
+    pub const ALL: [Marks; 3] = [Marks::Annual, Marks::Totals, Marks::Cumulative];
+
+    /// The kind of a period's figure.
+    pub fn of(p: &Period) -> Marks {
+        match p.start {
+            None => Marks::Cumulative,
+            Some(s) if s == p.end => Marks::Annual,
+            Some(_) => Marks::Totals,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Marks::Annual => "annual",
+            Marks::Totals => "totals",
+            Marks::Cumulative => "cumulative",
+        }
+    }
+
+    /// A heading for its chart.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Marks::Annual => "Per year",
+            Marks::Totals => "Totals over several years",
+            Marks::Cumulative => "Cumulative figures (up to a year)",
+        }
+    }
+}
+
+/// The chart of one series' figures of one kind (`marks`; None: the first kind the series
+/// has, for a thumbnail). Annual values are joined by a line only between consecutive
+/// years: a gap in the sources is a gap in the line.
+pub fn chart(s: &Series, id: &str, height: f64, axes: bool, marks: Option<Marks>) -> String {
+    let marks = marks.or_else(|| {
+        Marks::ALL
+            .into_iter()
+            .find(|m| s.points.iter().any(|p| Marks::of(&p.period) == *m))
+    });
+    let Some(marks) = marks else {
+        return String::new();
+    };
+    let mine: Vec<&Point> = s
+        .points
+        .iter()
+        .filter(|p| Marks::of(&p.period) == marks)
+        .collect();
+    let Some((x0, x1)) = years(&mine) else {
         return String::new();
     };
     let (left, right, top, bottom) = if axes {
@@ -67,8 +117,7 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool) -> String {
         (2.0, 2.0, 3.0, 3.0)
     };
     let width = if axes { W } else { 160.0 };
-    let vmax = s
-        .points
+    let vmax = mine
         .iter()
         .flat_map(|p| &p.values)
         .map(|v| v.value)
@@ -79,9 +128,11 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool) -> String {
     let x = |yr: f64| left + pw * (yr - x0) / (x1 - x0).max(1.0);
     let y = |v: f64| top + ph * (1.0 - v / ymax);
     let mut out = format!(
-        "<svg id=\"{}\" class=\"chart series-chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
+        "<svg id=\"{}\" class=\"chart series-chart marks-{}\" data-marks=\"{}\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-label=\"{}\">",
         esc(id),
-        esc(&format!("{} by period", s.name))
+        marks.name(),
+        marks.name(),
+        esc(&format!("{}: {}", s.name, marks.heading().to_lowercase()))
     );
     if axes {
         for t in &ticks {
@@ -122,23 +173,35 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool) -> String {
             esc(unit_label(&s.unit))
         );
     }
-    // A line through the single-year points, in order (the first value of each).
-    let line: Vec<String> = s
-        .points
-        .iter()
-        .filter(|p| p.period.start == Some(p.period.end))
-        .filter_map(|p| p.values.first().map(|v| (p, v)))
-        .map(|(p, v)| format!("{:.1},{:.1}", x(p.period.end as f64 + 0.5), y(v.value)))
-        .collect();
-    if line.len() > 1 {
-        let _ = write!(
-            out,
-            "<polyline class=\"trend\" points=\"{}\"/>",
-            line.join(" ")
-        );
+    // Lines through annual values of consecutive years only (the first value of each): a
+    // year the sources do not give breaks the line.
+    if marks == Marks::Annual {
+        let mut run: Vec<(i32, String)> = Vec::new();
+        let flush = |run: &mut Vec<(i32, String)>, out: &mut String| {
+            if run.len() > 1 {
+                let pts: Vec<&str> = run.iter().map(|(_, p)| p.as_str()).collect();
+                let _ = write!(
+                    out,
+                    "<polyline class=\"trend\" points=\"{}\"/>",
+                    pts.join(" ")
+                );
+            }
+            run.clear();
+        };
+        for p in &mine {
+            let Some(v) = p.values.first() else { continue };
+            if run.last().is_some_and(|(yr, _)| p.period.end != yr + 1) {
+                flush(&mut run, &mut out);
+            }
+            run.push((
+                p.period.end,
+                format!("{:.1},{:.1}", x(p.period.end as f64 + 0.5), y(v.value)),
+            ));
+        }
+        flush(&mut run, &mut out);
     }
     let r = if axes { 5.0 } else { 2.0 };
-    for p in &s.points {
+    for p in &mine {
         let (a, b) = span(&p.period);
         let disputed = p.values.len() > 1;
         for v in &p.values {
@@ -192,8 +255,10 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool) -> String {
 
 pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
     let v = st.view();
-    let mut b = String::from(
-        "<h1>Series</h1><p class=\"lead\">Figures the sources give over time, from running text and tables. Every point keeps the sources that state it; roubles and dollars are separate series and never converted.</p><section id=\"series\">",
+    let mut b = format!(
+        "<h1>{}</h1><p class=\"lead\">Figures the sources give over time, from running text and tables. Every point keeps the sources that state it; roubles and dollars are separate series and never converted.</p>{}<section id=\"series\">",
+        esc(super::ui::t("series_title")),
+        super::downloads(&[("CSV", "/api/export?format=csv&kind=series".to_string())]),
     );
     if v.history.series.is_empty() {
         b.push_str("<p class=\"empty\">No series yet.</p>");
@@ -209,7 +274,7 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
             esc(unit_label(unit))
         );
         for s in group {
-            let yrs = years(s)
+            let yrs = years(&s.points.iter().collect::<Vec<_>>())
                 .map(|(a, b)| {
                     if b - a <= 1.0 {
                         format!("{a}")
@@ -227,7 +292,7 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
                 href = url_enc(&s.key),
                 name = esc(&s.name),
                 names = other_names(s),
-                spark = chart(s, &format!("spark-{}", s.key), 40.0, false),
+                spark = chart(s, &format!("spark-{}", s.key), 40.0, false, None),
                 n = s.points.len(),
                 src = s.source_count(),
             );
@@ -263,7 +328,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
     let mut b = format!(
         "<article id=\"series-page\" data-key=\"{}\"><p class=\"crumbs\"><a href=\"/series\">Series</a> ›</p><h1>{}</h1>\
          <p class=\"names\">{}</p>\
-         <p class=\"meta\">Unit: <b class=\"unit\">{}</b> · {} point{} · {} source{}. Hover a point for its sources; click it to read the first.</p>",
+         <p class=\"meta\">Unit: <b class=\"unit\">{}</b> · {} point{} · {} source{}. Hover a point for its sources; click it to read the first.</p>{}",
         esc(&s.key),
         esc(&s.name),
         other_names(s),
@@ -272,12 +337,51 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
         if s.points.len() == 1 { "" } else { "s" },
         s.source_count(),
         if s.source_count() == 1 { "" } else { "s" },
+        super::downloads(&[(
+            "CSV",
+            format!(
+                "/api/export{}",
+                super::query_string(&[
+                    ("format", "csv".into()),
+                    ("kind", "series".into()),
+                    ("series", s.key.clone())
+                ])
+            )
+        )]),
     );
-    let _ = write!(
-        b,
-        "<div class=\"chart-box\">{}<p class=\"legend-line\"><span class=\"key key-point\"></span> a value · <span class=\"key key-interval\"></span> a value for several years · <span class=\"key key-disputed\"></span> sources disagree</p></div>",
-        chart(s, "series-chart", 340.0, true)
-    );
+    // One chart per kind of figure, each with its own axis.
+    let kinds: Vec<Marks> = Marks::ALL
+        .into_iter()
+        .filter(|m| s.points.iter().any(|p| Marks::of(&p.period) == *m))
+        .collect();
+    for (i, m) in kinds.iter().enumerate() {
+        let _ = write!(
+            b,
+            "<div class=\"chart-box\" data-marks=\"{}\">{}{}<p class=\"legend-line\"><span class=\"key key-point\"></span> a value{} · <span class=\"key key-disputed\"></span> sources disagree</p></div>",
+            m.name(),
+            if kinds.len() > 1 {
+                format!("<h2 class=\"chart-title\">{}</h2>", m.heading())
+            } else {
+                String::new()
+            },
+            chart(
+                s,
+                &if i == 0 {
+                    "series-chart".to_string()
+                } else {
+                    format!("series-chart-{}", m.name())
+                },
+                if *m == Marks::Annual { 340.0 } else { 220.0 },
+                true,
+                Some(*m)
+            ),
+            match m {
+                Marks::Annual => " (a line joins consecutive years only)",
+                Marks::Totals => " · <span class=\"key key-interval\"></span> the years it covers",
+                Marks::Cumulative => " up to that year",
+            }
+        );
+    }
     b.push_str("<table id=\"points\" class=\"list\"><thead><tr><th>Period</th><th>Value</th><th>Sources</th></tr></thead><tbody>");
     for p in &s.points {
         for (i, val) in p.values.iter().enumerate() {
@@ -321,7 +425,13 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
                         .as_ref()
                         .map(|q| format!(" <span class=\"qualifier\">{}</span>", esc(q)))
                         .unwrap_or_default(),
-                    evidence_link(&src.span.doc, src.span.start as u64, src.span.end as u64),
+                    super::cite_link(
+                        &v,
+                        &src.span.doc,
+                        src.span.start as u64,
+                        src.span.end as u64,
+                        "quantity"
+                    ),
                 );
             }
             b.push_str("</ul></td></tr>");
@@ -337,7 +447,10 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
     if !conflicts.is_empty() {
         b.push_str("<section id=\"conflicts\"><h2>Sources disagree</h2>");
         for c in conflicts {
-            b.push_str(&super::conflicts::conflict_html(&serde_json::json!(c)));
+            b.push_str(&super::conflicts::conflict_html(
+                Some(&v),
+                &serde_json::json!(c),
+            ));
         }
         b.push_str("</section>");
     }

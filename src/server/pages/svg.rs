@@ -52,7 +52,7 @@ pub fn bars(id: &str, caption: &str, bars: &[Bar], rug: &[Rug], height: f64) -> 
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg id=\"{}\" class=\"chart bars\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">",
+        "<svg id=\"{}\" class=\"chart bars\" viewBox=\"0 0 {W} {height}\" role=\"group\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">",
         esc(id),
         esc(caption)
     );

@@ -173,7 +173,47 @@ pub fn participants_html(names: &[String]) -> String {
 }
 
 /// One event as a list item.
-pub fn event_item(e: &Event) -> String {
+/// True when an event's date is one point at the scale of a timeline: its interval ends in
+/// the year it starts (a day, a month, a season, a year). Longer intervals are spans.
+pub fn is_point(e: &Event) -> bool {
+    matches!((year_of(&e.date_start), year_of(&e.date_end)), (Some(a), Some(b)) if a == b)
+}
+
+/// The statement a row quotes: the first testimony's sentence (its language marked), up to
+/// `max` bytes, linked to the reader at its span.
+pub fn quote_html(v: &crate::server::state::View, e: &Event, max: usize) -> String {
+    let Some(st) = e.statements.first() else {
+        return String::new();
+    };
+    let ev = &st.evidence;
+    let text = v
+        .sentence_at(&ev.doc, ev.start as u64)
+        .map(|s| s.clean.as_str())
+        .unwrap_or(ev.text.as_str());
+    let mut cut = text.len().min(max);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let short = if cut < text.len() {
+        format!("{}…", text[..cut].trim_end())
+    } else {
+        text.to_string()
+    };
+    format!(
+        "<blockquote class=\"quote\" lang=\"{}\"><a href=\"{}\" title=\"read it in the source\">{}</a></blockquote>",
+        esc(&st.lang),
+        esc(&super::reader_href_showing(
+            &ev.doc,
+            ev.start as u64,
+            ev.end as u64,
+            "event"
+        )),
+        esc(&short)
+    )
+}
+
+/// A row of the timeline, with the quotation of its key statement (HTML, or empty).
+pub fn event_item_quoted(e: &Event, quote: &str) -> String {
     let langs: String = e.languages.iter().map(|l| lang_badge(l)).collect();
     let mut s = format!(
         "<article class=\"event\" data-id=\"{id}\">\
@@ -203,6 +243,7 @@ pub fn event_item(e: &Event) -> String {
     if e.modality != "asserted" && !e.modality.is_empty() {
         let _ = write!(s, "<p class=\"modality\">{}</p>", esc(&e.modality));
     }
+    s.push_str(quote);
     s.push_str("</div></article>");
     s
 }
@@ -447,8 +488,30 @@ pub async fn timeline(
             }
         }
     };
-    let mut b = String::from("<h1>Timeline</h1>");
+    let mut b = format!("<h1>{}</h1>", esc(super::ui::t("timeline_title")));
     b.push_str(&form(&p, zoom));
+    {
+        let ne = |s: &Option<String>| s.clone().unwrap_or_default();
+        let filters = [
+            ("from", ne(&p.from)),
+            ("to", ne(&p.to)),
+            ("field", ne(&p.field)),
+            ("actor", ne(&p.actor)),
+            ("type", ne(&p.ty)),
+        ];
+        let with = |fmt: &[(&str, String)]| {
+            let mut all: Vec<(&str, String)> = fmt.to_vec();
+            all.extend(filters.iter().cloned());
+            format!("/api/export{}", super::query_string(&all))
+        };
+        b.push_str(&super::downloads(&[
+            (
+                "CSV",
+                with(&[("format", "csv".into()), ("kind", "events".into())]),
+            ),
+            ("TimelineJS", with(&[("format", "timelinejs".into())])),
+        ]));
+    }
     let (svg, out, spanning) = chart(&p, &events, zoom);
     let _ = write!(
         b,
@@ -464,12 +527,25 @@ pub async fn timeline(
         },
         out
     );
+    // Dated points first (a day, a month, a year), paged; events spanning years apart,
+    // folded, so that a long war does not bury the treaty signed on one day.
+    let (points, spans): (Vec<&Event>, Vec<&Event>) = events.iter().partition(|e| is_point(e));
     b.push_str("<section id=\"events\">");
     if events.is_empty() {
-        b.push_str("<p class=\"empty\">No event matches these filters.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_events"))
+        );
+    } else if points.is_empty() {
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_points"))
+        );
     }
-    for e in events.iter().skip(offset).take(limit) {
-        b.push_str(&event_item(e));
+    for e in points.iter().skip(offset).take(limit) {
+        b.push_str(&event_item_quoted(e, &quote_html(&v, e, 280)));
     }
     b.push_str("</section>");
     let base = {
@@ -486,8 +562,25 @@ pub async fn timeline(
             ])
         )
     };
-    b.push_str(&pager(&base, offset, limit, events.len(), false));
-    Ok(page("Timeline", Nav::Timeline, "page-timeline", &b))
+    b.push_str(&pager(&base, offset, limit, points.len(), false));
+    if !spans.is_empty() && offset == 0 {
+        let _ = write!(
+            b,
+            "<section id=\"spans\"><details><summary><b>{}</b> {}</summary>",
+            spans.len(),
+            esc(super::ui::t("spans_summary"))
+        );
+        for e in spans.iter().take(super::super::api::MAX_LIMIT) {
+            b.push_str(&event_item_quoted(e, &quote_html(&v, e, 200)));
+        }
+        b.push_str("</details></section>");
+    }
+    Ok(page(
+        super::ui::t("timeline_title"),
+        Nav::Timeline,
+        "page-timeline",
+        &b,
+    ))
 }
 
 #[cfg(test)]
@@ -529,7 +622,7 @@ mod tests {
             merge_reason: String::new(),
             related: vec![],
         };
-        let h = event_item(&e);
+        let h = event_item_quoted(&e, "");
         assert!(!h.contains("<script") && !h.contains("<img") && !h.contains("<i>"));
         assert!(h.contains("&lt;img src=x onerror=alert(1)&gt;"));
     }

@@ -43,7 +43,9 @@
     };
     if (action === "edit") {
       d.field = q("#cur-field").value;
-      d.value = parseValue(d.field, q("#cur-value").value);
+      // A field with a list of choices (an event's type or field) takes the one chosen.
+      var choice = form.querySelector('select.cur-choice[data-for="' + d.field + '"]');
+      d.value = choice ? choice.value : parseValue(d.field, q("#cur-value").value);
     } else if (action === "merge") {
       d["with"] = q("#cur-merge-with").value.split(/[\s,]+/).filter(Boolean);
     } else if (action === "split") {
@@ -104,10 +106,22 @@
     action.addEventListener("change", sync);
     sync();
     if (field && value && form.dataset.targetKind === "event") {
-      field.addEventListener("change", function () {
+      var syncField = function () {
         var cur = form.dataset["current" + field.value.charAt(0).toUpperCase() + field.value.slice(1)];
+        var chosen = false;
+        form.querySelectorAll("select.cur-choice").forEach(function (s) {
+          var on = s.dataset["for"] === field.value;
+          s.closest("label").hidden = !on;
+          if (on) { s.value = cur || s.value; chosen = true; }
+        });
+        value.closest("label").hidden = chosen;
         value.value = cur || "";
-      });
+        // Participants are names: offer the entities annals knows.
+        if (field.value === "participants") { value.setAttribute("list", "cur-entities"); }
+        else { value.removeAttribute("list"); }
+      };
+      field.addEventListener("change", syncField);
+      syncField();
     }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -153,6 +167,41 @@
       }).catch(function (e) {
         show(out, "failed", "Not recorded: " + e);
       });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Retracting (undoing) a recorded decision: a small form beside it.
+  // ---------------------------------------------------------------------------------
+  function stored(key) {
+    try { return localStorage.getItem(key) || ""; } catch (e) { return ""; }
+  }
+
+  function setupRetractForm(form) {
+    var out = form.querySelector("output");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var reason = form.querySelector("input[name=reason]").value.trim();
+      var tokenBox = document.getElementById("token");
+      var whoBox = document.getElementById("cur-who");
+      var tok = (tokenBox && tokenBox.value.trim()) || stored(TOKEN_KEY);
+      var who = (whoBox && whoBox.value.trim()) || stored(WHO_KEY);
+      if (!reason) { show(out, "failed", "A reason is required."); return; }
+      if (!who || !tok) {
+        show(out, "failed", "Give your name and the write token (in the form on this page, or once in any curation form).");
+        return;
+      }
+      var d = { action: "retract", target: { audit: Number(form.dataset.audit) }, reason: reason, who: who };
+      show(out, "", "Retracting…");
+      postDecision(d, tok).then(function (res) {
+        if (res.ok) {
+          try { localStorage.setItem(TOKEN_KEY, tok); localStorage.setItem(WHO_KEY, who); } catch (e) { /* ignore */ }
+          show(out, "ok", "Retracted (#" + (res.body && res.body.id) + "). Updating…");
+          setTimeout(function () { location.reload(); }, 800);
+        } else {
+          show(out, "failed", "Not retracted: " + reasonOf(res));
+        }
+      }).catch(function (e) { show(out, "failed", "Not retracted: " + e); });
     });
   }
 
@@ -241,7 +290,13 @@
 
   function setupReader(text) {
     document.querySelectorAll("input.toggle[data-kind]").forEach(function (box) {
-      var apply = function () { text.classList.toggle("hide-" + box.dataset.kind, !box.checked); };
+      var apply = function () {
+        text.classList.toggle("hide-" + box.dataset.kind, !box.checked);
+        // A hidden layer's facts leave the Tab order; a shown one's join it.
+        text.querySelectorAll('.fact[tabindex][data-kind="' + box.dataset.kind + '"]').forEach(function (el) {
+          el.tabIndex = box.checked ? 0 : -1;
+        });
+      };
       box.addEventListener("change", apply);
       apply();
     });
@@ -252,6 +307,14 @@
         try { sessionStorage.setItem("annals-curate", curate.checked ? "1" : "0"); } catch (e) { /* ignore */ }
       });
     }
+    // Keyboard: a fact takes the focus (Tab) and Enter or Space acts as a click.
+    text.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" && ev.key !== " ") { return; }
+      var el = factAt(text, ev.target);
+      if (!el) { return; }
+      ev.preventDefault();
+      el.click();
+    });
     text.addEventListener("click", function (ev) {
       var el = factAt(text, ev.target);
       if (!el) { return; }
@@ -300,6 +363,13 @@
     if (form) { setupCurationForm(form); }
     var text = document.getElementById("source-text");
     if (text) { setupReader(text); }
+    document.querySelectorAll("form.retract-form").forEach(setupRetractForm);
+    var auth = document.getElementById("audit-auth");
+    if (auth) {
+      auth.querySelector("#token").value = stored(TOKEN_KEY);
+      auth.querySelector("#cur-who").value = stored(WHO_KEY);
+      auth.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    }
     var ingest = document.querySelector('#ingest[data-state="running"]');
     if (ingest) { followIngest(ingest); }
   });
