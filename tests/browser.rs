@@ -882,6 +882,15 @@ async fn reader_layout(ctx: Arc<Ctx>) -> Result<()> {
         "the thesis is not shown as paragraphs"
     );
     ensure!(ctx.count("#toc li a").await? >= 5, "no table of contents");
+    // Its tables are drawn as tables, their figures linked to the series that read them.
+    ensure!(
+        ctx.count("#source-text figure.source-table table td").await? > 10,
+        "the thesis's tables are not drawn as tables"
+    );
+    ensure!(
+        ctx.count("#source-text figure.source-table a[href^='/series/']").await? > 0,
+        "no table cell links to its series"
+    );
     let checked: Vec<String> = {
         let mut v = Vec::new();
         for b in ctx.all("input.toggle").await? {

@@ -276,7 +276,7 @@ pub async fn reader(
             "end ({e}) is before at ({a})"
         )));
     }
-    let (doc, bytes, facts, events, pages, blocks) = st
+    let (doc, bytes, facts, events, pages, blocks, tables) = st
         .query(move |v, _| {
             let d = v.document(&id).cloned().ok_or_else(|| {
                 crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
@@ -301,7 +301,32 @@ pub async fn reader(
                     }
                 }
             }
-            Ok((d, bytes, facts, events, data.pages.clone(), data.blocks()))
+            // Its tables, drawn as tables in the repaired text; a cell that a series reads
+            // links to that series.
+            let mut cell_series: HashMap<usize, String> = HashMap::new();
+            for s in &v.history.series {
+                for p in &s.points {
+                    for val in &p.values {
+                        for src in &val.sources {
+                            if src.span.doc == d.id && src.origin == crate::history::series::Origin::Table {
+                                cell_series.entry(src.span.start).or_insert_with(|| s.key.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let tables: Vec<(std::ops::Range<usize>, String)> = v
+                .facts_of(&d.id)
+                .filter(|c| c.status != Some(crate::curation::Status::Rejected))
+                .filter_map(|c| {
+                    let t = c.fact.body.table()?;
+                    Some((
+                        c.fact.start as usize..c.fact.end as usize,
+                        table_html(&d.id, &data.bytes, d.encoding(), t, &cell_series),
+                    ))
+                })
+                .collect();
+            Ok((d, bytes, facts, events, data.pages.clone(), data.blocks(), tables))
         })
         .await
         .map_err(PageError::from)?;
@@ -349,7 +374,7 @@ pub async fn reader(
     let text = if original {
         render(&bytes, enc, window.clone(), &marks)
     } else {
-        render_blocks(&bytes, enc, window.clone(), &marks, &blocks)
+        render_blocks(&bytes, enc, window.clone(), &marks, &blocks, &tables)
     };
     let mut b = format!(
         "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>",
@@ -597,6 +622,7 @@ pub fn render_blocks(
     window: std::ops::Range<usize>,
     marks: &[Mark],
     blocks: &[crate::snapshot::Block],
+    tables: &[(std::ops::Range<usize>, String)],
 ) -> String {
     // Marks by start, to take those of each block without scanning them all.
     let mut order: Vec<usize> = (0..marks.len()).collect();
@@ -607,8 +633,20 @@ pub fn render_blocks(
         .max()
         .unwrap_or(0);
     let mut out = String::with_capacity(window.len() * 2);
+    let mut drawn = vec![false; tables.len()];
     for (i, bl) in blocks.iter().enumerate() {
         if bl.src.end <= window.start || bl.src.start >= window.end {
+            continue;
+        }
+        // A paragraph inside a table the extractor read: the table, drawn once.
+        if let Some(k) = tables
+            .iter()
+            .position(|(r, _)| r.start <= bl.src.start && bl.src.start < r.end)
+        {
+            if !drawn[k] {
+                drawn[k] = true;
+                out.push_str(&tables[k].1);
+            }
             continue;
         }
         let (a, e) = (bl.src.start.max(window.start), bl.src.end.min(window.end));
@@ -640,6 +678,82 @@ pub fn render_blocks(
         };
     }
     out
+}
+
+/// A table the extractor read, drawn as a table: its caption and unit, its header, each
+/// cell as the source writes it; a cell a series reads links to that series, any other
+/// cell to its place in the source.
+fn table_html(
+    doc: &str,
+    bytes: &[u8],
+    enc: crate::source::decode::Encoding,
+    t: &crate::fact::Table,
+    cell_series: &HashMap<usize, String>,
+) -> String {
+    let mut s = format!(
+        "<figure class=\"source-table\" data-table=\"{}\"><figcaption>{}{}{}</figcaption><div class=\"scroll\"><table class=\"list\">",
+        esc(&t.id),
+        esc(t.label.as_deref().unwrap_or("")),
+        t.caption
+            .as_ref()
+            .map(|c| format!(" {}", esc(c)))
+            .unwrap_or_default(),
+        t.unit
+            .as_ref()
+            .map(|u| format!(" <span class=\"unit\">({})</span>", esc(u)))
+            .unwrap_or_default(),
+    );
+    if t.columns.iter().any(|c| !c.is_empty()) {
+        s.push_str("<thead><tr>");
+        for c in &t.columns {
+            let _ = write!(s, "<th scope=\"col\">{}</th>", esc(c));
+        }
+        s.push_str("</tr></thead>");
+    }
+    s.push_str("<tbody>");
+    for (r, row) in t.rows.iter().enumerate() {
+        s.push_str("<tr>");
+        for (c, value) in row.iter().enumerate() {
+            let span = t.cells.get(r).and_then(|x| x.get(c)).and_then(|x| x.as_ref());
+            let text = match (span, value) {
+                (Some(sp), _) => crate::source::decode::decode_range(bytes, enc, sp.start..sp.end),
+                (None, Some(crate::fact::CellValue::Text(x))) => x.clone(),
+                (None, Some(crate::fact::CellValue::Number(n))) => crate::fact::number_text(*n),
+                (None, None) => String::new(),
+            };
+            let numeric = matches!(value, Some(crate::fact::CellValue::Number(_)));
+            let cell = match span {
+                Some(sp) if numeric => match cell_series.get(&sp.start) {
+                    Some(key) => format!(
+                        "<a href=\"/series/{}\" title=\"in the series {}\">{}</a>",
+                        url_enc(key),
+                        esc(key),
+                        esc(&text)
+                    ),
+                    None => format!(
+                        "<a href=\"{}\">{}</a>",
+                        esc(&super::reader_href(doc, sp.start as u64, sp.end as u64)),
+                        esc(&text)
+                    ),
+                },
+                _ => esc(&text),
+            };
+            let tag = if c == 0 && !numeric { "th scope=\"row\"" } else { "td" };
+            let close = if c == 0 && !numeric { "th" } else { "td" };
+            let _ = write!(
+                s,
+                "<{tag}{}>{cell}</{close}>",
+                if numeric { " class=\"num\"" } else { "" }
+            );
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
+    if let Some(src) = &t.source {
+        let _ = write!(s, "<p class=\"hint\">{}</p>", esc(src));
+    }
+    s.push_str("</figure>");
+    s
 }
 
 /// The table of contents: the document's headings, each linking to its place (its part for

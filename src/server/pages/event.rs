@@ -88,16 +88,24 @@ fn statement_html(v: &crate::server::state::View, s: &Statement, record: Option<
     );
     let mut meta = Vec::new();
     if !s.trigger.is_empty() {
-        meta.push(format!("trigger <q>{}</q>", esc(&s.trigger)));
+        meta.push(format!(
+            "{} <q>{}</q>",
+            esc(super::ui::t("stated_by_words")),
+            esc(&s.trigger)
+        ));
     }
     if !s.participants.is_empty() {
-        meta.push(format!("names {}", participants_html(&s.participants)));
+        meta.push(format!(
+            "{} {}",
+            esc(super::ui::t("names_label")),
+            participants_html(&s.participants)
+        ));
     }
     if let Some(p) = &s.place {
-        meta.push(format!("place {}", esc(p)));
+        meta.push(format!("{} {}", esc(super::ui::t("place_label")), esc(p)));
     }
     if s.modality != "asserted" && !s.modality.is_empty() {
-        meta.push(esc(&s.modality));
+        meta.push(esc(&super::timeline::modality_label(&s.modality)));
     }
     if !meta.is_empty() {
         let _ = write!(out, "<p class=\"statement-meta\">{}</p>", meta.join(" · "));

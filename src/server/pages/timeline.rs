@@ -173,6 +173,15 @@ pub fn participants_html(names: &[String]) -> String {
 }
 
 /// One event as a list item.
+/// What a statement's modality means to a reader ("planned": the source speaks of a plan,
+/// not of something done); unknown values as they are.
+pub fn modality_label(m: &str) -> String {
+    match m {
+        "planned" => super::ui::t("modality_planned").to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// True when an event's date is one point at the scale of a timeline: its interval ends in
 /// the year it starts (a day, a month, a season, a year). Longer intervals are spans.
 pub fn is_point(e: &Event) -> bool {
@@ -241,7 +250,11 @@ pub fn event_item_quoted(e: &Event, quote: &str) -> String {
         );
     }
     if e.modality != "asserted" && !e.modality.is_empty() {
-        let _ = write!(s, "<p class=\"modality\">{}</p>", esc(&e.modality));
+        let _ = write!(
+            s,
+            "<p class=\"modality\">{}</p>",
+            esc(&modality_label(&e.modality))
+        );
     }
     s.push_str(quote);
     s.push_str("</div></article>");
