@@ -637,6 +637,9 @@ fn classify(s: &str, first_content: bool, d: &Data) -> K {
         if y.len() == 4 && find_year(y).is_some() {
             return K::CityYear;
         }
+        if is_date_line(s, d).is_some() {
+            return K::Date;
+        }
         return K::Skip;
     }
     if first_content && let Some(c) = WIKI_HEADING.captures(s) {
