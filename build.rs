@@ -8,7 +8,7 @@ use std::path::Path;
 /// The data folders of per-language engines, whose files are embedded here and read through
 /// `annals::data`. (The gazetteer and the domain lexicon embed their own files.)
 const MODULES: &[&str] = &[
-    "lang", "time", "quantity", "event", "question", "series", "table", "ui",
+    "lang", "time", "quantity", "event", "question", "series", "table", "meta", "ui",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@ pub mod source {
     pub mod decode;
     pub mod html;
     pub mod legacy;
+    pub mod meta;
     pub mod ocr;
     pub mod pages;
     pub mod pdf;

@@ -884,11 +884,15 @@ async fn reader_layout(ctx: Arc<Ctx>) -> Result<()> {
     ensure!(ctx.count("#toc li a").await? >= 5, "no table of contents");
     // Its tables are drawn as tables, their figures linked to the series that read them.
     ensure!(
-        ctx.count("#source-text figure.source-table table td").await? > 10,
+        ctx.count("#source-text figure.source-table table td")
+            .await?
+            > 10,
         "the thesis's tables are not drawn as tables"
     );
     ensure!(
-        ctx.count("#source-text figure.source-table a[href^='/series/']").await? > 0,
+        ctx.count("#source-text figure.source-table a[href^='/series/']")
+            .await?
+            > 0,
         "no table cell links to its series"
     );
     let checked: Vec<String> = {

@@ -308,8 +308,12 @@ pub async fn reader(
                 for p in &s.points {
                     for val in &p.values {
                         for src in &val.sources {
-                            if src.span.doc == d.id && src.origin == crate::history::series::Origin::Table {
-                                cell_series.entry(src.span.start).or_insert_with(|| s.key.clone());
+                            if src.span.doc == d.id
+                                && src.origin == crate::history::series::Origin::Table
+                            {
+                                cell_series
+                                    .entry(src.span.start)
+                                    .or_insert_with(|| s.key.clone());
                             }
                         }
                     }
@@ -326,7 +330,15 @@ pub async fn reader(
                     ))
                 })
                 .collect();
-            Ok((d, bytes, facts, events, data.pages.clone(), data.blocks(), tables))
+            Ok((
+                d,
+                bytes,
+                facts,
+                events,
+                data.pages.clone(),
+                data.blocks(),
+                tables,
+            ))
         })
         .await
         .map_err(PageError::from)?;
@@ -714,7 +726,11 @@ fn table_html(
     for (r, row) in t.rows.iter().enumerate() {
         s.push_str("<tr>");
         for (c, value) in row.iter().enumerate() {
-            let span = t.cells.get(r).and_then(|x| x.get(c)).and_then(|x| x.as_ref());
+            let span = t
+                .cells
+                .get(r)
+                .and_then(|x| x.get(c))
+                .and_then(|x| x.as_ref());
             let text = match (span, value) {
                 (Some(sp), _) => crate::source::decode::decode_range(bytes, enc, sp.start..sp.end),
                 (None, Some(crate::fact::CellValue::Text(x))) => x.clone(),
@@ -738,7 +754,11 @@ fn table_html(
                 },
                 _ => esc(&text),
             };
-            let tag = if c == 0 && !numeric { "th scope=\"row\"" } else { "td" };
+            let tag = if c == 0 && !numeric {
+                "th scope=\"row\""
+            } else {
+                "td"
+            };
             let close = if c == 0 && !numeric { "th" } else { "td" };
             let _ = write!(
                 s,
