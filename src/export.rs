@@ -28,6 +28,9 @@ pub enum Format {
     Csl,
     /// The same as BibTeX.
     Bibtex,
+    /// The sources themselves as CSL-JSON, described as they state themselves
+    /// ([`crate::snapshot::DocData::meta`]).
+    SourcesCsl,
 }
 
 impl Format {
@@ -41,6 +44,7 @@ impl Format {
             Format::AnnotationCollection => "annotation-collection",
             Format::Csl => "csl",
             Format::Bibtex => "bibtex",
+            Format::SourcesCsl => "csl-sources",
         }
     }
 
@@ -54,9 +58,10 @@ impl Format {
             "annotation-collection" => Format::AnnotationCollection,
             "csl" => Format::Csl,
             "bibtex" => Format::Bibtex,
+            "csl-sources" => Format::SourcesCsl,
             other => {
                 return Err(format!(
-                    "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl or bibtex"
+                    "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl, bibtex or csl-sources"
                 ));
             }
         })
@@ -67,7 +72,9 @@ impl Format {
         match self {
             Format::Jsonl | Format::Annotations => "application/x-ndjson; charset=utf-8",
             Format::Csv(_) => "text/csv; charset=utf-8",
-            Format::Timelinejs | Format::Csl => "application/json; charset=utf-8",
+            Format::Timelinejs | Format::Csl | Format::SourcesCsl => {
+                "application/json; charset=utf-8"
+            }
             Format::AnnotationCollection => "application/ld+json; charset=utf-8",
             Format::Bibtex => "application/x-bibtex; charset=utf-8",
         }
@@ -83,6 +90,7 @@ impl Format {
             Format::AnnotationCollection => "annals-annotations.jsonld".into(),
             Format::Csl => "annals-references.json".into(),
             Format::Bibtex => "annals-references.bib".into(),
+            Format::SourcesCsl => "annals-sources.json".into(),
         }
     }
 }
@@ -122,8 +130,10 @@ impl Scope {
         if let (Format::Csv(csv::CsvKind::Series), Some(k)) = (format, &self.series) {
             v.push(k.clone());
         }
-        if let (Format::Csv(csv::CsvKind::Facts | csv::CsvKind::Documents), Some(d)) =
-            (format, &self.doc)
+        if let (
+            Format::Csv(csv::CsvKind::Facts | csv::CsvKind::Documents) | Format::SourcesCsl,
+            Some(d),
+        ) = (format, &self.doc)
         {
             v.push(d.trim_end_matches(".txt").to_string());
         }
@@ -229,6 +239,7 @@ pub fn write_scoped(
         }
         Format::Csl => csl::write_csl(snapshot, out)?,
         Format::Bibtex => csl::write_bibtex(snapshot, out)?,
+        Format::SourcesCsl => csl::write_sources_csl(snapshot, scope.doc.as_deref(), out)?,
     };
     Ok(Written { items, skipped: 0 })
 }

@@ -289,7 +289,7 @@ fn every_language_has_every_engines_file() {
     use annals::text::lang::Lang;
     for &l in Lang::all() {
         for engine in [
-            "lang", "time", "quantity", "event", "question", "series", "table",
+            "lang", "time", "quantity", "event", "question", "series", "table", "meta", "ui",
         ] {
             assert!(
                 annals::data::lang_file(engine, l.code()).is_some(),

@@ -201,6 +201,9 @@ pub enum ExportFormat {
     Csl,
     /// The works the sources cite, BibTeX.
     Bibtex,
+    /// The sources themselves, CSL-JSON: each as it states its title, authors, year and
+    /// venue, with where it says so.
+    CslSources,
 }
 
 /// The table `export --format csv` writes.
@@ -254,6 +257,7 @@ pub fn export(data: &Path, a: ExportArgs) -> Result<()> {
         ExportFormat::AnnotationCollection => Format::AnnotationCollection,
         ExportFormat::Csl => Format::Csl,
         ExportFormat::Bibtex => Format::Bibtex,
+        ExportFormat::CslSources => Format::SourcesCsl,
     };
     let sink: Box<dyn Write> = match &a.output {
         Some(p) => {

@@ -274,6 +274,83 @@ pub fn csl_items(snapshot: &Snapshot) -> Vec<Value> {
     works_in(snapshot).iter().map(csl_item).collect()
 }
 
+/// The sources themselves as CSL-JSON items (all, or one document `doc`), each described as
+/// it states itself; `annals` holds the document id, its hash and where each value was
+/// read (byte ranges of the source).
+pub fn source_items(snapshot: &Snapshot, doc: Option<&str>) -> Vec<Value> {
+    use crate::source::meta::MetaKind;
+    let mut out = Vec::new();
+    for d in snapshot.docs() {
+        if doc.is_some_and(|x| x != d.doc.id) {
+            continue;
+        }
+        let m = d.meta();
+        let meta = &m.meta;
+        let ty = match meta.kind {
+            Some(MetaKind::Article) => "article-journal",
+            Some(MetaKind::Thesis) => "thesis",
+            Some(MetaKind::Book) => "book",
+            Some(MetaKind::Chapter) => "chapter",
+            Some(MetaKind::Encyclopedia) => "entry-encyclopedia",
+            Some(MetaKind::News) => "article-newspaper",
+            Some(MetaKind::Web) => "webpage",
+            None => "document",
+        };
+        let mut item = Map::new();
+        item.insert("id".into(), d.doc.id.clone().into());
+        item.insert("type".into(), ty.into());
+        let title = meta.title.clone().or_else(|| d.doc.title.clone());
+        if let Some(t) = title {
+            item.insert("title".into(), t.into());
+        }
+        if !meta.authors.is_empty() {
+            item.insert(
+                "author".into(),
+                Value::Array(meta.authors.iter().map(|a| json!({"literal": a})).collect()),
+            );
+        }
+        if let Some(y) = meta.year {
+            item.insert("issued".into(), date_parts(y, None, None));
+        }
+        let mut put = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                item.insert(k.into(), v.clone().into());
+            }
+        };
+        put("container-title", &meta.venue);
+        put("volume", &meta.volume);
+        put("issue", &meta.issue);
+        put("DOI", &meta.doi);
+        put("URL", &meta.url);
+        if let Some((a, e)) = meta.pages {
+            item.insert("page".into(), format!("{a}-{e}").into());
+        }
+        item.insert("language".into(), d.doc.lang.clone().into());
+        item.insert(
+            "annals".into(),
+            json!({
+                "doc": d.doc.id,
+                "sha256": d.doc.sha256,
+                "evidence": m.source_evidence.iter().map(|(f, a, e)| json!({"field": f, "start": a, "end": e})).collect::<Vec<_>>(),
+            }),
+        );
+        out.push(Value::Object(item));
+    }
+    out
+}
+
+/// Writes the sources (all, or `doc`) as one CSL-JSON array. Returns the number of items.
+pub fn write_sources_csl(
+    snapshot: &Snapshot,
+    doc: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
+    let items = source_items(snapshot, doc);
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)?;
+    Ok(items.len())
+}
+
 /// Writes the cited works as one CSL-JSON array (pretty-printed). Returns the number of
 /// items.
 pub fn write_csl(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> anyhow::Result<usize> {

@@ -170,10 +170,7 @@ pub fn narrow(snapshot: &Snapshot, hits: Vec<IndexHit>, f: &Filters) -> (Vec<Ind
         documents: top(docs
             .into_iter()
             .map(|(id, count)| FacetCount {
-                label: snapshot
-                    .document(&id)
-                    .and_then(|d| d.title.clone())
-                    .unwrap_or_else(|| id.clone()),
+                label: snapshot.source_title(&id).unwrap_or_else(|| id.clone()),
                 value: id,
                 count,
             })

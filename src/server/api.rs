@@ -813,7 +813,8 @@ pub async fn document_page(
 pub struct ExportParams {
     /// jsonl (the evaluation contract; default), csv, timelinejs, annotations (W3C Web
     /// Annotation, JSON Lines), annotation-collection (one JSON-LD collection), csl
-    /// (CSL-JSON of the references the sources cite), bibtex.
+    /// (CSL-JSON of the references the sources cite), bibtex, csl-sources (the sources
+    /// themselves as CSL-JSON, as each states its title, authors, year and venue).
     pub format: Option<String>,
     /// For csv: events (default), facts, series, conflicts, documents.
     pub kind: Option<String>,

@@ -52,6 +52,19 @@ pub struct DocData {
     /// Its paragraphs as the layout repair reads them, made the first time a reader asks
     /// ([`DocData::blocks`]).
     blocks: std::sync::OnceLock<Arc<Vec<Block>>>,
+    /// What the source says of itself (title, authors, year, venue), read the first time
+    /// a page names it ([`DocData::meta`]).
+    meta: std::sync::OnceLock<Arc<SourceMeta>>,
+}
+
+/// A source's bibliographic description as read from its own text
+/// ([`crate::source::meta`]), each value's evidence a byte range of the stored source.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SourceMeta {
+    #[serde(flatten)]
+    pub meta: crate::source::meta::SourceMeta,
+    /// `meta.evidence` as byte ranges of the source (field, start, end).
+    pub source_evidence: Vec<(crate::source::meta::MetaField, usize, usize)>,
 }
 
 /// A paragraph of a document as the reader shows it: its byte range in the source and what
@@ -87,7 +100,46 @@ impl DocData {
             facts,
             by_id,
             blocks: std::sync::OnceLock::new(),
+            meta: std::sync::OnceLock::new(),
         })
+    }
+
+    /// What the source says of itself: title, authors, year, venue, volume, issue, pages
+    /// ([`crate::source::meta::read`] on its text; an HTML page's `<title>` as a hint), once
+    /// per version of the document. Empty when nothing is stated clearly enough.
+    pub fn meta(&self) -> Arc<SourceMeta> {
+        self.meta
+            .get_or_init(|| {
+                use crate::source::decode;
+                let Ok(decoded) = decode::decode_as(&self.bytes, self.doc.encoding()) else {
+                    return Arc::new(SourceMeta::default());
+                };
+                let text = if self.doc.format == "html" {
+                    crate::source::html::html_to_text(&decoded.text).text
+                } else {
+                    decoded.text
+                };
+                let meta = crate::source::meta::read(
+                    text.as_str(),
+                    crate::source::meta::MetaHint {
+                        html_title: self.doc.title.as_deref(),
+                        lang: crate::text::lang::Lang::from_code(&self.doc.lang),
+                    },
+                );
+                let source_evidence = meta
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let r = text.source_range(e.start..e.end);
+                        (e.field, r.start, r.end)
+                    })
+                    .collect();
+                Arc::new(SourceMeta {
+                    meta,
+                    source_evidence,
+                })
+            })
+            .clone()
     }
 
     /// Its paragraphs (headings, items, running text) with their byte ranges in the source,
@@ -530,6 +582,19 @@ impl Snapshot {
         let sent = d.knowledge.sents.get(i)?;
         let event = d.knowledge.events.iter().any(|e| e.sent == i);
         Some((sent, event))
+    }
+
+    /// How a reader names source `doc`: the title it states of itself
+    /// ([`DocData::meta`]), else its HTML title; None when neither is known.
+    pub fn source_title(&self, doc: &str) -> Option<String> {
+        let d = self.docs.get(doc)?;
+        d.data
+            .meta()
+            .meta
+            .title
+            .clone()
+            .or_else(|| d.data.doc.title.clone())
+            .filter(|t| !t.trim().is_empty())
     }
 
     /// The stored sentence of `doc` holding byte `at` of the source (sentences are in

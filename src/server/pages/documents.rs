@@ -51,14 +51,34 @@ pub async fn list(
     for d in v.documents.iter().skip(offset).take(limit) {
         let _ = write!(
             b,
-            "<tr class=\"document-row\" data-id=\"{id}\"><td><a href=\"/documents/{href}\">{id}</a>{title}{aliases}</td>\
+            "<tr class=\"document-row\" data-id=\"{id}\"><td><a href=\"/documents/{href}\">{name}</a>{byline}<div class=\"doc-file\">{id}</div>{aliases}</td>\
              <td>{lang}</td><td>{enc}</td><td>{fmt}</td><td class=\"num\">{kb}</td><td class=\"num\">{sents}</td><td class=\"num\">{facts}</td></tr>",
             id = esc(&d.id),
             href = url_enc(&d.id),
-            title = d
-                .title
-                .as_ref()
-                .map(|t| format!("<div class=\"doc-title\">{}</div>", esc(t)))
+            name = esc(&super::source_name(&v, &d.id)),
+            byline = v
+                .doc(&d.id)
+                .map(|x| {
+                    let m = x.meta();
+                    let mut parts: Vec<String> = Vec::new();
+                    if !m.meta.authors.is_empty() {
+                        parts.push(m.meta.authors.join("; "));
+                    }
+                    if let Some(y) = m.meta.year {
+                        parts.push(y.to_string());
+                    }
+                    if let Some(ven) = &m.meta.venue {
+                        parts.push(ven.clone());
+                    }
+                    if parts.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "<div class=\"doc-byline\">{}</div>",
+                            esc(&parts.join(" · "))
+                        )
+                    }
+                })
                 .unwrap_or_default(),
             aliases = if d.aliases.is_empty() {
                 String::new()
@@ -276,7 +296,7 @@ pub async fn reader(
             "end ({e}) is before at ({a})"
         )));
     }
-    let (doc, bytes, facts, events, pages, blocks, tables) = st
+    let (doc, bytes, facts, events, pages, blocks, tables, cite, title) = st
         .query(move |v, _| {
             let d = v.document(&id).cloned().ok_or_else(|| {
                 crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
@@ -330,6 +350,8 @@ pub async fn reader(
                     ))
                 })
                 .collect();
+            let cite = cite_html(&d.id, &data.meta());
+            let title = v.source_title(&d.id);
             Ok((
                 d,
                 bytes,
@@ -338,6 +360,8 @@ pub async fn reader(
                 data.pages.clone(),
                 data.blocks(),
                 tables,
+                cite,
+                title,
             ))
         })
         .await
@@ -389,9 +413,9 @@ pub async fn reader(
         render_blocks(&bytes, enc, window.clone(), &marks, &blocks, &tables)
     };
     let mut b = format!(
-        "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>",
+        "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>{cite}",
         esc(&doc.id),
-        esc(doc.title.as_deref().unwrap_or(&doc.id))
+        esc(title.as_deref().unwrap_or(&doc.id))
     );
     let _ = write!(
         b,
@@ -511,7 +535,7 @@ pub async fn reader(
     b.push_str(&fact_form());
     b.push_str("</aside></div></article>");
     Ok(page(
-        doc.title.as_deref().unwrap_or(&doc.id),
+        title.as_deref().unwrap_or(&doc.id),
         Nav::Documents,
         "page-document",
         &b,
@@ -690,6 +714,88 @@ pub fn render_blocks(
         };
     }
     out
+}
+
+/// How to cite a source, as it states itself: authors, year, title, venue, volume, issue,
+/// pages, DOI and URL, each linked to the passage it was read from; with its CSL-JSON.
+/// Empty when the source states none of these.
+pub fn cite_html(doc: &str, m: &crate::snapshot::SourceMeta) -> String {
+    use crate::source::meta::MetaField;
+    let meta = &m.meta;
+    if meta.title.is_none() && meta.authors.is_empty() && meta.venue.is_none() {
+        return String::new();
+    }
+    // The n-th piece of evidence of a field, as a link around `text`.
+    let linked = |field: MetaField, n: usize, text: &str| -> String {
+        match m
+            .source_evidence
+            .iter()
+            .filter(|(f, _, _)| *f == field)
+            .nth(n)
+        {
+            Some(&(_, a, e)) => format!(
+                "<a class=\"meta-evidence\" data-field=\"{}\" href=\"{}\" title=\"read from the source here\">{}</a>",
+                esc(&format!("{field:?}").to_lowercase()),
+                esc(&super::reader_href(doc, a as u64, e as u64)),
+                esc(text)
+            ),
+            None => esc(text),
+        }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if !meta.authors.is_empty() {
+        let names: Vec<String> = meta
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| linked(MetaField::Author, i, a))
+            .collect();
+        parts.push(names.join("; "));
+    }
+    if let Some(y) = meta.year {
+        parts.push(format!("({})", linked(MetaField::Year, 0, &y.to_string())));
+    }
+    if let Some(t) = &meta.title {
+        parts.push(format!("<cite>{}</cite>.", linked(MetaField::Title, 0, t)));
+    }
+    let mut venue = String::new();
+    if let Some(v) = &meta.venue {
+        venue.push_str(&linked(MetaField::Venue, 0, v));
+    }
+    if let Some(v) = &meta.volume {
+        let _ = write!(venue, ", vol. {}", linked(MetaField::Volume, 0, v));
+    }
+    if let Some(i) = &meta.issue {
+        let _ = write!(venue, ", no. {}", linked(MetaField::Issue, 0, i));
+    }
+    if let Some((a, e)) = meta.pages {
+        let p = if a == e {
+            format!("p. {a}")
+        } else {
+            format!("pp. {a}–{e}")
+        };
+        let _ = write!(venue, ", {}", linked(MetaField::Pages, 0, &p));
+    }
+    if !venue.is_empty() {
+        parts.push(format!("{venue}."));
+    }
+    if let Some(d) = &meta.doi {
+        parts.push(format!("DOI {}", linked(MetaField::Doi, 0, d)));
+    }
+    if let Some(u) = &meta.url {
+        parts.push(linked(MetaField::Url, 0, u));
+    }
+    format!(
+        "<section id=\"source-meta\" class=\"source-meta\"><p class=\"cite\">{}{}</p><p class=\"hint\">As the source states itself (each part links to where it says so). <a class=\"download\" href=\"/api/export?format=csl-sources&amp;doc={}\" download>CSL-JSON</a></p></section>",
+        meta.kind
+            .map(|k| format!(
+                "<span class=\"meta-kind\">{}</span> ",
+                esc(&format!("{k:?}").to_lowercase())
+            ))
+            .unwrap_or_default(),
+        parts.join(" "),
+        url_enc(doc)
+    )
 }
 
 /// A table the extractor read, drawn as a table: its caption and unit, its header, each

@@ -267,10 +267,7 @@ pub fn downloads(links: &[(&str, String)]) -> String {
 
 /// How a source is named to a reader: its title where one is known, else its id.
 pub fn source_name(v: &crate::server::state::View, doc: &str) -> String {
-    v.document(doc)
-        .and_then(|d| d.title.clone())
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| doc.to_string())
+    v.source_title(doc).unwrap_or_else(|| doc.to_string())
 }
 
 /// A link to the reader at a span, as a historian cites it: the source's title, the page

@@ -92,7 +92,7 @@ fn form(v: &crate::server::state::View, p: &Params) -> String {
             "<option value=\"{}\"{}>{}</option>",
             esc(&d.id),
             if d.id == doc { " selected" } else { "" },
-            esc(d.title.as_deref().unwrap_or(&d.id))
+            esc(&super::source_name(v, &d.id))
         );
     }
     let _ = write!(
@@ -232,12 +232,7 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
         ));
     };
     if let Some(d) = nonempty(&p.doc) {
-        let name = v
-            .documents
-            .iter()
-            .find(|x| x.id == d)
-            .and_then(|x| x.title.clone())
-            .unwrap_or_else(|| d.to_string());
+        let name = super::source_name(v, d);
         add(format!("document: {name}"), p.with(&[("doc", "")]));
     }
     if let Some(l) = nonempty(&p.lang) {
