@@ -341,6 +341,9 @@ async fn workbench_in_headless_chromium() {
             "the reader: repaired text, contents, layers asked for, keyboard",
             |c| Box::pin(reader_layout(c)),
         ),
+        ("the interface in Vietnamese and Russian", |c| {
+            Box::pin(interface_languages(c))
+        }),
         ("sources named as they state themselves", |c| {
             Box::pin(sources_cited(c))
         }),
@@ -953,6 +956,51 @@ async fn reader_layout(ctx: Arc<Ctx>) -> Result<()> {
         .await?;
     ctx.wait_for("#source-text.original").await?;
     ctx.shot("21-reader-original-layout").await?;
+    Ok(())
+}
+
+/// The switch in the header puts the interface in another language, which stays (a
+/// cookie) until switched back; labels, the page's `lang` and the search page's words follow.
+async fn interface_languages(ctx: Arc<Ctx>) -> Result<()> {
+    ctx.open("/search?q=CMEA").await?;
+    let lang = ctx.js("return document.documentElement.lang;").await?;
+    ensure!(lang == json!("en"), "the default interface is {lang}");
+    ctx.c
+        .find(Locator::Css("nav.ui-langs a[hreflang=vi]"))
+        .await
+        .context("no switch to Vietnamese")?
+        .click()
+        .await?;
+    ctx.wait_for("html[lang=vi]").await?;
+    let nav = ctx.text("nav.site-nav a[data-nav=search]").await?;
+    ensure!(
+        nav == "Tìm kiếm",
+        "the Vietnamese search link reads {nav:?}"
+    );
+    ensure!(
+        ctx.text("#hit-count").await?.contains("câu"),
+        "the hit count is not in Vietnamese"
+    );
+    ensure!(
+        ctx.c
+            .current_url()
+            .await?
+            .query()
+            .is_some_and(|q| q.contains("q=CMEA")),
+        "switching the language lost the search"
+    );
+    // Remembered on the next page.
+    ctx.open("/timeline").await?;
+    ensure!(
+        ctx.text("h1").await? == "Dòng thời gian",
+        "the timeline forgot the chosen language"
+    );
+    ctx.shot("23-timeline-vi").await?;
+    ctx.open("/timeline?ui=ru").await?;
+    ensure!(ctx.text("h1").await? == "Хронология", "no Russian timeline");
+    ctx.open("/?ui=en").await?;
+    let lang = ctx.js("return document.documentElement.lang;").await?;
+    ensure!(lang == json!("en"), "switching back gave {lang}");
     Ok(())
 }
 

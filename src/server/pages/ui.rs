@@ -55,8 +55,10 @@ pub fn languages() -> Vec<Lang> {
         .collect()
 }
 
+/// The registry's fallback language (`data/lang/languages.toml`), or the first language
+/// with labels.
 fn fallback() -> Lang {
-    Lang::from_code("en")
+    Some(Lang::fallback())
         .filter(|l| !LABELS[l.index()].is_empty())
         .or_else(|| languages().first().copied())
         .expect("data/ui has at least one language")
