@@ -51,7 +51,7 @@ pub struct DocData {
     by_id: HashMap<i64, usize>,
     /// Its paragraphs as the layout repair reads them, made the first time a reader asks
     /// ([`DocData::blocks`]).
-    blocks: std::sync::OnceLock<Arc<Vec<Block>>>,
+    blocks: std::sync::OnceLock<Arc<Reread>>,
     /// What the source says of itself (title, authors, year, venue), read the first time
     /// a page names it ([`DocData::meta`]).
     meta: std::sync::OnceLock<Arc<SourceMeta>>,
@@ -65,6 +65,77 @@ pub struct SourceMeta {
     pub meta: crate::source::meta::SourceMeta,
     /// `meta.evidence` as byte ranges of the source (field, start, end).
     pub source_evidence: Vec<(crate::source::meta::MetaField, usize, usize)>,
+}
+
+/// What the layout repair finds when the stored source is read again for the reader: its
+/// paragraphs and the page numbers printed in it.
+#[derive(Debug, Clone, Default)]
+pub struct Reread {
+    pub blocks: Vec<Block>,
+    pub pages: PrintedPages,
+}
+
+/// The page numbers a text source prints (a PDF's text with its page numbers as lines):
+/// each number's line and value, in order, and whether they stand at the foot of their page
+/// (the text before a number is on that page) or at its head (the text after it). Empty
+/// unless the numbers run in sequence, so no page is ever guessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrintedPages {
+    /// (byte offset of the number's line, the number).
+    marks: Vec<(usize, u32)>,
+    foot: bool,
+}
+
+impl PrintedPages {
+    /// Reads the page-number lines the layout repair left out of the text (`lines`: their
+    /// byte ranges and text). Numbers must mostly follow each other (n, n+1, …): at least
+    /// four of them, and nine in ten steps by one; otherwise the source prints no usable
+    /// page numbers.
+    pub fn read(lines: &[(std::ops::Range<usize>, String)]) -> PrintedPages {
+        let marks: Vec<(usize, u32)> = lines
+            .iter()
+            .filter_map(|(r, t)| {
+                let t = t.trim_matches(|c: char| !c.is_ascii_digit());
+                (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| t.parse().ok().map(|n| (r.start, n)))
+                    .flatten()
+            })
+            .collect();
+        if marks.len() < 4 {
+            return PrintedPages::default();
+        }
+        let steps = marks.windows(2).filter(|w| w[1].1 == w[0].1 + 1).count();
+        if steps * 10 < (marks.len() - 1) * 9 {
+            return PrintedPages::default();
+        }
+        // At the foot when the text before the first number is about a page long; at the
+        // head when the first number comes first.
+        let mut gaps: Vec<usize> = marks.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        gaps.sort_unstable();
+        let page = gaps[gaps.len() / 2].max(1);
+        let foot = marks[0].0 * 2 > page;
+        PrintedPages { marks, foot }
+    }
+
+    /// The printed number of the page byte `at` stands on, when the source prints them.
+    pub fn at(&self, at: usize) -> Option<u32> {
+        if self.marks.is_empty() {
+            return None;
+        }
+        let i = self.marks.partition_point(|m| m.0 <= at);
+        if self.foot {
+            // The first number after it is its page's; after the last, the next page.
+            match self.marks.get(i) {
+                Some(m) => Some(m.1),
+                None => self.marks.last().map(|m| m.1 + 1),
+            }
+        } else {
+            match i.checked_sub(1) {
+                Some(k) => Some(self.marks[k].1),
+                None => self.marks[0].1.checked_sub(1).filter(|n| *n > 0),
+            }
+        }
+    }
 }
 
 /// A paragraph of a document as the reader shows it: its byte range in the source and what
@@ -146,7 +217,19 @@ impl DocData {
     /// read again from the stored source by the same layout repair that ingest ran (so the
     /// store keeps no second copy), once per version of the document. Empty when the source
     /// cannot be read again.
-    pub fn blocks(&self) -> Arc<Vec<Block>> {
+    pub fn blocks(&self) -> Vec<Block> {
+        self.reread().blocks.clone()
+    }
+
+    /// The printed page number of byte `at` of a text source that prints its page numbers
+    /// (see [`PrintedPages`]); a PDF's or a scan's page is its [`DocData::place`].
+    pub fn printed_page(&self, at: usize) -> Option<u32> {
+        self.reread().pages.at(at)
+    }
+
+    /// The source read again by the same layout repair that ingest ran, once per version
+    /// of the document. Empty when it cannot be read again.
+    fn reread(&self) -> Arc<Reread> {
         self.blocks
             .get_or_init(|| {
                 use crate::text::layout::Format;
@@ -162,19 +245,38 @@ impl DocData {
                     lang: crate::text::lang::Lang::from_code(&self.doc.lang),
                     ..Default::default()
                 };
-                let blocks =
+                let Ok(d) =
                     crate::document::Document::read(&self.doc.id, self.bytes.to_vec(), opts)
-                        .map(|d| {
-                            d.paragraphs
-                                .iter()
-                                .map(|p| Block {
-                                    src: p.src.clone(),
-                                    kind: p.kind,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                Arc::new(blocks)
+                else {
+                    return Arc::new(Reread::default());
+                };
+                let blocks = d
+                    .paragraphs
+                    .iter()
+                    .map(|p| Block {
+                        src: p.src.clone(),
+                        kind: p.kind,
+                    })
+                    .collect();
+                let numbers: Vec<(std::ops::Range<usize>, String)> = d
+                    .furniture
+                    .iter()
+                    .filter(|f| f.kind == crate::text::layout::FurnitureKind::PageNumber)
+                    .map(|f| {
+                        (
+                            f.src.clone(),
+                            crate::source::decode::decode_range(
+                                &self.bytes,
+                                self.doc.encoding(),
+                                f.src.clone(),
+                            ),
+                        )
+                    })
+                    .collect();
+                Arc::new(Reread {
+                    blocks,
+                    pages: PrintedPages::read(&numbers),
+                })
             })
             .clone()
     }
@@ -748,4 +850,55 @@ fn fingerprint(docs: &[StoredDocument], curation: i64) -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod printed_pages_tests {
+    use super::PrintedPages;
+
+    fn lines(at: &[(usize, &str)]) -> Vec<(std::ops::Range<usize>, String)> {
+        at.iter()
+            .map(|&(a, t)| (a..a + t.len(), t.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_at_the_foot_number_the_text_before_them() {
+        // Pages of about 1000 bytes, the number at each page's foot.
+        let p = PrintedPages::read(&lines(&[
+            (990, "11"),
+            (1990, "12"),
+            (2990, "- 13 -"),
+            (3990, "14"),
+        ]));
+        assert_eq!(p.at(10), Some(11));
+        assert_eq!(p.at(995), Some(12));
+        assert_eq!(p.at(2500), Some(13));
+        assert_eq!(p.at(4500), Some(15));
+    }
+
+    #[test]
+    fn numbers_at_the_head_number_the_text_after_them() {
+        let p = PrintedPages::read(&lines(&[(0, "7"), (1000, "8"), (2000, "9"), (3000, "10")]));
+        assert_eq!(p.at(500), Some(7));
+        assert_eq!(p.at(2100), Some(9));
+        assert_eq!(p.at(9999), Some(10));
+    }
+
+    #[test]
+    fn numbers_out_of_sequence_or_too_few_give_no_page() {
+        let shuffled = PrintedPages::read(&lines(&[
+            (990, "11"),
+            (1990, "40"),
+            (2990, "3"),
+            (3990, "14"),
+        ]));
+        assert_eq!(shuffled.at(100), None);
+        let few = PrintedPages::read(&lines(&[(990, "11"), (1990, "12")]));
+        assert_eq!(few.at(100), None);
+        assert_eq!(
+            PrintedPages::read(&lines(&[(1, "iv"), (2, "v"), (3, "x"), (4, "y")])).at(2),
+            None
+        );
+    }
 }

@@ -281,10 +281,15 @@ pub fn cite_link(
     show: &str,
 ) -> String {
     let name = source_name(v, doc);
+    // A PDF's or a scan's page, else the page number a text source prints.
     let page = v
         .doc(doc)
-        .and_then(|d| d.place(start, end))
-        .map(|p| format!("p. {} · ", p.page))
+        .and_then(|d| {
+            d.place(start, end)
+                .map(|p| p.page)
+                .or_else(|| d.printed_page(start as usize))
+        })
+        .map(|p| format!("p. {p} · "))
         .unwrap_or_default();
     let href = reader_href_showing(doc, start, end, show);
     format!(
