@@ -1059,6 +1059,50 @@ async fn sources_cited(ctx: Arc<Ctx>) -> Result<()> {
         item["issued"]["date-parts"][0][0] == json!(2022) && item["title"].is_string(),
         "CSL-JSON of the source: {item}"
     );
+    // A historian corrects the venue through the form; the page marks the correction.
+    ctx.open(&format!("/documents/{}", enc(article))).await?;
+    ctx.c
+        .find(Locator::Css("details.cite-edit summary"))
+        .await?
+        .click()
+        .await?;
+    let form = ctx.c.find(Locator::Css("form.cite-form")).await?;
+    form.find(Locator::Css("select[name=field] option[value=venue]"))
+        .await?
+        .click()
+        .await?;
+    for (name, text) in [
+        (
+            "value",
+            "European Journal of Social Sciences Studies (browser test)",
+        ),
+        ("reason", "The journal's cover reads so (browser test)."),
+        ("who", "browser-test"),
+        ("token", TOKEN),
+    ] {
+        let input = form
+            .find(Locator::Css(&format!("input[name={name}]")))
+            .await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+    }
+    form.find(Locator::Css("button")).await?.click().await?;
+    let t0 = Instant::now();
+    loop {
+        ensure!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the corrected venue never showed"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if let Ok(e) = ctx
+            .c
+            .find(Locator::Css("#source-meta .meta-curated[data-field=venue]"))
+            .await
+            && e.text().await?.contains("(browser test)")
+        {
+            break;
+        }
+    }
     Ok(())
 }
 

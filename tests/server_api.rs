@@ -1026,3 +1026,107 @@ fn merged_events_redirect_and_exports_are_named() {
         assert_eq!(s.get(&format!("/api/export?{bad}")).status, 400, "{bad}");
     }
 }
+
+/// A historian corrects a source's citation: the pages, the document list, the CSL-JSON of
+/// the source and the audit show the correction with the machine's reading kept; a
+/// retraction restores what the source states; wrong fields and values are 400.
+#[test]
+fn a_sources_citation_is_corrected_by_curation() {
+    let (_tmp, data) = corpus_data();
+    let s = Server::start(&data, &[]);
+    let doc = "003_e1f2f0e4f1247df1.txt";
+    let auth = auth();
+    let h = [("Authorization", auth.as_str())];
+    let wait_for = |n: i64| {
+        let t0 = Instant::now();
+        while s.get("/api/status").json()["curation_version"].as_i64() < Some(n) {
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "the view never showed #{n}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let title = "Quan hệ Việt Nam – Liên Xô (1976–1991) (server_api test)";
+    let mut ids = Vec::new();
+    for (field, value) in [
+        ("title", json!(title)),
+        ("year", json!("2017")),
+        ("authors", json!("Tác Giả Một; Tác Giả Hai")),
+    ] {
+        let r = s.post_json(
+            "/api/curation",
+            &h,
+            &json!({"action": "edit", "target": {"document": doc}, "field": field, "value": value,
+                    "reason": "the title page reads so (server_api test)", "who": "api-test"}),
+        );
+        assert!((200..300).contains(&r.status), "{field}: {}", r.describe());
+        ids.push(r.json()["id"].as_i64().expect("audit id"));
+    }
+    wait_for(*ids.last().unwrap());
+    let page = s.get(&format!("/documents/{}", enc(doc))).text();
+    assert!(
+        page.contains(&format!("<h1>{title}</h1>")),
+        "the reader's title"
+    );
+    assert!(
+        page.contains("meta-curated"),
+        "the correction is not marked as one"
+    );
+    let csl = s
+        .get(&format!("/api/export?format=csl-sources&doc={}", enc(doc)))
+        .json();
+    assert_eq!(csl[0]["title"], json!(title));
+    assert_eq!(csl[0]["issued"]["date-parts"][0][0], json!(2017));
+    assert_eq!(csl[0]["author"][1]["literal"], json!("Tác Giả Hai"));
+    assert!(csl[0]["annals"]["corrected"]["title"]["by"] == json!("api-test"));
+    assert!(
+        s.get("/documents").text().contains(title),
+        "the document list names it"
+    );
+    let audit = s.get("/audit").text();
+    assert!(
+        audit.contains("source <a class=\"target\""),
+        "the audit names the source"
+    );
+    // Retracting the title's correction gives the source's own reading back.
+    let r = s.post_json(
+        "/api/curation",
+        &h,
+        &json!({"action": "retract", "target": {"audit": ids[0]}, "reason": "wrong page (server_api test)", "who": "api-test"}),
+    );
+    assert!((200..300).contains(&r.status), "retract: {}", r.describe());
+    wait_for(r.json()["id"].as_i64().unwrap());
+    let csl = s
+        .get(&format!("/api/export?format=csl-sources&doc={}", enc(doc)))
+        .json();
+    assert_ne!(csl[0]["title"], json!(title));
+    assert_eq!(
+        csl[0]["issued"]["date-parts"][0][0],
+        json!(2017),
+        "the other corrections stay"
+    );
+    for (field, value, what) in [
+        ("colour", json!("red"), "an unknown field"),
+        ("year", json!("soon"), "a year that is not one"),
+    ] {
+        let r = s.post_json(
+            "/api/curation",
+            &h,
+            &json!({"action": "edit", "target": {"document": doc}, "field": field, "value": value, "reason": "x", "who": "api-test"}),
+        );
+        assert_json_error(&r, 400, what);
+    }
+    let r = s.post_json(
+        "/api/curation",
+        &h,
+        &json!({"action": "confirm", "target": {"document": doc}, "reason": "x", "who": "api-test"}),
+    );
+    assert_json_error(&r, 400, "confirm of a source");
+    let r = s.post_json(
+        "/api/curation",
+        &h,
+        &json!({"action": "edit", "target": {"document": "no-such.txt"}, "field": "title", "value": "x", "reason": "x", "who": "api-test"}),
+    );
+    assert!(r.status == 400 || r.status == 404, "{}", r.describe());
+}

@@ -23,6 +23,14 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Target {
     Fact(FactAnchor),
     Event(EventAnchor),
+    /// A source's description of itself (its citation: title, authors, year, venue…).
+    Document(DocumentAnchor),
+}
+
+/// A source, by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentAnchor {
+    pub doc: String,
 }
 
 impl Target {
@@ -36,6 +44,7 @@ impl Target {
                 e.statements.len(),
                 if e.statements.len() == 1 { "" } else { "s" }
             ),
+            Target::Document(d) => format!("source {}", d.doc),
         }
     }
 }

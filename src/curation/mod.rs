@@ -38,6 +38,7 @@ use crate::store::{CurationRow, NewCurationRow, Store, StoreError, StoredFact};
 use anchor::{Resolution, Resolver};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
@@ -184,6 +185,8 @@ pub enum TargetRef {
     Event(String),
     /// An audit entry (for `retract`).
     Audit(i64),
+    /// A source's citation, by the document's id (for `edit` of [`value::SOURCE_FIELDS`]).
+    Document(String),
 }
 
 impl fmt::Display for TargetRef {
@@ -208,6 +211,7 @@ impl fmt::Display for TargetRef {
             }
             TargetRef::Event(id) => f.write_str(id),
             TargetRef::Audit(id) => write!(f, "#{id}"),
+            TargetRef::Document(id) => write!(f, "document:{id}"),
         }
     }
 }
@@ -246,6 +250,9 @@ impl FromStr for TargetRef {
         }
         if let Some(x) = s.strip_prefix("event:") {
             return Ok(TargetRef::Event(x.to_string()));
+        }
+        if let Some(x) = s.strip_prefix("document:") {
+            return Ok(TargetRef::Document(x.to_string()));
         }
         if s.starts_with("ev-") {
             return Ok(TargetRef::Event(s.to_string()));
@@ -506,11 +513,26 @@ type SpanKey = (String, String, u64, u64);
 #[derive(Debug, Clone, Default)]
 pub struct Curation {
     entries: Vec<Entry>,
+    /// Document → field → the correction in force of its citation.
+    sources: BTreeMap<String, BTreeMap<String, SourceEdit>>,
     facts: HashMap<i64, FactCuration>,
     /// Document → the ids of its facts in `facts`, sorted.
     by_doc: HashMap<String, Vec<i64>>,
     /// (doc, kind, start, end) → (machine value, fact id), for [`Curation::apply_to_record`].
     by_span: HashMap<SpanKey, Vec<(Value, i64)>>,
+}
+
+/// A historian's correction of one field of a source's citation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceEdit {
+    /// The value in force (title, venue…: a string; year: a number; authors: strings).
+    pub value: Value,
+    /// What the machine read, when the decision was made.
+    pub machine: Value,
+    pub by: String,
+    pub at: String,
+    pub reason: String,
+    pub audit_id: i64,
 }
 
 fn parse_row(row: CurationRow) -> crate::store::Result<AuditEntry> {
@@ -593,6 +615,7 @@ impl Curation {
                         docs.insert(s.doc);
                     }
                 }
+                Target::Document(_) => {}
             }
         }
         let resolver = Resolver::load(source, &docs, &kinds)?;
@@ -627,6 +650,7 @@ impl Curation {
                         }
                         Resolved::Fact(r)
                     }
+                    Target::Document(_) => Resolved::Nothing,
                     Target::Event(e) => Resolved::Event {
                         statements: e.statements.iter().map(|s| resolver.statement(s)).collect(),
                         with: merge_anchors(&audit.new_value)
@@ -658,7 +682,39 @@ impl Curation {
             ..Curation::default()
         };
         c.fold_facts();
+        c.fold_sources();
         Ok(c)
+    }
+
+    /// The corrections of sources' citations, in log order: the latest of each field wins;
+    /// retracted ones are left out.
+    fn fold_sources(&mut self) {
+        for e in &self.entries {
+            let (Target::Document(d), Action::Edit, None) =
+                (&e.audit.target, e.audit.action, e.retracted_by)
+            else {
+                continue;
+            };
+            let Some(field) = &e.audit.field else {
+                continue;
+            };
+            self.sources.entry(d.doc.clone()).or_default().insert(
+                field.clone(),
+                SourceEdit {
+                    value: e.audit.new_value.clone(),
+                    machine: e.audit.old_value.clone(),
+                    by: e.audit.who.clone(),
+                    at: e.audit.at.clone(),
+                    reason: e.audit.reason.clone(),
+                    audit_id: e.audit.id,
+                },
+            );
+        }
+    }
+
+    /// The historians' corrections of source `doc`'s citation, by field.
+    pub fn source_edits(&self, doc: &str) -> Option<&BTreeMap<String, SourceEdit>> {
+        self.sources.get(doc)
     }
 
     /// Applies the fact decisions, in log order, to the facts they resolve to.
@@ -981,6 +1037,13 @@ pub fn decide(store: &mut dyn Store, d: NewDecision) -> Result<AuditEntry> {
                 what: "an audit entry (#ID)",
             });
         }
+        (TargetRef::Document(id), Action::Edit) => decide_document(&*store, &c, id, &d)?,
+        (TargetRef::Document(_), a) => {
+            return Err(CurationError::WrongTarget {
+                action: a,
+                what: "a fact or an event (a source's citation is corrected with `edit`)",
+            });
+        }
         (TargetRef::Event(id), _) => decide_event(&*store, &c, id, &d)?,
         (t, _) => decide_fact(&*store, &c, t, &d)?,
     };
@@ -1135,6 +1198,47 @@ fn event_anchor(
         statements,
         value: machine,
     })
+}
+
+/// An edit of a source's citation: the field must be one of [`value::SOURCE_FIELDS`], the
+/// value of its kind; the old value is the correction in force, else what the machine reads
+/// from the source.
+fn decide_document(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> Result<Decided> {
+    let doc = store
+        .document(id)?
+        .ok_or_else(|| CurationError::BadTarget {
+            given: id.to_string(),
+            why: "no document has this id (see `annals documents`)".into(),
+        })?;
+    let (Some(field), Some(v)) = (&d.field, &d.value) else {
+        return Err(CurationError::Missing {
+            action: Action::Edit,
+            what: "a field and a value",
+        });
+    };
+    let new = value::normalize_source(field, v)?;
+    let old = match c.source_edits(id).and_then(|m| m.get(field)) {
+        Some(e) => e.value.clone(),
+        None => {
+            let bytes = store.source_bytes(&doc.id)?.unwrap_or_default();
+            let (meta, _) = crate::source::meta::read_source(
+                &bytes,
+                doc.encoding(),
+                doc.format == "html",
+                crate::source::meta::MetaHint {
+                    html_title: doc.title.as_deref(),
+                    lang: crate::text::lang::Lang::from_code(&doc.lang),
+                },
+            );
+            value::source_field(&meta, field)
+        }
+    };
+    Ok((
+        Target::Document(anchor::DocumentAnchor { doc: doc.id }),
+        Some(field.clone()),
+        old,
+        new,
+    ))
 }
 
 fn decide_event(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> Result<Decided> {

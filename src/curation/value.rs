@@ -24,6 +24,122 @@ pub const EVENT_FIELDS: [&str; 8] = [
     "summary",
 ];
 
+/// The fields of a source's citation a historian may correct.
+pub const SOURCE_FIELDS: [&str; 9] = [
+    "title", "authors", "year", "venue", "volume", "issue", "pages", "url", "doi",
+];
+
+/// A citation field's value as the machine read it (`Value::Null` when it read none).
+pub fn source_field(m: &crate::source::meta::SourceMeta, field: &str) -> Value {
+    let s = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    match field {
+        "title" => s(&m.title),
+        "authors" if m.authors.is_empty() => Value::Null,
+        "authors" => Value::Array(m.authors.iter().cloned().map(Value::String).collect()),
+        "year" => m.year.map_or(Value::Null, Value::from),
+        "venue" => s(&m.venue),
+        "volume" => s(&m.volume),
+        "issue" => s(&m.issue),
+        "pages" => m
+            .pages
+            .map_or(Value::Null, |(a, e)| Value::String(format!("{a}-{e}"))),
+        "url" => s(&m.url),
+        "doi" => s(&m.doi),
+        _ => Value::Null,
+    }
+}
+
+/// A corrected citation field, checked and in its canonical form: `year` a year (1 to
+/// 2100), `authors` names (a list, or one text with `;` between names), `pages` `A-B` or
+/// one page, the rest one line of text (at most 1000 characters). `null` removes what the
+/// machine read.
+///
+/// # Errors
+/// An unknown field ([`SOURCE_FIELDS`]) or a value of the wrong kind.
+pub fn normalize_source(field: &str, v: &Value) -> Result<Value, CurationError> {
+    if !SOURCE_FIELDS.contains(&field) {
+        return Err(CurationError::UnknownField {
+            field: field.to_string(),
+            target: "a source".into(),
+            allowed: SOURCE_FIELDS.join(", "),
+        });
+    }
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    let line = |s: &str| -> Result<String, CurationError> {
+        let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if t.is_empty() {
+            return Err(invalid(field, "empty: give a value, or null to remove it"));
+        }
+        if t.chars().count() > 1000 {
+            return Err(invalid(field, "longer than 1000 characters"));
+        }
+        if t.chars().any(char::is_control) {
+            return Err(invalid(field, "control characters"));
+        }
+        Ok(t)
+    };
+    match field {
+        "year" => {
+            let y = match v {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match y {
+                Some(y) if (1..=2100).contains(&y) => Ok(Value::from(y)),
+                _ => Err(invalid(field, "a year from 1 to 2100")),
+            }
+        }
+        "authors" => {
+            let names: Vec<String> = match v {
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| invalid(field, "names as texts"))?,
+                Value::String(s) => s.split(';').map(str::to_string).collect(),
+                _ => {
+                    return Err(invalid(
+                        field,
+                        "names: a list, or one text with ; between them",
+                    ));
+                }
+            };
+            let names: Vec<Value> = names
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| line(n).map(Value::String))
+                .collect::<Result<_, _>>()?;
+            if names.is_empty() {
+                return Err(invalid(field, "no name given"));
+            }
+            Ok(Value::Array(names))
+        }
+        "pages" => {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return Err(invalid(field, "pages as A-B or one page")),
+            };
+            let t = s.replace(['–', '—'], "-");
+            let parts: Vec<&str> = t.split('-').map(str::trim).collect();
+            let ok =
+                |p: &str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
+            match parts.as_slice() {
+                [a] if ok(a) => Ok(Value::String(a.to_string())),
+                [a, b] if ok(a) && ok(b) => Ok(Value::String(format!("{a}-{b}"))),
+                _ => Err(invalid(field, "pages as A-B or one page (digits)")),
+            }
+        }
+        _ => match v {
+            Value::String(s) => Ok(Value::String(line(s)?)),
+            _ => Err(invalid(field, "a text")),
+        },
+    }
+}
+
 fn invalid(field: &str, why: impl Into<String>) -> CurationError {
     CurationError::InvalidValue {
         field: field.to_string(),
@@ -454,6 +570,43 @@ pub fn current(obj: &Map<String, Value>, kind: &str, field: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn source_fields_are_checked_and_canonical() {
+        use serde_json::json;
+        assert_eq!(
+            normalize_source("year", &json!("1986")).unwrap(),
+            json!(1986)
+        );
+        assert_eq!(normalize_source("year", &json!(1986)).unwrap(), json!(1986));
+        assert!(normalize_source("year", &json!("19x6")).is_err());
+        assert!(normalize_source("year", &json!(3000)).is_err());
+        assert_eq!(
+            normalize_source("authors", &json!("Trần Hoàng;  Nguyễn Văn A ; ")).unwrap(),
+            json!(["Trần Hoàng", "Nguyễn Văn A"])
+        );
+        assert!(normalize_source("authors", &json!(" ; ")).is_err());
+        assert_eq!(
+            normalize_source("pages", &json!("12–25")).unwrap(),
+            json!("12-25")
+        );
+        assert_eq!(normalize_source("pages", &json!(7)).unwrap(), json!("7"));
+        assert!(normalize_source("pages", &json!("twelve")).is_err());
+        assert_eq!(
+            normalize_source("title", &json!("  Quan hệ\nViệt – Xô ")).unwrap(),
+            json!("Quan hệ Việt – Xô")
+        );
+        assert!(normalize_source("title", &json!("")).is_err());
+        assert_eq!(
+            normalize_source("venue", &json!(null)).unwrap(),
+            json!(null)
+        );
+        assert!(matches!(
+            normalize_source("colour", &json!("red")),
+            Err(CurationError::UnknownField { .. })
+        ));
+    }
+
     use super::*;
 
     #[test]

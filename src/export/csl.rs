@@ -284,8 +284,11 @@ pub fn source_items(snapshot: &Snapshot, doc: Option<&str>) -> Vec<Value> {
         if doc.is_some_and(|x| x != d.doc.id) {
             continue;
         }
-        let m = d.meta();
-        let meta = &m.meta;
+        let Some(c) = snapshot.citation(&d.doc.id) else {
+            continue;
+        };
+        let m = &c.machine;
+        let meta = &c.meta;
         let ty = match meta.kind {
             Some(MetaKind::Article) => "article-journal",
             Some(MetaKind::Thesis) => "thesis",
@@ -332,6 +335,7 @@ pub fn source_items(snapshot: &Snapshot, doc: Option<&str>) -> Vec<Value> {
                 "doc": d.doc.id,
                 "sha256": d.doc.sha256,
                 "evidence": m.source_evidence.iter().map(|(f, a, e)| json!({"field": f, "start": a, "end": e})).collect::<Vec<_>>(),
+                "corrected": c.edits,
             }),
         );
         out.push(Value::Object(item));

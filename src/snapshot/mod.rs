@@ -67,6 +67,17 @@ pub struct SourceMeta {
     pub source_evidence: Vec<(crate::source::meta::MetaField, usize, usize)>,
 }
 
+/// A source's citation as readers see it.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// With the historians' corrections applied.
+    pub meta: crate::source::meta::SourceMeta,
+    /// As the source states itself, with where.
+    pub machine: Arc<SourceMeta>,
+    /// The corrections in force, by field.
+    pub edits: std::collections::BTreeMap<String, crate::curation::SourceEdit>,
+}
+
 /// What the layout repair finds when the stored source is read again for the reader: its
 /// paragraphs and the page numbers printed in it.
 #[derive(Debug, Clone, Default)]
@@ -181,30 +192,15 @@ impl DocData {
     pub fn meta(&self) -> Arc<SourceMeta> {
         self.meta
             .get_or_init(|| {
-                use crate::source::decode;
-                let Ok(decoded) = decode::decode_as(&self.bytes, self.doc.encoding()) else {
-                    return Arc::new(SourceMeta::default());
-                };
-                let text = if self.doc.format == "html" {
-                    crate::source::html::html_to_text(&decoded.text).text
-                } else {
-                    decoded.text
-                };
-                let meta = crate::source::meta::read(
-                    text.as_str(),
+                let (meta, source_evidence) = crate::source::meta::read_source(
+                    &self.bytes,
+                    self.doc.encoding(),
+                    self.doc.format == "html",
                     crate::source::meta::MetaHint {
                         html_title: self.doc.title.as_deref(),
                         lang: crate::text::lang::Lang::from_code(&self.doc.lang),
                     },
                 );
-                let source_evidence = meta
-                    .evidence
-                    .iter()
-                    .map(|e| {
-                        let r = text.source_range(e.start..e.end);
-                        (e.field, r.start, r.end)
-                    })
-                    .collect();
                 Arc::new(SourceMeta {
                     meta,
                     source_evidence,
@@ -686,17 +682,59 @@ impl Snapshot {
         Some((sent, event))
     }
 
-    /// How a reader names source `doc`: the title it states of itself
-    /// ([`DocData::meta`]), else its HTML title; None when neither is known.
+    /// How a reader names source `doc`: its title as corrected by a historian, else as it
+    /// states it ([`DocData::meta`]), else its HTML title; None when none is known.
     pub fn source_title(&self, doc: &str) -> Option<String> {
         let d = self.docs.get(doc)?;
-        d.data
-            .meta()
+        self.citation(doc)?
             .meta
             .title
-            .clone()
             .or_else(|| d.data.doc.title.clone())
             .filter(|t| !t.trim().is_empty())
+    }
+
+    /// Source `doc`'s citation as readers see it: what it states of itself, with the
+    /// historians' corrections applied (and kept beside it).
+    pub fn citation(&self, doc: &str) -> Option<Citation> {
+        let d = self.docs.get(doc)?;
+        let machine = d.data.meta();
+        let edits = self.curation.source_edits(doc).cloned().unwrap_or_default();
+        let mut meta = machine.meta.clone();
+        for (field, e) in &edits {
+            let text = e.value.as_str().map(str::to_string);
+            match field.as_str() {
+                "title" => meta.title = text,
+                "venue" => meta.venue = text,
+                "volume" => meta.volume = text,
+                "issue" => meta.issue = text,
+                "url" => meta.url = text,
+                "doi" => meta.doi = text,
+                "year" => meta.year = e.value.as_i64().and_then(|y| i32::try_from(y).ok()),
+                "authors" => {
+                    meta.authors = e
+                        .value
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                }
+                "pages" => {
+                    meta.pages = text.and_then(|t| {
+                        let (a, b) = t.split_once('-').unwrap_or((&t, &t));
+                        Some((a.parse().ok()?, b.parse().ok()?))
+                    })
+                }
+                _ => {}
+            }
+        }
+        Some(Citation {
+            meta,
+            machine,
+            edits,
+        })
     }
 
     /// The stored sentence of `doc` holding byte `at` of the source (sentences are in

@@ -822,6 +822,35 @@ impl Out<'_> {
     }
 }
 
+/// What a stored source states of itself: its bytes decoded as `enc` (an HTML page reduced
+/// to its text first), read by [`read`]; each piece of evidence also as a byte range of
+/// `bytes` (field, start, end). Empty when the bytes do not decode.
+pub fn read_source(
+    bytes: &[u8],
+    enc: crate::source::decode::Encoding,
+    html: bool,
+    hint: MetaHint<'_>,
+) -> (SourceMeta, Vec<(MetaField, usize, usize)>) {
+    let Ok(decoded) = crate::source::decode::decode_as(bytes, enc) else {
+        return (SourceMeta::default(), Vec::new());
+    };
+    let text = if html {
+        crate::source::html::html_to_text(&decoded.text).text
+    } else {
+        decoded.text
+    };
+    let meta = read(text.as_str(), hint);
+    let at = meta
+        .evidence
+        .iter()
+        .map(|e| {
+            let r = text.source_range(e.start..e.end);
+            (e.field, r.start, r.end)
+        })
+        .collect();
+    (meta, at)
+}
+
 /// Reads the bibliographic metadata `text` states of itself (see the module's
 /// documentation). `text` is the document's text as the user sees it.
 pub fn read(text: &str, hint: MetaHint<'_>) -> SourceMeta {

@@ -55,6 +55,11 @@ fn target_html(t: &Target, titles: &dyn Fn(&str) -> Option<String>) -> String {
             esc(&a.kind),
             esc(&a.text)
         ),
+        Target::Document(d) => format!(
+            "source <a class=\"target\" href=\"/documents/{}\">{}</a>",
+            url_enc(&d.doc),
+            esc(&titles(&format!("document:{}", d.doc)).unwrap_or_else(|| d.doc.clone()))
+        ),
         Target::Event(e) => {
             let id = e.event_id.as_deref().unwrap_or("");
             let mut s = if id.is_empty() {
@@ -175,6 +180,9 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     // An event's title: its date and summary, as the view holds it (merged-away events by
     // the event they went into).
     let titles = |id: &str| -> Option<String> {
+        if let Some(doc) = id.strip_prefix("document:") {
+            return v.source_title(doc);
+        }
         let h = &v.history;
         let e = h
             .events

@@ -57,17 +57,17 @@ pub async fn list(
             href = url_enc(&d.id),
             name = esc(&super::source_name(&v, &d.id)),
             byline = v
-                .doc(&d.id)
-                .map(|x| {
-                    let m = x.meta();
+                .citation(&d.id)
+                .map(|c| {
+                    let m = &c.meta;
                     let mut parts: Vec<String> = Vec::new();
-                    if !m.meta.authors.is_empty() {
-                        parts.push(m.meta.authors.join("; "));
+                    if !m.authors.is_empty() {
+                        parts.push(m.authors.join("; "));
                     }
-                    if let Some(y) = m.meta.year {
+                    if let Some(y) = m.year {
                         parts.push(y.to_string());
                     }
-                    if let Some(ven) = &m.meta.venue {
+                    if let Some(ven) = &m.venue {
                         parts.push(ven.clone());
                     }
                     if parts.is_empty() {
@@ -350,7 +350,10 @@ pub async fn reader(
                     ))
                 })
                 .collect();
-            let cite = cite_html(&d.id, &data.meta());
+            let cite = v
+                .citation(&d.id)
+                .map(|c| cite_html(&d.id, &c))
+                .unwrap_or_default();
             let title = v.source_title(&d.id);
             Ok((
                 d,
@@ -719,23 +722,36 @@ pub fn render_blocks(
 /// How to cite a source, as it states itself: authors, year, title, venue, volume, issue,
 /// pages, DOI and URL, each linked to the passage it was read from; with its CSL-JSON.
 /// Empty when the source states none of these.
-pub fn cite_html(doc: &str, m: &crate::snapshot::SourceMeta) -> String {
+pub fn cite_html(doc: &str, c: &crate::snapshot::Citation) -> String {
     use crate::source::meta::MetaField;
-    let meta = &m.meta;
-    if meta.title.is_none() && meta.authors.is_empty() && meta.venue.is_none() {
-        return String::new();
-    }
-    // The n-th piece of evidence of a field, as a link around `text`.
-    let linked = |field: MetaField, n: usize, text: &str| -> String {
-        match m
+    let meta = &c.meta;
+    let edited = |field: &str| c.edits.get(field);
+    // A value: corrected by a historian (who, when, why and the machine's value in its
+    // tooltip), else linked to the n-th place the source states it.
+    let linked = |field: MetaField, name: &str, n: usize, text: &str| -> String {
+        if let Some(e) = edited(name) {
+            return format!(
+                "<span class=\"meta-curated\" data-field=\"{name}\" title=\"{}\">{}</span>",
+                esc(&format!(
+                    "corrected by {} ({}) #{}: {} — the source read: {}",
+                    e.by,
+                    super::audit::readable_time(&e.at),
+                    e.audit_id,
+                    e.reason,
+                    super::json_text(&e.machine)
+                )),
+                esc(text)
+            );
+        }
+        match c
+            .machine
             .source_evidence
             .iter()
             .filter(|(f, _, _)| *f == field)
             .nth(n)
         {
             Some(&(_, a, e)) => format!(
-                "<a class=\"meta-evidence\" data-field=\"{}\" href=\"{}\" title=\"read from the source here\">{}</a>",
-                esc(&format!("{field:?}").to_lowercase()),
+                "<a class=\"meta-evidence\" data-field=\"{name}\" href=\"{}\" title=\"read from the source here\">{}</a>",
                 esc(&super::reader_href(doc, a as u64, e as u64)),
                 esc(text)
             ),
@@ -748,25 +764,35 @@ pub fn cite_html(doc: &str, m: &crate::snapshot::SourceMeta) -> String {
             .authors
             .iter()
             .enumerate()
-            .map(|(i, a)| linked(MetaField::Author, i, a))
+            .map(|(i, a)| linked(MetaField::Author, "authors", i, a))
             .collect();
         parts.push(names.join("; "));
     }
     if let Some(y) = meta.year {
-        parts.push(format!("({})", linked(MetaField::Year, 0, &y.to_string())));
+        parts.push(format!(
+            "({})",
+            linked(MetaField::Year, "year", 0, &y.to_string())
+        ));
     }
     if let Some(t) = &meta.title {
-        parts.push(format!("<cite>{}</cite>.", linked(MetaField::Title, 0, t)));
+        parts.push(format!(
+            "<cite>{}</cite>.",
+            linked(MetaField::Title, "title", 0, t)
+        ));
     }
     let mut venue = String::new();
     if let Some(v) = &meta.venue {
-        venue.push_str(&linked(MetaField::Venue, 0, v));
+        venue.push_str(&linked(MetaField::Venue, "venue", 0, v));
     }
     if let Some(v) = &meta.volume {
-        let _ = write!(venue, ", vol. {}", linked(MetaField::Volume, 0, v));
+        let _ = write!(
+            venue,
+            ", vol. {}",
+            linked(MetaField::Volume, "volume", 0, v)
+        );
     }
     if let Some(i) = &meta.issue {
-        let _ = write!(venue, ", no. {}", linked(MetaField::Issue, 0, i));
+        let _ = write!(venue, ", no. {}", linked(MetaField::Issue, "issue", 0, i));
     }
     if let Some((a, e)) = meta.pages {
         let p = if a == e {
@@ -774,27 +800,44 @@ pub fn cite_html(doc: &str, m: &crate::snapshot::SourceMeta) -> String {
         } else {
             format!("pp. {a}–{e}")
         };
-        let _ = write!(venue, ", {}", linked(MetaField::Pages, 0, &p));
+        let _ = write!(venue, ", {}", linked(MetaField::Pages, "pages", 0, &p));
     }
     if !venue.is_empty() {
         parts.push(format!("{venue}."));
     }
     if let Some(d) = &meta.doi {
-        parts.push(format!("DOI {}", linked(MetaField::Doi, 0, d)));
+        parts.push(format!("DOI {}", linked(MetaField::Doi, "doi", 0, d)));
     }
     if let Some(u) = &meta.url {
-        parts.push(linked(MetaField::Url, 0, u));
+        parts.push(linked(MetaField::Url, "url", 0, u));
+    }
+    let cite = if parts.is_empty() {
+        "<span class=\"none\">The source states no title, author or venue that annals could read.</span>".to_string()
+    } else {
+        parts.join(" ")
+    };
+    let mut options = String::new();
+    for f in crate::curation::value::SOURCE_FIELDS {
+        let _ = write!(options, "<option value=\"{f}\">{f}</option>");
     }
     format!(
-        "<section id=\"source-meta\" class=\"source-meta\"><p class=\"cite\">{}{}</p><p class=\"hint\">As the source states itself (each part links to where it says so). <a class=\"download\" href=\"/api/export?format=csl-sources&amp;doc={}\" download>CSL-JSON</a></p></section>",
+        "<section id=\"source-meta\" class=\"source-meta\"><p class=\"cite\">{}{cite}</p><p class=\"hint\">As the source states itself (each part links to where it says so; a corrected part says who corrected it). <a class=\"download\" href=\"/api/export?format=csl-sources&amp;doc={}\" download>CSL-JSON</a></p>\
+         <details class=\"cite-edit\"><summary>Correct this citation</summary>\
+         <form class=\"cite-form box\" data-doc=\"{}\"><div class=\"row\">\
+         <label>Part <select name=\"field\">{options}</select></label>\
+         <label class=\"grow\">Correct value <input name=\"value\" placeholder=\"authors: names separated by ; · year: 1986 · pages: 12-25 · empty: remove\"></label></div>\
+         <div class=\"row\"><label class=\"grow\">Reason <input name=\"reason\" required placeholder=\"the title page reads…\"></label>\
+         <label>Your name <input name=\"who\" autocomplete=\"name\"></label>\
+         <label>Token <input name=\"token\" type=\"password\" autocomplete=\"off\"></label>\
+         <button type=\"submit\">Record</button></div><output role=\"status\" aria-live=\"polite\"></output></form></details></section>",
         meta.kind
             .map(|k| format!(
                 "<span class=\"meta-kind\">{}</span> ",
                 esc(&format!("{k:?}").to_lowercase())
             ))
             .unwrap_or_default(),
-        parts.join(" "),
-        url_enc(doc)
+        url_enc(doc),
+        esc(doc),
     )
 }
 

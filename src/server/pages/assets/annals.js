@@ -205,6 +205,47 @@
     });
   }
 
+  /** Reloads once the view shows audit entry `n` (at most 30 s). */
+  function reloadWhenShown(n) {
+    var deadline = Date.now() + 30000;
+    var wait = function () {
+      fetch("/api/status").then(function (r) { return r.json(); }).then(function (st) {
+        if ((st.curation_version || 0) >= n || Date.now() > deadline) { location.reload(); }
+        else { setTimeout(wait, 200); }
+      }).catch(function () { setTimeout(wait, 500); });
+    };
+    wait();
+  }
+
+  /** The form that corrects one part of a source's citation. */
+  function setupCiteForm(form) {
+    var out = form.querySelector("output");
+    var q = function (n) { return form.querySelector("[name=" + n + "]"); };
+    q("who").value = stored(WHO_KEY);
+    q("token").value = stored(TOKEN_KEY);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var raw = q("value").value.trim();
+      var d = {
+        action: "edit", target: { document: form.dataset.doc }, field: q("field").value,
+        value: raw === "" ? null : raw, reason: q("reason").value.trim(), who: q("who").value.trim()
+      };
+      var tok = q("token").value.trim();
+      if (!d.reason) { show(out, "failed", "A reason is required."); return; }
+      if (!d.who || !tok) { show(out, "failed", "Give your name and the write token."); return; }
+      show(out, "", "Recording…");
+      postDecision(d, tok).then(function (res) {
+        if (res.ok) {
+          try { localStorage.setItem(TOKEN_KEY, tok); localStorage.setItem(WHO_KEY, d.who); } catch (e) { /* ignore */ }
+          show(out, "ok", "Recorded #" + (res.body && res.body.id) + ". Updating…");
+          reloadWhenShown(res.body && res.body.id || 0);
+        } else {
+          show(out, "failed", "Not recorded: " + reasonOf(res));
+        }
+      }).catch(function (e) { show(out, "failed", "Not recorded: " + e); });
+    });
+  }
+
   // ---------------------------------------------------------------------------------
   // The reader: toggles, clicks on facts, the fact panel.
   // ---------------------------------------------------------------------------------
@@ -364,6 +405,7 @@
     var text = document.getElementById("source-text");
     if (text) { setupReader(text); }
     document.querySelectorAll("form.retract-form").forEach(setupRetractForm);
+    document.querySelectorAll("form.cite-form").forEach(setupCiteForm);
     var auth = document.getElementById("audit-auth");
     if (auth) {
       auth.querySelector("#token").value = stored(TOKEN_KEY);
