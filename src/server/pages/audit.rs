@@ -169,7 +169,20 @@ pub fn row_html(a: &AuditEntry, class: &str, titles: &dyn Fn(&str) -> Option<Str
     )
 }
 
-const HEAD: &str = "<thead><tr><th>#</th><th>When</th><th>Who</th><th>Decision</th><th>About</th><th>Change</th><th>Why</th><th>Now</th></tr></thead>";
+/// The log's header row, in the interface language.
+fn head() -> String {
+    let t = super::ui::t;
+    format!(
+        "<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
+        esc(t("th_when")),
+        esc(t("th_who")),
+        esc(t("th_decision")),
+        esc(t("th_about")),
+        esc(t("th_change")),
+        esc(t("th_why")),
+        esc(t("th_now"))
+    )
+}
 
 pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     let log = st
@@ -201,10 +214,14 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
         .filter(|a| a.state == DecisionState::Stale)
         .collect();
     let mut b = format!(
-        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> decision{}, oldest first. Nothing is ever deleted: a retraction is a new entry. A decision whose source changed since is <em>stale</em>: kept, listed, not applied.</p>",
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>",
         esc(super::ui::t("audit_title")),
         log.len(),
-        if log.len() == 1 { "" } else { "s" }
+        esc(super::ui::t(if log.len() == 1 {
+            "lead_audit_one"
+        } else {
+            "lead_audit_many"
+        }))
     );
     // Who retracts, with which token: given once here (or in any curation form).
     b.push_str("<form id=\"audit-auth\" class=\"box\" autocomplete=\"off\"><div class=\"row\"><label>Your name <input id=\"cur-who\" name=\"who\" autocomplete=\"name\" placeholder=\"historian\"></label><label>Token <input id=\"token\" name=\"token\" type=\"password\" placeholder=\"write token\"></label><span class=\"hint\">needed to retract a decision below</span></div></form>");
@@ -218,17 +235,19 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     } else {
         let _ = write!(
             b,
-            "<div class=\"scroll\"><table class=\"list audit\">{HEAD}<tbody>"
+            "<div class=\"scroll\"><table class=\"list audit\">{}<tbody>",
+            head()
         );
         for a in &stale {
             b.push_str(&row_html(a, "stale-row", &titles));
         }
         b.push_str("</tbody></table></div>");
     }
-    b.push_str("</section><section><h2>Every decision</h2>");
     let _ = write!(
         b,
-        "<div class=\"scroll\"><table id=\"audit-log\" class=\"list audit\">{HEAD}<tbody>"
+        "</section><section><h2>{}</h2><div class=\"scroll\"><table id=\"audit-log\" class=\"list audit\">{}<tbody>",
+        esc(super::ui::t("h_every_decision")),
+        head()
     );
     for a in &log {
         b.push_str(&row_html(a, "audit-row", &titles));

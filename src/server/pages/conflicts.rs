@@ -80,9 +80,10 @@ pub fn conflict_html(v: Option<&crate::server::state::View>, c: &Value) -> Strin
 pub async fn conflicts(State(st): State<Arc<AppState>>) -> PageResult {
     let v = st.view();
     let mut b = format!(
-        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> places where the sources disagree. Nothing is resolved here: every side is kept with the sentences that state it.</p>{}<section id=\"conflicts\">",
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>{}<section id=\"conflicts\">",
         esc(super::ui::t("conflicts_title")),
         v.history.conflicts.len(),
+        esc(super::ui::t("lead_conflicts")),
         super::downloads(&[("CSV", "/api/export?format=csv&kind=conflicts".to_string())]),
     );
     if v.history.conflicts.is_empty() {

@@ -6,28 +6,43 @@ use crate::history::merge::Event;
 use serde_json::Value;
 use std::fmt::Write as _;
 
+/// The decisions, with their labels' keys (`data/ui`).
 const ACTIONS: [(&str, &str); 5] = [
-    ("confirm", "Confirm: the machine is right"),
-    ("reject", "Reject: this is wrong"),
-    ("edit", "Edit a value"),
-    ("merge", "Merge with another event"),
-    ("split", "Split a statement out"),
+    ("confirm", "cur_confirm"),
+    ("reject", "cur_reject"),
+    ("edit", "cur_edit"),
+    ("merge", "cur_merge"),
+    ("split", "cur_split"),
 ];
 
 fn common_tail(out: &mut String) {
-    out.push_str(
-        "<label class=\"wide\">Reason (required) <textarea id=\"cur-reason\" name=\"reason\" rows=\"2\" required placeholder=\"Why: the source says…\"></textarea></label>\
-         <div class=\"row\"><label>Your name <input id=\"cur-who\" name=\"who\" autocomplete=\"name\" placeholder=\"historian\"></label>\
-         <label>Token <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" placeholder=\"write token\"></label>\
-         <button id=\"cur-submit\" type=\"submit\">Record decision</button></div>\
+    let t = super::ui::t;
+    let _ = write!(
+        out,
+        "<label class=\"wide\">{} <textarea id=\"cur-reason\" name=\"reason\" rows=\"2\" required placeholder=\"…\"></textarea></label>\
+         <div class=\"row\"><label>{} <input id=\"cur-who\" name=\"who\" autocomplete=\"name\"></label>\
+         <label>{} <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\"></label>\
+         <button id=\"cur-submit\" type=\"submit\">{}</button></div>\
          <output id=\"curation-result\" role=\"status\" aria-live=\"polite\"></output></form>",
+        esc(t("cur_reason")),
+        esc(t("cur_who")),
+        esc(t("cur_token")),
+        esc(t("cur_record")),
     );
 }
 
 fn actions(out: &mut String, allowed: &[&str]) {
-    out.push_str("<label>Decision <select id=\"cur-action\" name=\"action\">");
+    let _ = write!(
+        out,
+        "<label>{} <select id=\"cur-action\" name=\"action\">",
+        esc(super::ui::t("cur_decision"))
+    );
     for (a, label) in ACTIONS.iter().filter(|(a, _)| allowed.contains(a)) {
-        let _ = write!(out, "<option value=\"{a}\">{label}</option>");
+        let _ = write!(
+            out,
+            "<option value=\"{a}\">{}</option>",
+            esc(super::ui::t(label))
+        );
     }
     out.push_str("</select></label>");
 }
@@ -54,22 +69,26 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
     );
     s.push_str("<div class=\"row\">");
     actions(&mut s, &["confirm", "reject", "edit", "merge", "split"]);
-    s.push_str(
-        "<label class=\"for-edit\">Field <select id=\"cur-field\" name=\"field\">\
+    let _ = write!(
+        s,
+        "<label class=\"for-edit\">{} <select id=\"cur-field\" name=\"field\">\
          <option value=\"date\">date</option><option value=\"participants\">participants</option>\
          <option value=\"type\">type</option><option value=\"field\">field</option>\
          <option value=\"place\">place</option><option value=\"summary\">summary</option></select></label>",
+        esc(super::ui::t("cur_field"))
     );
     let _ = write!(
         s,
-        "<label class=\"for-edit grow\">New value <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"1978-11-03, or 1975/1991; participants separated by commas\"></label>",
+        "<label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"1978-11-03, or 1975/1991; participants separated by commas\"></label>",
+        esc(super::ui::t("cur_value")),
         esc(&date)
     );
     // Types and fields are chosen from the ontology, never typed as keys.
     let onto = crate::knowledge::events::ontology();
     let _ = write!(
         s,
-        "<label class=\"for-edit grow\" hidden>New type <select id=\"cur-value-type\" class=\"cur-choice\" data-for=\"type\">"
+        "<label class=\"for-edit grow\" hidden>{} <select id=\"cur-value-type\" class=\"cur-choice\" data-for=\"type\">",
+        esc(super::ui::t("cur_new_type"))
     );
     let mut types: Vec<(&String, &str)> = onto
         .types
@@ -86,7 +105,11 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
             esc(label)
         );
     }
-    s.push_str("</select></label><label class=\"for-edit grow\" hidden>New field <select id=\"cur-value-field\" class=\"cur-choice\" data-for=\"field\">");
+    let _ = write!(
+        s,
+        "</select></label><label class=\"for-edit grow\" hidden>{} <select id=\"cur-value-field\" class=\"cur-choice\" data-for=\"field\">",
+        esc(super::ui::t("cur_new_field"))
+    );
     for f in &onto.fields {
         let _ = write!(
             s,
@@ -97,11 +120,19 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
         );
     }
     s.push_str("</select></label>");
-    s.push_str("<label class=\"for-merge grow\">Other event <input id=\"cur-merge-with\" name=\"merge_with\" list=\"cur-merge-list\" placeholder=\"ev-…\"></label><datalist id=\"cur-merge-list\">");
+    let _ = write!(
+        s,
+        "<label class=\"for-merge grow\">{} <input id=\"cur-merge-with\" name=\"merge_with\" list=\"cur-merge-list\" placeholder=\"ev-…\"></label><datalist id=\"cur-merge-list\">",
+        esc(super::ui::t("cur_other"))
+    );
     for (id, label) in others {
         let _ = write!(s, "<option value=\"{}\">{}</option>", esc(id), esc(label));
     }
-    s.push_str("</datalist><label class=\"for-split grow\">Statement <select id=\"cur-statement\" name=\"statement\">");
+    let _ = write!(
+        s,
+        "</datalist><label class=\"for-split grow\">{} <select id=\"cur-statement\" name=\"statement\">",
+        esc(super::ui::t("cur_statement"))
+    );
     for st in &e.statements {
         let _ = write!(
             s,
@@ -160,9 +191,12 @@ pub fn fact_form() -> String {
          <div class=\"row\">",
     );
     actions(&mut s, &["confirm", "reject", "edit"]);
-    s.push_str(
-        "<label class=\"for-edit\">Field <select id=\"cur-field\" name=\"field\"></select></label>\
-         <label class=\"for-edit grow\">New value <input id=\"cur-value\" name=\"value\" placeholder=\"1978-11-03 · an entity name · a number\"></label></div>",
+    let _ = write!(
+        s,
+        "<label class=\"for-edit\">{} <select id=\"cur-field\" name=\"field\"></select></label>\
+         <label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" placeholder=\"1978-11-03 · an entity name · a number\"></label></div>",
+        esc(super::ui::t("cur_field")),
+        esc(super::ui::t("cur_value"))
     );
     common_tail(&mut s);
     s

@@ -34,10 +34,14 @@ pub async fn list(
     let (offset, limit) = super::window(p.offset, p.limit, 50)?;
     let v = st.view();
     let mut b = format!(
-        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> stored source{}. Open one to read it with its facts highlighted.</p>{}",
+        "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>{}",
         esc(super::ui::t("documents_title")),
         v.documents.len(),
-        if v.documents.len() == 1 { "" } else { "s" },
+        esc(super::ui::t(if v.documents.len() == 1 {
+            "lead_documents_one"
+        } else {
+            "lead_documents_many"
+        })),
         super::downloads(&[
             ("CSV", "/api/export?format=csv&kind=documents".to_string()),
             (
@@ -47,7 +51,20 @@ pub async fn list(
             ("BibTeX", "/api/export?format=bibtex".to_string()),
         ])
     );
-    b.push_str("<table id=\"documents\" class=\"list\"><thead><tr><th>Document</th><th>Language</th><th>Encoding</th><th>Format</th><th class=\"num\">Size</th><th class=\"num\">Sentences</th><th class=\"num\">Facts</th></tr></thead><tbody>");
+    {
+        let t = super::ui::t;
+        let _ = write!(
+            b,
+            "<table id=\"documents\" class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            esc(t("th_document")),
+            esc(t("th_language")),
+            esc(t("th_encoding")),
+            esc(t("th_format")),
+            esc(t("th_size")),
+            esc(t("th_sentences")),
+            esc(t("th_facts")),
+        );
+    }
     for d in v.documents.iter().skip(offset).take(limit) {
         let _ = write!(
             b,
@@ -475,7 +492,8 @@ pub async fn reader(
         "<span class=\"legend-title\">{}</span>",
         esc(super::ui::t("highlight"))
     );
-    for (kind, name) in KINDS {
+    for (kind, _) in KINDS {
+        let name = esc(super::ui::t(&format!("layer_{kind}")));
         let n = counts.get(kind).copied().unwrap_or(0);
         let _ = write!(
             b,
@@ -518,7 +536,11 @@ pub async fn reader(
             }))
         );
     }
-    b.push_str("<label class=\"legend-item curate\"><input type=\"checkbox\" id=\"curate-mode\"> curate: clicking selects a fact</label></div>");
+    let _ = write!(
+        b,
+        "<label class=\"legend-item curate\"><input type=\"checkbox\" id=\"curate-mode\"> {}</label></div>",
+        esc(super::ui::t("curate_mode"))
+    );
     if parts > 1 {
         b.push_str(&part_nav(&doc.id, part, parts));
     }
@@ -534,7 +556,12 @@ pub async fn reader(
     if parts > 1 {
         b.push_str(&part_nav(&doc.id, part, parts));
     }
-    b.push_str("</div><aside id=\"fact-panel\" class=\"fact-panel\"><h2>Fact</h2><div id=\"fact-detail\" class=\"hint\">Click a highlighted passage to open its event or entity. With “curate” on, clicking selects the fact here to confirm, reject or correct it.</div>");
+    let _ = write!(
+        b,
+        "</div><aside id=\"fact-panel\" class=\"fact-panel\"><h2>{}</h2><div id=\"fact-detail\" class=\"hint\">{}</div>",
+        esc(super::ui::t("fact_heading")),
+        esc(super::ui::t("fact_hint"))
+    );
     b.push_str(&fact_form());
     b.push_str("</aside></div></article>");
     Ok(page(

@@ -67,9 +67,9 @@ pub async fn list(
     b.push_str("</select></label><button type=\"submit\">Find</button></div></form>");
     let _ = write!(
         b,
-        "<p class=\"lead\"><span class=\"count-total\">{}</span> entit{} (any name, any language, diacritics optional), most mentioned first.</p>",
+        "<p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>",
         rows.len(),
-        if rows.len() == 1 { "y" } else { "ies" }
+        esc(super::ui::t("lead_entities"))
     );
     // A column for each language but the fallback, whose label is the entity's name.
     let others: Vec<Lang> = Lang::all()
@@ -77,11 +77,20 @@ pub async fn list(
         .copied()
         .filter(|&l| l != Lang::fallback())
         .collect();
-    b.push_str("<table id=\"entities\" class=\"list\"><thead><tr><th>Entity</th><th>Type</th>");
+    let _ = write!(
+        b,
+        "<table id=\"entities\" class=\"list\"><thead><tr><th>{}</th><th>{}</th>",
+        esc(super::ui::t("th_entity")),
+        esc(super::ui::t("th_type"))
+    );
     for l in &others {
         let _ = write!(b, "<th>{}</th>", esc(&l.data().name));
     }
-    b.push_str("<th>Wikidata</th><th class=\"num\">Mentions</th></tr></thead><tbody>");
+    let _ = write!(
+        b,
+        "<th>Wikidata</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        esc(super::ui::t("th_mentions"))
+    );
     for r in rows.iter().skip(offset).take(limit) {
         let _ = write!(
             b,
@@ -154,7 +163,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     }
     b.push_str("</p>");
     // Labels.
-    b.push_str("<section id=\"labels\"><h2>Names</h2><dl class=\"facts-table\">");
+    let _ = write!(
+        b,
+        "<section id=\"labels\"><h2>{}</h2><dl class=\"facts-table\">",
+        esc(super::ui::t("h_names"))
+    );
     for lang in crate::text::lang::Lang::fallback_first() {
         let (code, name) = (lang.code(), &lang.data().name);
         let l = j["labels"].get(code).map(json_text).unwrap_or_default();
@@ -222,7 +235,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
                 *by_year.entry(y).or_default() += 1;
             }
         }
-        b.push_str("<section id=\"entity-events\"><h2>Events</h2>");
+        let _ = write!(
+            b,
+            "<section id=\"entity-events\"><h2>{}</h2>",
+            esc(super::ui::t("h_events"))
+        );
         if let (Some((&lo, _)), Some((&hi, _))) =
             (by_year.first_key_value(), by_year.last_key_value())
         {
@@ -272,8 +289,10 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     // Co-occurring.
     let co = pg["co_occurring"].as_array().cloned().unwrap_or_default();
     if !co.is_empty() {
-        b.push_str(
-            "<section id=\"co-occurring\"><h2>Named in the same sentences</h2><ul class=\"co\">",
+        let _ = write!(
+            b,
+            "<section id=\"co-occurring\"><h2>{}</h2><ul class=\"co\">",
+            esc(super::ui::t("h_co")),
         );
         for c in co.iter().take(40) {
             let _ = write!(
@@ -293,7 +312,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     }
     // Mentions by document.
     let docs = pg["documents"].as_array().cloned().unwrap_or_default();
-    b.push_str("<section id=\"mentions\"><h2>Mentions by document</h2>");
+    let _ = write!(
+        b,
+        "<section id=\"mentions\"><h2>{}</h2>",
+        esc(super::ui::t("h_mentions_by_doc"))
+    );
     for d in &docs {
         let doc = d["doc"].as_str().unwrap_or("");
         let ms = d["mentions"].as_array().cloned().unwrap_or_default();

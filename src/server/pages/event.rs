@@ -153,7 +153,7 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
         "<article id=\"event\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/timeline\">Timeline</a> ›</p>\
          <div class=\"event-head\"><div class=\"event-date big\">{}{}</div><div><h1>{}</h1>\
          <p class=\"meta\"><span class=\"event-type\">{}</span> · <span class=\"event-field\">{}</span> · \
-         <span class=\"source-count\" data-sources=\"{n}\">stated by <b>{n}</b> source{ns}</span> ({m} statement{ms}) {}</p></div></div>",
+         <span class=\"source-count\" data-sources=\"{n}\">{stated}</span> {statements} {}</p></div></div>",
         esc(&e.id),
         date_html(&ds, &de),
         machine_date(rec),
@@ -165,9 +165,8 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
             .map(|l| lang_badge(l))
             .collect::<String>(),
         n = e.sources,
-        ns = if e.sources == 1 { "" } else { "s" },
-        m = e.statements.len(),
-        ms = if e.statements.len() == 1 { "" } else { "s" },
+        stated = super::timeline::stated_by(e.sources),
+        statements = super::timeline::statements(e.statements.len()),
     );
     if !v.history.events.iter().any(|x| x.id == e.id) {
         b.push_str("<p class=\"rejected-banner\">A historian rejected this event: it is not on the timeline. Its testimonies and the decision are kept below.</p>");
@@ -202,7 +201,11 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
         esc(&get("merge_reason"))
     );
     // Testimonies, side by side.
-    b.push_str("<section id=\"statements\"><h2>Testimonies</h2><div class=\"side-by-side\">");
+    let _ = write!(
+        b,
+        "<section id=\"statements\"><h2>{}</h2><div class=\"side-by-side\">",
+        esc(super::ui::t("h_testimonies"))
+    );
     let evidence = rec.get("evidence").and_then(Value::as_array);
     for s in &e.statements {
         let r = evidence.and_then(|ev| {
@@ -214,7 +217,11 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
     b.push_str("</div></section>");
     // Conflicts.
     if let Some(cs) = conflicts.as_array().filter(|c| !c.is_empty()) {
-        b.push_str("<section id=\"conflicts\"><h2>Sources disagree</h2>");
+        let _ = write!(
+            b,
+            "<section id=\"conflicts\"><h2>{}</h2>",
+            esc(super::ui::t("h_disagree"))
+        );
         for c in cs {
             b.push_str(&conflict_html(Some(&v), c));
         }

@@ -1,6 +1,7 @@
 //! `/`: what is in the store, the ingest's progress, the search and ask boxes, and every page.
 
 use super::layout::{Nav, page};
+use super::ui::{t, tf};
 use super::{PageResult, esc};
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -11,11 +12,14 @@ use std::sync::Arc;
 pub fn search_box(q: &str) -> String {
     format!(
         "<form id=\"search-form\" class=\"box\" action=\"/search\" method=\"get\" role=\"search\">\
-         <label for=\"q\">Search the sources</label>\
+         <label for=\"q\">{}</label>\
          <div class=\"row\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" placeholder=\"lien xo hiep uoc · Brezhnev · договор\" autocomplete=\"off\">\
-         <button type=\"submit\">Search</button></div>\
-         <p class=\"hint\">Diacritics are optional: “lien xo” finds “Liên Xô”. “Double quotes” for a phrase.</p></form>",
-        esc(q)
+         <button type=\"submit\">{}</button></div>\
+         <p class=\"hint\">{}</p></form>",
+        esc(t("search_sources")),
+        esc(q),
+        esc(t("search_button")),
+        esc(t("search_box_hint")),
     )
 }
 
@@ -25,16 +29,17 @@ pub fn ask_box(q: &str) -> String {
         .map(|l| l.data().name.as_str())
         .collect();
     let langs = match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), t("or")),
         _ => names.concat(),
     };
     format!(
         "<form id=\"ask-form\" class=\"box\" action=\"/ask\" method=\"get\">\
-         <label for=\"ask-q\">Ask a question ({})</label>\
+         <label for=\"ask-q\">{}</label>\
          <div class=\"row\"><input id=\"ask-q\" name=\"q\" type=\"text\" value=\"{}\" placeholder=\"When did Vietnam join the CMEA?\" autocomplete=\"off\">\
-         <button type=\"submit\">Ask</button></div></form>",
-        esc(&langs),
-        esc(q)
+         <button type=\"submit\">{}</button></div></form>",
+        esc(&tf("ask_question", &[("langs", &langs)])),
+        esc(q),
+        esc(t("ask_button")),
     )
 }
 
@@ -45,17 +50,24 @@ pub async fn home(State(st): State<Arc<AppState>>) -> PageResult {
     let facts: u64 = v.documents.iter().map(|d| d.facts).sum();
     let entities = v.mentions.values().filter(|n| **n > 0).count();
     let mut b = String::new();
-    b.push_str("<h1>The sources, read together</h1>");
+    let _ = write!(b, "<h1>{}</h1>", esc(t("home_title")));
     let _ = write!(
         b,
         "<section id=\"status\" class=\"counts\" data-documents=\"{d}\" data-events=\"{e}\" data-series=\"{s}\" data-conflicts=\"{c}\">\
-         <a class=\"count\" href=\"/documents\"><b>{d}</b> documents</a>\
-         <span class=\"count\"><b>{sentences}</b> sentences</span>\
-         <span class=\"count\"><b>{facts}</b> facts</span>\
-         <a class=\"count\" href=\"/timeline\"><b>{e}</b> events</a>\
-         <a class=\"count\" href=\"/entities\"><b>{entities}</b> entities mentioned</a>\
-         <a class=\"count\" href=\"/series\"><b>{s}</b> series</a>\
-         <a class=\"count\" href=\"/conflicts\"><b>{c}</b> conflicts</a></section>",
+         <a class=\"count\" href=\"/documents\"><b>{d}</b> {l_d}</a>\
+         <span class=\"count\"><b>{sentences}</b> {l_sen}</span>\
+         <span class=\"count\"><b>{facts}</b> {l_f}</span>\
+         <a class=\"count\" href=\"/timeline\"><b>{e}</b> {l_e}</a>\
+         <a class=\"count\" href=\"/entities\"><b>{entities}</b> {l_ent}</a>\
+         <a class=\"count\" href=\"/series\"><b>{s}</b> {l_s}</a>\
+         <a class=\"count\" href=\"/conflicts\"><b>{c}</b> {l_c}</a></section>",
+        l_d = esc(t("count_documents")),
+        l_sen = esc(t("count_sentences")),
+        l_f = esc(t("count_facts")),
+        l_e = esc(t("count_events")),
+        l_ent = esc(t("count_entities")),
+        l_s = esc(t("count_series")),
+        l_c = esc(t("count_conflicts")),
         d = v.documents.len(),
         e = v.history.events.len(),
         s = v.history.series.len(),
@@ -107,23 +119,39 @@ pub async fn home(State(st): State<Arc<AppState>>) -> PageResult {
     }
     b.push_str("</section>");
     if v.documents.is_empty() && ingest.state != "running" {
-        b.push_str("<p class=\"empty\">The store is empty. Ingest sources with <code>annals ingest PATH</code>, or give paths to <code>annals serve</code>.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(t("store_empty"))
+                .replace("{a}", "<code>annals ingest PATH</code>")
+                .replace("{b}", "<code>annals serve</code>")
+        );
     }
     b.push_str("<div class=\"boxes\">");
     b.push_str(&search_box(""));
     b.push_str(&ask_box(""));
     b.push_str("</div>");
-    b.push_str(
-        "<section class=\"pages\"><h2>Pages</h2><dl>\
-         <dt><a href=\"/search\">Search</a></dt><dd>Sentences of every source, ranked; matched words highlighted.</dd>\
-         <dt><a href=\"/timeline\">Timeline</a></dt><dd>The events the sources state, merged across documents and languages; by period, field, actor and type.</dd>\
-         <dt><a href=\"/entities\">Entities</a></dt><dd>People, states, parties, organizations, places and agreements: their names in the sources, mentions and events.</dd>\
-         <dt><a href=\"/series\">Series</a></dt><dd>Trade, aid and students over time, each figure with its sources.</dd>\
-         <dt><a href=\"/documents\">Documents</a></dt><dd>The sources themselves, with their extracted facts highlighted.</dd>\
-         <dt><a href=\"/conflicts\">Conflicts</a></dt><dd>Where the sources disagree: every side with its evidence.</dd>\
-         <dt><a href=\"/ask\">Ask</a></dt><dd>Questions answered from the sources, with citations.</dd>\
-         <dt><a href=\"/audit\">Audit</a></dt><dd>Every curation decision: who, when, what and why.</dd>\
-         </dl></section>",
+    let _ = write!(
+        b,
+        "<section class=\"pages\"><h2>{}</h2><dl>{}</dl></section>",
+        esc(t("pages_heading")),
+        [
+            ("/search", "nav_search", "page_search_desc"),
+            ("/timeline", "nav_timeline", "page_timeline_desc"),
+            ("/entities", "nav_entities", "page_entities_desc"),
+            ("/series", "nav_series", "page_series_desc"),
+            ("/documents", "nav_documents", "page_documents_desc"),
+            ("/conflicts", "nav_conflicts", "page_conflicts_desc"),
+            ("/ask", "nav_ask", "page_ask_desc"),
+            ("/audit", "nav_audit", "page_audit_desc"),
+        ]
+        .iter()
+        .map(|(href, name, desc)| format!(
+            "<dt><a href=\"{href}\">{}</a></dt><dd>{}</dd>",
+            esc(t(name)),
+            esc(t(desc))
+        ))
+        .collect::<String>(),
     );
-    Ok(page("Home", Nav::Home, "page-home", &b))
+    Ok(page(t("nav_home"), Nav::Home, "page-home", &b))
 }

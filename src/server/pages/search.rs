@@ -172,7 +172,11 @@ fn facet(
             } else {
                 String::new()
             },
-            esc(&f.label),
+            esc(&if key == "kind" {
+                t(&format!("kind_{}", f.value)).to_string()
+            } else {
+                f.label.clone()
+            }),
             f.count
         );
     }
@@ -249,7 +253,7 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
     }
     if let Some(k) = nonempty(&p.kind) {
         add(
-            format!("holds: {}", crate::search::facets::kind_label(k)),
+            format!("{}: {}", t("facet_holds"), t(&format!("kind_{k}"))),
             p.with(&[("kind", "")]),
         );
     }

@@ -256,8 +256,9 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool, marks: Option<Marks>
 pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
     let v = st.view();
     let mut b = format!(
-        "<h1>{}</h1><p class=\"lead\">Figures the sources give over time, from running text and tables. Every point keeps the sources that state it; roubles and dollars are separate series and never converted.</p>{}<section id=\"series\">",
+        "<h1>{}</h1><p class=\"lead\">{}</p>{}<section id=\"series\">",
         esc(super::ui::t("series_title")),
+        esc(super::ui::t("lead_series")),
         super::downloads(&[("CSV", "/api/export?format=csv&kind=series".to_string())]),
     );
     if v.history.series.is_empty() {
@@ -270,8 +271,13 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
         }
         let _ = write!(
             b,
-            "<h2>In {}</h2><table class=\"list\"><thead><tr><th>Series</th><th>Chart</th><th>Years</th><th class=\"num\">Points</th><th class=\"num\">Sources</th></tr></thead><tbody>",
-            esc(unit_label(unit))
+            "<h2>In {}</h2><table class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            esc(unit_label(unit)),
+            esc(super::ui::t("th_series")),
+            esc(super::ui::t("th_chart")),
+            esc(super::ui::t("th_years")),
+            esc(super::ui::t("th_points")),
+            esc(super::ui::t("th_sources")),
         );
         for s in group {
             let yrs = years(&s.points.iter().collect::<Vec<_>>())
@@ -382,7 +388,13 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
             }
         );
     }
-    b.push_str("<table id=\"points\" class=\"list\"><thead><tr><th>Period</th><th>Value</th><th>Sources</th></tr></thead><tbody>");
+    let _ = write!(
+        b,
+        "<table id=\"points\" class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(super::ui::t("th_period")),
+        esc(super::ui::t("th_value")),
+        esc(super::ui::t("th_sources"))
+    );
     for p in &s.points {
         for (i, val) in p.values.iter().enumerate() {
             let _ = write!(
@@ -445,7 +457,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
         .filter(|c| c.topic.starts_with(&format!("{}, ", s.name)))
         .collect();
     if !conflicts.is_empty() {
-        b.push_str("<section id=\"conflicts\"><h2>Sources disagree</h2>");
+        let _ = write!(
+            b,
+            "<section id=\"conflicts\"><h2>{}</h2>",
+            esc(super::ui::t("h_disagree"))
+        );
         for c in conflicts {
             b.push_str(&super::conflicts::conflict_html(
                 Some(&v),

@@ -173,6 +173,26 @@ pub fn participants_html(names: &[String]) -> String {
 }
 
 /// One event as a list item.
+/// "stated by <b>3</b> sources", in the interface language.
+pub fn stated_by(n: usize) -> String {
+    esc(super::ui::t(if n == 1 {
+        "stated_by_one"
+    } else {
+        "stated_by_many"
+    }))
+    .replace("{n}", &format!("<b>{n}</b>"))
+}
+
+/// "(5 statements)", in the interface language.
+pub fn statements(m: usize) -> String {
+    esc(super::ui::t(if m == 1 {
+        "statements_one"
+    } else {
+        "statements_many"
+    }))
+    .replace("{m}", &m.to_string())
+}
+
 /// What a statement's modality means to a reader ("planned": the source speaks of a plan,
 /// not of something done); unknown values as they are.
 pub fn modality_label(m: &str) -> String {
@@ -229,8 +249,8 @@ pub fn event_item_quoted(e: &Event, quote: &str) -> String {
          <div class=\"event-date\">{date}</div><div class=\"event-body\">\
          <h3><a class=\"summary\" href=\"/events/{href}\">{summary}</a></h3>\
          <p class=\"meta\"><span class=\"event-type\">{ty}</span> · <span class=\"event-field\">{field}</span> · \
-         <span class=\"source-count\" data-sources=\"{n}\" title=\"documents that state it\">stated by <b>{n}</b> source{ns}</span>\
-         <span class=\"statement-count\"> ({m} statement{ms})</span> {langs}</p>",
+         <span class=\"source-count\" data-sources=\"{n}\">{stated}</span>\
+         <span class=\"statement-count\"> {statements}</span> {langs}</p>",
         id = esc(&e.id),
         href = url_enc(&e.id),
         date = date_html(&e.date_start, &e.date_end),
@@ -238,9 +258,8 @@ pub fn event_item_quoted(e: &Event, quote: &str) -> String {
         ty = esc(&type_label(&e.ty)),
         field = esc(&field_label(&e.field)),
         n = e.sources,
-        ns = if e.sources == 1 { "" } else { "s" },
-        m = e.statements.len(),
-        ms = if e.statements.len() == 1 { "" } else { "s" },
+        stated = stated_by(e.sources),
+        statements = statements(e.statements.len()),
     );
     if !e.participants.is_empty() {
         let _ = write!(
@@ -292,16 +311,22 @@ fn form(p: &Params, zoom: Zoom) -> String {
     let mut s = format!(
         "<form id=\"timeline-filters\" class=\"box filters\" action=\"/timeline\" method=\"get\">\
          <div class=\"row\">\
-         <label>From <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1975, 1978-11, 1978-11-03\"></label>\
-         <label>To <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date\"></label>\
-         <label>Field {}</label><label>Type {}</label>\
-         <label>Actor <input id=\"actor\" name=\"actor\" value=\"{}\" placeholder=\"Brezhnev, Liên Xô, Брежнев\" size=\"18\"></label>\
-         <label>Zoom <select id=\"zoom\" name=\"zoom\">",
+         <label>{l_from} <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1975, 1978-11, 1978-11-03\"></label>\
+         <label>{l_to} <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date\"></label>\
+         <label>{l_field} {}</label><label>{l_type} {}</label>\
+         <label>{l_actor} <input id=\"actor\" name=\"actor\" value=\"{}\" placeholder=\"Brezhnev, Liên Xô, Брежнев\" size=\"18\"></label>\
+         <label>{l_zoom} <select id=\"zoom\" name=\"zoom\">",
         v(&p.from),
         v(&p.to),
         select("field", "field", &fields, nonempty(&p.field).unwrap_or("")),
         select("type", "type", &types, nonempty(&p.ty).unwrap_or("")),
         v(&p.actor),
+        l_from = esc(super::ui::t("search_from")),
+        l_to = esc(super::ui::t("search_to")),
+        l_field = esc(super::ui::t("tl_field")),
+        l_type = esc(super::ui::t("th_type")),
+        l_actor = esc(super::ui::t("tl_actor")),
+        l_zoom = esc(super::ui::t("tl_zoom")),
     );
     for z in [Zoom::Decade, Zoom::Year, Zoom::Month] {
         let _ = write!(
@@ -311,8 +336,11 @@ fn form(p: &Params, zoom: Zoom) -> String {
             if z == zoom { " selected" } else { "" }
         );
     }
-    s.push_str(
-        "</select></label><button type=\"submit\">Show</button> <a class=\"clear\" href=\"/timeline\">clear</a></div></form>",
+    let _ = write!(
+        s,
+        "</select></label><button type=\"submit\">{}</button> <a class=\"clear\" href=\"/timeline\">{}</a></div></form>",
+        esc(super::ui::t("tl_show")),
+        esc(super::ui::t("tl_clear"))
     );
     s
 }
