@@ -892,6 +892,25 @@ pub fn read(text: &str, hint: MetaHint<'_>) -> SourceMeta {
         }
         seen_content |= line.content();
     }
+    // A date inside running text is not the source's date line: one in brackets (an aside),
+    // or one the next line goes on from (". Cuộc gặp…", ", when…", a lowercase word).
+    for i in 0..lines.len() {
+        if lines[i].kind != K::Date {
+            continue;
+        }
+        let s = lines[i].s;
+        let bracketed = s.starts_with(['(', '[']) && s.ends_with([')', ']']);
+        let continued = lines[i + 1..]
+            .iter()
+            .find(|l| !l.s.is_empty())
+            .is_some_and(|l| {
+                l.s.starts_with(['.', ',', ';', ':', ')', ']'])
+                    || l.s.chars().next().is_some_and(char::is_lowercase)
+            });
+        if bracketed || continued {
+            lines[i].kind = K::Skip;
+        }
+    }
     let mut out = Out {
         text,
         m: SourceMeta::default(),
@@ -1501,6 +1520,17 @@ fn news_source(text: &str, d: &Data, out: &mut Out<'_>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_date_inside_running_text_is_not_the_sources_date() {
+        // A hard-wrapped body whose date stands alone on a line, in brackets, the sentence
+        // going on after it: no year of the source.
+        let text = "Chuyến thăm này diễn ra ngay sau khi\nông nhậm chức lần thứ ba\n(7/5/2012)\n. Cuộc gặp cấp cao đầu tiên của\nhai nhà lãnh đạo diễn ra tại thủ đô\nvà kéo dài trong hai ngày liền.\n";
+        assert_eq!(read(text, MetaHint::default()).year, None);
+        let text = "The visit came soon after he took\noffice for the third time on\n7-5-2012\nwhen the two leaders first met in the\ncapital for two days of talks.\n";
+        assert_eq!(read(text, MetaHint::default()).year, None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 
