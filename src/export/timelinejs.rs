@@ -12,7 +12,6 @@
 use crate::history::merge::Event;
 use crate::snapshot::Snapshot;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 
 /// What [`write_timelinejs`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,44 +57,12 @@ fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-/// The stored sentences by document, to quote the sentence of an evidence span.
-#[derive(Debug, Default)]
-pub struct SentenceIndex {
-    /// (start, end, clean text), sorted by start.
-    by_doc: HashMap<String, Vec<(usize, usize, String)>>,
-}
-
-impl SentenceIndex {
-    /// Every sentence of a snapshot.
-    pub fn new(snapshot: &Snapshot) -> SentenceIndex {
-        let mut by_doc: HashMap<String, Vec<(usize, usize, String)>> = HashMap::new();
-        for d in snapshot.docs() {
-            let mut v: Vec<(usize, usize, String)> = d
-                .sentences
-                .iter()
-                .map(|s| (s.start as usize, s.end as usize, s.clean.clone()))
-                .collect();
-            v.sort_by_key(|x| (x.0, x.1));
-            by_doc.insert(d.doc.id.clone(), v);
-        }
-        SentenceIndex { by_doc }
-    }
-
-    /// The repaired text of the sentence holding byte `at` of `doc`.
-    pub fn sentence_at(&self, doc: &str, at: usize) -> Option<&str> {
-        let v = self.by_doc.get(doc)?;
-        let i = v.partition_point(|x| x.0 <= at);
-        let (s, e, clean) = v.get(i.checked_sub(1)?)?;
-        (*s <= at && at < *e).then_some(clean.as_str())
-    }
-}
-
 fn human(s: &str) -> String {
     s.replace('_', " ")
 }
 
 /// One event as a TimelineJS slide; `None` when its year is unknown.
-pub fn event_slide(e: &Event, sentences: &SentenceIndex) -> Option<Value> {
+pub fn event_slide(e: &Event, snapshot: &Snapshot) -> Option<Value> {
     let start = date_object(&e.date_start)?;
     let mut slide = Map::new();
     slide.insert("start_date".into(), start);
@@ -124,9 +91,9 @@ pub fn event_slide(e: &Event, sentences: &SentenceIndex) -> Option<Value> {
     html.push_str("<ol>");
     for st in &e.statements {
         let ev = &st.evidence;
-        let sentence = sentences
-            .sentence_at(&ev.doc, ev.start)
-            .map(str::to_string)
+        let sentence = snapshot
+            .sentence_at(&ev.doc, ev.start as u64)
+            .map(|s| s.clean.clone())
             .unwrap_or_else(|| ev.text.split_whitespace().collect::<Vec<_>>().join(" "));
         html.push_str(&format!(
             "<li><cite>{}</cite>, bytes {}–{} ({}): “{}”</li>",
@@ -166,12 +133,11 @@ pub fn timeline(snapshot: &Snapshot) -> (Value, TimelineStats) {
 
 /// The TimelineJS document of the events given (a filtered timeline).
 pub fn timeline_of(snapshot: &Snapshot, given: &[&Event]) -> (Value, TimelineStats) {
-    let sentences = SentenceIndex::new(snapshot);
     let docs = snapshot.documents.len();
     let mut stats = TimelineStats::default();
     let mut events = Vec::with_capacity(given.len());
     for e in given {
-        match event_slide(e, &sentences) {
+        match event_slide(e, snapshot) {
             Some(s) => {
                 events.push(s);
                 stats.events += 1;

@@ -35,13 +35,6 @@ pub struct Filters {
     pub to: Option<String>,
 }
 
-impl Filters {
-    /// True when some filter is set.
-    pub fn any(&self) -> bool {
-        self.entity.is_some() || self.kind.is_some() || self.from.is_some() || self.to.is_some()
-    }
-}
-
 /// One value of a facet and how many of the hits have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {

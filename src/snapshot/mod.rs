@@ -209,12 +209,12 @@ impl DocData {
             .clone()
     }
 
-    /// Its paragraphs (headings, items, running text) with their byte ranges in the source,
+    /// Its paragraphs (headings, items, running text) and printed page numbers, with byte ranges in the source,
     /// read again from the stored source by the same layout repair that ingest ran (so the
     /// store keeps no second copy), once per version of the document. Empty when the source
     /// cannot be read again.
-    pub fn blocks(&self) -> Vec<Block> {
-        self.reread().blocks.clone()
+    pub fn blocks(&self) -> Arc<Reread> {
+        self.reread()
     }
 
     /// The printed page number of byte `at` of a text source that prints its page numbers

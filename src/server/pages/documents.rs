@@ -426,11 +426,11 @@ pub async fn reader(
                 .with_attr("title", format!("bytes {a}–{e}")),
         );
     }
-    let original = p.layout.as_deref() == Some("original") || blocks.is_empty();
+    let original = p.layout.as_deref() == Some("original") || blocks.blocks.is_empty();
     let text = if original {
         render(&bytes, enc, window.clone(), &marks)
     } else {
-        render_blocks(&bytes, enc, window.clone(), &marks, &blocks, &tables)
+        render_blocks(&bytes, enc, window.clone(), &marks, &blocks.blocks, &tables)
     };
     let mut b = format!(
         "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>{cite}",
@@ -545,7 +545,7 @@ pub async fn reader(
         b.push_str(&part_nav(&doc.id, part, parts));
     }
     if !original {
-        b.push_str(&contents(&doc.id, &bytes, enc, &blocks, parts));
+        b.push_str(&contents(&doc.id, &bytes, enc, &blocks.blocks, parts));
     }
     let _ = write!(
         b,
