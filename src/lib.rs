@@ -27,6 +27,7 @@ pub mod fact;
 pub mod history;
 pub mod ingest;
 pub mod knowledge;
+pub mod pg;
 pub mod record;
 pub mod search;
 pub mod server;

@@ -170,14 +170,25 @@ impl Ctx {
         Ok(self.all(css).await?.len())
     }
 
-    /// The rendered text of the first element matching `css`.
+    /// The rendered text of the first element matching `css` (found again when the page
+    /// was replaced between finding it and reading it: a reload after a decision).
     async fn text(&self, css: &str) -> Result<String> {
-        let e = self
-            .c
-            .find(Locator::Css(css))
-            .await
-            .with_context(|| format!("no {css}"))?;
-        Ok(e.text().await?)
+        let mut tries = 0;
+        loop {
+            let e = self
+                .c
+                .find(Locator::Css(css))
+                .await
+                .with_context(|| format!("no {css}"))?;
+            match e.text().await {
+                Ok(t) => return Ok(t),
+                Err(err) if tries < 5 && err.to_string().contains("stale element") => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
     }
 
     async fn js(&self, script: &str) -> Result<Value> {
@@ -344,6 +355,10 @@ async fn workbench_in_headless_chromium() {
         ("the interface in Vietnamese and Russian", |c| {
             Box::pin(interface_languages(c))
         }),
+        (
+            "no English interface words in a Russian or Vietnamese page",
+            |c| Box::pin(interface_words(c)),
+        ),
         ("sources named as they state themselves", |c| {
             Box::pin(sources_cited(c))
         }),
@@ -1001,6 +1016,78 @@ async fn interface_languages(ctx: Arc<Ctx>) -> Result<()> {
     ctx.open("/?ui=en").await?;
     let lang = ctx.js("return document.documentElement.lang;").await?;
     ensure!(lang == json!("en"), "switching back gave {lang}");
+    Ok(())
+}
+
+/// Every page in Russian and in Vietnamese says its own words in that language: with the
+/// sources' words taken out (anything marked with a language of its own: quotations,
+/// snippets, names as written, citations), no English word of the interface is left.
+async fn interface_words(ctx: Arc<Ctx>) -> Result<()> {
+    // Pages of every kind, found as a user finds them.
+    let first_href = |path: &'static str, css: &'static str| {
+        let ctx = ctx.clone();
+        async move {
+            ctx.open(path).await?;
+            let v = ctx
+                .js(&format!(
+                    "var a = document.querySelector({css:?}); return a ? a.getAttribute('href') : null;"
+                ))
+                .await?;
+            v.as_str()
+                .map(str::to_string)
+                .with_context(|| format!("no {css} on {path}"))
+        }
+    };
+    let pages = vec![
+        first_href("/timeline?from=1978&to=1978", "#events a.summary").await?,
+        first_href("/series", "tr.series-row a").await?,
+        first_href("/entities", "tr.entity-row a").await?,
+        "/conflicts".to_string(),
+        "/audit".to_string(),
+        "/documents".to_string(),
+        "/documents/001_4df3fe32bbe0cb43.txt?show=event".to_string(),
+        "/search?q=CMEA".to_string(),
+        "/timeline?from=1978&to=1979&zoom=month".to_string(),
+        "/ask?q=%D0%9A%D0%BE%D0%B3%D0%B4%D0%B0%20%D0%92%D1%8C%D0%B5%D1%82%D0%BD%D0%B0%D0%BC%20%D0%B2%D1%81%D1%82%D1%83%D0%BF%D0%B8%D0%BB%20%D0%B2%20%D0%A1%D0%AD%D0%92%3F".to_string(),
+        "/ask?q=zzzz%20qqqq".to_string(),
+    ];
+    // Words only the English interface says (none of them is a name or a figure).
+    const ENGLISH: &str = r"\b(sources?|statements?|mentions?|sentences?|Participants|Curation|Related events|Unit|as written|stated by|Why merged|Not applied|Also known as|On the timeline|Hover a point|sources disagree|Insufficient evidence|Correct this citation|Decision|Record|Reason|Your name|Previous|previous|next|Page|events? per|zoom|Filters|Home|Search|Timeline|Entities|Series|Documents|Conflicts|Audit|Ask|Value|Confidence|Cited|Stale decisions|machine|merged|retract|Retract|Undo|Why|side \d|Note|plain text|search in it|ingested|also as|approx\.|running text|table \d|Per year|Totals over|Cumulative|Showing bytes|For example|the document|dated|visit|treaty|agreement)\b";
+    let script = format!(
+        "var main = document.querySelector('main').cloneNode(true);\
+         var page = document.documentElement.lang;\
+         main.querySelectorAll('[lang], code, q, blockquote, .reason, .curation-reason, .doc-name, .doc-file, .form, .qid, .cite, .snippet, .claim-value, .written, .value, .answer-text, .chart text.unit, option, datalist').forEach(function (e) {{\
+           if (!e.hasAttribute('lang') || e.getAttribute('lang') !== page) {{ e.remove(); }}\
+         }});\
+         var text = main.innerText;\
+         var re = new RegExp({ENGLISH:?}, 'g');\
+         var found = {{}};\
+         var m;\
+         while ((m = re.exec(text)) !== null) {{\
+           var at = Math.max(0, m.index - 30);\
+           found[m[0]] = text.slice(at, m.index + m[0].length + 30).replace(/\\s+/g, ' ');\
+         }}\
+         return found;"
+    );
+    let mut problems = Vec::new();
+    for ui in ["ru", "vi"] {
+        for path in &pages {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            ctx.open(&format!("{path}{sep}ui={ui}")).await?;
+            let found = ctx.js(&script).await?;
+            if path == &pages[0] {
+                ctx.shot(&format!("24-event-{ui}")).await?;
+            }
+            if let Some(o) = found.as_object().filter(|o| !o.is_empty()) {
+                problems.push(format!("{ui} {path}: {o:?}"));
+            }
+        }
+    }
+    ensure!(
+        problems.is_empty(),
+        "English left in the interface:\n{}",
+        problems.join("\n")
+    );
     Ok(())
 }
 

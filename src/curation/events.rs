@@ -295,6 +295,11 @@ fn replay(
                 w.ev.statements.len(),
                 docs
             );
+            w.ev.merge_why = crate::history::merge::MergeWhy::Curated {
+                audit: a.id,
+                statements: w.ev.statements.len(),
+                documents: docs,
+            };
         }
         Action::Split => {
             let r = split.ok_or("the statement to split is not recorded")?;

@@ -37,8 +37,46 @@ pub struct Conflict {
     pub topic: String,
     /// At least two sides.
     pub claims: Vec<Claim>,
-    /// Why these were judged to be about the same thing, and what differs.
+    /// Why these were judged to be about the same thing, and what differs (English).
     pub note: String,
+    /// The same as `note`, as a code with its values, for an interface to say in its own
+    /// language (`{"code": "once", "event_type": "treaty", "parties": […]}`).
+    pub reason: Reason,
+}
+
+/// Why two claims were judged to be about one thing: [`Conflict::note`] as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// Both sides name the same document (a treaty by its title).
+    SameDocument {
+        name: String,
+        event_type: String,
+        parties: Vec<String>,
+    },
+    /// An event of a type that happens once between the same parties (a treaty, a
+    /// membership, diplomatic relations established).
+    Once {
+        event_type: String,
+        parties: Vec<String>,
+    },
+    /// The same participants in the same year: two events, or one told with two dates.
+    SameYear {
+        event_type: String,
+        parties: Vec<String>,
+    },
+    /// One measure and period, values beyond rounding of each other.
+    Values {
+        series: String,
+        period: String,
+        basis: Option<String>,
+        /// The pairs of values that differ ("593.8 million RUB", "1 billion RUB").
+        pairs: Vec<(String, String)>,
+        /// What sources say to qualify the measure ("including credits").
+        qualifiers: Vec<String>,
+    },
+    /// The sources rank the same actor differently in the same kind of event.
+    Rank,
 }
 
 use super::merge::{Event, overlaps};
@@ -135,26 +173,44 @@ pub fn event_dates(events: &[Event]) -> Vec<Conflict> {
             if !(same_treaty || singular || same_year_visit) || !seen.insert((i, j)) {
                 continue;
             }
-            let why = if same_treaty {
-                format!(
-                    "both name {}",
-                    a.about
-                        .iter()
-                        .find(|x| b.about.contains(x))
-                        .cloned()
-                        .unwrap_or_default()
+            let (why, reason) = if same_treaty {
+                let name = a
+                    .about
+                    .iter()
+                    .find(|x| b.about.contains(x))
+                    .cloned()
+                    .unwrap_or_default();
+                (
+                    format!("both name {name}"),
+                    Reason::SameDocument {
+                        name,
+                        event_type: a.ty.clone(),
+                        parties: a.participants.clone(),
+                    },
                 )
             } else if singular {
-                format!(
-                    "a {} between the same parties ({}) happens once",
-                    a.ty,
-                    a.participants.join(", ")
+                (
+                    format!(
+                        "a {} between the same parties ({}) happens once",
+                        a.ty,
+                        a.participants.join(", ")
+                    ),
+                    Reason::Once {
+                        event_type: a.ty.clone(),
+                        parties: a.participants.clone(),
+                    },
                 )
             } else {
-                format!(
-                    "same participants ({}) in the same year: perhaps two {}s, perhaps one told with two dates",
-                    a.participants.join(", "),
-                    a.ty
+                (
+                    format!(
+                        "same participants ({}) in the same year: perhaps two {}s, perhaps one told with two dates",
+                        a.participants.join(", "),
+                        a.ty
+                    ),
+                    Reason::SameYear {
+                        event_type: a.ty.clone(),
+                        parties: a.participants.clone(),
+                    },
                 )
             };
             out.push(Conflict {
@@ -163,6 +219,7 @@ pub fn event_dates(events: &[Event]) -> Vec<Conflict> {
                 topic: format!("{} — {}: date", a.ty, a.participants.join(", ")),
                 claims: vec![claim_of(a), claim_of(b)],
                 note: why,
+                reason,
             });
         }
     }
@@ -243,6 +300,7 @@ pub fn orderings<'a>(
                 })
                 .collect(),
             note: "the sources rank the same actor differently in the same kind of event".into(),
+            reason: Reason::Rank,
         });
     }
     out

@@ -77,6 +77,28 @@ impl Statement {
     }
 }
 
+/// Why an event's statements were taken as one event.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum MergeWhy {
+    /// One statement: nothing was merged.
+    #[default]
+    One,
+    /// Statements of the same type and date sharing participants (and, for a type-less
+    /// event, the same predicate).
+    Same {
+        statements: usize,
+        documents: usize,
+        date: String,
+        same_predicate: bool,
+    },
+    /// Merged by a historian's decision (`audit`: its number in the log).
+    Curated {
+        audit: i64,
+        statements: usize,
+        documents: usize,
+    },
+}
+
 /// One event, with every statement of it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -100,8 +122,11 @@ pub struct Event {
     pub sources: usize,
     /// The languages it is stated in.
     pub languages: Vec<String>,
-    /// Why these statements were merged.
+    /// Why these statements were merged (English).
     pub merge_reason: String,
+    /// The same as `merge_reason`, as data, for an interface to say in its own language.
+    #[serde(skip)]
+    pub merge_why: MergeWhy,
     /// Events that may be the same one told with a coarser or finer date.
     pub related: Vec<String>,
 }
@@ -299,6 +324,20 @@ fn build(mut sts: Vec<Statement>) -> Event {
         .max_by_key(|s| (s.participants.len(), std::cmp::Reverse(s.evidence.start)))
         .map(|s| s.summary.clone())
         .unwrap_or_default();
+    let merge_why = if sts.len() == 1 {
+        MergeWhy::One
+    } else {
+        MergeWhy::Same {
+            statements: sts.len(),
+            documents: docs.len(),
+            date: if first.date_start == first.date_end {
+                first.date_start.clone()
+            } else {
+                format!("{}/{}", first.date_start, first.date_end)
+            },
+            same_predicate: first.ty == "other",
+        }
+    };
     let merge_reason = if sts.len() == 1 {
         "one statement".to_string()
     } else {
@@ -332,6 +371,7 @@ fn build(mut sts: Vec<Statement>) -> Event {
         sources: docs.len(),
         languages: languages.into_iter().collect(),
         merge_reason,
+        merge_why,
         related: Vec::new(),
         statements: sts,
     }

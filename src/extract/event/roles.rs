@@ -173,6 +173,55 @@ pub fn field(ty: &EventType, ws: &[Word], lex: &EventLexicon) -> String {
     }
 }
 
+/// Fills an event summary template: `{label}` (the type's label), `{participants}` (`all`),
+/// `{first}` and `{second}` (the holders of the type's first and second role, else `all`).
+/// A template that names a role nobody is known to hold reads wrongly ("Vietnam, USSR visits
+/// Vietnam, USSR"): then `neutral` is filled instead. A lower-case first letter is
+/// upper-cased.
+///
+/// ```
+/// use annals::extract::event::roles::fill_summary;
+/// let none = |_: usize| Vec::<String>::new();
+/// assert_eq!(
+///     fill_summary("{first} visits {second}", "{label}: {participants}", "visit", "A, B", &none),
+///     "Visit: A, B"
+/// );
+/// let roles = |i: usize| vec![["A", "B"][i].to_string()];
+/// assert_eq!(
+///     fill_summary("{first} visits {second}", "{label}: {participants}", "visit", "A, B", &roles),
+///     "A visits B"
+/// );
+/// ```
+pub fn fill_summary(
+    template: &str,
+    neutral: &str,
+    label: &str,
+    all: &str,
+    holders: &dyn Fn(usize) -> Vec<String>,
+) -> String {
+    let roles_known = (!template.contains("{first}") || !holders(0).is_empty())
+        && (!template.contains("{second}") || !holders(1).is_empty());
+    let template = if roles_known { template } else { neutral };
+    let role_or_all = |i: usize| {
+        let h = holders(i);
+        if h.is_empty() {
+            all.to_string()
+        } else {
+            h.join(", ")
+        }
+    };
+    let mut s = template
+        .replace("{label}", label)
+        .replace("{participants}", all)
+        .replace("{first}", &role_or_all(0))
+        .replace("{second}", &role_or_all(1));
+    let mut chars = s.chars();
+    if let Some(c) = chars.next().filter(|c| c.is_lowercase()) {
+        s = c.to_uppercase().collect::<String>() + chars.as_str();
+    }
+    s
+}
+
 /// A one-line English summary from the type's template.
 pub fn summary(ty: &EventType, p: &Participants, start: &str, end: &str) -> String {
     let all = p.labels().join(", ");
@@ -181,32 +230,19 @@ pub fn summary(ty: &EventType, p: &Participants, start: &str, end: &str) -> Stri
     } else {
         all
     };
-    let holders = |i: usize| ty.roles.get(i).map(|r| p.with_role(r)).unwrap_or_default();
-    // A template that names roles ("{first} visits {second}") reads wrongly when the roles
-    // are not known ("Vietnam, USSR visits Vietnam, USSR"): then the neutral form is used.
-    let roles_known = (!ty.summary.contains("{first}") || !holders(0).is_empty())
-        && (!ty.summary.contains("{second}") || !holders(1).is_empty());
-    let template = if roles_known {
-        ty.summary.as_str()
-    } else {
-        "{label}: {participants}"
+    let holders = |i: usize| -> Vec<String> {
+        ty.roles
+            .get(i)
+            .map(|r| p.with_role(r).into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
     };
-    let role_or_all = |i: usize| {
-        let h = holders(i);
-        if h.is_empty() {
-            all.clone()
-        } else {
-            h.join(", ")
-        }
-    };
-    let mut s = template
-        .replace("{label}", &ty.label)
-        .replace("{participants}", &all)
-        .replace("{first}", &role_or_all(0))
-        .replace("{second}", &role_or_all(1));
-    if let Some(c) = s.get(..1) {
-        s = c.to_uppercase() + &s[1..];
-    }
+    let s = fill_summary(
+        &ty.summary,
+        "{label}: {participants}",
+        &ty.label,
+        &all,
+        &holders,
+    );
     let date = if start == end {
         start.to_string()
     } else {

@@ -26,7 +26,7 @@ pub mod render;
 pub mod table;
 pub mod text;
 
-use super::conflict::{Claim, Conflict, ConflictKind};
+use super::conflict::{Claim, Conflict, ConflictKind, Reason};
 use crate::knowledge::series as lexicon;
 use crate::source::decode::{Encoding, decode_range};
 use crate::span::Span;
@@ -491,7 +491,7 @@ pub fn conflicts(series: &[Series]) -> Vec<Conflict> {
                 for (i, a) in vals.iter().enumerate() {
                     for b in &vals[i + 1..] {
                         if !compatible(a, b) {
-                            pairs.push(format!("{} vs {}", a.display, b.display));
+                            pairs.push((a.display.clone(), b.display.clone()));
                         }
                     }
                 }
@@ -510,7 +510,11 @@ pub fn conflicts(series: &[Series]) -> Vec<Conflict> {
                     s.name,
                     p.period.display(),
                     basis.as_ref().map_or(String::new(), |b| format!(" at {b}")),
-                    pairs.join("; ")
+                    pairs
+                        .iter()
+                        .map(|(a, b)| format!("{a} vs {b}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 );
                 if !quals.is_empty() {
                     note += &format!("; some sources qualify the measure: {}", quals.join("; "));
@@ -538,6 +542,13 @@ pub fn conflicts(series: &[Series]) -> Vec<Conflict> {
                     topic: format!("{}, {}", s.name, p.period.display()),
                     claims,
                     note,
+                    reason: Reason::Values {
+                        series: s.key.clone(),
+                        period: p.period.display(),
+                        basis: basis.clone(),
+                        pairs,
+                        qualifiers: quals.iter().map(|q| q.to_string()).collect(),
+                    },
                 });
             }
         }

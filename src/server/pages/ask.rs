@@ -63,7 +63,11 @@ pub async fn ask(
     let mut b = format!("<h1>{}</h1>", esc(super::ui::t("ask_title")));
     b.push_str(&ask_box(question.as_deref().unwrap_or("")));
     let Some(question) = question else {
-        b.push_str("<section class=\"examples\"><h2>For example</h2><ul>");
+        let _ = write!(
+            b,
+            "<section class=\"examples\"><h2>{}</h2><ul>",
+            esc(super::ui::t("for_example"))
+        );
         for e in EXAMPLES {
             let _ = write!(
                 b,
@@ -73,7 +77,7 @@ pub async fn ask(
             );
         }
         b.push_str("</ul></section>");
-        return Ok(page("Ask", Nav::Ask, "page-ask", &b));
+        return Ok(page(super::ui::t("nav_ask"), Nav::Ask, "page-ask", &b));
     };
     let a = ask_answer(&st, question.clone())
         .await
@@ -120,8 +124,8 @@ pub async fn ask(
     if insufficient {
         let _ = write!(
             b,
-            "<p class=\"insufficient\"><b>Insufficient evidence.</b>{}</p>\
-             <p class=\"hint\">No passage of the sources answers this well enough to cite (confidence {:.0}% is below the threshold). Try other words, or <a href=\"/search?q={}\">search</a>.</p>",
+            "<p class=\"insufficient\"><b>{}</b>{}</p><p class=\"hint\">{}</p>",
+            esc(super::ui::t("insufficient")),
             {
                 let rest = a.answer.trim_start_matches("insufficient evidence").trim();
                 if rest.is_empty() {
@@ -130,29 +134,50 @@ pub async fn ask(
                     format!(" {}", esc(rest))
                 }
             },
-            a.confidence * 100.0,
-            super::url_enc(&question)
+            esc(&super::ui::tf(
+                "insufficient_hint",
+                &[("confidence", &format!("{:.0}", a.confidence * 100.0))]
+            ))
+            .replace(
+                "{search}",
+                &format!(
+                    "<a href=\"/search?q={}\">{}</a>",
+                    super::url_enc(&question),
+                    esc(super::ui::t("search_link"))
+                )
+            )
         );
     } else {
         let _ = write!(
             b,
-            "<p class=\"answer-text\">{}</p><dl class=\"facts-table\"><dt>Value</dt><dd class=\"answer-value\"><code>{}</code></dd>\
-             <dt>Asked for</dt><dd>{}</dd><dt>Confidence</dt><dd class=\"confidence\" data-confidence=\"{:.2}\"><meter min=\"0\" max=\"1\" value=\"{:.2}\"></meter> {:.0}%</dd></dl>",
+            "<p class=\"answer-text\">{}</p><dl class=\"facts-table\"><dt>{}</dt><dd class=\"answer-value\"><code>{}</code></dd>\
+             <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd class=\"confidence\" data-confidence=\"{:.2}\"><meter min=\"0\" max=\"1\" value=\"{:.2}\"></meter> {:.0}%</dd></dl>",
             esc(&a.answer),
+            esc(super::ui::t("th_value")),
             esc(&json_text(&a.value)),
-            esc(&a.qtype),
+            esc(super::ui::t("asked_for")),
+            esc(super::ui::try_t(&format!("qtype_{}", a.qtype)).unwrap_or(&a.qtype)),
+            esc(super::ui::t("confidence")),
             a.confidence,
             a.confidence,
             a.confidence * 100.0
         );
-        b.push_str("<h2>Cited</h2><ol class=\"citations\">");
+        let _ = write!(
+            b,
+            "<h2>{}</h2><ol class=\"citations\">",
+            esc(super::ui::t("h_cited"))
+        );
         for c in &a.citations {
             b.push_str(&citation_html(&v, c, &sources));
         }
         b.push_str("</ol>");
     }
     if !a.disagreement.is_empty() {
-        b.push_str("<section class=\"disagreements\"><h2>The sources also state</h2>");
+        let _ = write!(
+            b,
+            "<section class=\"disagreements\"><h2>{}</h2>",
+            esc(super::ui::t("h_also_state"))
+        );
         for d in &a.disagreement {
             let _ = write!(
                 b,
@@ -167,5 +192,10 @@ pub async fn ask(
         b.push_str("</section>");
     }
     b.push_str("</section>");
-    Ok(page(&format!("Ask: {question}"), Nav::Ask, "page-ask", &b))
+    Ok(page(
+        &format!("{}: {question}", super::ui::t("nav_ask")),
+        Nav::Ask,
+        "page-ask",
+        &b,
+    ))
 }

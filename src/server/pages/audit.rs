@@ -10,6 +10,16 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+/// A decision's state in the interface language.
+fn state_label(s: DecisionState) -> &'static str {
+    super::ui::t(&format!("state_{}", state_name(s)))
+}
+
+/// A decision's action ("confirm", "retract") in the interface language.
+pub fn action_label(name: &str) -> String {
+    super::ui::try_t(&format!("action_{name}")).map_or_else(|| name.to_string(), str::to_string)
+}
+
 fn state_name(s: DecisionState) -> &'static str {
     match s {
         DecisionState::Applies => "applies",
@@ -18,28 +28,6 @@ fn state_name(s: DecisionState) -> &'static str {
         DecisionState::Retracted => "retracted",
         DecisionState::Retraction => "retraction",
     }
-}
-
-/// A time stamp as a reader says it: "5 Dec 2026, 01:51 UTC" (ISO 8601 UTC in; anything
-/// else shown as it is).
-pub fn readable_time(at: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parse = || -> Option<String> {
-        let (date, time) = at.split_once('T')?;
-        let mut d = date.split('-');
-        let (y, m, day) = (d.next()?, d.next()?, d.next()?);
-        let m: usize = m.parse().ok()?;
-        let day: u32 = day.parse().ok()?;
-        let hm = time.get(..5)?;
-        Some(format!(
-            "{day} {} {y}, {hm}{}",
-            MONTHS.get(m.checked_sub(1)?)?,
-            if time.ends_with('Z') { " UTC" } else { "" }
-        ))
-    };
-    parse().unwrap_or_else(|| at.to_string())
 }
 
 /// What a decision is about, linked: the fact's span in the reader, or the event (by its
@@ -52,22 +40,24 @@ fn target_html(t: &Target, titles: &dyn Fn(&str) -> Option<String>) -> String {
             esc(&a.doc),
             a.start,
             a.end,
-            esc(&a.kind),
+            esc(super::ui::try_t(&format!("kind_{}", a.kind)).unwrap_or(&a.kind)),
             esc(&a.text)
         ),
         Target::Document(d) => format!(
-            "source <a class=\"target\" href=\"/documents/{}\">{}</a>",
+            "{} <a class=\"target\" href=\"/documents/{}\">{}</a>",
+            esc(super::ui::t("target_source")),
             url_enc(&d.doc),
             esc(&titles(&format!("document:{}", d.doc)).unwrap_or_else(|| d.doc.clone()))
         ),
         Target::Event(e) => {
             let id = e.event_id.as_deref().unwrap_or("");
             let mut s = if id.is_empty() {
-                "event".to_string()
+                esc(super::ui::t("claim_event"))
             } else {
                 let title = titles(id).unwrap_or_else(|| id.to_string());
                 format!(
-                    "event <a class=\"target\" href=\"/events/{}\" title=\"{}\">{}</a>",
+                    "{} <a class=\"target\" href=\"/events/{}\" title=\"{}\">{}</a>",
+                    esc(super::ui::t("claim_event")),
                     url_enc(id),
                     esc(id),
                     esc(&title)
@@ -75,9 +65,8 @@ fn target_html(t: &Target, titles: &dyn Fn(&str) -> Option<String>) -> String {
             };
             let _ = write!(
                 s,
-                " <span class=\"hint\">({} statement{})</span>",
-                e.statements.len(),
-                if e.statements.len() == 1 { "" } else { "s" }
+                " <span class=\"hint\">({})</span>",
+                esc(&super::ui::count("n_statements", e.statements.len()))
             );
             s
         }
@@ -96,7 +85,8 @@ fn value_html(v: &Value) -> String {
             .map(|id| format!("<a href=\"/events/{}\">{}</a>", url_enc(&id), esc(&id)))
             .collect();
         return format!(
-            "<span class=\"value\">merged with {}</span>",
+            "<span class=\"value\">{} {}</span>",
+            esc(super::ui::t("merged_with")),
             ids.join(", ")
         );
     }
@@ -107,13 +97,17 @@ fn value_html(v: &Value) -> String {
             st.get("end").and_then(Value::as_u64).unwrap_or(0),
         );
         return format!(
-            "<span class=\"value\">split out the statement <a href=\"{}\">{} {a}–{b}</a></span>",
+            "<span class=\"value\">{} <a href=\"{}\">{} {a}–{b}</a></span>",
+            esc(super::ui::t("split_out")),
             esc(&reader_href(doc, a, b)),
             esc(doc)
         );
     }
     if let Some(n) = v.get("retracts").and_then(Value::as_i64) {
-        return format!("<span class=\"value\">retracts <a href=\"#audit-{n}\">#{n}</a></span>");
+        return format!(
+            "<span class=\"value\">{} <a href=\"#audit-{n}\">#{n}</a></span>",
+            esc(super::ui::t("retracts"))
+        );
     }
     let t = json_text(v);
     let short: String = t.chars().take(160).collect();
@@ -132,20 +126,21 @@ pub fn row_html(a: &AuditEntry, class: &str, titles: &dyn Fn(&str) -> Option<Str
             a.state,
             DecisionState::Applies | DecisionState::Reanchored | DecisionState::Stale
         ) {
-        super::curation::retract_form(a.id, "Retract")
+        super::curation::retract_form(a.id, super::ui::t("retract"))
     } else {
         String::new()
     };
     format!(
         "<tr class=\"{class}\" id=\"audit-{id}\" data-id=\"{id}\" data-action=\"{action}\" data-state=\"{state}\">\
-         <td class=\"num\">#{id}</td><td><time datetime=\"{at}\">{at_text}</time></td><td class=\"who\">{who}</td><td class=\"action\">{action}</td>\
+         <td class=\"num\">#{id}</td><td><time datetime=\"{at}\">{at_text}</time></td><td class=\"who\">{who}</td><td class=\"action\">{action_label}</td>\
          <td>{target}{field}</td><td class=\"change\">{old}{arrow}{new}</td><td class=\"reason\">{reason}</td>\
-         <td><span class=\"state state-{state}\">{state}</span>{note}{undo}</td></tr>",
+         <td><span class=\"state state-{state}\">{state_label}</span>{note}{undo}</td></tr>",
         id = a.id,
         at = esc(&a.at),
-        at_text = esc(&readable_time(&a.at)),
+        at_text = esc(&super::ui::readable_time(&a.at)),
         who = esc(&a.who),
         action = esc(a.action.name()),
+        action_label = esc(&action_label(a.action.name())),
         target = target_html(&a.target, titles),
         field = a
             .field
@@ -161,6 +156,7 @@ pub fn row_html(a: &AuditEntry, class: &str, titles: &dyn Fn(&str) -> Option<Str
         new = value_html(&a.new_value),
         reason = esc(&a.reason),
         state = state_name(a.state),
+        state_label = esc(state_label(a.state)),
         note = a
             .note
             .as_ref()
@@ -206,7 +202,7 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
         Some(format!(
             "{} · {}",
             super::date_range(&e.date_start, &e.date_end),
-            e.summary
+            super::timeline::event_title(e)
         ))
     };
     let stale: Vec<&AuditEntry> = log
@@ -217,21 +213,28 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
         "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>",
         esc(super::ui::t("audit_title")),
         log.len(),
-        esc(super::ui::t(if log.len() == 1 {
-            "lead_audit_one"
-        } else {
-            "lead_audit_many"
-        }))
+        esc(super::ui::count_label("lead_audit", log.len()))
     );
     // Who retracts, with which token: given once here (or in any curation form).
-    b.push_str("<form id=\"audit-auth\" class=\"box\" autocomplete=\"off\"><div class=\"row\"><label>Your name <input id=\"cur-who\" name=\"who\" autocomplete=\"name\" placeholder=\"historian\"></label><label>Token <input id=\"token\" name=\"token\" type=\"password\" placeholder=\"write token\"></label><span class=\"hint\">needed to retract a decision below</span></div></form>");
     let _ = write!(
         b,
-        "<section id=\"stale\"><h2>Stale decisions ({})</h2>",
+        "<form id=\"audit-auth\" class=\"box\" autocomplete=\"off\"><div class=\"row\"><label>{} <input id=\"cur-who\" name=\"who\" autocomplete=\"name\"></label><label>{} <input id=\"token\" name=\"token\" type=\"password\"></label><span class=\"hint\">{}</span></div></form>",
+        esc(super::ui::t("cur_who")),
+        esc(super::ui::t("cur_token")),
+        esc(super::ui::t("token_hint")),
+    );
+    let _ = write!(
+        b,
+        "<section id=\"stale\"><h2>{} ({})</h2>",
+        esc(super::ui::t("h_stale")),
         stale.len()
     );
     if stale.is_empty() {
-        b.push_str("<p class=\"empty\">None: every decision still applies.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_stale"))
+        );
     } else {
         let _ = write!(
             b,
@@ -254,25 +257,17 @@ pub async fn audit(State(st): State<Arc<AppState>>) -> PageResult {
     }
     b.push_str("</tbody></table></div>");
     if log.is_empty() {
-        b.push_str("<p class=\"empty\">No decisions yet. Confirm, reject or correct events on their pages, and facts in the document reader.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_decisions"))
+        );
     }
     b.push_str("</section>");
-    Ok(page("Audit", Nav::Audit, "page-audit", &b))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::readable_time;
-
-    #[test]
-    fn times_read_as_people_write_them() {
-        assert_eq!(
-            readable_time("2026-12-05T01:51:17Z"),
-            "5 Dec 2026, 01:51 UTC"
-        );
-        assert_eq!(readable_time("1999-01-31T23:05:00"), "31 Jan 1999, 23:05");
-        for odd in ["", "yesterday", "2026-13-05T01:51:17Z", "2026-12-05"] {
-            assert_eq!(readable_time(odd), odd);
-        }
-    }
+    Ok(page(
+        super::ui::t("audit_title"),
+        Nav::Audit,
+        "page-audit",
+        &b,
+    ))
 }

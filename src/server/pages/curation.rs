@@ -47,6 +47,11 @@ fn actions(out: &mut String, allowed: &[&str]) {
     out.push_str("</select></label>");
 }
 
+/// A curated field's name in the interface language ("date", "participants").
+pub fn field_name(f: &str) -> String {
+    super::ui::try_t(&format!("curfield_{f}")).map_or_else(|| f.replace('_', " "), str::to_string)
+}
+
 /// The form on an event page: confirm, reject, edit (date, participants, type, field,
 /// place, summary), merge with another event, split a statement out.
 pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
@@ -72,15 +77,18 @@ pub fn event_form(e: &Event, others: &[(&str, String)]) -> String {
     let _ = write!(
         s,
         "<label class=\"for-edit\">{} <select id=\"cur-field\" name=\"field\">\
-         <option value=\"date\">date</option><option value=\"participants\">participants</option>\
-         <option value=\"type\">type</option><option value=\"field\">field</option>\
-         <option value=\"place\">place</option><option value=\"summary\">summary</option></select></label>",
-        esc(super::ui::t("cur_field"))
+         {}</select></label>",
+        esc(super::ui::t("cur_field")),
+        ["date", "participants", "type", "field", "place", "summary"]
+            .iter()
+            .map(|f| format!("<option value=\"{f}\">{}</option>", esc(&field_name(f))))
+            .collect::<String>()
     );
     let _ = write!(
         s,
-        "<label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"1978-11-03, or 1975/1991; participants separated by commas\"></label>",
+        "<label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" value=\"{}\" placeholder=\"{}\"></label>",
         esc(super::ui::t("cur_value")),
+        esc(super::ui::t("cur_value_hint")),
         esc(&date)
     );
     // Types and fields are chosen from the ontology, never typed as keys.
@@ -179,7 +187,8 @@ fn entity_names() -> &'static [String] {
 /// script posts it with the token and name given once in any curation form.
 pub fn retract_form(audit_id: i64, label: &str) -> String {
     format!(
-        "<form class=\"retract-form\" data-audit=\"{audit_id}\"><label>Why undo #{audit_id} <input name=\"reason\" required placeholder=\"reason\"></label> <button type=\"submit\" class=\"secondary\">{}</button> <output role=\"status\" aria-live=\"polite\"></output></form>",
+        "<form class=\"retract-form\" data-audit=\"{audit_id}\"><label>{} <input name=\"reason\" required></label> <button type=\"submit\" class=\"secondary\">{}</button> <output role=\"status\" aria-live=\"polite\"></output></form>",
+        esc(&super::ui::tf("why_undo", &[("n", &audit_id.to_string())])),
         esc(label)
     )
 }
@@ -194,9 +203,10 @@ pub fn fact_form() -> String {
     let _ = write!(
         s,
         "<label class=\"for-edit\">{} <select id=\"cur-field\" name=\"field\"></select></label>\
-         <label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" placeholder=\"1978-11-03 · an entity name · a number\"></label></div>",
+         <label class=\"for-edit grow\">{} <input id=\"cur-value\" name=\"value\" placeholder=\"{}\"></label></div>",
         esc(super::ui::t("cur_field")),
-        esc(super::ui::t("cur_value"))
+        esc(super::ui::t("cur_value")),
+        esc(super::ui::t("cur_fact_value_hint"))
     );
     common_tail(&mut s);
     s
@@ -212,9 +222,13 @@ pub fn curation_html(record: &Value) -> String {
     let get = |k: &str| c.get(k).map(json_text).unwrap_or_default();
     let status = get("status");
     let mut s = format!(
-        "<section class=\"curation-note status-{st}\" data-status=\"{st}\"><p><span class=\"curation-status\">{st}</span> by <b class=\"curation-by\">{}</b> <time>{}</time>",
+        "<section class=\"curation-note status-{st}\" data-status=\"{st}\"><p><span class=\"curation-status\">{}</span> {} <b class=\"curation-by\">{}</b> <time datetime=\"{}\">{}</time>",
+        esc(&super::ui::try_t(&format!("status_{status}"))
+            .map_or_else(|| status.clone(), str::to_string)),
+        esc(super::ui::t("by")),
         esc(&get("by")),
         esc(&get("at")),
+        esc(&super::ui::readable_time(&get("at"))),
         st = esc(&status),
     );
     let reason = get("reason");
@@ -230,13 +244,14 @@ pub fn curation_html(record: &Value) -> String {
     }
     s.push_str("</p>");
     if let Some(id) = latest {
-        s.push_str(&retract_form(id, "Undo this decision"));
+        s.push_str(&retract_form(id, super::ui::t("undo_decision")));
     }
     let note = get("note");
     if !note.is_empty() {
         let _ = write!(
             s,
-            "<p class=\"curation-stale\">Not applied: {}</p>",
+            "<p class=\"curation-stale\">{} {}</p>",
+            esc(super::ui::t("not_applied")),
             esc(&note)
         );
     }
@@ -266,8 +281,11 @@ pub fn curation_html(record: &Value) -> String {
             }
             let _ = write!(
                 rows,
-                "<li class=\"curated\" data-field=\"{k}\"><span class=\"curation-field\">{k}</span>: <span class=\"curated-value\">{}</span> <span class=\"machine-value\" title=\"the machine's value\">machine: {}</span></li>",
+                "<li class=\"curated\" data-field=\"{k}\"><span class=\"curation-field\">{}</span>: <span class=\"curated-value\">{}</span> <span class=\"machine-value\" title=\"{}\">{} {}</span></li>",
+                esc(&field_name(k)),
                 esc(&json_text(cur)),
+                esc(super::ui::t("machine_value")),
+                esc(super::ui::t("machine_said")),
                 esc(&json_text(mv)),
                 k = esc(k),
             );
@@ -286,7 +304,8 @@ pub fn curation_html(record: &Value) -> String {
             .unwrap_or_else(|| json_text(m));
         let _ = write!(
             rows,
-            "<li class=\"merged-from\">merged from {}</li>",
+            "<li class=\"merged-from\">{} {}</li>",
+            esc(super::ui::t("merged_from")),
             esc(&id)
         );
     }
@@ -294,7 +313,8 @@ pub fn curation_html(record: &Value) -> String {
     if !split.is_empty() {
         let _ = write!(
             rows,
-            "<li class=\"split-from\">split out of <a href=\"/events/{}\">{}</a></li>",
+            "<li class=\"split-from\">{} <a href=\"/events/{}\">{}</a></li>",
+            esc(super::ui::t("split_from")),
             super::url_enc(&split),
             esc(&split)
         );

@@ -37,15 +37,11 @@ pub async fn list(
         "<h1>{}</h1><p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>{}",
         esc(super::ui::t("documents_title")),
         v.documents.len(),
-        esc(super::ui::t(if v.documents.len() == 1 {
-            "lead_documents_one"
-        } else {
-            "lead_documents_many"
-        })),
+        esc(super::ui::count_label("lead_documents", v.documents.len())),
         super::downloads(&[
             ("CSV", "/api/export?format=csv&kind=documents".to_string()),
             (
-                "references the sources cite (CSL-JSON)",
+                super::ui::t("dl_references"),
                 "/api/export?format=csl".to_string()
             ),
             ("BibTeX", "/api/export?format=bibtex".to_string()),
@@ -101,7 +97,8 @@ pub async fn list(
                 String::new()
             } else {
                 format!(
-                    "<div class=\"aliases\">also as {}</div>",
+                    "<div class=\"aliases\">{} {}</div>",
+                    esc(super::ui::t("also_as")),
                     esc(&d.aliases.join(", "))
                 )
             },
@@ -115,7 +112,11 @@ pub async fn list(
     }
     b.push_str("</tbody></table>");
     if v.documents.is_empty() {
-        b.push_str("<p class=\"empty\">No documents yet: <code>annals ingest PATH</code>.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_documents")).replace("{cmd}", "<code>annals ingest PATH</code>")
+        );
     }
     b.push_str(&pager(
         "/documents",
@@ -203,20 +204,20 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
             let date = super::date_range(&iso(e.date_start), &iso(e.date_end));
             match events.get(&f.id) {
                 Some((id, summary)) => (
-                    format!("event: {summary}"),
+                    format!("{} {summary}", super::ui::t("tip_event")),
                     Some(format!("/events/{}", url_enc(id))),
                     date,
                 ),
                 None => (
                     format!(
-                        "event statement (not merged into an event: {}): {}",
-                        if e.polarity == "negative" {
-                            "negated"
+                        "{} {}",
+                        super::ui::t(if e.polarity == "negative" {
+                            "tip_unmerged_negated"
                         } else if e.date_start.is_none() {
-                            "no date"
+                            "tip_unmerged_undated"
                         } else {
-                            "date carried over from an earlier sentence"
-                        },
+                            "tip_unmerged_carried"
+                        }),
                         e.summary
                     ),
                     None,
@@ -230,11 +231,14 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
                 format!(
                     "{} ({}){}",
                     x.entity,
-                    x.entity_type,
+                    super::entities::entity_type_label(&x.entity_type),
                     if matched.is_empty() || matched == "exact" {
                         String::new()
                     } else {
-                        format!(", matched {matched}")
+                        format!(
+                            ", {}",
+                            super::ui::try_t(&format!("matched_{matched}")).unwrap_or(matched)
+                        )
                     }
                 ),
                 (!x.entity_id.is_empty()).then(|| format!("/entities/{}", url_enc(&x.entity_id))),
@@ -243,18 +247,19 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
         }
         FactBody::Timex(t) => {
             let d = super::date_range(&iso(t.value_start), &iso(t.value_end));
-            (format!("date: {d} ({})", t.ty), None, d)
+            (format!("{} {d}", super::ui::t("tip_date")), None, d)
         }
         FactBody::Duration(t) => {
             let d = t.duration.clone().unwrap_or_default();
-            (format!("duration: {d}"), None, d)
+            (format!("{} {d}", super::ui::t("tip_duration")), None, d)
         }
         FactBody::Quantity(q) => {
             let v = format!("{} {}", crate::fact::number_text(q.value), q.unit);
             let measure = q.measure.as_deref().unwrap_or("");
             (
                 format!(
-                    "quantity: {v}{}",
+                    "{} {v}{}",
+                    super::ui::t("tip_quantity"),
                     if measure.is_empty() {
                         String::new()
                     } else {
@@ -290,7 +295,13 @@ pub fn fact_mark(f: &StoredFact, events: &HashMap<i64, (String, String)>) -> Mar
             .push_str(&status.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
         m = m.with_attr(
             "data-curation",
-            format!("{status} by {} — {}", s(c, "by"), s(c, "reason")),
+            format!(
+                "{} {} {} — {}",
+                super::ui::try_t(&format!("status_{status}")).unwrap_or(status),
+                super::ui::t("by"),
+                s(c, "by"),
+                s(c, "reason")
+            ),
         );
         let machine = machine_display(kind, &c["machine"]);
         if !machine.is_empty() {
@@ -313,76 +324,83 @@ pub async fn reader(
             "end ({e}) is before at ({a})"
         )));
     }
+    // The query runs on a blocking thread, outside the request's task: it renders labels
+    // in the request's language.
+    let lang = super::ui::lang();
     let (doc, bytes, facts, events, pages, blocks, tables, cite, title) = st
         .query(move |v, _| {
-            let d = v.document(&id).cloned().ok_or_else(|| {
-                crate::server::error::ApiError::not_found(format!("no document has the id {id:?}"))
-            })?;
-            let data = v.doc(&id).ok_or_else(|| {
-                crate::server::error::ApiError::not_found(format!(
-                    "the source of {id:?} is missing"
-                ))
-            })?;
-            let bytes = data.bytes.clone();
-            // The facts as curated (the snapshot applied the decisions once).
-            let facts: Vec<crate::store::StoredFact> = v
-                .facts_of(&d.id)
-                .filter(|c| c.fact.kind != "table")
-                .map(|c| c.fact.clone())
-                .collect();
-            let mut events: HashMap<i64, (String, String)> = HashMap::new();
-            for e in v.history.events.iter().chain(&v.history.rejected) {
-                for s in &e.statements {
-                    if s.evidence.doc == d.id {
-                        events.insert(s.fact, (e.id.clone(), e.summary.clone()));
+            super::ui::with_lang(lang, || {
+                let d = v.document(&id).cloned().ok_or_else(|| {
+                    crate::server::error::ApiError::not_found(format!(
+                        "no document has the id {id:?}"
+                    ))
+                })?;
+                let data = v.doc(&id).ok_or_else(|| {
+                    crate::server::error::ApiError::not_found(format!(
+                        "the source of {id:?} is missing"
+                    ))
+                })?;
+                let bytes = data.bytes.clone();
+                // The facts as curated (the snapshot applied the decisions once).
+                let facts: Vec<crate::store::StoredFact> = v
+                    .facts_of(&d.id)
+                    .filter(|c| c.fact.kind != "table")
+                    .map(|c| c.fact.clone())
+                    .collect();
+                let mut events: HashMap<i64, (String, String)> = HashMap::new();
+                for e in v.history.events.iter().chain(&v.history.rejected) {
+                    for s in &e.statements {
+                        if s.evidence.doc == d.id {
+                            events.insert(s.fact, (e.id.clone(), super::timeline::event_title(e)));
+                        }
                     }
                 }
-            }
-            // Its tables, drawn as tables in the repaired text; a cell that a series reads
-            // links to that series.
-            let mut cell_series: HashMap<usize, String> = HashMap::new();
-            for s in &v.history.series {
-                for p in &s.points {
-                    for val in &p.values {
-                        for src in &val.sources {
-                            if src.span.doc == d.id
-                                && src.origin == crate::history::series::Origin::Table
-                            {
-                                cell_series
-                                    .entry(src.span.start)
-                                    .or_insert_with(|| s.key.clone());
+                // Its tables, drawn as tables in the repaired text; a cell that a series reads
+                // links to that series.
+                let mut cell_series: HashMap<usize, String> = HashMap::new();
+                for s in &v.history.series {
+                    for p in &s.points {
+                        for val in &p.values {
+                            for src in &val.sources {
+                                if src.span.doc == d.id
+                                    && src.origin == crate::history::series::Origin::Table
+                                {
+                                    cell_series
+                                        .entry(src.span.start)
+                                        .or_insert_with(|| s.key.clone());
+                                }
                             }
                         }
                     }
                 }
-            }
-            let tables: Vec<(std::ops::Range<usize>, String)> = v
-                .facts_of(&d.id)
-                .filter(|c| c.status != Some(crate::curation::Status::Rejected))
-                .filter_map(|c| {
-                    let t = c.fact.body.table()?;
-                    Some((
-                        c.fact.start as usize..c.fact.end as usize,
-                        table_html(&d.id, &data.bytes, d.encoding(), t, &cell_series),
-                    ))
-                })
-                .collect();
-            let cite = v
-                .citation(&d.id)
-                .map(|c| cite_html(&d.id, &c))
-                .unwrap_or_default();
-            let title = v.source_title(&d.id);
-            Ok((
-                d,
-                bytes,
-                facts,
-                events,
-                data.pages.clone(),
-                data.blocks(),
-                tables,
-                cite,
-                title,
-            ))
+                let tables: Vec<(std::ops::Range<usize>, String)> = v
+                    .facts_of(&d.id)
+                    .filter(|c| c.status != Some(crate::curation::Status::Rejected))
+                    .filter_map(|c| {
+                        let t = c.fact.body.table()?;
+                        Some((
+                            c.fact.start as usize..c.fact.end as usize,
+                            table_html(&d.id, &data.bytes, d.encoding(), t, &cell_series),
+                        ))
+                    })
+                    .collect();
+                let cite = v
+                    .citation(&d.id)
+                    .map(|c| cite_html(&d.id, &c))
+                    .unwrap_or_default();
+                let title = v.source_title(&d.id);
+                Ok((
+                    d,
+                    bytes,
+                    facts,
+                    events,
+                    data.pages.clone(),
+                    data.blocks(),
+                    tables,
+                    cite,
+                    title,
+                ))
+            })
         })
         .await
         .map_err(PageError::from)?;
@@ -433,34 +451,44 @@ pub async fn reader(
         render_blocks(&bytes, enc, window.clone(), &marks, &blocks.blocks, &tables)
     };
     let mut b = format!(
-        "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">Documents</a> ›</p><h1>{}</h1>{cite}",
+        "<article id=\"document\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/documents\">{}</a> ›</p><h1>{}</h1>{cite}",
         esc(&doc.id),
+        esc(super::ui::t("documents_title")),
         esc(title.as_deref().unwrap_or(&doc.id))
     );
     let _ = write!(
         b,
-        "<p class=\"meta\">{} <span class=\"doc-name\">{}</span> · {} · {} · {} · {} sentences · {} facts · ingested {}{} · <a href=\"/api/documents/{}/text\">plain text</a> · <a href=\"/search?doc={}\">search in it</a> · <a class=\"download\" href=\"/api/export?format=csv&amp;kind=facts&amp;doc={}\" download>its facts as CSV</a></p>",
+        "<p class=\"meta\">{} <span class=\"doc-name\">{}</span> · {} · {} · {} · {} · {} · {} {}{} · <a href=\"/api/documents/{}/text\">{}</a> · <a href=\"/search?doc={}\">{}</a> · <a class=\"download\" href=\"/api/export?format=csv&amp;kind=facts&amp;doc={}\" download>{}</a></p>",
         lang_badge(&doc.lang),
         esc(&doc.id),
         esc(&doc.encoding),
         esc(&doc.format),
         size(doc.bytes),
-        doc.sentences,
-        doc.facts,
-        esc(&doc.ingested_at),
+        esc(&super::ui::count("n_sentences", doc.sentences as usize)),
+        esc(&super::ui::count("n_facts", doc.facts as usize)),
+        esc(super::ui::t("ingested")),
+        esc(&super::ui::readable_time(&doc.ingested_at)),
         if doc.aliases.is_empty() {
             String::new()
         } else {
-            format!(" · also as {}", esc(&doc.aliases.join(", ")))
+            format!(
+                " · {} {}",
+                esc(super::ui::t("also_as")),
+                esc(&doc.aliases.join(", "))
+            )
         },
         url_enc(&doc.id),
+        esc(super::ui::t("plain_text")),
         url_enc(&doc.id),
+        esc(super::ui::t("search_in_it")),
         url_enc(&doc.id),
+        esc(super::ui::t("facts_as_csv")),
     );
     if let Some(a) = p.at {
         let _ = write!(
             b,
-            "<p class=\"target-note\">Showing bytes <a href=\"#target\">{a}–{}</a>.</p>",
+            "<p class=\"target-note\">{} <a href=\"#target\">{a}–{}</a>.</p>",
+            esc(super::ui::t("showing_bytes")),
             p.end.unwrap_or(a)
         );
     }
@@ -619,17 +647,22 @@ fn page_view(
         )
     };
     if n > 1 {
-        s.push_str(&link(n - 1, "‹ previous"));
+        s.push_str(&link(n - 1, &format!("‹ {}", super::ui::t("previous"))));
     }
-    let _ = write!(s, "<span>Page {n} of {pages}</span> ");
+    let page_of = super::ui::tf(
+        "page_of",
+        &[("n", &n.to_string()), ("pages", &pages.to_string())],
+    );
+    let _ = write!(s, "<span>{}</span> ", esc(&page_of));
     if n < pages {
-        s.push_str(&link(n + 1, "next ›"));
+        s.push_str(&link(n + 1, &format!("{} ›", super::ui::t("next"))));
     }
     s.push_str("</nav>");
     let _ = write!(
         s,
-        "<div class=\"page\" style=\"aspect-ratio:{w:.2}/{h:.2}\"><img src=\"/api/documents/{}/pages/{n}\" alt=\"Page {n} of {}\">",
+        "<div class=\"page\" style=\"aspect-ratio:{w:.2}/{h:.2}\"><img src=\"/api/documents/{}/pages/{n}\" alt=\"{} — {}\">",
         url_enc(id),
+        esc(&page_of),
         esc(id)
     );
     for f in facts {
@@ -660,11 +693,11 @@ fn page_view(
         }
     }
     s.push_str("</div>");
-    let how = if info.ocr {
-        "read by OCR".to_string()
+    let how = esc(super::ui::t(if info.ocr {
+        "page_ocr"
     } else {
-        "text layer".to_string()
-    };
+        "page_text_layer"
+    }));
     let note = info
         .note
         .as_deref()
@@ -672,7 +705,8 @@ fn page_view(
         .unwrap_or_default();
     let _ = write!(
         s,
-        "<p class=\"page-note\">{how}{note} · boxes in {}</p></section>",
+        "<p class=\"page-note\">{how}{note} · {} {}</p></section>",
+        esc(super::ui::t("boxes_in")),
         map.kind.unit()
     );
     Ok(s)
@@ -759,13 +793,15 @@ pub fn cite_html(doc: &str, c: &crate::snapshot::Citation) -> String {
         if let Some(e) = edited(name) {
             return format!(
                 "<span class=\"meta-curated\" data-field=\"{name}\" title=\"{}\">{}</span>",
-                esc(&format!(
-                    "corrected by {} ({}) #{}: {} — the source read: {}",
-                    e.by,
-                    super::audit::readable_time(&e.at),
-                    e.audit_id,
-                    e.reason,
-                    super::json_text(&e.machine)
+                esc(&super::ui::tf(
+                    "corrected_by",
+                    &[
+                        ("who", &e.by),
+                        ("when", &super::ui::readable_time(&e.at)),
+                        ("n", &e.audit_id.to_string()),
+                        ("why", &e.reason),
+                        ("machine", &super::json_text(&e.machine)),
+                    ]
                 )),
                 esc(text)
             );
@@ -778,8 +814,9 @@ pub fn cite_html(doc: &str, c: &crate::snapshot::Citation) -> String {
             .nth(n)
         {
             Some(&(_, a, e)) => format!(
-                "<a class=\"meta-evidence\" data-field=\"{name}\" href=\"{}\" title=\"read from the source here\">{}</a>",
+                "<a class=\"meta-evidence\" data-field=\"{name}\" href=\"{}\" title=\"{}\">{}</a>",
                 esc(&super::reader_href(doc, a as u64, e as u64)),
+                esc(super::ui::t("read_from_here")),
                 esc(text)
             ),
             None => esc(text),
@@ -814,18 +851,24 @@ pub fn cite_html(doc: &str, c: &crate::snapshot::Citation) -> String {
     if let Some(v) = &meta.volume {
         let _ = write!(
             venue,
-            ", vol. {}",
+            ", {} {}",
+            esc(super::ui::t("cite_volume")),
             linked(MetaField::Volume, "volume", 0, v)
         );
     }
     if let Some(i) = &meta.issue {
-        let _ = write!(venue, ", no. {}", linked(MetaField::Issue, "issue", 0, i));
+        let _ = write!(
+            venue,
+            ", {} {}",
+            esc(super::ui::t("cite_issue")),
+            linked(MetaField::Issue, "issue", 0, i)
+        );
     }
     if let Some((a, e)) = meta.pages {
         let p = if a == e {
-            format!("p. {a}")
+            format!("{} {a}", super::ui::t("cite_page"))
         } else {
-            format!("pp. {a}–{e}")
+            format!("{} {a}–{e}", super::ui::t("cite_pages"))
         };
         let _ = write!(venue, ", {}", linked(MetaField::Pages, "pages", 0, &p));
     }
@@ -839,32 +882,52 @@ pub fn cite_html(doc: &str, c: &crate::snapshot::Citation) -> String {
         parts.push(linked(MetaField::Url, "url", 0, u));
     }
     let cite = if parts.is_empty() {
-        "<span class=\"none\">The source states no title, author or venue that annals could read.</span>".to_string()
+        format!(
+            "<span class=\"none\">{}</span>",
+            esc(super::ui::t("no_citation"))
+        )
     } else {
         parts.join(" ")
     };
     let mut options = String::new();
     for f in crate::curation::value::SOURCE_FIELDS {
-        let _ = write!(options, "<option value=\"{f}\">{f}</option>");
+        let _ = write!(
+            options,
+            "<option value=\"{f}\">{}</option>",
+            esc(super::ui::try_t(&format!("meta_{f}")).unwrap_or(f))
+        );
     }
     format!(
-        "<section id=\"source-meta\" class=\"source-meta\"><p class=\"cite\">{}{cite}</p><p class=\"hint\">As the source states itself (each part links to where it says so; a corrected part says who corrected it). <a class=\"download\" href=\"/api/export?format=csl-sources&amp;doc={}\" download>CSL-JSON</a></p>\
-         <details class=\"cite-edit\"><summary>Correct this citation</summary>\
+        "<section id=\"source-meta\" class=\"source-meta\"><p class=\"cite\">{}{cite}</p><p class=\"hint\">{} <a class=\"download\" href=\"/api/export?format=csl-sources&amp;doc={}\" download>CSL-JSON</a></p>\
+         <details class=\"cite-edit\"><summary>{}</summary>\
          <form class=\"cite-form box\" data-doc=\"{}\"><div class=\"row\">\
-         <label>Part <select name=\"field\">{options}</select></label>\
-         <label class=\"grow\">Correct value <input name=\"value\" placeholder=\"authors: names separated by ; · year: 1986 · pages: 12-25 · empty: remove\"></label></div>\
-         <div class=\"row\"><label class=\"grow\">Reason <input name=\"reason\" required placeholder=\"the title page reads…\"></label>\
-         <label>Your name <input name=\"who\" autocomplete=\"name\"></label>\
-         <label>Token <input name=\"token\" type=\"password\" autocomplete=\"off\"></label>\
-         <button type=\"submit\">Record</button></div><output role=\"status\" aria-live=\"polite\"></output></form></details></section>",
+         <label>{} <select name=\"field\">{options}</select></label>\
+         <label class=\"grow\">{} <input name=\"value\" placeholder=\"{}\"></label></div>\
+         <div class=\"row\"><label class=\"grow\">{} <input name=\"reason\" required placeholder=\"{}\"></label>\
+         <label>{} <input name=\"who\" autocomplete=\"name\"></label>\
+         <label>{} <input name=\"token\" type=\"password\" autocomplete=\"off\"></label>\
+         <button type=\"submit\">{}</button></div><output role=\"status\" aria-live=\"polite\"></output></form></details></section>",
         meta.kind
-            .map(|k| format!(
-                "<span class=\"meta-kind\">{}</span> ",
-                esc(&format!("{k:?}").to_lowercase())
-            ))
+            .map(|k| {
+                let k = format!("{k:?}").to_lowercase();
+                format!(
+                    "<span class=\"meta-kind\">{}</span> ",
+                    esc(super::ui::try_t(&format!("metakind_{k}")).unwrap_or(&k))
+                )
+            })
             .unwrap_or_default(),
+        esc(super::ui::t("cite_hint")),
         url_enc(doc),
+        esc(super::ui::t("cite_correct")),
         esc(doc),
+        esc(super::ui::t("cite_part")),
+        esc(super::ui::t("cite_value")),
+        esc(super::ui::t("cite_value_hint")),
+        esc(super::ui::t("cur_reason")),
+        esc(super::ui::t("cite_reason_hint")),
+        esc(super::ui::t("cur_who")),
+        esc(super::ui::t("cur_token")),
+        esc(super::ui::t("cur_record")),
     )
 }
 
@@ -917,8 +980,9 @@ fn table_html(
             let cell = match span {
                 Some(sp) if numeric => match cell_series.get(&sp.start) {
                     Some(key) => format!(
-                        "<a href=\"/series/{}\" title=\"in the series {}\">{}</a>",
+                        "<a href=\"/series/{}\" title=\"{} {}\">{}</a>",
                         url_enc(key),
+                        esc(super::ui::t("in_the_series")),
                         esc(key),
                         esc(&text)
                     ),
@@ -1000,21 +1064,32 @@ fn contents(
 }
 
 fn part_nav(id: &str, part: usize, parts: usize) -> String {
-    let mut s = format!("<nav class=\"pager parts\">Part {} of {parts} ", part + 1);
+    let mut s = format!(
+        "<nav class=\"pager parts\">{} ",
+        esc(&super::ui::tf(
+            "part_of",
+            &[
+                ("n", &(part + 1).to_string()),
+                ("parts", &parts.to_string())
+            ]
+        ))
+    );
     if part > 0 {
         let _ = write!(
             s,
-            "<a class=\"pager-prev\" href=\"/documents/{}?part={}\">← previous part</a> ",
+            "<a class=\"pager-prev\" href=\"/documents/{}?part={}\">← {}</a> ",
             url_enc(id),
-            part - 1
+            part - 1,
+            esc(super::ui::t("previous_part"))
         );
     }
     if part + 1 < parts {
         let _ = write!(
             s,
-            "<a class=\"pager-next\" href=\"/documents/{}?part={}\">next part →</a>",
+            "<a class=\"pager-next\" href=\"/documents/{}?part={}\">{} →</a>",
             url_enc(id),
-            part + 1
+            part + 1,
+            esc(super::ui::t("next_part"))
         );
     }
     s.push_str("</nav>");

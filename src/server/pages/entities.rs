@@ -52,19 +52,27 @@ pub async fn list(
     let _ = write!(
         b,
         "<form id=\"entity-search\" class=\"box filters\" action=\"/entities\" method=\"get\"><div class=\"row\">\
-         <label class=\"grow\">Name <input id=\"entity-q\" name=\"q\" type=\"search\" value=\"{}\" placeholder=\"Brezhnev, Brêgiơnép, Брежнев, lien xo\"></label>\
-         <label>Type <select id=\"entity-type\" name=\"type\"><option value=\"\">any</option>",
-        esc(nonempty(&p.q).unwrap_or(""))
+         <label class=\"grow\">{} <input id=\"entity-q\" name=\"q\" type=\"search\" value=\"{}\" placeholder=\"Brezhnev, Brêgiơnép, Брежнев, lien xo\"></label>\
+         <label>{} <select id=\"entity-type\" name=\"type\"><option value=\"\">{}</option>",
+        esc(super::ui::t("entity_name")),
+        esc(nonempty(&p.q).unwrap_or("")),
+        esc(super::ui::t("th_type")),
+        esc(super::ui::t("search_any")),
     );
     for k in &kinds {
         let _ = write!(
             b,
-            "<option value=\"{0}\"{1}>{0}</option>",
+            "<option value=\"{}\"{}>{}</option>",
             esc(k),
-            if Some(*k) == ty { " selected" } else { "" }
+            if Some(*k) == ty { " selected" } else { "" },
+            esc(&entity_type_label(k))
         );
     }
-    b.push_str("</select></label><button type=\"submit\">Find</button></div></form>");
+    let _ = write!(
+        b,
+        "</select></label><button type=\"submit\">{}</button></div></form>",
+        esc(super::ui::t("find"))
+    );
     let _ = write!(
         b,
         "<p class=\"lead\"><span class=\"count-total\">{}</span> {}</p>",
@@ -98,7 +106,7 @@ pub async fn list(
             id = esc(&r.entity_id),
             href = url_enc(&r.entity_id),
             name = esc(&r.entity),
-            ty = esc(&r.ty),
+            ty = esc(&entity_type_label(&r.ty)),
         );
         for &l in &others {
             let label = r.labels.get(l).as_deref().unwrap_or("");
@@ -113,7 +121,11 @@ pub async fn list(
     }
     b.push_str("</tbody></table>");
     if rows.is_empty() {
-        b.push_str("<p class=\"empty\">No entity has that name.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_entity"))
+        );
     }
     let base = format!(
         "/entities{}",
@@ -123,7 +135,17 @@ pub async fn list(
         ])
     );
     b.push_str(&pager(&base, offset, limit, rows.len(), false));
-    Ok(page("Entities", Nav::Entities, "page-entities", &b))
+    Ok(page(
+        super::ui::t("entities_title"),
+        Nav::Entities,
+        "page-entities",
+        &b,
+    ))
+}
+
+/// An entity type ("person", "country") in the interface language.
+pub fn entity_type_label(ty: &str) -> String {
+    super::ui::try_t(&format!("etype_{ty}")).map_or_else(|| ty.replace('_', " "), str::to_string)
 }
 
 /// Mentions shown per document before "and N more".
@@ -137,12 +159,19 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     let v = st.view();
     let s = |k: &str| j.get(k).map(json_text).unwrap_or_default();
     let id = s("entity_id");
+    // The name in the interface language where the gazetteer has one.
+    let title = j["labels"]
+        .get(super::ui::lang().code())
+        .map(json_text)
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| s("entity"));
     let mut b = format!(
-        "<article id=\"entity\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/entities\">Entities</a> ›</p><h1>{}</h1>\
+        "<article id=\"entity\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/entities\">{}</a> ›</p><h1>{}</h1>\
          <p class=\"meta\"><span class=\"entity-type\">{}</span>",
         esc(&id),
-        esc(&s("entity")),
-        esc(&s("type")),
+        esc(super::ui::t("entities_title")),
+        esc(&title),
+        esc(&entity_type_label(&s("type"))),
     );
     let dates = s("dates");
     if !dates.is_empty() {
@@ -188,7 +217,8 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     if !aliases.is_empty() {
         let _ = write!(
             b,
-            "<dt>Also known as</dt><dd class=\"aliases\">{}</dd>",
+            "<dt>{}</dt><dd class=\"aliases\">{}</dd>",
+            esc(super::ui::t("also_known_as")),
             aliases
                 .iter()
                 .map(|a| esc(a))
@@ -202,13 +232,12 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
     let forms = pg["forms"].as_array().cloned().unwrap_or_default();
     let _ = write!(
         b,
-        "<section id=\"forms\"><h2>As written in the sources</h2><p class=\"hint\">{} mention{}, OCR damage and all.</p><ul class=\"forms\">",
-        pg["mentions"].as_u64().unwrap_or(0),
-        if pg["mentions"].as_u64() == Some(1) {
-            ""
-        } else {
-            "s"
-        }
+        "<section id=\"forms\"><h2>{}</h2><p class=\"hint\">{}</p><ul class=\"forms\">",
+        esc(super::ui::t("h_as_written")),
+        esc(&super::ui::count(
+            "forms_hint",
+            pg["mentions"].as_u64().unwrap_or(0) as usize
+        )),
     );
     for f in &forms {
         let text = f.get(0).map(json_text).unwrap_or_default();
@@ -220,7 +249,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
         );
     }
     if forms.is_empty() {
-        b.push_str("<li class=\"empty\">Not mentioned in the stored sources.</li>");
+        let _ = write!(
+            b,
+            "<li class=\"empty\">{}</li>",
+            esc(super::ui::t("not_mentioned"))
+        );
     }
     b.push_str("</ul></section>");
     // Events over time.
@@ -250,7 +283,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
                     Bar {
                         label: y.to_string(),
                         value: n,
-                        title: format!("{y}: {n} event{}", if n == 1 { "" } else { "s" }),
+                        title: format!("{y}: {}", super::ui::count("n_events", n)),
                         href: (n > 0).then(|| {
                             format!("/timeline?actor={}&from={y}&to={y}", url_enc(&s("entity")))
                         }),
@@ -260,7 +293,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
                 .collect();
             b.push_str(&bars(
                 "entity-histogram",
-                "events by year",
+                super::ui::t("events_by_year"),
                 &bars_,
                 &[],
                 150.0,
@@ -272,18 +305,24 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
             let n = e["sources"].as_u64().unwrap_or(0);
             let _ = write!(
                 b,
-                "<li class=\"event\" data-id=\"{}\">{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\" data-sources=\"{n}\">({n} source{})</span></li>",
+                "<li class=\"event\" data-id=\"{}\">{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\" data-sources=\"{n}\">({})</span></li>",
                 esc(&g("id")),
                 date_html(&g("date_start"), &g("date_end")),
                 url_enc(&g("id")),
-                esc(&g("summary")),
-                if n == 1 { "" } else { "s" }
+                esc(&v
+                    .history
+                    .events
+                    .iter()
+                    .find(|x| x.id == g("id"))
+                    .map_or_else(|| g("summary"), super::timeline::event_title)),
+                esc(&super::ui::count("n_sources", n as usize))
             );
         }
         let _ = write!(
             b,
-            "</ul><p><a href=\"/timeline?actor={}\">On the timeline →</a></p></section>",
-            url_enc(&s("entity"))
+            "</ul><p><a href=\"/timeline?actor={}\">{} →</a></p></section>",
+            url_enc(&s("entity")),
+            esc(super::ui::t("on_the_timeline"))
         );
     }
     // Co-occurring.
@@ -297,15 +336,13 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
         for c in co.iter().take(40) {
             let _ = write!(
                 b,
-                "<li><a href=\"/entities/{}\">{}</a> <span class=\"count\">{} sentence{}</span></li>",
+                "<li><a href=\"/entities/{}\">{}</a> <span class=\"count\">{}</span></li>",
                 url_enc(c["entity_id"].as_str().unwrap_or("")),
                 esc(c["entity"].as_str().unwrap_or("")),
-                c["sentences"].as_u64().unwrap_or(0),
-                if c["sentences"].as_u64() == Some(1) {
-                    ""
-                } else {
-                    "s"
-                }
+                esc(&super::ui::count(
+                    "n_sentences",
+                    c["sentences"].as_u64().unwrap_or(0) as usize
+                ))
             );
         }
         b.push_str("</ul></section>");
@@ -322,12 +359,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
         let ms = d["mentions"].as_array().cloned().unwrap_or_default();
         let _ = write!(
             b,
-            "<details class=\"doc-mentions\" data-doc=\"{}\"{}><summary>{} — {} mention{}</summary><p class=\"doc-open\"><a href=\"/documents/{}?show=mention\">{}</a></p><ul class=\"mention-list\">",
+            "<details class=\"doc-mentions\" data-doc=\"{}\"{}><summary>{} — {}</summary><p class=\"doc-open\"><a href=\"/documents/{}?show=mention\">{}</a></p><ul class=\"mention-list\">",
             esc(doc),
             if docs.len() <= 2 { " open" } else { "" },
             esc(&super::source_name(&v, doc)),
-            ms.len(),
-            if ms.len() == 1 { "" } else { "s" },
+            esc(&super::ui::count("n_mentions", ms.len())),
             url_enc(doc),
             esc(doc),
         );
@@ -345,23 +381,40 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Pag
                 if matched.is_empty() || matched == "exact" {
                     String::new()
                 } else {
-                    format!(" <span class=\"matched\">{}</span>", esc(matched))
+                    format!(
+                        " <span class=\"matched\">{}</span>",
+                        esc(super::ui::try_t(&format!("matched_{matched}")).unwrap_or(matched))
+                    )
                 }
             );
         }
         if ms.len() > MENTIONS_SHOWN {
             let _ = write!(
                 b,
-                "<li class=\"more\">and {} more in <a href=\"/documents/{}\">the document</a></li>",
-                ms.len() - MENTIONS_SHOWN,
-                url_enc(doc)
+                "<li class=\"more\">{}</li>",
+                esc(&super::ui::tf(
+                    "more_in_document",
+                    &[("n", &(ms.len() - MENTIONS_SHOWN).to_string())]
+                ))
+                .replace(
+                    "{document}",
+                    &format!(
+                        "<a href=\"/documents/{}\">{}</a>",
+                        url_enc(doc),
+                        esc(super::ui::t("the_document"))
+                    )
+                )
             );
         }
         b.push_str("</ul></details>");
     }
     if docs.is_empty() {
-        b.push_str("<p class=\"empty\">No mentions.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_mentions"))
+        );
     }
     b.push_str("</section></article>");
-    Ok(page(&s("entity"), Nav::Entities, "page-entity", &b))
+    Ok(page(&title, Nav::Entities, "page-entity", &b))
 }

@@ -40,7 +40,8 @@ fn machine_date(rec: &Value) -> String {
             if Some(a) != rec["date_start"].as_str() || Some(b) != rec["date_end"].as_str() =>
         {
             format!(
-                "<div class=\"machine-value machine-date\" title=\"the machine's date\">{}</div>",
+                "<div class=\"machine-value machine-date\" title=\"{}\">{}</div>",
+                esc(super::ui::t("machine_date")),
                 esc(&super::date_range(a, b))
             )
         }
@@ -48,13 +49,50 @@ fn machine_date(rec: &Value) -> String {
     }
 }
 
-fn origin_label(o: &str) -> &str {
-    match o {
-        "sentence" => "stated in the sentence",
-        "range" => "a range in the sentence",
-        "coordinated" => "shared with a coordinated date",
-        "paragraph" => "carried over from an earlier sentence",
-        other => other,
+/// Where a statement's date was read, in the interface language ("origin_sentence" …);
+/// an unknown origin as it is.
+fn origin_label(o: &str) -> String {
+    super::ui::try_t(&format!("origin_{o}")).map_or_else(|| o.replace('_', " "), str::to_string)
+}
+
+/// Why an event's statements were taken as one, in the interface language.
+fn merge_why(e: &crate::history::merge::Event) -> String {
+    use super::ui::{count, t, tf};
+    use crate::history::merge::MergeWhy;
+    match &e.merge_why {
+        MergeWhy::One => t("merge_one").to_string(),
+        MergeWhy::Same {
+            statements,
+            documents,
+            date,
+            same_predicate,
+        } => {
+            let mut s = tf(
+                "merge_same",
+                &[
+                    ("statements", &count("n_statements", *statements)),
+                    ("documents", &count("n_in_documents", *documents)),
+                    ("type", &super::timeline::type_label(&e.ty)),
+                    ("date", date),
+                ],
+            );
+            if *same_predicate {
+                s.push_str(t("merge_same_predicate"));
+            }
+            s
+        }
+        MergeWhy::Curated {
+            audit,
+            statements,
+            documents,
+        } => tf(
+            "merge_curated",
+            &[
+                ("n", &audit.to_string()),
+                ("statements", &count("n_statements", *statements)),
+                ("documents", &count("n_in_documents", *documents)),
+            ],
+        ),
     }
 }
 
@@ -76,10 +114,11 @@ fn statement_html(v: &crate::server::state::View, s: &Statement, record: Option<
     );
     let _ = write!(
         out,
-        "<p class=\"date-line\"><span class=\"statement-date\">{}</span> · as written: <q class=\"date-text\">{}</q> <span class=\"date-origin\">({})</span></p>",
+        "<p class=\"date-line\"><span class=\"statement-date\">{}</span> · {} <q class=\"date-text\">{}</q> <span class=\"date-origin\">({})</span></p>",
         date_html(&s.date_start, &s.date_end),
+        esc(super::ui::t("as_written")),
         esc(&s.date_text),
-        esc(origin_label(&s.date_origin))
+        esc(&origin_label(&s.date_origin))
     );
     let _ = write!(
         out,
@@ -150,14 +189,14 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
     let get = |k: &str| rec.get(k).map(json_text).unwrap_or_default();
     let (ds, de) = (get("date_start"), get("date_end"));
     let mut b = format!(
-        "<article id=\"event\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/timeline\">Timeline</a> ›</p>\
+        "<article id=\"event\" data-id=\"{}\"><p class=\"crumbs\"><a href=\"/timeline\">{crumb}</a> ›</p>\
          <div class=\"event-head\"><div class=\"event-date big\">{}{}</div><div><h1>{}</h1>\
          <p class=\"meta\"><span class=\"event-type\">{}</span> · <span class=\"event-field\">{}</span> · \
          <span class=\"source-count\" data-sources=\"{n}\">{stated}</span> {statements} {}</p></div></div>",
         esc(&e.id),
         date_html(&ds, &de),
         machine_date(rec),
-        esc(&get("summary")),
+        esc(&super::timeline::event_title(e)),
         esc(&type_label(&get("type"))),
         esc(&field_label(&get("field"))),
         e.languages
@@ -167,9 +206,14 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
         n = e.sources,
         stated = super::timeline::stated_by(e.sources),
         statements = super::timeline::statements(e.statements.len()),
+        crumb = esc(super::ui::t("nav_timeline")),
     );
     if !v.history.events.iter().any(|x| x.id == e.id) {
-        b.push_str("<p class=\"rejected-banner\">A historian rejected this event: it is not on the timeline. Its testimonies and the decision are kept below.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"rejected-banner\">{}</p>",
+            esc(super::ui::t("event_rejected"))
+        );
     }
     b.push_str(&curation_html(rec));
     b.push_str("<dl class=\"facts-table\">");
@@ -181,24 +225,51 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
     if !participants.is_empty() {
         let _ = write!(
             b,
-            "<dt>Participants</dt><dd class=\"participants\">{}</dd>",
+            "<dt>{}</dt><dd class=\"participants\">{}</dd>",
+            esc(super::ui::t("dt_participants")),
             participants_html(&participants)
         );
     }
-    for (label, key) in [
-        ("Place", "place"),
-        ("About", "about"),
-        ("Modality", "modality"),
-    ] {
-        let val = get(key);
-        if !val.is_empty() {
-            let _ = write!(b, "<dt>{label}</dt><dd>{}</dd>", esc(&val));
+    // A place and what the event is about (a treaty, a war) are entities: named in the
+    // interface language where the gazetteer has a label.
+    let list = |k: &str| -> Vec<String> {
+        match rec.get(k) {
+            Some(Value::Array(a)) => a.iter().map(json_text).collect(),
+            Some(v) if !v.is_null() => vec![json_text(v)],
+            _ => Vec::new(),
         }
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect()
+    };
+    for (label, vals) in [("dt_place", &list("place")), ("dt_about", &list("about"))] {
+        if !vals.is_empty() {
+            let _ = write!(
+                b,
+                "<dt>{}</dt><dd>{}</dd>",
+                esc(super::ui::t(label)),
+                esc(&vals
+                    .iter()
+                    .map(|x| super::timeline::participant_name(x))
+                    .collect::<Vec<_>>()
+                    .join(", "))
+            );
+        }
+    }
+    let modality = get("modality");
+    if !modality.is_empty() && modality != "asserted" {
+        let _ = write!(
+            b,
+            "<dt>{}</dt><dd class=\"modality\">{}</dd>",
+            esc(super::ui::t("dt_modality")),
+            esc(&super::timeline::modality_label(&modality))
+        );
     }
     let _ = write!(
         b,
-        "<dt>Why merged</dt><dd class=\"merge-reason\">{}</dd></dl>",
-        esc(&get("merge_reason"))
+        "<dt>{}</dt><dd class=\"merge-reason\">{}</dd></dl>",
+        esc(super::ui::t("dt_why_merged")),
+        esc(&merge_why(e))
     );
     // Testimonies, side by side.
     let _ = write!(
@@ -229,18 +300,22 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
     }
     // Related events.
     if !e.related.is_empty() {
-        b.push_str("<section id=\"related\"><h2>Related events</h2><p class=\"hint\">The same kind of event with shared participants, told with a coarser or finer date.</p><ul>");
+        let _ = write!(
+            b,
+            "<section id=\"related\"><h2>{}</h2><p class=\"hint\">{}</p><ul>",
+            esc(super::ui::t("h_related")),
+            esc(super::ui::t("related_hint"))
+        );
         for r in &e.related {
             match v.history.events.iter().find(|x| &x.id == r) {
                 Some(x) => {
                     let _ = write!(
                         b,
-                        "<li>{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\">({} source{})</span></li>",
+                        "<li>{} <a href=\"/events/{}\">{}</a> <span class=\"source-count\">({})</span></li>",
                         date_html(&x.date_start, &x.date_end),
                         url_enc(&x.id),
-                        esc(&x.summary),
-                        x.sources,
-                        if x.sources == 1 { "" } else { "s" }
+                        esc(&super::timeline::event_title(x)),
+                        esc(&super::ui::count("n_sources", x.sources))
                     );
                 }
                 None => {
@@ -262,17 +337,31 @@ pub async fn event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> P
                 format!(
                     "{} {}",
                     super::date_range(&x.date_start, &x.date_end),
-                    x.summary
+                    super::timeline::event_title(x)
                 ),
             )
         })
         .collect();
-    b.push_str(
-        "<section id=\"curation\"><h2>Curation</h2><p class=\"hint\">Decisions are kept in the <a href=\"/audit\">audit log</a> with your reason; the machine's values stay visible beside the curated ones.</p>",
+    let _ = write!(
+        b,
+        "<section id=\"curation\"><h2>{}</h2><p class=\"hint\">{}</p>",
+        esc(super::ui::t("h_curation")),
+        esc(super::ui::t("curation_hint")).replace(
+            "{audit}",
+            &format!(
+                "<a href=\"/audit\">{}</a>",
+                esc(super::ui::t("audit_log_link"))
+            )
+        )
     );
     b.push_str(&event_form(e, &others));
     b.push_str("</section></article>");
-    Ok(page(&e.summary, Nav::Timeline, "page-event", &b))
+    Ok(page(
+        &super::timeline::event_title(e),
+        Nav::Timeline,
+        "page-event",
+        &b,
+    ))
 }
 
 #[cfg(test)]

@@ -35,10 +35,11 @@ pub fn ask_box(q: &str) -> String {
     format!(
         "<form id=\"ask-form\" class=\"box\" action=\"/ask\" method=\"get\">\
          <label for=\"ask-q\">{}</label>\
-         <div class=\"row\"><input id=\"ask-q\" name=\"q\" type=\"text\" value=\"{}\" placeholder=\"When did Vietnam join the CMEA?\" autocomplete=\"off\">\
+         <div class=\"row\"><input id=\"ask-q\" name=\"q\" type=\"text\" value=\"{}\" placeholder=\"{}\" autocomplete=\"off\">\
          <button type=\"submit\">{}</button></div></form>",
         esc(&tf("ask_question", &[("langs", &langs)])),
         esc(q),
+        esc(t("ask_placeholder")),
         esc(t("ask_button")),
     )
 }
@@ -87,31 +88,48 @@ pub async fn home(State(st): State<Arc<AppState>>) -> PageResult {
         "running" => {
             let _ = write!(
                 b,
-                "<p>Ingesting: <span class=\"ingest-done\">{}</span> of <span class=\"ingest-total\">{}</span> files \
-                 <progress max=\"100\" value=\"{pct:.0}\"></progress> <span class=\"ingest-last\">{}</span></p>",
-                ingest.files_done,
-                ingest.files_total,
+                "<p>{} <progress max=\"100\" value=\"{pct:.0}\"></progress> <span class=\"ingest-last\">{}</span></p>",
+                esc(t("ingesting"))
+                    .replace(
+                        "{done}",
+                        &format!("<span class=\"ingest-done\">{}</span>", ingest.files_done)
+                    )
+                    .replace(
+                        "{total}",
+                        &format!("<span class=\"ingest-total\">{}</span>", ingest.files_total)
+                    ),
                 esc(ingest.last.as_deref().unwrap_or(""))
             );
         }
         "done" => {
             let _ = write!(
                 b,
-                "<p>The last ingest finished: {} files in {:.1} s.</p>",
-                ingest.files_done, ingest.seconds
+                "<p>{}</p>",
+                esc(&tf(
+                    "ingest_done",
+                    &[
+                        ("n", &ingest.files_done.to_string()),
+                        ("seconds", &format!("{:.1}", ingest.seconds))
+                    ]
+                ))
             );
         }
         "failed" => {
             let _ = write!(
                 b,
-                "<p class=\"failed\">The ingest failed: {}</p>",
-                esc(ingest.error.as_deref().unwrap_or("unknown error"))
+                "<p class=\"failed\">{} {}</p>",
+                esc(t("ingest_failed")),
+                esc(ingest.error.as_deref().unwrap_or(""))
             );
         }
         _ => {}
     }
     if !ingest.rejected.is_empty() {
-        b.push_str("<details><summary>Rejected files</summary><ul>");
+        let _ = write!(
+            b,
+            "<details><summary>{}</summary><ul>",
+            esc(t("rejected_files"))
+        );
         for r in &ingest.rejected {
             let _ = write!(b, "<li>{}</li>", esc(r));
         }

@@ -87,7 +87,7 @@ pub fn page(title: &str, nav: Nav, body_class: &str, main: &str) -> Html<String>
          <title>{title} · annals</title>\n\
          <link rel=\"stylesheet\" href=\"/assets/annals.css\">\n\
          <script src=\"/assets/annals.js\" defer></script>\n</head>\n\
-         <body class=\"{body_class}\">\n\
+         <body class=\"{body_class}\" data-ui-text=\"{labels}\">\n\
          <header class=\"site\"><a class=\"brand{home_active}\" href=\"/\" data-nav=\"home\">annals</a>\
          <span class=\"tagline\">{tagline}</span>\
          <nav class=\"site-nav\" aria-label=\"annals\">{links}</nav>{switch}</header>\n\
@@ -101,6 +101,7 @@ pub fn page(title: &str, nav: Nav, body_class: &str, main: &str) -> Html<String>
         switch = language_switch(),
         footer = esc(t("footer")),
         api = esc(t("footer_api")),
+        labels = esc(&super::ui::script_labels()),
     ))
 }
 

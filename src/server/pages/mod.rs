@@ -199,19 +199,20 @@ impl IntoResponse for PageError {
             )
                 .into_response();
         }
-        let title = match self.status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::BAD_REQUEST => "Bad request",
-            StatusCode::SERVICE_UNAVAILABLE => "Busy",
-            _ => "Error",
-        };
+        let title = ui::t(match self.status {
+            StatusCode::NOT_FOUND => "error_not_found",
+            StatusCode::BAD_REQUEST => "error_bad_request",
+            StatusCode::SERVICE_UNAVAILABLE => "error_busy",
+            _ => "error_other",
+        });
         let body = format!(
             "<section class=\"error\"><h1>{} <span class=\"status\">{}</span></h1>\
              <p class=\"error-reason\">{}</p>\
-             <p><a href=\"/\">Home</a></p></section>",
+             <p><a href=\"/\">{}</a></p></section>",
             esc(title),
             self.status.as_u16(),
-            esc(&self.reason)
+            esc(&self.reason),
+            esc(ui::t("nav_home"))
         );
         (
             self.status,
@@ -230,15 +231,19 @@ pub fn lang_badge(lang: &str) -> String {
         return String::new();
     }
     format!(
-        "<span class=\"lang-badge lang-{l}\" data-lang=\"{l}\" title=\"language: {name}\">{l}</span>",
+        "<span class=\"lang-badge lang-{l}\" data-lang=\"{l}\" title=\"{label}: {name}\">{l}</span>",
         l = esc(lang),
+        label = esc(ui::t("search_language")),
         name = esc(lang_name(lang))
     )
 }
 
-/// The English name of a language code (`data/lang/<code>.toml`), or the code itself when
-/// the registry has no such language.
+/// The name of a language code in the interface language (`lang_<code>` in `data/ui`),
+/// else its English name (`data/lang/<code>.toml`), else the code itself.
 pub fn lang_name(code: &str) -> &str {
+    if let Some(n) = ui::try_t(&format!("lang_{code}")) {
+        return n;
+    }
     match crate::text::lang::Lang::from_code(code) {
         Some(l) => &l.data().name,
         None => code,
@@ -265,6 +270,14 @@ pub fn downloads(links: &[(&str, String)]) -> String {
     )
 }
 
+/// A series' name in the interface language, else its English name.
+pub fn series_name(s: &crate::history::series::Series) -> String {
+    Some(s.names.get(ui::lang()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&s.name)
+        .clone()
+}
+
 /// How a source is named to a reader: its title where one is known, else its id.
 pub fn source_name(v: &crate::server::state::View, doc: &str) -> String {
     v.source_title(doc).unwrap_or_else(|| doc.to_string())
@@ -289,14 +302,17 @@ pub fn cite_link(
                 .map(|p| p.page)
                 .or_else(|| d.printed_page(start as usize))
         })
-        .map(|p| format!("p. {p} · "))
+        .map(|p| format!("{} {p} · ", ui::t("cite_page")))
         .unwrap_or_default();
     let href = reader_href_showing(doc, start, end, show);
     format!(
-        "<a class=\"evidence-link\" href=\"{}\" title=\"{} — open the document at this span\"><span class=\"doc-name\">{}</span> <span class=\"span\">{page}bytes {start}–{end}</span></a>",
+        "<a class=\"evidence-link\" href=\"{}\" title=\"{} — {}\"><span class=\"doc-name\">{}</span> <span class=\"span\">{}{} {start}–{end}</span></a>",
         esc(&href),
         esc(doc),
-        esc(&name)
+        esc(ui::t("open_at_span")),
+        esc(&name),
+        esc(&page),
+        esc(ui::t("bytes_label"))
     )
 }
 
@@ -321,9 +337,11 @@ pub fn reader_href_showing(doc: &str, start: u64, end: u64, show: &str) -> Strin
 /// A link to the reader at a span: the document's name and the byte span.
 pub fn evidence_link(doc: &str, start: u64, end: u64) -> String {
     format!(
-        "<a class=\"evidence-link\" href=\"{}\" title=\"open the document at this span\"><span class=\"doc-name\">{}</span> <span class=\"span\">bytes {start}–{end}</span></a>",
+        "<a class=\"evidence-link\" href=\"{}\" title=\"{}\"><span class=\"doc-name\">{}</span> <span class=\"span\">{} {start}–{end}</span></a>",
         esc(&reader_href(doc, start, end)),
-        esc(doc)
+        esc(ui::t("open_at_span")),
+        esc(doc),
+        esc(ui::t("bytes_label"))
     )
 }
 

@@ -98,13 +98,15 @@ fn form(v: &crate::server::state::View, p: &Params) -> String {
     let _ = write!(
         s,
         "</select></label></div><div class=\"row\">\
-         <label>{} <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"-?[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1975, 1978-11, 1978-11-03\"></label>\
-         <label>{} <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"-?[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1991, 1991-12\"></label>\
+         <label>{} <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"-?[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"{}\"></label>\
+         <label>{} <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"-?[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"{}\"></label>\
          <label class=\"check\"><input id=\"exact\" name=\"exact\" type=\"checkbox\" value=\"1\"{}> {}</label>",
         esc(t("search_from")),
         esc(nonempty(&p.from).unwrap_or("")),
+        esc(t("date_hint")),
         esc(t("search_to")),
         esc(nonempty(&p.to).unwrap_or("")),
+        esc(t("date_hint")),
         if p.exact() { " checked" } else { "" },
         esc(t("search_exact")),
     );
@@ -237,11 +239,14 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
     };
     if let Some(d) = nonempty(&p.doc) {
         let name = super::source_name(v, d);
-        add(format!("document: {name}"), p.with(&[("doc", "")]));
+        add(
+            format!("{}: {name}", t("facet_document")),
+            p.with(&[("doc", "")]),
+        );
     }
     if let Some(l) = nonempty(&p.lang) {
         add(
-            format!("language: {}", super::lang_name(l)),
+            format!("{}: {}", t("facet_language"), super::lang_name(l)),
             p.with(&[("lang", "")]),
         );
     }
@@ -249,7 +254,10 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
         let name = crate::knowledge::gazetteer::builtin()
             .by_id(e)
             .map_or_else(|| e.to_string(), |x| x.name.clone());
-        add(format!("names: {name}"), p.with(&[("entity", "")]));
+        add(
+            format!("{}: {name}", t("facet_names")),
+            p.with(&[("entity", "")]),
+        );
     }
     if let Some(k) = nonempty(&p.kind) {
         add(
@@ -260,7 +268,8 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
     if nonempty(&p.from).is_some() || nonempty(&p.to).is_some() {
         add(
             format!(
-                "dates: {} – {}",
+                "{}: {} – {}",
+                t("chip_dates"),
                 nonempty(&p.from).unwrap_or("…"),
                 nonempty(&p.to).unwrap_or("…")
             ),
@@ -271,7 +280,8 @@ fn chips(v: &crate::server::state::View, p: &Params) -> String {
         return String::new();
     }
     format!(
-        "<p class=\"chips\" aria-label=\"Filters\">{}</p>",
+        "<p class=\"chips\" aria-label=\"{}\">{}</p>",
+        esc(t("filters")),
         out.join(" ")
     )
 }
@@ -310,14 +320,7 @@ pub async fn search(
         b,
         "<p id=\"hit-count\" class=\"hit-count\" role=\"status\"><strong>{}</strong> {}",
         res.total,
-        esc(&tf(
-            if res.total == 1 {
-                "hits_one"
-            } else {
-                "hits_many"
-            },
-            &[("q", &words)]
-        )),
+        esc(&super::ui::count_label("hits", res.total).replace("{q}", &words)),
     );
     if res.total > res.total_words {
         let _ = write!(
@@ -358,7 +361,7 @@ pub async fn search(
                     format!(
                         " (<a href=\"/entities/{}\">{}</a>)",
                         esc(&super::url_enc(&a.id)),
-                        if a.ty == "entity" { "entity" } else { "" }
+                        esc(t("etype_entity"))
                     )
                 } else {
                     String::new()
@@ -413,7 +416,7 @@ pub async fn search(
     b.push_str(&pager(&base, offset, limit, res.total, false));
     b.push_str("</section></div>");
     Ok(page(
-        &format!("Search: {words}"),
+        &format!("{}: {words}", t("search_title")),
         Nav::Search,
         "page-search",
         &b,

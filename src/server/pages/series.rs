@@ -12,12 +12,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 fn unit_label(unit: &str) -> &str {
-    match unit {
-        "RUB" => "roubles (RUB)",
-        "USD" => "US dollars (USD)",
-        "person" => "persons",
-        other => other,
-    }
+    super::ui::try_t(&format!("unit_{unit}")).unwrap_or(unit)
 }
 
 /// The first and last year a period covers (a "…1988" total is drawn at its end year).
@@ -81,13 +76,13 @@ impl Marks {
         }
     }
 
-    /// A heading for its chart.
+    /// A heading for its chart, in the interface language.
     pub fn heading(self) -> &'static str {
-        match self {
-            Marks::Annual => "Per year",
-            Marks::Totals => "Totals over several years",
-            Marks::Cumulative => "Cumulative figures (up to a year)",
-        }
+        super::ui::t(match self {
+            Marks::Annual => "marks_annual",
+            Marks::Totals => "marks_totals",
+            Marks::Cumulative => "marks_cumulative",
+        })
     }
 }
 
@@ -132,7 +127,11 @@ pub fn chart(s: &Series, id: &str, height: f64, axes: bool, marks: Option<Marks>
         esc(id),
         marks.name(),
         marks.name(),
-        esc(&format!("{}: {}", s.name, marks.heading().to_lowercase()))
+        esc(&format!(
+            "{}: {}",
+            super::series_name(s),
+            marks.heading().to_lowercase()
+        ))
     );
     if axes {
         for t in &ticks {
@@ -262,7 +261,11 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
         super::downloads(&[("CSV", "/api/export?format=csv&kind=series".to_string())]),
     );
     if v.history.series.is_empty() {
-        b.push_str("<p class=\"empty\">No series yet.</p>");
+        let _ = write!(
+            b,
+            "<p class=\"empty\">{}</p>",
+            esc(super::ui::t("no_series"))
+        );
     }
     for unit in ["RUB", "USD", "person"] {
         let group: Vec<&Series> = v.history.series.iter().filter(|s| s.unit == unit).collect();
@@ -271,8 +274,8 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
         }
         let _ = write!(
             b,
-            "<h2>In {}</h2><table class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            esc(unit_label(unit)),
+            "<h2>{}</h2><table class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            esc(&super::ui::tf("in_unit", &[("unit", unit_label(unit))])),
             esc(super::ui::t("th_series")),
             esc(super::ui::t("th_chart")),
             esc(super::ui::t("th_years")),
@@ -296,7 +299,7 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
                  <td class=\"spark\">{spark}</td><td class=\"years\">{yrs}</td><td class=\"num\">{n}</td><td class=\"num\">{src}</td></tr>",
                 key = esc(&s.key),
                 href = url_enc(&s.key),
-                name = esc(&s.name),
+                name = esc(&super::series_name(s)),
                 names = other_names(s),
                 spark = chart(s, &format!("spark-{}", s.key), 40.0, false, None),
                 n = s.points.len(),
@@ -317,12 +320,17 @@ pub async fn list(State(st): State<Arc<AppState>>) -> PageResult {
             "<p class=\"series-row\" data-key=\"{}\"><a href=\"/series/{}\">{}</a> ({})</p>",
             esc(&s.key),
             url_enc(&s.key),
-            esc(&s.name),
+            esc(&super::series_name(s)),
             esc(&s.unit)
         );
     }
     b.push_str("</section>");
-    Ok(page("Series", Nav::Series, "page-series-list", &b))
+    Ok(page(
+        super::ui::t("series_title"),
+        Nav::Series,
+        "page-series-list",
+        &b,
+    ))
 }
 
 pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> PageResult {
@@ -332,17 +340,18 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
         .series_by_key(&key)
         .ok_or_else(|| PageError::not_found(format!("no series has the key {key:?}")))?;
     let mut b = format!(
-        "<article id=\"series-page\" data-key=\"{}\"><p class=\"crumbs\"><a href=\"/series\">Series</a> ›</p><h1>{}</h1>\
+        "<article id=\"series-page\" data-key=\"{}\"><p class=\"crumbs\"><a href=\"/series\">{}</a> ›</p><h1>{}</h1>\
          <p class=\"names\">{}</p>\
-         <p class=\"meta\">Unit: <b class=\"unit\">{}</b> · {} point{} · {} source{}. Hover a point for its sources; click it to read the first.</p>{}",
+         <p class=\"meta\">{} <b class=\"unit\">{}</b> · {} · {}. {}</p>{}",
         esc(&s.key),
-        esc(&s.name),
+        esc(super::ui::t("series_title")),
+        esc(&super::series_name(s)),
         other_names(s),
+        esc(super::ui::t("unit_label")),
         esc(unit_label(&s.unit)),
-        s.points.len(),
-        if s.points.len() == 1 { "" } else { "s" },
-        s.source_count(),
-        if s.source_count() == 1 { "" } else { "s" },
+        esc(&super::ui::count("n_points", s.points.len())),
+        esc(&super::ui::count("n_sources", s.source_count())),
+        esc(super::ui::t("chart_hint")),
         super::downloads(&[(
             "CSV",
             format!(
@@ -363,7 +372,7 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
     for (i, m) in kinds.iter().enumerate() {
         let _ = write!(
             b,
-            "<div class=\"chart-box\" data-marks=\"{}\">{}{}<p class=\"legend-line\"><span class=\"key key-point\"></span> a value{} · <span class=\"key key-disputed\"></span> sources disagree</p></div>",
+            "<div class=\"chart-box\" data-marks=\"{}\">{}{}<p class=\"legend-line\"><span class=\"key key-point\"></span> {}{} · <span class=\"key key-disputed\"></span> {}</p></div>",
             m.name(),
             if kinds.len() > 1 {
                 format!("<h2 class=\"chart-title\">{}</h2>", m.heading())
@@ -381,11 +390,16 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
                 true,
                 Some(*m)
             ),
+            esc(super::ui::t("legend_value")),
             match m {
-                Marks::Annual => " (a line joins consecutive years only)",
-                Marks::Totals => " · <span class=\"key key-interval\"></span> the years it covers",
-                Marks::Cumulative => " up to that year",
-            }
+                Marks::Annual => format!(" ({})", esc(super::ui::t("legend_annual"))),
+                Marks::Totals => format!(
+                    " · <span class=\"key key-interval\"></span> {}",
+                    esc(super::ui::t("legend_totals"))
+                ),
+                Marks::Cumulative => format!(" {}", esc(super::ui::t("legend_cumulative"))),
+            },
+            esc(super::ui::t("legend_disputed"))
         );
     }
     let _ = write!(
@@ -409,9 +423,12 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
                 },
                 esc(&val.display),
                 if val.approx {
-                    " <span class=\"approx\">approx.</span>"
+                    format!(
+                        " <span class=\"approx\">{}</span>",
+                        esc(super::ui::t("approx"))
+                    )
                 } else {
-                    ""
+                    String::new()
                 },
                 val.basis
                     .as_ref()
@@ -420,8 +437,11 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
             );
             for src in &val.sources {
                 let origin = match src.origin {
-                    Origin::Text => "running text".to_string(),
-                    Origin::Table => format!("table {}", src.table.as_deref().unwrap_or("")),
+                    Origin::Text => super::ui::t("origin_text").to_string(),
+                    Origin::Table => super::ui::tf(
+                        "origin_table",
+                        &[("table", src.table.as_deref().unwrap_or(""))],
+                    ),
                 };
                 let _ = write!(
                     b,
@@ -471,16 +491,16 @@ pub async fn one(State(st): State<Arc<AppState>>, Path(key): Path<String>) -> Pa
         b.push_str("</section>");
     }
     b.push_str("</article>");
-    Ok(page(&s.name, Nav::Series, "page-series", &b))
+    Ok(page(&super::series_name(s), Nav::Series, "page-series", &b))
 }
 
-/// A series' names in the languages other than the fallback's (whose name is its title), each
-/// marked with its language: `<span lang="vi">…</span> · <span lang="ru">…</span>`.
+/// A series' names other than its title ([`series_name`]), each marked with its language:
+/// `<span lang="vi">…</span> · <span lang="ru">…</span>`.
 fn other_names(s: &crate::history::series::Series) -> String {
-    let fallback = crate::text::lang::Lang::fallback();
+    let title = super::series_name(s);
     s.names
         .iter()
-        .filter(|(l, _)| *l != fallback)
+        .filter(|(_, n)| !n.is_empty() && **n != title)
         .map(|(l, n)| format!("<span lang=\"{l}\">{}</span>", esc(n)))
         .collect::<Vec<_>>()
         .join(" · ")

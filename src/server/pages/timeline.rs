@@ -107,14 +107,11 @@ pub fn bins(zoom: Zoom, lo: i32, hi: i32, m_lo: u32, m_hi: u32) -> Vec<Bin> {
         Zoom::Month => {
             let (mut y, mut m) = (lo, m_lo.clamp(1, 12));
             while (y, m) <= (hi, m_hi.clamp(1, 12)) && out.len() < 300 {
-                const NAMES: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
+                let name = super::ui::t(&format!("month_short_{m}"));
                 let label = if m == 1 || out.is_empty() {
-                    format!("{} {y}", NAMES[m as usize - 1])
+                    format!("{name} {y}")
                 } else {
-                    NAMES[m as usize - 1].to_string()
+                    name.to_string()
                 };
                 let lo = y as f64 + (m as f64 - 1.0) / 12.0;
                 out.push(Bin {
@@ -144,17 +141,93 @@ fn month_of(s: &str) -> Option<u32> {
     s.get(5..7)?.parse().ok()
 }
 
+/// An entity's name in the interface language: the gazetteer's label in that language for
+/// `id`, else `label` (the canonical name the statement carries).
+pub fn entity_name(id: &str, label: &str) -> String {
+    crate::knowledge::gazetteer::builtin()
+        .by_id(id)
+        .and_then(|e| e.labels.get(super::ui::lang()).clone())
+        .unwrap_or_else(|| label.to_string())
+}
+
+/// An event's one-line title in the interface language: the type's summary template
+/// (`summary_<type>` in `data/ui`, else `summary_default`) filled with the participants'
+/// names in that language, by role where the template names roles and the statement
+/// knows them, then the date. In the fallback language it is the event's own summary (the
+/// one the exports carry).
+pub fn event_title(e: &Event) -> String {
+    let lang = super::ui::lang();
+    if lang == crate::text::lang::Lang::fallback() {
+        return e.summary.clone();
+    }
+    // The statement the summary was taken from (the one naming most participants).
+    let Some(st) = e
+        .statements
+        .iter()
+        .find(|s| s.summary == e.summary)
+        .or_else(|| e.statements.first())
+    else {
+        return e.summary.clone();
+    };
+    let name = |label: &str| -> String {
+        st.participants
+            .iter()
+            .position(|p| p == label)
+            .and_then(|i| st.participant_ids.get(i))
+            .map_or_else(|| label.to_string(), |id| entity_name(id, label))
+    };
+    let all: Vec<String> = st.participants.iter().map(|p| name(p)).collect();
+    let all = if all.is_empty() {
+        super::ui::t("unnamed_parties").to_string()
+    } else {
+        all.join(", ")
+    };
+    let roles = crate::knowledge::events::ontology()
+        .types
+        .get(&e.ty)
+        .map(|t| t.roles.clone())
+        .unwrap_or_default();
+    let holders = |i: usize| -> Vec<String> {
+        let Some(role) = roles.get(i) else {
+            return Vec::new();
+        };
+        st.roles
+            .iter()
+            .filter(|r| r.role.as_deref() == Some(role.as_str()))
+            .map(|r| name(&r.entity))
+            .collect()
+    };
+    let template = super::ui::try_t(&format!("summary_{}", e.ty))
+        .unwrap_or_else(|| super::ui::t("summary_default"));
+    let s = crate::extract::event::roles::fill_summary(
+        template,
+        super::ui::t("summary_default"),
+        &type_label(&e.ty),
+        &all,
+        &holders,
+    );
+    let date = if e.date_start == e.date_end {
+        e.date_start.clone()
+    } else {
+        format!("{}/{}", e.date_start, e.date_end)
+    };
+    format!("{s} ({date})")
+}
+
 /// The type's label in the ontology ("visit", "diplomatic recognition").
 pub fn type_label(ty: &str) -> String {
-    crate::knowledge::events::ontology()
-        .types
-        .get(ty)
-        .map_or_else(|| ty.replace('_', " "), |t| t.label.clone())
+    match super::ui::try_t(&format!("type_{ty}")) {
+        Some(l) => l.to_string(),
+        None => crate::knowledge::events::ontology()
+            .types
+            .get(ty)
+            .map_or_else(|| ty.replace('_', " "), |t| t.label.clone()),
+    }
 }
 
 /// A field for display ("politics_diplomacy" → "politics diplomacy").
 pub fn field_label(f: &str) -> String {
-    f.replace('_', " ")
+    super::ui::try_t(&format!("field_{f}")).map_or_else(|| f.replace('_', " "), str::to_string)
 }
 
 /// Links to the entity page of each participant (by name: the entity page resolves names).
@@ -165,32 +238,32 @@ pub fn participants_html(names: &[String]) -> String {
             format!(
                 "<a class=\"participant\" href=\"/entities/{}\">{}</a>",
                 url_enc(n),
-                esc(n)
+                esc(&participant_name(n))
             )
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// One event as a list item.
+/// A participant's canonical name in the interface language (the gazetteer's label there
+/// when the name is one entity's), else as given.
+pub fn participant_name(n: &str) -> String {
+    if super::ui::lang() == crate::text::lang::Lang::fallback() {
+        return n.to_string();
+    }
+    crate::knowledge::gazetteer::resolve(n)
+        .and_then(|e| e.labels.get(super::ui::lang()).clone())
+        .unwrap_or_else(|| n.to_string())
+}
+
 /// "stated by <b>3</b> sources", in the interface language.
 pub fn stated_by(n: usize) -> String {
-    esc(super::ui::t(if n == 1 {
-        "stated_by_one"
-    } else {
-        "stated_by_many"
-    }))
-    .replace("{n}", &format!("<b>{n}</b>"))
+    esc(super::ui::count_label("stated_by", n)).replace("{n}", &format!("<b>{n}</b>"))
 }
 
 /// "(5 statements)", in the interface language.
 pub fn statements(m: usize) -> String {
-    esc(super::ui::t(if m == 1 {
-        "statements_one"
-    } else {
-        "statements_many"
-    }))
-    .replace("{m}", &m.to_string())
+    esc(&super::ui::count("statements", m))
 }
 
 /// What a statement's modality means to a reader ("planned": the source speaks of a plan,
@@ -229,7 +302,7 @@ pub fn quote_html(v: &crate::server::state::View, e: &Event, max: usize) -> Stri
         text.to_string()
     };
     format!(
-        "<blockquote class=\"quote\" lang=\"{}\"><a href=\"{}\" title=\"read it in the source\">{}</a></blockquote>",
+        "<blockquote class=\"quote\" lang=\"{}\"><a href=\"{}\" title=\"{}\">{}</a></blockquote>",
         esc(&st.lang),
         esc(&super::reader_href_showing(
             &ev.doc,
@@ -237,6 +310,7 @@ pub fn quote_html(v: &crate::server::state::View, e: &Event, max: usize) -> Stri
             ev.end as u64,
             "event"
         )),
+        esc(super::ui::t("read_in_source")),
         esc(&short)
     )
 }
@@ -254,7 +328,7 @@ pub fn event_item_quoted(e: &Event, quote: &str) -> String {
         id = esc(&e.id),
         href = url_enc(&e.id),
         date = date_html(&e.date_start, &e.date_end),
-        summary = esc(&e.summary),
+        summary = esc(&event_title(e)),
         ty = esc(&type_label(&e.ty)),
         field = esc(&field_label(&e.field)),
         n = e.sources,
@@ -281,7 +355,10 @@ pub fn event_item_quoted(e: &Event, quote: &str) -> String {
 }
 
 fn select(id: &str, name: &str, options: &[(String, String)], current: &str) -> String {
-    let mut s = format!("<select id=\"{id}\" name=\"{name}\"><option value=\"\">any</option>");
+    let mut s = format!(
+        "<select id=\"{id}\" name=\"{name}\"><option value=\"\">{}</option>",
+        esc(super::ui::t("search_any"))
+    );
     for (v, label) in options {
         let _ = write!(
             s,
@@ -302,17 +379,13 @@ fn form(p: &Params, zoom: Zoom) -> String {
         .iter()
         .map(|f| (f.clone(), field_label(f)))
         .collect();
-    let types: Vec<(String, String)> = o
-        .types
-        .iter()
-        .map(|(k, t)| (k.clone(), t.label.clone()))
-        .collect();
+    let types: Vec<(String, String)> = o.types.keys().map(|k| (k.clone(), type_label(k))).collect();
     let v = |s: &Option<String>| esc(nonempty(s).unwrap_or(""));
     let mut s = format!(
         "<form id=\"timeline-filters\" class=\"box filters\" action=\"/timeline\" method=\"get\">\
          <div class=\"row\">\
-         <label>{l_from} <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date: 1975, 1978-11, 1978-11-03\"></label>\
-         <label>{l_to} <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"a year, year-month or date\"></label>\
+         <label>{l_from} <input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"1975\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"{l_date_hint}\"></label>\
+         <label>{l_to} <input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"1991\" size=\"10\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?\" title=\"{l_date_hint}\"></label>\
          <label>{l_field} {}</label><label>{l_type} {}</label>\
          <label>{l_actor} <input id=\"actor\" name=\"actor\" value=\"{}\" placeholder=\"Brezhnev, Liên Xô, Брежнев\" size=\"18\"></label>\
          <label>{l_zoom} <select id=\"zoom\" name=\"zoom\">",
@@ -327,13 +400,15 @@ fn form(p: &Params, zoom: Zoom) -> String {
         l_type = esc(super::ui::t("th_type")),
         l_actor = esc(super::ui::t("tl_actor")),
         l_zoom = esc(super::ui::t("tl_zoom")),
+        l_date_hint = esc(super::ui::t("date_hint")),
     );
     for z in [Zoom::Decade, Zoom::Year, Zoom::Month] {
         let _ = write!(
             s,
-            "<option value=\"{0}\"{1}>{0}</option>",
+            "<option value=\"{}\"{}>{}</option>",
             z.name(),
-            if z == zoom { " selected" } else { "" }
+            if z == zoom { " selected" } else { "" },
+            esc(super::ui::t(&format!("zoom_{}", z.name())))
         );
     }
     let _ = write!(
@@ -413,7 +488,7 @@ fn chart(p: &Params, events: &[&Event], zoom: Zoom) -> (String, String, usize) {
                 title: format!(
                     "{} — {}",
                     super::date_range(&e.date_start, &e.date_end),
-                    e.summary
+                    event_title(e)
                 ),
                 href: format!("/events/{}", url_enc(&e.id)),
             });
@@ -426,13 +501,13 @@ fn chart(p: &Params, events: &[&Event], zoom: Zoom) -> (String, String, usize) {
             label: bin.label.clone(),
             value: n,
             title: format!(
-                "{}: {n} event{} dated within it; click to zoom in",
+                "{}: {}",
                 if bin.from == bin.to {
                     bin.from.clone()
                 } else {
                     format!("{}–{}", bin.from, bin.to)
                 },
-                if n == 1 { "" } else { "s" }
+                super::ui::count("bar_events", n)
             ),
             href: Some(href(p, &bin.from, &bin.to, next)),
             key: bin.from.clone(),
@@ -440,7 +515,7 @@ fn chart(p: &Params, events: &[&Event], zoom: Zoom) -> (String, String, usize) {
         .collect();
     let svg = bars(
         "timeline-chart",
-        &format!("events per {}", zoom.name()),
+        super::ui::t(&format!("events_per_{}", zoom.name())),
         &bars_,
         &rug,
         230.0,
@@ -449,20 +524,24 @@ fn chart(p: &Params, events: &[&Event], zoom: Zoom) -> (String, String, usize) {
     let out = match zoom {
         Zoom::Decade => String::new(),
         Zoom::Year => format!(
-            "<a id=\"zoom-out\" href=\"{}\">← zoom out to decades</a>",
-            esc(&href(p, "", "", Zoom::Decade))
+            "<a id=\"zoom-out\" href=\"{}\">← {}</a>",
+            esc(&href(p, "", "", Zoom::Decade)),
+            esc(super::ui::t("zoom_out_decades"))
         ),
         Zoom::Month => {
             let d = lo.div_euclid(10) * 10;
             format!(
-                "<a id=\"zoom-out\" href=\"{}\">← zoom out to the years {d}–{}</a>",
+                "<a id=\"zoom-out\" href=\"{}\">← {}</a>",
                 esc(&href(
                     p,
                     &format!("{d:04}"),
                     &format!("{:04}", d + 9),
                     Zoom::Year
                 )),
-                d + 9
+                esc(&super::ui::tf(
+                    "zoom_out_years",
+                    &[("from", &d.to_string()), ("to", &(d + 9).to_string())]
+                ))
             )
         }
     };
@@ -556,13 +635,12 @@ pub async fn timeline(
     let (svg, out, spanning) = chart(&p, &events, zoom);
     let _ = write!(
         b,
-        "<section class=\"chart-box\" data-zoom=\"{}\"><div class=\"chart-head\"><span class=\"count-total\">{} event{}</span> <span class=\"hint\">by {} · a bar zooms in · a mark under the axis opens its event{}</span> {}</div>{svg}</section>",
+        "<section class=\"chart-box\" data-zoom=\"{}\"><div class=\"chart-head\"><span class=\"count-total\">{}</span> <span class=\"hint\">{}{}</span> {}</div>{svg}</section>",
         zoom.name(),
-        events.len(),
-        if events.len() == 1 { "" } else { "s" },
-        zoom.name(),
+        esc(&super::ui::count("n_events", events.len())),
+        esc(super::ui::t(&format!("chart_hint_{}", zoom.name()))),
         if spanning > 0 {
-            format!(" · {spanning} with a coarser or longer date are marks only")
+            format!(" · {}", esc(&super::ui::count("spanning_marks", spanning)))
         } else {
             String::new()
         },
@@ -661,10 +739,140 @@ mod tests {
             sources: 1,
             languages: vec!["vi".into()],
             merge_reason: String::new(),
+            merge_why: Default::default(),
             related: vec![],
         };
         let h = event_item_quoted(&e, "");
         assert!(!h.contains("<script") && !h.contains("<img") && !h.contains("<i>"));
         assert!(h.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    fn statement(participants: &[(&str, &str, Option<&str>)]) -> crate::history::merge::Statement {
+        crate::history::merge::Statement {
+            fact: 1,
+            evidence: crate::span::Span {
+                doc: "d".into(),
+                start: 0,
+                end: 1,
+                text: String::new(),
+                place: None,
+            },
+            lang: "vi".into(),
+            ty: String::new(),
+            field: String::new(),
+            date_start: String::new(),
+            date_end: String::new(),
+            date_origin: "sentence".into(),
+            date_text: String::new(),
+            participants: participants.iter().map(|p| p.0.to_string()).collect(),
+            participant_ids: participants.iter().map(|p| p.1.to_string()).collect(),
+            roles: participants
+                .iter()
+                .map(|p| crate::fact::Role {
+                    entity: p.0.to_string(),
+                    role: p.2.map(str::to_string),
+                })
+                .collect(),
+            place: None,
+            about: vec![],
+            trigger: String::new(),
+            polarity: "positive".into(),
+            modality: "asserted".into(),
+            circumstance: false,
+            summary: "S".into(),
+            ordinal: None,
+        }
+    }
+
+    fn event(ty: &str, st: crate::history::merge::Statement) -> Event {
+        Event {
+            id: "ev-1".into(),
+            ty: ty.into(),
+            field: "politics_diplomacy".into(),
+            date_start: "1978-11-03".into(),
+            date_end: "1978-11-03".into(),
+            participants: st.participants.clone(),
+            place: None,
+            about: vec![],
+            modality: "asserted".into(),
+            summary: "S".into(),
+            statements: vec![st],
+            sources: 1,
+            languages: vec!["vi".into()],
+            merge_reason: String::new(),
+            merge_why: Default::default(),
+            related: vec![],
+        }
+    }
+
+    #[test]
+    fn event_titles_speak_the_interface_language() {
+        let g = crate::knowledge::gazetteer::builtin();
+        let (su, vn) = (
+            crate::knowledge::gazetteer::resolve("Liên Xô").expect("the Soviet Union"),
+            crate::knowledge::gazetteer::resolve("Việt Nam").expect("Vietnam"),
+        );
+        let lang = |c: &str| crate::text::lang::Lang::from_code(c).unwrap();
+        let label = |e: &crate::knowledge::gazetteer::Entity, c: &str| {
+            e.labels
+                .get(lang(c))
+                .clone()
+                .unwrap_or_else(|| e.name.clone())
+        };
+        assert!(g.by_id(&su.id).is_some());
+        let treaty = event(
+            "treaty",
+            statement(&[
+                (&su.name, &su.id, Some("signatory")),
+                (&vn.name, &vn.id, Some("signatory")),
+            ]),
+        );
+        // The fallback language shows the summary the exports carry.
+        let en = super::super::ui::with_lang(lang("en"), || event_title(&treaty));
+        assert_eq!(en, "S");
+        let ru = super::super::ui::with_lang(lang("ru"), || event_title(&treaty));
+        assert_eq!(
+            ru,
+            format!(
+                "Договор: подписали {}, {} (1978-11-03)",
+                label(su, "ru"),
+                label(vn, "ru")
+            )
+        );
+        let vi = super::super::ui::with_lang(lang("vi"), || event_title(&treaty));
+        assert_eq!(
+            vi,
+            format!(
+                "Ký hiệp ước: {}, {} (1978-11-03)",
+                label(su, "vi"),
+                label(vn, "vi")
+            )
+        );
+        // A template naming roles falls back to the neutral form when the roles are unknown.
+        let visit = event(
+            "visit",
+            statement(&[(&su.name, &su.id, None), (&vn.name, &vn.id, None)]),
+        );
+        let vi = super::super::ui::with_lang(lang("vi"), || event_title(&visit));
+        assert_eq!(
+            vi,
+            format!(
+                "Chuyến thăm: {}, {} (1978-11-03)",
+                label(su, "vi"),
+                label(vn, "vi")
+            )
+        );
+        let visit = event(
+            "visit",
+            statement(&[
+                (&su.name, &su.id, Some("visitor")),
+                (&vn.name, &vn.id, Some("host")),
+            ]),
+        );
+        let vi = super::super::ui::with_lang(lang("vi"), || event_title(&visit));
+        assert_eq!(
+            vi,
+            format!("{} thăm {} (1978-11-03)", label(su, "vi"), label(vn, "vi"))
+        );
     }
 }

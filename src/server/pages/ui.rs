@@ -64,9 +64,118 @@ fn fallback() -> Lang {
         .expect("data/ui has at least one language")
 }
 
+/// A time stamp as a reader of the interface language says it: "5 Dec 2026, 01:51 UTC",
+/// "5 дек. 2026, 01:51 UTC" (ISO 8601 in; anything else shown as it is). The month names
+/// and the order are labels (`month_short_N`, `time_format`).
+pub fn readable_time(at: &str) -> String {
+    let parse = || -> Option<String> {
+        let (date, time) = at.split_once('T')?;
+        let mut d = date.split('-');
+        let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+        let m: usize = m.parse().ok()?;
+        let day: u32 = day.parse().ok()?;
+        if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+            return None;
+        }
+        let hm = time.get(..5)?;
+        Some(format!(
+            "{}{}",
+            tf(
+                "time_format",
+                &[
+                    ("day", &day.to_string()),
+                    ("month", t(&format!("month_short_{m}"))),
+                    ("month_number", &format!("{m:02}")),
+                    ("year", y),
+                    ("time", hm),
+                ],
+            ),
+            if time.ends_with('Z') { " UTC" } else { "" }
+        ))
+    };
+    parse().unwrap_or_else(|| at.to_string())
+}
+
+/// The CLDR plural category of `n` in `lang` ("one", "few", "many", "other"), from the
+/// Unicode plural rules (`intl_pluralrules`); "other" for a language the rules do not know.
+///
+/// ```
+/// # use annals::text::lang::Lang;
+/// # use annals::server::pages::ui::plural_category;
+/// let ru = Lang::from_code("ru").unwrap();
+/// assert_eq!(plural_category(ru, 21), "one");
+/// assert_eq!(plural_category(ru, 3), "few");
+/// assert_eq!(plural_category(ru, 11), "many");
+/// ```
+pub fn plural_category(lang: Lang, n: usize) -> &'static str {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    static RULES: LazyLock<Vec<Option<PluralRules>>> = LazyLock::new(|| {
+        Lang::all()
+            .iter()
+            .map(|l| {
+                let id: unic_langid::LanguageIdentifier = l.code().parse().ok()?;
+                PluralRules::create(id, PluralRuleType::CARDINAL).ok()
+            })
+            .collect()
+    });
+    let Some(rules) = &RULES[lang.index()] else {
+        return "other";
+    };
+    match rules.select(n as u64) {
+        Ok(PluralCategory::ZERO) => "zero",
+        Ok(PluralCategory::ONE) => "one",
+        Ok(PluralCategory::TWO) => "two",
+        Ok(PluralCategory::FEW) => "few",
+        Ok(PluralCategory::MANY) => "many",
+        _ => "other",
+    }
+}
+
+/// The label `key` for the count `n`, in the request's language: `key-one`, `key-few`,
+/// `key-many`… as the language's plural rules choose, else `key-other`; `{n}` is filled
+/// with the number. English outside a request.
+pub fn count(key: &str, n: usize) -> String {
+    count_in(lang(), key, n)
+}
+
+/// [`count`] in a given language.
+pub fn count_in(lang: Lang, key: &str, n: usize) -> String {
+    count_label_in(lang, key, n).replace("{n}", &n.to_string())
+}
+
+/// The label `key` for the count `n` with `{n}` left in place (for a caller that marks
+/// the number up).
+pub fn count_label(key: &str, n: usize) -> &'static str {
+    count_label_in(lang(), key, n)
+}
+
+fn count_label_in(lang: Lang, key: &str, n: usize) -> &'static str {
+    let pick = |l: Lang| {
+        let labels = &LABELS[l.index()];
+        labels
+            .get(&format!("{key}-{}", plural_category(l, n)))
+            .or_else(|| labels.get(&format!("{key}-other")))
+            .map(String::as_str)
+    };
+    pick(lang)
+        .or_else(|| pick(fallback()))
+        .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
+}
+
 /// The interface language of the request being answered (English outside a request).
 pub fn lang() -> Lang {
     UI.try_with(|u| u.lang).unwrap_or_else(|_| fallback())
+}
+
+/// Runs `f` as if answering a request in `lang` (for tests and batch rendering).
+pub fn with_lang<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    UI.sync_scope(
+        Ui {
+            lang,
+            here: "/".into(),
+        },
+        f,
+    )
 }
 
 /// The request's path and query without `ui=` ("/" outside a request).
@@ -79,6 +188,30 @@ pub fn here() -> String {
 /// missing key shows, it never breaks a page).
 pub fn t(key: &str) -> &'static str {
     label(lang(), key)
+}
+
+/// The label `key` in the request's language, else in English; `None` when no language
+/// has it (for labels looked up by a data value: an event type, a field, a code).
+pub fn try_t(key: &str) -> Option<&'static str> {
+    LABELS[lang().index()]
+        .get(key)
+        .or_else(|| LABELS[fallback().index()].get(key))
+        .map(String::as_str)
+}
+
+/// The scripts' labels (keys `js_…`, without the prefix) in the request's language, as a
+/// JSON object (the page puts it, escaped, in the body's `data-ui-text`).
+pub fn script_labels() -> String {
+    let lang = lang();
+    let mut out: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for l in [fallback(), lang] {
+        for (k, v) in &LABELS[l.index()] {
+            if let Some(k) = k.strip_prefix("js_") {
+                out.insert(k, v);
+            }
+        }
+    }
+    serde_json::to_string(&out).unwrap_or_else(|_| "{}".into())
 }
 
 /// The label `key` in `lang`, falling back as [`t`] does.
@@ -203,16 +336,57 @@ mod tests {
     fn every_language_has_every_label() {
         let en = &LABELS[fallback().index()];
         assert!(en.len() > 30, "data/ui/en.toml has {} labels", en.len());
+        // A counted label has one key per plural category of its language ("-one", "-few",
+        // "-many", "-other"…): compared by its base, and the categories each language's
+        // rules give for 0..=1000 must all be there.
+        const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+        let base = |k: &str| -> Option<String> {
+            let (b, cat) = k.rsplit_once('-')?;
+            CATEGORIES.contains(&cat).then(|| b.to_string())
+        };
+        let plain = |m: &HashMap<String, String>| -> Vec<String> {
+            m.keys().filter(|k| base(k).is_none()).cloned().collect()
+        };
+        let counted = |m: &HashMap<String, String>| -> Vec<String> {
+            let mut b: Vec<String> = m.keys().filter_map(|k| base(k)).collect();
+            b.sort();
+            b.dedup();
+            b
+        };
         for l in languages() {
             let mine = &LABELS[l.index()];
-            let missing: Vec<&String> = en.keys().filter(|k| !mine.contains_key(*k)).collect();
-            let extra: Vec<&String> = mine.keys().filter(|k| !en.contains_key(*k)).collect();
+            assert_eq!(counted(mine), counted(en), "{}: counted labels", l.code());
+            for b in counted(en) {
+                assert!(
+                    mine.contains_key(&format!("{b}-other")),
+                    "data/ui/{}.toml: {b}-other is missing",
+                    l.code()
+                );
+                for n in 0..=1000 {
+                    let k = format!("{b}-{}", plural_category(l, n));
+                    assert!(
+                        mine.contains_key(&k) || k.ends_with("-other"),
+                        "data/ui/{}.toml: {k} is missing (for {n})",
+                        l.code()
+                    );
+                    let holes = |s: &str| s.matches('{').count();
+                    assert_eq!(
+                        holes(mine.get(&k).unwrap_or(&mine[&format!("{b}-other")])),
+                        holes(&en[&format!("{b}-other")]),
+                        "{}: {k} has other placeholders",
+                        l.code()
+                    );
+                }
+            }
+            let (en_plain, my_plain) = (plain(en), plain(mine));
+            let missing: Vec<&String> = en_plain.iter().filter(|k| !my_plain.contains(k)).collect();
+            let extra: Vec<&String> = my_plain.iter().filter(|k| !en_plain.contains(k)).collect();
             assert!(
                 missing.is_empty() && extra.is_empty(),
                 "data/ui/{}.toml: missing {missing:?}, unknown {extra:?}",
                 l.code()
             );
-            for (k, v) in mine {
+            for (k, v) in mine.iter().filter(|(k, _)| base(k).is_none()) {
                 let holes = |s: &str| {
                     let mut h: Vec<String> = s
                         .split('{')
@@ -271,5 +445,92 @@ mod tests {
         assert_eq!(label(Lang::from_code("ru").unwrap(), "nav_search"), "Поиск");
         assert_eq!(t("no_such_label_anywhere"), "no_such_label_anywhere");
         assert_eq!(tf("also_for", &[("q", "CMEA")]), "for “CMEA”");
+    }
+
+    #[test]
+    fn times_read_as_people_write_them() {
+        assert_eq!(
+            readable_time("2026-12-05T01:51:17Z"),
+            "5 Dec 2026, 01:51 UTC"
+        );
+        assert_eq!(readable_time("1999-01-31T23:05:00"), "31 Jan 1999, 23:05");
+        for odd in ["", "yesterday", "2026-13-05T01:51:17Z", "2026-12-05"] {
+            assert_eq!(readable_time(odd), odd);
+        }
+        let ru = with_lang(Lang::from_code("ru").unwrap(), || {
+            readable_time("2026-12-05T01:51:17Z")
+        });
+        assert_eq!(ru, "5 дек. 2026, 01:51 UTC");
+        let vi = with_lang(Lang::from_code("vi").unwrap(), || {
+            readable_time("2026-05-31T23:05:00")
+        });
+        assert_eq!(vi, "31 thg 5 2026, 23:05");
+    }
+
+    #[test]
+    fn every_event_type_and_field_has_a_label_in_every_language() {
+        let o = crate::knowledge::events::ontology();
+        for l in languages() {
+            let labels = &LABELS[l.index()];
+            for ty in o.types.keys() {
+                assert!(
+                    labels.contains_key(&format!("type_{ty}")),
+                    "{}: type_{ty}",
+                    l.code()
+                );
+            }
+            for f in &o.fields {
+                assert!(
+                    labels.contains_key(&format!("field_{f}")),
+                    "{}: field_{f}",
+                    l.code()
+                );
+            }
+            for other in Lang::all() {
+                let k = format!("lang_{}", other.code());
+                assert!(labels.contains_key(&k), "{}: {k}", l.code());
+            }
+        }
+    }
+
+    #[test]
+    fn counts_follow_each_languages_plural_rules() {
+        let (en, vi, ru) = (
+            Lang::from_code("en").unwrap(),
+            Lang::from_code("vi").unwrap(),
+            Lang::from_code("ru").unwrap(),
+        );
+        // CLDR: Russian one 1, 21, 101; few 2–4, 22–24; many 0, 5–20, 25–30, 111–114.
+        for (n, cat) in [
+            (0, "many"),
+            (1, "one"),
+            (2, "few"),
+            (4, "few"),
+            (5, "many"),
+            (11, "many"),
+            (12, "many"),
+            (14, "many"),
+            (21, "one"),
+            (22, "few"),
+            (25, "many"),
+            (101, "one"),
+            (111, "many"),
+            (112, "many"),
+            (122, "few"),
+        ] {
+            assert_eq!(plural_category(ru, n), cat, "ru {n}");
+        }
+        for n in [0, 1, 2, 5, 21] {
+            assert_eq!(plural_category(vi, n), "other", "vi {n}");
+        }
+        assert_eq!(plural_category(en, 1), "one");
+        assert_eq!(plural_category(en, 0), "other");
+        assert_eq!(count_in(ru, "n_sources", 1), "1 источник");
+        assert_eq!(count_in(ru, "n_sources", 3), "3 источника");
+        assert_eq!(count_in(ru, "n_sources", 11), "11 источников");
+        assert_eq!(count_in(ru, "n_sources", 21), "21 источник");
+        assert_eq!(count_in(en, "n_sources", 1), "1 source");
+        assert_eq!(count_in(en, "n_sources", 2), "2 sources");
+        assert_eq!(count_in(vi, "n_sources", 2), "2 nguồn");
     }
 }

@@ -3,6 +3,18 @@
 "use strict";
 
 (function () {
+  // The interface's words for the scripts, in the page's language: the `js_` labels of
+  // data/ui, put by the server in the body's data-ui-text (JSON).
+  var UI = (function () {
+    try { return JSON.parse(document.body.dataset.uiText || "{}"); } catch (e) { return {}; }
+  })();
+  /** The label `key` (its English words as the fallback), with {name} holes filled. */
+  function M(key, fallback, values) {
+    var s = UI["js_" + key] || fallback;
+    Object.keys(values || {}).forEach(function (k) { s = s.split("{" + k + "}").join(values[k]); });
+    return s;
+  }
+
   // ---------------------------------------------------------------------------------
   // Curation: the one place that knows the decision's JSON shape (crate::curation::
   // NewDecision) and the endpoint.
@@ -127,16 +139,16 @@
       ev.preventDefault();
       var d = buildDecision(form);
       var tok = token ? token.value.trim() : "";
-      if (!form.dataset.target) { show(out, "failed", "Select a fact first."); return; }
-      if (!d.reason) { show(out, "failed", "A reason is required."); return; }
-      if (!d.who) { show(out, "failed", "Give your name: every decision says who made it."); return; }
-      if (!tok) { show(out, "failed", "The write token is required (printed by `annals serve`)."); return; }
+      if (!form.dataset.target) { show(out, "failed", M("select_fact", "Select a fact first.")); return; }
+      if (!d.reason) { show(out, "failed", M("reason_required", "A reason is required.")); return; }
+      if (!d.who) { show(out, "failed", M("give_name", "Give your name: every decision says who made it.")); return; }
+      if (!tok) { show(out, "failed", M("token_required", "The write token is required (printed by `annals serve`).")); return; }
       try { localStorage.setItem(TOKEN_KEY, tok); localStorage.setItem(WHO_KEY, d.who); } catch (e) { /* ignore */ }
-      show(out, "", "Recording…");
+      show(out, "", M("recording", "Recording…"));
       postDecision(d, tok).then(function (res) {
         if (res.ok) {
           var n = res.body && res.body.id ? res.body.id : 0;
-          show(out, "ok", "Recorded" + (n ? " #" + n : "") + ". Updating the view…");
+          show(out, "ok", M("recorded", "Recorded {n}. Updating the view…", { n: n ? "#" + n : "" }));
           // The decision is committed; the view shows it once rebuilt (moments later): wait
           // for the view to reach it, then reload (at most 30 s).
           var reload = function () {
@@ -160,12 +172,12 @@
           };
           wait();
         } else if (res.status === 401 || res.status === 403) {
-          show(out, "failed", "The token was refused: " + reasonOf(res));
+          show(out, "failed", M("token_refused", "The token was refused:") + " " + reasonOf(res));
         } else {
-          show(out, "failed", "Not recorded: " + reasonOf(res));
+          show(out, "failed", M("not_recorded", "Not recorded:") + " " + reasonOf(res));
         }
       }).catch(function (e) {
-        show(out, "failed", "Not recorded: " + e);
+        show(out, "failed", M("not_recorded", "Not recorded:") + " " + e);
       });
     });
   }
@@ -186,22 +198,22 @@
       var whoBox = document.getElementById("cur-who");
       var tok = (tokenBox && tokenBox.value.trim()) || stored(TOKEN_KEY);
       var who = (whoBox && whoBox.value.trim()) || stored(WHO_KEY);
-      if (!reason) { show(out, "failed", "A reason is required."); return; }
+      if (!reason) { show(out, "failed", M("reason_required", "A reason is required.")); return; }
       if (!who || !tok) {
-        show(out, "failed", "Give your name and the write token (in the form on this page, or once in any curation form).");
+        show(out, "failed", M("give_name_token_anywhere", "Give your name and the write token (in the form on this page, or once in any curation form)."));
         return;
       }
       var d = { action: "retract", target: { audit: Number(form.dataset.audit) }, reason: reason, who: who };
-      show(out, "", "Retracting…");
+      show(out, "", M("retracting", "Retracting…"));
       postDecision(d, tok).then(function (res) {
         if (res.ok) {
           try { localStorage.setItem(TOKEN_KEY, tok); localStorage.setItem(WHO_KEY, who); } catch (e) { /* ignore */ }
-          show(out, "ok", "Retracted (#" + (res.body && res.body.id) + "). Updating…");
+          show(out, "ok", M("retracted", "Retracted (#{n}). Updating…", { n: res.body && res.body.id }));
           setTimeout(function () { location.reload(); }, 800);
         } else {
-          show(out, "failed", "Not retracted: " + reasonOf(res));
+          show(out, "failed", M("not_retracted", "Not retracted:") + " " + reasonOf(res));
         }
-      }).catch(function (e) { show(out, "failed", "Not retracted: " + e); });
+      }).catch(function (e) { show(out, "failed", M("not_retracted", "Not retracted:") + " " + e); });
     });
   }
 
@@ -231,18 +243,18 @@
         value: raw === "" ? null : raw, reason: q("reason").value.trim(), who: q("who").value.trim()
       };
       var tok = q("token").value.trim();
-      if (!d.reason) { show(out, "failed", "A reason is required."); return; }
-      if (!d.who || !tok) { show(out, "failed", "Give your name and the write token."); return; }
-      show(out, "", "Recording…");
+      if (!d.reason) { show(out, "failed", M("reason_required", "A reason is required.")); return; }
+      if (!d.who || !tok) { show(out, "failed", M("give_name_token", "Give your name and the write token.")); return; }
+      show(out, "", M("recording", "Recording…"));
       postDecision(d, tok).then(function (res) {
         if (res.ok) {
           try { localStorage.setItem(TOKEN_KEY, tok); localStorage.setItem(WHO_KEY, d.who); } catch (e) { /* ignore */ }
-          show(out, "ok", "Recorded #" + (res.body && res.body.id) + ". Updating…");
+          show(out, "ok", M("recorded", "Recorded {n}. Updating the view…", { n: "#" + (res.body && res.body.id) }));
           reloadWhenShown(res.body && res.body.id || 0);
         } else {
-          show(out, "failed", "Not recorded: " + reasonOf(res));
+          show(out, "failed", M("not_recorded", "Not recorded:") + " " + reasonOf(res));
         }
-      }).catch(function (e) { show(out, "failed", "Not recorded: " + e); });
+      }).catch(function (e) { show(out, "failed", M("not_recorded", "Not recorded:") + " " + e); });
     });
   }
 
@@ -255,10 +267,6 @@
     quantity: ["value", "number", "unit", "scale", "measure"],
     mention: ["entity"],
     event: ["date", "participants", "type", "field"]
-  };
-  var KIND_NAMES = {
-    timex: "date", duration: "duration", quantity: "quantity", mention: "name (entity)",
-    event: "event statement"
   };
 
   function isHidden(text, el) {
@@ -295,19 +303,19 @@
         var dd = document.createElement("dd"); dd.textContent = v;
         dl.appendChild(dt); dl.appendChild(dd);
       };
-      add("kind", KIND_NAMES[el.dataset.kind] || el.dataset.kind);
-      add("value", el.dataset.value);
-      add("about", el.getAttribute("title"));
-      add("bytes", el.dataset.start + "–" + el.dataset.end);
-      add("fact", "#" + id);
-      add("curation", el.dataset.curation);
-      add("machine's value", el.dataset.machine);
+      add(M("kind", "kind"), M("kind_" + el.dataset.kind, el.dataset.kind));
+      add(M("value", "value"), el.dataset.value);
+      add(M("about", "about"), el.getAttribute("title"));
+      add(M("bytes", "bytes"), el.dataset.start + "–" + el.dataset.end);
+      add(M("fact", "fact"), "#" + id);
+      add(M("curation", "curation"), el.dataset.curation);
+      add(M("machine", "machine's value"), el.dataset.machine);
       detail.appendChild(dl);
       if (el.dataset.href) {
         var a = document.createElement("a");
         a.href = el.dataset.href;
         a.className = "open-fact";
-        a.textContent = el.dataset.kind === "mention" ? "Open the entity →" : "Open the event →";
+        a.textContent = el.dataset.kind === "mention" ? M("open_entity", "Open the entity →") : M("open_event", "Open the event →");
         detail.appendChild(a);
       }
     }
@@ -320,7 +328,7 @@
         field.textContent = "";
         (FIELDS[el.dataset.kind] || ["value"]).forEach(function (f) {
           var o = document.createElement("option");
-          o.value = f; o.textContent = f;
+          o.value = f; o.textContent = M("field_" + f, f);
           field.appendChild(o);
         });
       }
