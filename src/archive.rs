@@ -1,7 +1,9 @@
-//! The archive: a data folder holding the store and the search index, kept consistent.
+//! The archive: the store and the search index, kept consistent.
 //!
-//! Layout of the data folder (global option `--data`, env `ANNALS_DATA`, default
-//! `./annals-data`): `annals.db` (the SQLite store) and `index/` (the tantivy index).
+//! Its location (global option `--data`, env `ANNALS_DATA`, default `./annals-data`) is a
+//! folder, holding `annals.db` (the SQLite store) and `index/` (the tantivy index), or a
+//! `postgresql://` URL: a PostgreSQL database holding both the store
+//! ([`crate::store::postgres`]) and the search ([`crate::search::postgres`]).
 //!
 //! The store is the source of truth. A document is marked indexed only after the index has
 //! committed its sentences; [`Archive::reconcile`] re-indexes whatever a crash left
@@ -48,8 +50,22 @@ pub struct Archive {
 }
 
 impl Archive {
-    /// Opens (creating if needed) the archive in `dir`.
+    /// Opens (creating if needed) the archive at `dir`: a folder, or a `postgresql://` URL.
     pub fn open(dir: &Path) -> Result<Archive> {
+        if let Some(url) = dir.to_str().filter(|s| crate::pg::is_url(s)) {
+            let store = crate::store::open(dir)?;
+            let index = crate::search::postgres::PgSearch::open(url).map_err(|e| {
+                match e.downcast::<crate::search::SearchError>() {
+                    Ok(s) => s,
+                    Err(e) => crate::search::SearchError::Index(format!("{e:#}")),
+                }
+            })?;
+            return Ok(Archive {
+                dir: dir.to_path_buf(),
+                store,
+                index: Box::new(index),
+            });
+        }
         std::fs::create_dir_all(dir).map_err(|source| ArchiveError::DataDir {
             path: dir.display().to_string(),
             source,
@@ -61,6 +77,16 @@ impl Archive {
             store,
             index: Box::new(index),
         })
+    }
+
+    /// Where the archive is, for messages: its folder, or its URL without the password.
+    pub fn location(&self) -> String {
+        let s = self.dir.display().to_string();
+        if crate::pg::is_url(&s) {
+            crate::pg::redact(&s)
+        } else {
+            s
+        }
     }
 
     /// Indexes every document whose current version the index does not hold yet (after a

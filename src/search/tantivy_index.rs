@@ -7,12 +7,11 @@
 //! only ones folding changes. Sentence text itself is not stored here: hits are resolved
 //! through the store, which is the source of truth.
 
-use super::expand::Expansion;
 use super::{
-    IndexHit, QueryPart, Result, SearchError, SearchIndex, SearchRequest, Tier, parse_query,
+    GroupPlan, IndexHit, Part, QueryPart, Result, SearchError, SearchIndex, SearchRequest, Tier,
+    TierQuery, Words,
 };
 use crate::store::{SentenceKey, StoredSentence};
-use crate::text::lang::Lang;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -20,9 +19,6 @@ use tantivy::query::{
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
@@ -48,8 +44,8 @@ pub struct TantivyIndex {
     reader: IndexReader,
     writer: Option<IndexWriter>,
     f: Fields,
-    exact: TextAnalyzer,
-    folded: TextAnalyzer,
+    /// How text and queries are cut into words (shared with every backend).
+    words: Words,
 }
 
 fn schema() -> Schema {
@@ -69,31 +65,8 @@ fn schema() -> Schema {
     sb.build()
 }
 
-fn analyzers() -> (TextAnalyzer, TextAnalyzer) {
-    let exact = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .build();
-    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    (exact, folded)
-}
-
 fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
-}
-
-fn tokens(an: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
-    let mut ts = an.token_stream(text);
-    let mut out = Vec::new();
-    while ts.advance() {
-        let t = ts.token();
-        out.push((t.text.clone(), t.offset_from, t.offset_to));
-    }
-    out
 }
 
 impl TantivyIndex {
@@ -133,9 +106,9 @@ impl TantivyIndex {
                 .map_err(err)?;
             i
         };
-        let (exact, folded) = analyzers();
-        index.tokenizers().register(EXACT, exact.clone());
-        index.tokenizers().register(FOLDED, folded.clone());
+        let words = Words::new();
+        index.tokenizers().register(EXACT, words.exact_analyzer());
+        index.tokenizers().register(FOLDED, words.folded_analyzer());
         let s = index.schema();
         let field = |n: &str| s.get_field(n).map_err(err);
         let f = Fields {
@@ -156,8 +129,7 @@ impl TantivyIndex {
             reader,
             writer: None,
             f,
-            exact,
-            folded,
+            words,
         })
     }
 
@@ -177,42 +149,6 @@ impl TantivyIndex {
         Ok(self.writer.as_mut().expect("writer just set"))
     }
 
-    fn parts(&self, query: &str) -> Vec<(QueryPart, QueryPart, bool)> {
-        // (exact form, folded form, folding allowed)
-        let mut exact_an = self.exact.clone();
-        let mut folded_an = self.folded.clone();
-        // A word some language never folds ("the" is no "thé").
-        let exact_only = |w: &String| {
-            Lang::all()
-                .iter()
-                .any(|l| l.data().search_exact_only.contains(w))
-        };
-        let mut out = Vec::new();
-        for (phrase, raw) in parse_query(query) {
-            let ex: Vec<String> = tokens(&mut exact_an, &raw)
-                .into_iter()
-                .map(|t| t.0)
-                .collect();
-            let fo: Vec<String> = tokens(&mut folded_an, &raw)
-                .into_iter()
-                .map(|t| t.0)
-                .collect();
-            if ex.is_empty() {
-                continue;
-            }
-            if phrase && ex.len() > 1 {
-                let fold_ok = !ex.iter().all(exact_only);
-                out.push((QueryPart::Phrase(ex), QueryPart::Phrase(fo), fold_ok));
-            } else {
-                for (e, f) in ex.into_iter().zip(fo) {
-                    let fold_ok = !exact_only(&e);
-                    out.push((QueryPart::Term(e), QueryPart::Term(f), fold_ok));
-                }
-            }
-        }
-        out
-    }
-
     fn part_query(&self, field: Field, p: &QueryPart) -> Box<dyn Query> {
         match p {
             QueryPart::Term(t) => Box::new(TermQuery::new(
@@ -227,25 +163,15 @@ impl TantivyIndex {
 }
 
 impl TantivyIndex {
-    /// The query of an expansion: each group must match, in the form typed (exact or
-    /// folded) or as one of its other forms. A group of function words only ("of", "the")
-    /// is left out, so that "treaty of friendship" finds "hiệp ước hữu nghị". None when
-    /// nothing is left.
-    fn expanded_query(&self, x: &Expansion) -> Option<Vec<(Occur, Box<dyn Query>)>> {
+    /// The query of an expansion ([`super::Words::expansion`]): each group must match, in
+    /// the form typed (exact or folded) or as one of its other forms.
+    fn expanded_query(&self, plan: &[GroupPlan]) -> Vec<(Occur, Box<dyn Query>)> {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for g in &x.groups {
-            let typed = if g.phrase {
-                format!("\"{}\"", g.typed)
-            } else {
-                g.typed.clone()
-            };
-            let parts = self.parts(&typed);
-            if g.forms.is_empty() && parts.iter().all(|(_, _, fold_ok)| !fold_ok) {
-                continue;
-            }
+        for g in plan {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             // The words as typed, exact or folded, all of them.
-            let as_typed: Vec<(Occur, Box<dyn Query>)> = parts
+            let as_typed: Vec<(Occur, Box<dyn Query>)> = g
+                .typed
                 .iter()
                 .map(|(ex, fo, fold_ok)| {
                     let q: Box<dyn Query> = if *fold_ok {
@@ -262,44 +188,32 @@ impl TantivyIndex {
             if !as_typed.is_empty() {
                 any.push((Occur::Should, Box::new(BooleanQuery::new(as_typed))));
             }
-            for f in &g.forms {
-                if let Some(q) = self.form_query(f) {
-                    any.push((Occur::Should, q));
-                }
-            }
-            if any.is_empty() {
-                continue;
+            for (words, prefix) in &g.forms {
+                any.push((Occur::Should, self.form_query(words, *prefix)));
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        (!must.is_empty()).then_some(must)
+        must
     }
 
     /// One form of an expansion on the exact field: a word, a phrase, or (a trailing `*`)
     /// a prefix of its last word.
-    fn form_query(&self, form: &str) -> Option<Box<dyn Query>> {
-        let prefix = form.ends_with('*');
-        let mut an = self.exact.clone();
-        let words: Vec<String> = tokens(&mut an, form.trim_end_matches('*'))
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
+    fn form_query(&self, words: &[String], prefix: bool) -> Box<dyn Query> {
         let terms: Vec<Term> = words
             .iter()
             .map(|w| Term::from_field_text(self.f.exact, w))
             .collect();
-        match (terms.len(), prefix) {
-            (0, _) => None,
-            (_, true) => {
-                let mut q = PhrasePrefixQuery::new(terms);
-                q.set_max_expansions(64);
-                Some(Box::new(q))
-            }
-            (1, false) => Some(Box::new(TermQuery::new(
+        if prefix {
+            let mut q = PhrasePrefixQuery::new(terms);
+            q.set_max_expansions(64);
+            Box::new(q)
+        } else if terms.len() == 1 {
+            Box::new(TermQuery::new(
                 terms.into_iter().next().expect("one term"),
                 IndexRecordOption::WithFreqs,
-            ))),
-            (_, false) => Some(Box::new(PhraseQuery::new(terms))),
+            ))
+        } else {
+            Box::new(PhraseQuery::new(terms))
         }
     }
 
@@ -399,11 +313,6 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn search(&self, req: &SearchRequest) -> Result<Vec<IndexHit>> {
-        let parts = self.parts(&req.query);
-        if parts.is_empty() {
-            return Err(SearchError::EmptyQuery);
-        }
-        let limit = req.limit.max(1);
         let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(d) = &req.doc {
             filters.push((
@@ -423,8 +332,8 @@ impl SearchIndex for TantivyIndex {
                 )),
             ));
         }
-        let conjunction = |folded: bool| {
-            let mut must: Vec<(Occur, Box<dyn Query>)> = parts
+        let conjunction = |parts: &[Part], folded: bool| -> Vec<(Occur, Box<dyn Query>)> {
+            parts
                 .iter()
                 .map(|(ex, fo, fold_ok)| {
                     let q = if folded && *fold_ok {
@@ -434,110 +343,21 @@ impl SearchIndex for TantivyIndex {
                     };
                     (Occur::Must, q)
                 })
-                .collect();
-            must.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
-            BooleanQuery::new(must)
+                .collect()
         };
-        // Phase 1: every word in the form typed. These rank first.
-        let mut out = self.top(&conjunction(false), limit, &Default::default(), Tier::Exact)?;
-        // Phase 2: the folded forms, for the rest.
-        if out.len() < limit && parts.iter().any(|(_, _, fold_ok)| *fold_ok) {
-            let seen = out.iter().map(|h| h.sentence.clone()).collect();
-            let more = self.top(&conjunction(true), limit - out.len(), &seen, Tier::Folded)?;
-            out.extend(more);
-        }
-        // Phase 3: other names and translations of the words, for the rest.
-        if out.len() < limit
-            && let Some(x) = req.expansion.as_ref().filter(|x| x.expands())
-            && let Some(mut q) = self.expanded_query(x)
-        {
+        super::search_tiers(&self.words, req, |tq, limit, skip| {
+            let mut q: Vec<(Occur, Box<dyn Query>)> = match tq {
+                TierQuery::Exact(parts) => conjunction(parts, false),
+                TierQuery::Folded(parts) => conjunction(parts, true),
+                TierQuery::Expanded(plan) => self.expanded_query(plan),
+            };
             q.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
-            let seen = out.iter().map(|h| h.sentence.clone()).collect();
-            let more = self.top(
-                &BooleanQuery::new(q),
-                limit - out.len(),
-                &seen,
-                Tier::Expanded,
-            )?;
-            out.extend(more);
-        }
-        Ok(out)
+            self.top(&BooleanQuery::new(q), limit, skip, tq.tier())
+        })
     }
 
     fn highlight(&self, query: &str, forms: &[String], text: &str) -> Vec<(usize, usize)> {
-        let parts = self.parts(query);
-        // Another name's words, as whole forms: a word sequence (a trailing `*`: its last
-        // word a prefix), so "for" of "Council for Mutual Economic Assistance" is marked
-        // only inside that name.
-        let mut also: Vec<(Vec<String>, bool)> = Vec::new();
-        {
-            let mut an = self.exact.clone();
-            for f in forms {
-                let ws: Vec<String> = tokens(&mut an, f.trim_end_matches('*'))
-                    .into_iter()
-                    .map(|t| t.0)
-                    .collect();
-                if !ws.is_empty() {
-                    also.push((ws, f.ends_with('*')));
-                }
-            }
-        }
-        let mut want_exact = std::collections::HashSet::new();
-        let mut want_folded = std::collections::HashSet::new();
-        for (ex, fo, fold_ok) in parts {
-            match (ex, fo) {
-                (QueryPart::Term(e), QueryPart::Term(f)) => {
-                    want_exact.insert(e);
-                    if fold_ok {
-                        want_folded.insert(f);
-                    }
-                }
-                (QueryPart::Phrase(e), QueryPart::Phrase(f)) => {
-                    want_exact.extend(e);
-                    if fold_ok {
-                        want_folded.extend(f);
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut exact_an = self.exact.clone();
-        let mut folded_an = self.folded.clone();
-        let ex = tokens(&mut exact_an, text);
-        let fo = tokens(&mut folded_an, text);
-        let mut marked = vec![false; ex.len()];
-        for (i, (e, f)) in ex.iter().zip(fo.iter()).enumerate() {
-            if want_exact.contains(&e.0) || want_folded.contains(&f.0) {
-                marked[i] = true;
-            }
-        }
-        for (ws, prefix) in &also {
-            if ws.len() > ex.len() {
-                continue;
-            }
-            for i in 0..=ex.len() - ws.len() {
-                let last = ws.len() - 1;
-                let hit = ws.iter().enumerate().all(|(k, w)| {
-                    let t = &ex[i + k].0;
-                    if k == last && *prefix {
-                        t.starts_with(w.as_str())
-                    } else {
-                        t == w
-                    }
-                });
-                if hit {
-                    marked[i..i + ws.len()].iter_mut().for_each(|m| *m = true);
-                }
-            }
-        }
-        let mut out: Vec<(usize, usize)> = ex
-            .iter()
-            .zip(marked)
-            .filter(|(_, m)| *m)
-            .map(|(e, _)| (e.1, e.2))
-            .collect();
-        out.dedup();
-        out
+        super::highlight::highlight(&self.words, query, forms, text)
     }
 
     fn doc_len(&self, doc: &str) -> Result<u64> {

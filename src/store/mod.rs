@@ -1,20 +1,40 @@
 //! Storage: the one narrow interface every backend implements.
 //!
 //! [`Store`] holds documents (their original bytes, how they were read), paragraphs,
-//! sentences and facts. The embedded backend is SQLite ([`sqlite::SqliteStore`]); a
-//! PostgreSQL backend for archives that outgrow one machine is another implementation of
-//! this trait, not a rewrite. Search lives behind its own trait in [`crate::search`].
+//! sentences and facts. The embedded backend is SQLite ([`sqlite::SqliteStore`]); the
+//! PostgreSQL backend ([`postgres::PgStore`]), for archives that outgrow one machine, is
+//! another implementation of this trait, not a rewrite. One contract suite
+//! (`store::contract`) runs against both. Search lives behind its own trait in
+//! [`crate::search`].
 //!
 //! Load-bearing guarantee: [`Store::put_document`] writes one document and everything
 //! derived from it in one transaction. A process killed at any point leaves either the old
 //! version of the document or the new one, never a mix.
 
+#[cfg(test)]
+pub(crate) mod contract;
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
-/// Opens the store of the data folder `dir` (creating it if needed). The one place that
-/// picks the backend: everything else holds a `dyn Store`.
-pub fn open(dir: &std::path::Path) -> Result<Box<dyn Store>> {
-    Ok(Box::new(sqlite::SqliteStore::open(&dir.join("annals.db"))?))
+/// Opens the store at the data location `data` (creating it if needed): a
+/// `postgresql://` URL opens the PostgreSQL database it names, anything else is a folder
+/// holding the embedded SQLite store. The one place that picks the backend: everything
+/// else holds a `dyn Store`.
+pub fn open(data: &std::path::Path) -> Result<Box<dyn Store>> {
+    match data.to_str().filter(|s| crate::pg::is_url(s)) {
+        Some(url) => {
+            Ok(Box::new(postgres::PgStore::open(url).map_err(
+                |e| match e.downcast::<StoreError>() {
+                    Ok(s) => s,
+                    Err(e) => StoreError::Backend(format!("{e:#}")),
+                },
+            )?))
+        }
+        None => Ok(Box::new(sqlite::SqliteStore::open(
+            &data.join("annals.db"),
+        )?)),
+    }
 }
 
 use crate::document::Document;

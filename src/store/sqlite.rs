@@ -14,6 +14,7 @@
 //! The schema version is SQLite's `user_version`; [`SqliteStore::open`] migrates older
 //! stores and refuses newer ones.
 
+use super::rows;
 use super::{
     CurationRow, NewCurationRow, PutOutcome, Rejection, Result, SentenceKey, Store, StoreError,
     StoredDocument, StoredFact, StoredSentence,
@@ -21,7 +22,6 @@ use super::{
 use crate::document::{Document, Paged};
 use crate::extract::Fact;
 use crate::record;
-use crate::text::lang::Lang;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
@@ -182,6 +182,21 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+// A flag is an integer; rusqlite reads it as a `bool` by `!= 0`.
+rows::impl_row!(rusqlite::Row<'_>, get);
+
+/// Every row `found`, read by `read`.
+fn collect<T>(
+    mut found: rusqlite::Rows<'_>,
+    read: fn(&dyn rows::Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    while let Some(r) = found.next()? {
+        out.push(read(r)?);
+    }
+    Ok(out)
+}
+
 /// Opens a connection with the store's settings.
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
@@ -291,17 +306,9 @@ impl SqliteStore {
         let mut st = c.prepare(&format!(
             "SELECT id, doc_id, kind, start, \"end\", record FROM facts {tail}"
         ))?;
-        let mut rows = st.query(args)?;
-        while let Some(r) = rows.next()? {
-            let record: String = r.get(5)?;
-            f(StoredFact::from_record(
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, i64>(3)? as u64,
-                r.get::<_, i64>(4)? as u64,
-                serde_json::from_str(&record)
-                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
-            )?)?;
+        let mut found = st.query(args)?;
+        while let Some(r) = found.next()? {
+            f(rows::fact(r)?)?;
         }
         Ok(())
     }
@@ -313,45 +320,7 @@ impl SqliteStore {
             "SELECT id, at, who, action, target, field, old_value, new_value, reason, request_id \
              FROM curation_log {tail}"
         ))?;
-        let mut rows = st.query(args)?;
-        let mut out = Vec::new();
-        let json = |s: String| {
-            serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("curation row: {e}")))
-        };
-        while let Some(r) = rows.next()? {
-            out.push(CurationRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                who: r.get(2)?,
-                action: r.get(3)?,
-                target: json(r.get(4)?)?,
-                field: r.get(5)?,
-                old_value: json(r.get(6)?)?,
-                new_value: json(r.get(7)?)?,
-                reason: r.get(8)?,
-                request_id: r.get(9)?,
-            });
-        }
-        Ok(out)
-    }
-
-    fn row_document(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
-        Ok(StoredDocument {
-            id: r.get(0)?,
-            sha256: r.get(1)?,
-            bytes: r.get::<_, i64>(2)? as u64,
-            encoding: r.get(3)?,
-            encoding_confidence: r.get(4)?,
-            format: r.get(5)?,
-            lang: r.get(6)?,
-            title: r.get(7)?,
-            paragraphs: r.get::<_, i64>(8)? as u64,
-            sentences: r.get::<_, i64>(9)? as u64,
-            facts: r.get::<_, i64>(10)? as u64,
-            ingested_at: r.get(11)?,
-            indexed: r.get::<_, i64>(12)? != 0,
-            aliases: Vec::new(),
-        })
+        collect(st.query(args)?, rows::curation)
     }
 
     fn aliases_of(&self, id: &str) -> Result<Vec<String>> {
@@ -366,23 +335,6 @@ impl SqliteStore {
 
 const DOC_COLUMNS: &str = "id, sha256, bytes, encoding, encoding_confidence, format, lang, title, \
                            paragraphs, sentences, facts, ingested_at, indexed";
-
-fn lang_of(s: &str) -> Lang {
-    Lang::from_code(s).unwrap_or_else(Lang::fallback)
-}
-
-fn row_sentence(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSentence> {
-    Ok(StoredSentence {
-        id: r.get(0)?,
-        doc: r.get(1)?,
-        seq: r.get::<_, i64>(2)? as u64,
-        paragraph: r.get::<_, i64>(3)? as u64,
-        start: r.get::<_, i64>(4)? as u64,
-        end: r.get::<_, i64>(5)? as u64,
-        lang: lang_of(&r.get::<_, String>(6)?),
-        clean: r.get(7)?,
-    })
-}
 
 impl Store for SqliteStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
@@ -440,8 +392,7 @@ impl Store for SqliteStore {
             params![id, doc.source.bytes],
         )?;
         if let Some(p) = &doc.source.paged {
-            let map = serde_json::to_string(&p.map)
-                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))?;
+            let map = rows::page_map_text(id, &p.map)?;
             tx.execute(
                 "INSERT INTO pages (doc_id, file, map) VALUES (?1, ?2, ?3)",
                 params![id, p.file, map],
@@ -479,10 +430,7 @@ impl Store for SqliteStore {
                 "INSERT INTO furniture (doc_id, start, \"end\", kind) VALUES (?1,?2,?3,?4)",
             )?;
             for f in &doc.furniture {
-                let kind = serde_json::to_value(f.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let kind = rows::furniture_kind(f.kind);
                 st.execute(params![id, f.src.start as i64, f.src.end as i64, kind])?;
             }
             let mut st = tx.prepare_cached(
@@ -500,12 +448,7 @@ impl Store for SqliteStore {
         }
         tx.execute("DELETE FROM rejections WHERE path = ?1", [id])?;
         tx.commit()?;
-        let outcome = if existed {
-            PutOutcome::Replaced
-        } else {
-            PutOutcome::Added
-        };
-        Ok((outcome, ids))
+        Ok((rows::put_outcome(existed), ids))
     }
 
     fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()> {
@@ -548,9 +491,7 @@ impl Store for SqliteStore {
     fn documents(&self) -> Result<Vec<StoredDocument>> {
         let c = self.conn()?;
         let mut st = c.prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY id"))?;
-        let docs: Vec<StoredDocument> = st
-            .query_map([], Self::row_document)?
-            .collect::<rusqlite::Result<_>>()?;
+        let docs = collect(st.query([])?, rows::document)?;
         self.with_aliases(docs)
     }
 
@@ -560,21 +501,16 @@ impl Store for SqliteStore {
             "SELECT {DOC_COLUMNS} FROM documents WHERE ?1 IS NULL OR id > ?1 ORDER BY id LIMIT ?2"
         ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let docs: Vec<StoredDocument> = st
-            .query_map(rusqlite::params![after, limit], Self::row_document)?
-            .collect::<rusqlite::Result<_>>()?;
+        let docs = collect(st.query(rusqlite::params![after, limit])?, rows::document)?;
         self.with_aliases(docs)
     }
 
     fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
         let c = self.conn()?;
-        let d = c
-            .query_row(
-                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"),
-                [id],
-                Self::row_document,
-            )
-            .optional()?;
+        let mut st = c.prepare(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"
+        ))?;
+        let d = collect(st.query([id])?, rows::document)?.pop();
         match d {
             Some(mut d) => {
                 d.aliases = self.aliases_of(id)?;
@@ -602,9 +538,10 @@ impl Store for SqliteStore {
             })
             .optional()?;
         row.map(|(file, map)| {
-            let map = serde_json::from_str(&map)
-                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))?;
-            Ok(Paged { file, map })
+            Ok(Paged {
+                file,
+                map: rows::page_map(id, &map)?,
+            })
         })
         .transpose()
     }
@@ -616,11 +553,7 @@ impl Store for SqliteStore {
                 r.get(0)
             })
             .optional()?;
-        map.map(|m| {
-            serde_json::from_str(&m)
-                .map_err(|e| StoreError::Corrupt(format!("{id}: page map: {e}")))
-        })
-        .transpose()
+        map.map(|m| rows::page_map(id, &m)).transpose()
     }
 
     fn sentences(
@@ -631,7 +564,7 @@ impl Store for SqliteStore {
         let c = self.conn()?;
         const COLS: &str = "id, doc_id, seq, paragraph, start, \"end\", lang, clean";
         let mut st;
-        let mut rows = match doc {
+        let mut found = match doc {
             Some(d) => {
                 st = c.prepare(&format!(
                     "SELECT {COLS} FROM sentences WHERE doc_id = ?1 ORDER BY seq"
@@ -645,8 +578,8 @@ impl Store for SqliteStore {
                 st.query([])?
             }
         };
-        while let Some(r) = rows.next()? {
-            f(row_sentence(r)?)?;
+        while let Some(r) = found.next()? {
+            f(rows::sentence(r)?)?;
         }
         Ok(())
     }
@@ -659,11 +592,8 @@ impl Store for SqliteStore {
         )?;
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
-            if let Some(s) = st
-                .query_row(params![k.doc, k.seq as i64], row_sentence)
-                .optional()?
-            {
-                out.push(s);
+            if let Some(r) = st.query(params![k.doc, k.seq as i64])?.next()? {
+                out.push(rows::sentence(r)?);
             }
         }
         Ok(out)
@@ -731,30 +661,11 @@ impl Store for SqliteStore {
                (SELECT length(bytes) FROM sources x WHERE x.doc_id = d.id), d.bytes \
              FROM documents d",
         )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let want: [i64; 3] = [r.get(1)?, r.get(2)?, r.get(3)?];
-            let got: [i64; 3] = [r.get(4)?, r.get(5)?, r.get(6)?];
-            let src_len: Option<i64> = r.get(7)?;
-            let bytes: i64 = r.get(8)?;
-            if want != got {
-                problems.push(format!(
-                    "{id}: counts (sentences, paragraphs, facts) recorded {want:?} but stored {got:?}"
-                ));
-            }
-            if src_len != Some(bytes) {
-                problems.push(format!("{id}: source bytes missing or of the wrong length"));
-            }
+        let mut found = st.query([])?;
+        while let Some(r) = found.next()? {
+            rows::document_problems(r, &mut problems)?;
         }
-        for table in [
-            "sentences",
-            "paragraphs",
-            "facts",
-            "sources",
-            "furniture",
-            "pages",
-        ] {
+        for table in rows::DOCUMENT_TABLES {
             let n: i64 = c.query_row(
                 &format!(
                     "SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.doc_id)"
@@ -762,9 +673,7 @@ impl Store for SqliteStore {
                 [],
                 |r| r.get(0),
             )?;
-            if n > 0 {
-                problems.push(format!("{n} orphan rows in {table}"));
-            }
+            problems.extend(rows::orphans(table, n));
         }
         let fk: Vec<String> = {
             let mut st = c.prepare("PRAGMA integrity_check")?;
@@ -778,34 +687,12 @@ impl Store for SqliteStore {
     }
 
     fn fact(&self, id: i64) -> Result<Option<StoredFact>> {
-        let c = self.conn()?;
-        let row = c
-            .query_row(
-                "SELECT id, doc_id, kind, start, \"end\", record FROM facts WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, String>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, doc, _kind, start, end, record)| {
-            StoredFact::from_record(
-                id,
-                doc,
-                start as u64,
-                end as u64,
-                serde_json::from_str(&record)
-                    .map_err(|e| StoreError::Corrupt(format!("fact record: {e}")))?,
-            )
-        })
-        .transpose()
+        let mut out = None;
+        self.fact_rows("WHERE id = ?1", [id], &mut |f| {
+            out = Some(f);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     fn append_curation(&mut self, row: &NewCurationRow) -> Result<CurationRow> {
@@ -840,18 +727,7 @@ impl Store for SqliteStore {
             }
             Err(e) => return Err(e.into()),
         }
-        Ok(CurationRow {
-            id: c.last_insert_rowid(),
-            at,
-            who: row.who.clone(),
-            action: row.action.clone(),
-            target: row.target.clone(),
-            field: row.field.clone(),
-            old_value: row.old_value.clone(),
-            new_value: row.new_value.clone(),
-            reason: row.reason.clone(),
-            request_id: row.request_id.clone(),
-        })
+        Ok(rows::appended(c.last_insert_rowid(), at, row))
     }
 
     fn curations(&self) -> Result<Vec<CurationRow>> {
@@ -871,5 +747,77 @@ impl Store for SqliteStore {
                 r.get(0)
             })?,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::contract;
+
+    /// A store in a temporary folder, removed with it.
+    struct TempStore {
+        store: SqliteStore,
+        _dir: tempfile::TempDir,
+    }
+
+    impl std::ops::Deref for TempStore {
+        type Target = dyn Store;
+        fn deref(&self) -> &(dyn Store + 'static) {
+            &self.store
+        }
+    }
+
+    impl std::ops::DerefMut for TempStore {
+        fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+            &mut self.store
+        }
+    }
+
+    fn fresh() -> Option<TempStore> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = SqliteStore::open(&dir.path().join("annals.db")).expect("open");
+        Some(TempStore { store, _dir: dir })
+    }
+
+    contract::contract_tests!(fresh);
+
+    /// Fails today: `put_document` begins a deferred transaction, and a writer that read
+    /// before another one committed cannot take the write lock ("database is locked", which
+    /// the busy timeout does not wait out); `BEGIN IMMEDIATE` would make writers queue.
+    #[test]
+    #[ignore = "SqliteStore writers in separate stores fail with 'database is locked'"]
+    fn puts_from_several_stores_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("annals.db");
+        drop(SqliteStore::open(&db).unwrap());
+        contract::puts_from_several_stores_at_once(&|| {
+            Box::new(SqliteStore::open(&db).expect("open")) as Box<dyn Store>
+        });
+    }
+
+    #[test]
+    fn the_curation_log_refuses_update_and_delete_in_sql() {
+        let mut s = fresh().unwrap();
+        s.append_curation(&NewCurationRow {
+            who: "h".into(),
+            action: "confirm".into(),
+            target: serde_json::json!({}),
+            field: None,
+            old_value: serde_json::Value::Null,
+            new_value: serde_json::Value::Null,
+            reason: "checked".into(),
+            request_id: None,
+        })
+        .unwrap();
+        let c = s.store.conn().unwrap();
+        for sql in [
+            "UPDATE curation_log SET reason = 'x'",
+            "DELETE FROM curation_log",
+        ] {
+            let err = c.execute(sql, []).expect_err(sql);
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+        assert_eq!(s.curations().unwrap().len(), 1);
     }
 }
