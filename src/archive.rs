@@ -81,12 +81,7 @@ impl Archive {
 
     /// Where the archive is, for messages: its folder, or its URL without the password.
     pub fn location(&self) -> String {
-        let s = self.dir.display().to_string();
-        if crate::pg::is_url(&s) {
-            crate::pg::redact(&s)
-        } else {
-            s
-        }
+        crate::pg::shown(&self.dir)
     }
 
     /// Indexes every document whose current version the index does not hold yet (after a

@@ -156,7 +156,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
             annals::server::serve(opts, |addr, token| {
                 println!(
                     "annals is serving http://{addr}/  (data: {})",
-                    data.display()
+                    annals::pg::shown(data)
                 );
                 println!("write token (curation): {token}");
                 println!("press Ctrl-C to stop");

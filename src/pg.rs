@@ -46,6 +46,12 @@ pub fn pool(url: &str, size: u32) -> Result<Pool> {
         .with_context(|| format!("cannot connect to {}", redact(url)))
 }
 
+/// A data location for messages: a folder as it is, a PostgreSQL URL without its password.
+pub fn shown(location: &std::path::Path) -> String {
+    let s = location.display().to_string();
+    if is_url(&s) { redact(&s) } else { s }
+}
+
 /// The URL with any password replaced by `***` (for messages and logs).
 ///
 /// ```

@@ -102,3 +102,27 @@ fn the_corpus_in_postgresql_gives_what_the_embedded_store_gives() {
     assert_eq!(docs.len(), docs_folder.len(), "after a rerun: {again}");
     common::check_ok(pg);
 }
+
+/// A database that cannot be reached is a clear error naming the location, without its
+/// password; nothing is created or written.
+#[test]
+fn an_unreachable_database_is_a_clear_error_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "postgresql://historian:s3cret-pw@/annals?host={}",
+        dir.path().join("no-server").display()
+    );
+    let o = common::run(Path::new(&url), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "check succeeded: {}",
+        common::describe(&o)
+    );
+    assert!(
+        err.contains("postgresql://historian:***@/annals") && err.contains("cannot connect"),
+        "the error does not say where and why: {err}"
+    );
+    assert!(!err.contains("s3cret-pw"), "the password shows: {err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

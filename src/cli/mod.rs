@@ -20,7 +20,7 @@ pub enum OutFormat {
 
 /// Opens the data folder's archive.
 pub fn open(data: &Path) -> Result<Archive> {
-    Archive::open(data).with_context(|| format!("opening the store in {}", data.display()))
+    Archive::open(data).with_context(|| format!("opening the store in {}", annals::pg::shown(data)))
 }
 
 /// The snapshot of the data folder's store (everything read goes through it).
