@@ -93,6 +93,9 @@ impl Archive {
     /// index's own commit), the store decides.
     pub fn reconcile(&mut self) -> Result<usize> {
         let mut pending = self.store.unindexed()?;
+        if self.index.is_transactional() {
+            return self.index_pending(pending);
+        }
         let documents = self.store.documents()?;
         let stored: u64 = documents.iter().map(|d| d.sentences).sum();
         if self.index.len()? != stored {
@@ -106,6 +109,11 @@ impl Archive {
                 return self.rebuild_index();
             }
         }
+        self.index_pending(pending)
+    }
+
+    /// Indexes the documents `pending` and marks them indexed.
+    fn index_pending(&mut self, pending: Vec<String>) -> Result<usize> {
         if pending.is_empty() {
             return Ok(0);
         }
@@ -115,6 +123,24 @@ impl Archive {
         self.index.commit()?;
         self.store.mark_indexed(&pending)?;
         Ok(pending.len())
+    }
+
+    /// This process's share of a batch that other ingest workers may be working on at the
+    /// same time: `Some` for a shared archive (PostgreSQL), whose workers claim files with
+    /// leases; `None` for the embedded one, which one process writes at a time.
+    ///
+    /// Errors: the database cannot be reached.
+    pub fn claims(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<Box<dyn crate::store::claims::Claims>>> {
+        let Some(url) = self.dir.to_str().filter(|s| crate::pg::is_url(s)) else {
+            return Ok(None);
+        };
+        Ok(Some(Box::new(crate::store::pg_claims::PgClaims::start(
+            url, worker, lease,
+        )?)))
     }
 
     /// Replaces the index's sentences of document `id` with the store's (not committed).

@@ -17,6 +17,13 @@
 //!
 //! While another process writes the search index, an ingest waits its turn (it does not
 //! fail), and it gives the index back after each commit.
+//!
+//! On a shared archive (PostgreSQL) several ingests may run at once, on one machine or
+//! many: each is a *worker* that offers the files it must analyse to a queue in the
+//! database and claims them one at a time ([`crate::store::claims`]), so each file is
+//! analysed by one worker; a killed worker's files are taken over by the others, or by the
+//! next run. Every worker waits until every file of its batch is finished, by itself or by
+//! another, and its summary says which worker did what.
 
 use crate::archive::{Archive, ArchiveError};
 use crate::document::{Document, ReadOptions, sha256_hex};
@@ -54,6 +61,11 @@ pub struct IngestOptions {
     pub max_seconds_per_file: Option<Duration>,
     /// How long to wait for another process that writes the index.
     pub lock_wait: Duration,
+    /// This worker's name on a shared archive (None: host name and process id).
+    pub worker: Option<String>,
+    /// How long a claim on a shared archive lasts unrenewed (a hung worker's files are
+    /// taken over after it).
+    pub lease: Duration,
 }
 
 impl Default for IngestOptions {
@@ -65,6 +77,8 @@ impl Default for IngestOptions {
             commit_every_bytes: 64 * 1024 * 1024,
             max_seconds_per_file: Some(Duration::from_secs_f64(DEFAULT_MAX_SECONDS_PER_FILE)),
             lock_wait: DEFAULT_LOCK_WAIT,
+            worker: None,
+            lease: crate::store::claims::DEFAULT_LEASE,
         }
     }
 }
@@ -93,6 +107,29 @@ pub enum FileOutcome {
     NotStored {
         reason: String,
     },
+    /// Another ingest worker on the same archive finished this file during this run;
+    /// `result` is what it did (`added`, `replaced`, `unchanged`, `duplicate`, `rejected`).
+    #[serde(rename = "other_worker")]
+    OtherWorker {
+        worker: String,
+        result: String,
+    },
+}
+
+impl FileOutcome {
+    /// The outcome's name, as the JSON summary's `outcome` gives it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileOutcome::Added => "added",
+            FileOutcome::Replaced => "replaced",
+            FileOutcome::Unchanged => "unchanged",
+            FileOutcome::Duplicate { .. } => "duplicate",
+            FileOutcome::Rejected { .. } => "rejected",
+            FileOutcome::Skipped { .. } => "skipped",
+            FileOutcome::NotStored { .. } => "not_stored",
+            FileOutcome::OtherWorker { .. } => "other_worker",
+        }
+    }
 }
 
 /// One file's report line.
@@ -137,6 +174,8 @@ pub struct IngestSummary {
     pub rejected: usize,
     /// Files not read by rule (hidden files and folders), each listed in `files`.
     pub skipped: usize,
+    /// Files of this batch that other workers finished during this run (a shared archive).
+    pub other_workers: usize,
     /// Bytes of the files read.
     pub bytes: u64,
     pub seconds: f64,
@@ -144,6 +183,9 @@ pub struct IngestSummary {
     pub recovered: usize,
     /// Where the time went.
     pub timings: Timings,
+    /// On a shared archive: this worker's name and what it shared with the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<WorkerShare>,
     pub files: Vec<FileReport>,
     /// Why the batch stopped early (the store failed); the files it did not store are
     /// listed as `not_stored`.
@@ -160,6 +202,29 @@ pub struct IngestFailed {
     pub summary: Box<IngestSummary>,
     #[source]
     pub error: ArchiveError,
+}
+
+/// What one ingest worker shared with the others on a shared archive.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WorkerShare {
+    /// This worker's name.
+    pub name: String,
+    /// How many files of this batch each other worker finished during this run.
+    pub others: std::collections::BTreeMap<String, usize>,
+    /// Files this worker took over from a worker that was lost (killed, or silent past its
+    /// lease), with that worker's name.
+    pub taken_over: Vec<TakenOver>,
+    /// Files this worker stored after its claim had run out and another worker had taken
+    /// them over (the document is stored once all the same: a later write replaces it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lease_lost: Vec<String>,
+}
+
+/// A file taken over from a lost worker.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenOver {
+    pub doc: String,
+    pub from: String,
 }
 
 /// Seconds spent per stage. `read_analyse` is summed over worker threads (CPU time); the
@@ -591,6 +656,11 @@ fn batch(
 ) -> Result<(), ArchiveError> {
     acquire_writer(archive, opts, progress)?;
     summary.recovered = archive.reconcile()?;
+    let worker = opts
+        .worker
+        .clone()
+        .unwrap_or_else(crate::store::claims::default_worker_name);
+    let claims = archive.claims(&worker, opts.lease)?;
 
     // Find the files; ids stay unique across roots (qualified by the full path, then
     // numbered).
@@ -697,9 +767,15 @@ fn batch(
 
     let mut to_analyse: Vec<(usize, Job)> = Vec::new();
     let mut later: Vec<(usize, Job, String, u64, String)> = Vec::new();
+    let mut offered: Vec<(String, String)> = Vec::new();
     for (i, (job, (plan, n))) in jobs.iter().cloned().zip(plans).enumerate() {
         match plan {
-            Plan::Analyse => to_analyse.push((i, job)),
+            Plan::Analyse => {
+                if let Some(sha) = hashes_of.get(&i) {
+                    offered.push((job.id.clone(), sha.clone()));
+                }
+                to_analyse.push((i, job))
+            }
             Plan::DuplicateInBatch(first) => {
                 let sha = hashes_of.remove(&i).unwrap_or_default();
                 later.push((i, job, first, n, sha))
@@ -712,21 +788,82 @@ fn batch(
         }
     }
 
-    // Pass 2: analyse on worker threads; store each document as soon as it is done.
+    // Pass 2: analyse on worker threads; store each document as soon as it is done. On a
+    // shared archive the files to analyse are offered to the other workers' queue and
+    // claimed one at a time.
+    let mut share = claims.as_ref().map(|c| WorkerShare {
+        name: c.worker().to_string(),
+        ..Default::default()
+    });
+    let claimed_ids: Vec<String> = to_analyse.iter().map(|(_, j)| j.id.clone()).collect();
+    let by_id: HashMap<String, (usize, Job)> = to_analyse
+        .iter()
+        .map(|(i, j)| (j.id.clone(), (*i, j.clone())))
+        .collect();
+    if let Some(c) = &claims
+        && !offered.is_empty()
+    {
+        c.offer(&offered)?;
+    }
     let queue = Mutex::new(to_analyse.into_iter());
+    let stopping = std::sync::atomic::AtomicBool::new(false);
+    let claim_error: Mutex<Option<crate::store::StoreError>> = Mutex::new(None);
+    let taken_over: Mutex<Vec<TakenOver>> = Mutex::new(Vec::new());
+    // The next file for an analysis thread, and whether the store already holds it.
+    let next_job = || -> Option<(usize, Job, bool)> {
+        let Some(c) = &claims else {
+            let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+            return next.map(|(i, j)| (i, j, false));
+        };
+        use crate::store::claims::Next;
+        while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
+            match c.claim_next(&claimed_ids) {
+                Ok(Next::Claimed {
+                    doc,
+                    taken_from,
+                    stored,
+                    ..
+                }) => {
+                    let Some((i, job)) = by_id.get(&doc).cloned() else {
+                        continue;
+                    };
+                    if let Some(from) = taken_from
+                        && let Ok(mut t) = taken_over.lock()
+                    {
+                        t.push(TakenOver { doc, from });
+                    }
+                    return Some((i, job, stored));
+                }
+                // Another worker holds what is left: look again shortly (it finishes,
+                // or its lease runs out, or its session ends).
+                Ok(Next::Wait) => std::thread::sleep(Duration::from_millis(200)),
+                Ok(Next::Done) => return None,
+                Err(e) => {
+                    stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+                    if let Ok(mut slot) = claim_error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                    return None;
+                }
+            }
+        }
+        None
+    };
     let (tx, rx) = mpsc::sync_channel::<Work>(threads * 2);
     let mut result: Result<(), ArchiveError> = Ok(());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let queue = &queue;
             let known = &known;
+            let next_job = &next_job;
             scope.spawn(move || {
-                loop {
-                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((index, job)) = next else { break };
+                while let Some((index, job, stored)) = next_job() {
                     let t = Instant::now();
-                    let (bytes, result) = analyse(&job, opts, pipeline, known);
+                    let (bytes, result) = if stored {
+                        (0, Analysed::Unchanged)
+                    } else {
+                        analyse(&job, opts, pipeline, known)
+                    };
                     let seconds = t.elapsed().as_secs_f64();
                     let work = Work {
                         index,
@@ -749,15 +886,33 @@ fn batch(
                 continue; // drain the workers after a store failure
             }
             let index = w.index;
-            let r = acquire_writer(archive, opts, progress)
-                .and_then(|()| write_one(archive, w, &mut by_hash, summary, &mut uncommitted));
+            let shared = claims.is_some();
+            let r = acquire_writer(archive, opts, progress).and_then(|()| {
+                write_one(archive, w, &mut by_hash, summary, &mut uncommitted, shared)
+            });
+            let r = match (r, &claims) {
+                (Ok(report), Some(c)) => match c.finish(&report.doc, report.outcome.code()) {
+                    Ok(true) => Ok(report),
+                    Ok(false) => {
+                        if let Some(s) = &mut share {
+                            s.lease_lost.push(report.doc.clone());
+                        }
+                        Ok(report)
+                    }
+                    Err(e) => Err(e.into()),
+                },
+                (r, _) => r,
+            };
             match r {
                 Ok(report) => {
                     since_commit += report.bytes;
                     progress.file_done(&report);
                     reports.push((index, report));
                 }
-                Err(e) => result = Err(e),
+                Err(e) => {
+                    stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+                    result = Err(e)
+                }
             }
             if result.is_ok() && since_commit >= opts.commit_every_bytes {
                 let t = Instant::now();
@@ -773,6 +928,51 @@ fn batch(
         }
     });
     result?;
+    if let Some(e) = claim_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e.into());
+    }
+    // What the other workers did with this batch's files.
+    if let (Some(c), Some(share)) = (&claims, &mut share) {
+        share.taken_over = taken_over.into_inner().unwrap_or_else(|e| e.into_inner());
+        let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+        let mine: HashSet<String> = reports
+            .iter()
+            .filter(|(_, r)| r.outcome != FileOutcome::Unchanged)
+            .map(|(_, r)| r.doc.clone())
+            .collect();
+        let mut by_other: HashMap<String, crate::store::claims::Finished> = c
+            .finished(&ids)?
+            .into_iter()
+            .filter(|f| f.in_this_run && f.worker != share.name && !mine.contains(&f.doc))
+            .map(|f| (f.doc.clone(), f))
+            .collect();
+        let other = |f: &crate::store::claims::Finished| FileOutcome::OtherWorker {
+            worker: f.worker.clone(),
+            result: f.outcome.clone(),
+        };
+        // A file found unchanged because another worker stored it a moment before.
+        for (_, r) in reports.iter_mut() {
+            if let Some(f) = by_other.remove(&r.doc) {
+                summary.unchanged -= 1;
+                r.outcome = other(&f);
+                summary.other_workers += 1;
+                *share.others.entry(f.worker).or_default() += 1;
+            }
+        }
+        for (doc, (i, job)) in &by_id {
+            if let Some(f) = by_other.remove(doc) {
+                let report = FileReport {
+                    outcome: other(&f),
+                    ..new_report(job, 0)
+                };
+                progress.file_done(&report);
+                reports.push((*i, report));
+                summary.other_workers += 1;
+                *share.others.entry(f.worker).or_default() += 1;
+            }
+        }
+    }
+    summary.worker = share;
 
     // Files with the same content as an earlier file of the batch: another name of the
     // document that file became (or rejected with it).
@@ -892,12 +1092,15 @@ fn write_planned(
     Ok(report)
 }
 
+/// Stores one analysed file. `shared`: other workers write the archive too, so a content
+/// another worker stored since this batch began is looked up in the store.
 fn write_one(
     archive: &mut Archive,
     w: Work,
     by_hash: &mut HashMap<String, String>,
     summary: &mut IngestSummary,
     uncommitted: &mut Vec<String>,
+    shared: bool,
 ) -> Result<FileReport, ArchiveError> {
     let Work {
         job,
@@ -942,6 +1145,13 @@ fn write_one(
                 });
             }
             let sha = doc.source.sha256.clone();
+            if shared
+                && !by_hash.contains_key(&sha)
+                && let Some(other) = archive.store.find_by_hash(&sha)?
+                && other != job.id
+            {
+                by_hash.insert(sha.clone(), other);
+            }
             match by_hash.get(&sha) {
                 Some(other)
                     if *other != job.id

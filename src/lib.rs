@@ -16,6 +16,7 @@ pub mod archive;
 pub mod ask;
 pub mod bench;
 pub mod budget;
+pub mod copy;
 pub mod curation;
 pub mod data;
 pub mod discover;

@@ -63,6 +63,11 @@ enum Command {
         /// Connections open at once; more wait to be accepted.
         #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
         max_connections: u64,
+        /// How often, in seconds, to look for changes other processes made to the archive
+        /// (an ingest, another server's curation). A server on PostgreSQL is also told of
+        /// them as they commit (LISTEN/NOTIFY); the look is then a safety net.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+        poll_seconds: u64,
         /// Files and folders to ingest once serving.
         paths: Vec<PathBuf>,
     },
@@ -83,6 +88,14 @@ enum Command {
         /// Where to build the bench stores (a temporary folder by default).
         #[arg(long)]
         workdir: Option<PathBuf>,
+        /// Only write the synthetic corpus (--synthetic-mb) into this folder, for benches
+        /// of one's own (scripts/bench-workers), and stop.
+        #[arg(long)]
+        write_synthetic: Option<PathBuf>,
+        /// Only measure search latency on the archive at --data as it is (p50/p99 over the
+        /// bench's queries), and stop.
+        #[arg(long)]
+        search_latency: bool,
         #[arg(long, value_enum, default_value = "text")]
         format: OutFormat,
     },
@@ -93,6 +106,7 @@ enum Command {
         action: cli::curate::CurateCommand,
     },
     Audit(cli::read::AuditArgs),
+    Copy(cli::copy::CopyArgs),
 }
 
 fn main() {
@@ -136,6 +150,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
             query_timeout_ms,
             read_timeout_ms,
             max_connections,
+            poll_seconds,
             paths,
         } => {
             let ms = std::time::Duration::from_millis;
@@ -151,7 +166,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
                     ..Default::default()
                 },
                 ingest: Default::default(),
-                poll_every: std::time::Duration::from_secs(3),
+                poll_every: std::time::Duration::from_secs(poll_seconds),
             };
             annals::server::serve(opts, |addr, token| {
                 println!(
@@ -168,8 +183,32 @@ fn run(args: Cli) -> anyhow::Result<()> {
             serve_mb,
             pdf_pages,
             workdir,
+            write_synthetic,
+            search_latency,
             format,
         } => {
+            if let Some(dir) = write_synthetic {
+                let files = annals::bench::make_synthetic(&corpus, &dir, synthetic_mb)?;
+                println!("{files} files written to {}", dir.display());
+                return Ok(());
+            }
+            if search_latency {
+                let l = annals::bench::search_latency(data, 20)?;
+                match format {
+                    OutFormat::Json => println!("{}", serde_json::to_string_pretty(&l)?),
+                    OutFormat::Text => println!(
+                        "search on {}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} queries x {} runs, {:.1} hits each)",
+                        annals::pg::shown(data),
+                        l.p50_ms,
+                        l.p99_ms,
+                        l.max_ms,
+                        l.queries,
+                        l.runs,
+                        l.mean_hits
+                    ),
+                }
+                return Ok(());
+            }
             let report = annals::bench::run(
                 &corpus,
                 synthetic_mb,
@@ -185,5 +224,6 @@ fn run(args: Cli) -> anyhow::Result<()> {
         }
         Command::Curate { action } => cli::curate::run(data, action),
         Command::Audit(a) => cli::read::audit(data, a),
+        Command::Copy(a) => cli::copy::run(a),
     }
 }

@@ -73,6 +73,80 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The channel on which every change readers should see is announced (`NOTIFY`) when it
+/// commits: a document stored, an alias, a rejection, a curation, documents indexed.
+pub const CHANGES: &str = "annals_changes";
+
+/// Listens for changes to the database at `url` on a thread of its own: `LISTEN` on
+/// [`CHANGES`] over a connection of its own, calling `changed` with the payloads of each
+/// burst of notifications (what arrived within a few milliseconds of the first), and with
+/// an empty slice every few seconds when nothing came. `changed` returns false to stop.
+///
+/// Guarantees: a change committed while the connection is up is announced; when the
+/// connection is lost the thread connects again (every 2 s) and then calls `changed` with
+/// `["*"]`, since changes made meanwhile were not heard. So a caller that reads the store
+/// again on every non-empty call never misses a change for long.
+///
+/// Errors: none returned; the thread keeps trying while `changed` wants it to.
+pub fn listen(
+    url: &str,
+    mut changed: impl FnMut(&[String]) -> bool + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    use std::time::Duration;
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let mut first = true;
+        loop {
+            let mut client = match postgres::Client::connect(&url, postgres::NoTls)
+                .and_then(|mut c| c.batch_execute(&format!("LISTEN {CHANGES}")).map(|()| c))
+            {
+                Ok(c) => c,
+                Err(_) => {
+                    if !changed(&[]) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_secs(2));
+                    continue;
+                }
+            };
+            if !first && !changed(&["*".to_string()]) {
+                return;
+            }
+            first = false;
+            loop {
+                let mut burst: Vec<String> = Vec::new();
+                let mut lost = false;
+                {
+                    let mut n = client.notifications();
+                    match n.timeout_iter(Duration::from_secs(5)).next() {
+                        Ok(Some(x)) => burst.push(x.payload().to_string()),
+                        Err(_) => lost = true,
+                        Ok(None) => {}
+                    }
+                    if !burst.is_empty() {
+                        // What follows at once belongs to the same burst (an ingest's
+                        // documents, one after another).
+                        let mut more = n.timeout_iter(Duration::from_millis(20));
+                        while let Ok(Some(x)) = more.next() {
+                            burst.push(x.payload().to_string());
+                            if burst.len() >= 10_000 {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if !changed(&burst) {
+                    return;
+                }
+                if lost || client.is_closed() {
+                    break;
+                }
+            }
+        }
+    })
+}
+
 /// The URL of the test database (`ANNALS_TEST_POSTGRES`), for tests that run against a
 /// real server; `None` when unset. With `ANNALS_POSTGRES_TESTS=required` an unset URL is an
 /// error instead (CI starts a throwaway cluster with `scripts/pg-test-cluster`).

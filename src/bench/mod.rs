@@ -564,6 +564,12 @@ fn extractor_speeds(corpus: &Path, rounds: usize) -> Result<Vec<ExtractorSpeed>>
     Ok(out)
 }
 
+/// Search latency on the archive at `data` as it is (a folder or a PostgreSQL URL): the
+/// bench's query list, `runs` times, after one warm-up round. Nothing is ingested.
+pub fn search_latency(data: &Path, runs: usize) -> Result<Latency> {
+    latency(&Archive::open(data)?, runs)
+}
+
 fn latency(archive: &Archive, runs: usize) -> Result<Latency> {
     let mut samples = Vec::with_capacity(QUERIES.len() * runs);
     let mut hits = 0usize;

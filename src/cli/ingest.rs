@@ -42,6 +42,14 @@ pub struct IngestArgs {
     /// Reject a file whose analysis takes longer than this many seconds (0: no limit).
     #[arg(long, default_value_t = ingest::DEFAULT_MAX_SECONDS_PER_FILE)]
     pub max_seconds_per_file: f64,
+    /// This worker's name, when several ingests share a PostgreSQL archive (default: host
+    /// name and process id). Each file is analysed by one worker; the summary says which.
+    #[arg(long)]
+    pub worker: Option<String>,
+    /// On a shared archive, seconds a claim on a file lasts unrenewed: a hung worker's
+    /// files go to the others after this (a killed worker's go at once).
+    #[arg(long, default_value_t = annals::store::claims::DEFAULT_LEASE.as_secs_f64())]
+    pub lease_seconds: f64,
     #[command(flatten)]
     pub ocr: OcrArgs,
 }
@@ -133,8 +141,13 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
         output,
         threads,
         max_seconds_per_file,
+        worker,
+        lease_seconds,
         ocr,
     } = a;
+    if !(lease_seconds.is_finite() && lease_seconds >= 1.0) {
+        anyhow::bail!("--lease-seconds must be at least 1 (got {lease_seconds})");
+    }
     let mut archive = super::open(data)?;
     let opts = IngestOptions {
         max_seconds_per_file: seconds_budget(max_seconds_per_file)?,
@@ -146,6 +159,8 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
             ocr: ocr.options()?,
         },
         threads,
+        worker,
+        lease: std::time::Duration::from_secs_f64(lease_seconds),
         ..Default::default()
     };
     let bar = Bar::new(quiet || !std::io::stderr().is_terminal());
@@ -161,7 +176,12 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
         }
     };
     print_summary(&summary, output)?;
-    if summary.added + summary.replaced + summary.unchanged + summary.duplicates == 0
+    if summary.added
+        + summary.replaced
+        + summary.unchanged
+        + summary.duplicates
+        + summary.other_workers
+        == 0
         && summary.rejected > 0
     {
         std::process::exit(2);
@@ -187,6 +207,40 @@ fn print_summary(s: &IngestSummary, format: OutFormat) -> Result<()> {
     }
     if s.skipped > 0 {
         println!("  skipped: {} hidden files or folders", s.skipped);
+    }
+    if let Some(w) = s
+        .worker
+        .as_ref()
+        .filter(|w| s.other_workers > 0 || !w.taken_over.is_empty() || !w.lease_lost.is_empty())
+    {
+        let others: Vec<String> = w
+            .others
+            .iter()
+            .map(|(name, n)| format!("{} {n}", printable(name)))
+            .collect();
+        println!(
+            "  worker {}: the counts above are this worker's; other workers finished {} files of this batch{}",
+            printable(&w.name),
+            s.other_workers,
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", others.join(", "))
+            }
+        );
+        for t in &w.taken_over {
+            println!(
+                "  taken over {}: from worker {}, which was lost before it finished",
+                printable(&t.doc),
+                printable(&t.from)
+            );
+        }
+        for d in &w.lease_lost {
+            println!(
+                "  lease lost {}: stored after another worker had taken it over",
+                printable(d)
+            );
+        }
     }
     for f in &s.files {
         let path = printable(&f.path);

@@ -2,6 +2,7 @@
 //! library, and prints. No knowledge lives here: what a command shows comes from the
 //! library (a [`annals::snapshot::Snapshot`] for everything read), this only renders it.
 
+pub mod copy;
 pub mod curate;
 pub mod ingest;
 pub mod read;

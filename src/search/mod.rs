@@ -202,6 +202,13 @@ pub trait SearchIndex {
     /// Gives the right to write back after a commit, so that another process can write
     /// between this one's batches. Uncommitted changes are lost: commit first.
     fn release_writer(&mut self) {}
+    /// True when a commit is a database transaction, which a killed process cannot leave
+    /// half done, and several processes may write at once (PostgreSQL). Then a sentence
+    /// count that differs from the store's is another writer at work, not a sign of drift,
+    /// and [`crate::archive::Archive::reconcile`] trusts the store's marks alone.
+    fn is_transactional(&self) -> bool {
+        false
+    }
     /// Removes everything.
     fn clear(&mut self) -> Result<()>;
     /// The best `req.limit` sentences for `req`, best first: exact-form matches before

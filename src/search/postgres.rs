@@ -553,6 +553,10 @@ impl SearchIndex for PgSearch {
         Ok(())
     }
 
+    fn is_transactional(&self) -> bool {
+        true
+    }
+
     fn release_writer(&mut self) {
         // As with the tantivy backend, what was not committed is lost.
         self.pending = Pending::default();

@@ -71,6 +71,9 @@ pub struct AppState {
     /// A background rebuild is asked for and has not started reading the store yet (so
     /// more changes meanwhile need no rebuild of their own).
     refresh_pending: std::sync::atomic::AtomicBool,
+    /// The store rebuilds read, kept open between them on a PostgreSQL archive (a pool of
+    /// its own; a folder's store is opened per rebuild, so a replaced file is seen).
+    refresh_store: Mutex<Option<Box<dyn crate::store::Store>>>,
 }
 
 thread_local! {
@@ -101,6 +104,7 @@ impl AppState {
             }),
             rebuilding: Mutex::new(()),
             refresh_pending: std::sync::atomic::AtomicBool::new(false),
+            refresh_store: Mutex::new(None),
         })
     }
 
@@ -118,6 +122,12 @@ impl AppState {
     /// Rebuilds the view soon, on a thread of its own, and returns at once. Changes made
     /// while a rebuild waits to start share it.
     pub fn refresh_soon(self: &Arc<Self>) {
+        self.refresh_in_background(true)
+    }
+
+    /// Like [`AppState::refresh_soon`]; unless `force`, the view is rebuilt only when the
+    /// store's fingerprint says it changed.
+    fn refresh_in_background(self: &Arc<Self>, force: bool) {
         if self.refresh_pending.swap(true, Ordering::SeqCst) {
             return;
         }
@@ -126,20 +136,32 @@ impl AppState {
             let _one = state.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
             // From here on the store is read: later changes need a rebuild of their own.
             state.refresh_pending.store(false, Ordering::SeqCst);
-            if let Err(e) = state.refresh_locked(true) {
+            if let Err(e) = state.refresh_locked(force) {
                 eprintln!("annals serve: rebuilding the view failed: {e:#}");
             }
         });
     }
 
     fn refresh_locked(&self, force: bool) -> anyhow::Result<bool> {
-        let store = crate::store::open(&self.data)?;
+        let mut kept = self.refresh_store.lock().unwrap_or_else(|e| e.into_inner());
+        let store = match kept.take() {
+            Some(s) => s,
+            None => crate::store::open(&self.data)?,
+        };
+        let r = self.refresh_with(store.as_ref(), force);
+        if self.data.to_str().is_some_and(crate::pg::is_url) {
+            *kept = Some(store);
+        }
+        r
+    }
+
+    fn refresh_with(&self, store: &dyn crate::store::Store, force: bool) -> anyhow::Result<bool> {
         let prev = self.view();
-        if !force && prev.is_current(store.as_ref())? {
+        if !force && prev.is_current(store)? {
             return Ok(false);
         }
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let view = Snapshot::apply_change(Some(&prev), store.as_ref(), generation)?;
+        let view = Snapshot::apply_change(Some(&prev), store, generation)?;
         drop(prev);
         *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
         Ok(true)
@@ -186,7 +208,13 @@ impl AppState {
     ) -> Result<T, ApiError> {
         ARCHIVE.with(|cell| {
             let mut slot = cell.borrow_mut();
-            if slot.as_ref().is_none_or(|(g, _)| *g != generation) {
+            // A tantivy index shows what was committed since it was opened: a new view
+            // reopens it. A transactional one (PostgreSQL) reads the database on each query
+            // and stays open.
+            if slot
+                .as_ref()
+                .is_none_or(|(g, a)| *g != generation && !a.index.is_transactional())
+            {
                 *slot = None;
                 let a = Archive::open(&self.data).map_err(ApiError::internal)?;
                 *slot = Some((generation, a));
@@ -240,7 +268,25 @@ impl AppState {
     }
 
     /// Polls the store every `every` and rebuilds the view when another process changed it.
+    /// On a PostgreSQL archive the server also listens for the changes other processes
+    /// announce ([`crate::pg::listen`]) and refreshes as soon as one commits; the poll is
+    /// then only a safety net.
     pub fn spawn_poller(self: &Arc<Self>, every: Duration) {
+        if let Some(url) = self.data.to_str().filter(|s| crate::pg::is_url(s)) {
+            let state = Arc::downgrade(self);
+            crate::pg::listen(url, move |changes| {
+                let Some(state) = state.upgrade() else {
+                    return false;
+                };
+                if !changes.is_empty() {
+                    // Per document: the view reads again only the documents whose version
+                    // changed; one that is already current (this server's own change)
+                    // costs a fingerprint.
+                    state.refresh_in_background(false);
+                }
+                true
+            });
+        }
         let state = Arc::downgrade(self);
         std::thread::spawn(move || {
             loop {

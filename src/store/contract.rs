@@ -2,7 +2,10 @@
 //! checks one part of what [`Store`] promises; [`contract_tests!`] makes them the tests of a
 //! backend. A backend's own tests add what only it can show (its SQL refused, its files).
 
-use super::{NewCurationRow, PutOutcome, SentenceKey, Store, StoredFact, StoredSentence};
+use super::{
+    CurationRow, FurnitureRow, NewCurationRow, PutOutcome, Rejection, SentenceKey, Store,
+    StoredFact, StoredSentence,
+};
 use crate::document::{Document, Paged, ReadOptions};
 use crate::extract::{Fact, FactBody, Pipeline};
 use crate::record;
@@ -27,6 +30,21 @@ macro_rules! contract_tests {
             documents_come_in_pages_keyed_by_id,
             a_paged_document_keeps_its_file_and_page_map
         );
+        $crate::store::contract::contract_tests!(
+            @pairs $open;
+            documents_move_to_another_store_as_stored,
+            rejections_and_curation_move_to_another_store_as_stored
+        );
+    };
+    (@pairs $open:expr; $($name:ident),*) => {
+        $(
+            #[test]
+            fn $name() {
+                if let (Some(mut from), Some(mut to)) = (($open)(), ($open)()) {
+                    $crate::store::contract::$name(&mut *from, &mut *to);
+                }
+            }
+        )*
     };
     (@each $open:expr; $($name:ident),*) => {
         $(
@@ -585,10 +603,10 @@ pub(crate) fn documents_come_in_pages_keyed_by_id(s: &mut dyn Store) {
     assert_clean(s);
 }
 
-/// A document read from a PDF or an image: its file and page map come back as written, and
-/// go with the version that had them.
-pub(crate) fn a_paged_document_keeps_its_file_and_page_map(s: &mut dyn Store) {
-    let mut doc = document("scan.pdf", TWO_SENTENCES);
+/// The document `id` read from a PDF of two pages (the second OCR'd), holding
+/// [`TWO_SENTENCES`], and its file and page map.
+fn paged_document(id: &str) -> (Document, Paged) {
+    let mut doc = document(id, TWO_SENTENCES);
     let paged = Paged {
         file: b"%PDF-1.4\n\x00\xff binary".to_vec(),
         map: PageMap {
@@ -615,6 +633,13 @@ pub(crate) fn a_paged_document_keeps_its_file_and_page_map(s: &mut dyn Store) {
         },
     };
     doc.source.paged = Some(Arc::new(paged.clone()));
+    (doc, paged)
+}
+
+/// A document read from a PDF or an image: its file and page map come back as written, and
+/// go with the version that had them.
+pub(crate) fn a_paged_document_keeps_its_file_and_page_map(s: &mut dyn Store) {
+    let (doc, paged) = paged_document("scan.pdf");
     let facts = facts_of(&doc);
     s.put_document(&doc, &facts).unwrap();
     assert_eq!(s.paged("scan.pdf").unwrap(), Some(paged.clone()));
@@ -670,4 +695,207 @@ pub(crate) fn puts_from_several_stores_at_once(open: &(dyn Fn() -> Box<dyn Store
     );
     assert_eq!(facts_of_doc(&*s, "shared.txt").len(), facts_of(&doc).len());
     assert_clean(&*s);
+}
+
+/// What a store holds of its documents that a copy must carry: the documents, the
+/// sentences and facts (ids, keys, records as text), sources, page files and maps.
+fn holdings(s: &dyn Store) -> impl PartialEq + std::fmt::Debug {
+    let docs = s.documents().unwrap();
+    let sentences: Vec<_> = sentences(s, None)
+        .into_iter()
+        .map(|x| (x.id, x.key(), x.paragraph, x.start, x.end, x.lang, x.clean))
+        .collect();
+    let facts: Vec<_> = facts(s, None)
+        .into_iter()
+        .map(|f| (f.id, f.doc, f.kind, f.start, f.end, f.record.to_string()))
+        .collect();
+    let files: Vec<_> = docs
+        .iter()
+        .map(|d| (s.source_bytes(&d.id).unwrap(), s.paged(&d.id).unwrap()))
+        .collect();
+    (docs, sentences, facts, files)
+}
+
+/// Documents written by `put_document`, read with `document_rows` and put into another
+/// store with `put_rows`, read back there as they were: rows, documents (ingested_at and
+/// aliases included), sentences and facts with their ids, fact records, sources, page files
+/// and maps. Ids drawn later follow the kept ones. Puts of the same rows replace; rows that
+/// disagree with their counts, or whose ids another document holds, are refused, nothing
+/// written.
+pub(crate) fn documents_move_to_another_store_as_stored(from: &mut dyn Store, to: &mut dyn Store) {
+    put(from, "a.txt", TWO_SENTENCES);
+    put(from, "gone.txt", CHANGED);
+    put(from, "b.txt", OTHER);
+    // A replaced document leaves gaps in the ids; the copy keeps them.
+    put(from, "gone.txt", TWO_SENTENCES);
+    let (doc, _) = paged_document("scan.pdf");
+    from.put_document(&doc, &facts_of(&doc)).unwrap();
+    from.add_alias("copy-of-a.txt", "a.txt").unwrap();
+    from.add_alias("B/a.txt", "a.txt").unwrap();
+    assert!(from.document_rows("no-such.txt").unwrap().is_none());
+
+    let ids: Vec<String> = from
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, ["a.txt", "b.txt", "gone.txt", "scan.pdf"]);
+    let mut moved = Vec::new();
+    // In another order than the source wrote them: the ids are kept all the same.
+    for id in ids.iter().rev() {
+        let rows = from.document_rows(id).unwrap().expect("stored");
+        assert_eq!(&rows.document, &from.document(id).unwrap().unwrap());
+        assert_eq!(rows.sentences.len() as u64, rows.document.sentences);
+        assert_eq!(rows.facts.len() as u64, rows.document.facts);
+        assert_eq!(to.put_rows(&rows).unwrap(), PutOutcome::Added);
+        assert_eq!(to.document_rows(id).unwrap().as_ref(), Some(&rows), "{id}");
+        moved.insert(0, rows);
+    }
+    let a = &moved[0];
+    assert_eq!(
+        a.aliases
+            .iter()
+            .map(|x| x.alias.as_str())
+            .collect::<Vec<_>>(),
+        ["B/a.txt", "copy-of-a.txt"]
+    );
+    for x in &a.aliases {
+        assert_rfc3339(&x.recorded_at);
+    }
+    assert!(moved[3].pages.is_some() && moved[0].pages.is_none());
+    assert!(moved[0].facts.iter().any(|f| f.kind == "test-word"));
+    assert!(
+        moved[1].facts[0].id > moved[0].facts.last().unwrap().id + 1,
+        "a gap in the ids"
+    );
+    assert_eq!(holdings(to), holdings(from));
+    assert_eq!(to.unindexed().unwrap(), ids, "written unindexed");
+    assert_clean(to);
+
+    // A time and furniture as stored arrive as they are (not the time of the put); the same
+    // id again replaces every row of the older version.
+    let mut older = moved[1].clone();
+    older.document.ingested_at = "2001-02-03T04:05:06Z".into();
+    older.furniture = vec![
+        FurnitureRow {
+            start: 0,
+            end: 3,
+            kind: "page-number".into(),
+        },
+        FurnitureRow {
+            start: 5,
+            end: 9,
+            kind: "running-header".into(),
+        },
+    ];
+    older.aliases.push(super::AliasRow {
+        alias: "old-b.txt".into(),
+        recorded_at: "2000-01-01T00:00:00Z".into(),
+    });
+    older.document.aliases = vec!["old-b.txt".into()];
+    assert_eq!(to.put_rows(&older).unwrap(), PutOutcome::Replaced);
+    assert_eq!(to.document_rows("b.txt").unwrap(), Some(older.clone()));
+    assert_eq!(
+        to.document("b.txt").unwrap().unwrap().ingested_at,
+        "2001-02-03T04:05:06Z"
+    );
+    assert_eq!(sentences(to, None).len(), sentences(from, None).len());
+    assert_clean(to);
+    assert_eq!(to.put_rows(&moved[1]).unwrap(), PutOutcome::Replaced);
+    assert_eq!(holdings(to), holdings(from));
+
+    // Rows that disagree with their document row, or whose ids another document holds, are
+    // refused; what was there stays.
+    let mut broken = moved[0].clone();
+    broken.sentences.pop();
+    let err = to.put_rows(&broken).expect_err("a sentence short");
+    assert!(err.to_string().contains("a.txt"), "{err}");
+    let mut broken = moved[0].clone();
+    broken.document.id = "new.txt".into();
+    broken.source.push(b'!');
+    assert!(to.put_rows(&broken).is_err());
+    let mut taken = moved[0].clone();
+    taken.document.id = "new.txt".into();
+    taken.aliases.clear();
+    taken.document.aliases.clear();
+    assert!(to.put_rows(&taken).is_err(), "ids of a.txt");
+    assert!(to.document("new.txt").unwrap().is_none());
+    assert_eq!(holdings(to), holdings(from));
+    assert_clean(to);
+
+    // Ids drawn afterwards follow every kept one.
+    let (_, _, _, sentence_ids) = put(to, "c.txt", OTHER);
+    let max = |f: fn(&super::DocumentRows) -> Vec<i64>| moved.iter().flat_map(f).max().unwrap();
+    assert!(sentence_ids[0] > max(|r| r.sentences.iter().map(|x| x.id).collect()));
+    let new_facts = facts_of_doc(to, "c.txt");
+    assert!(new_facts[0].id > max(|r| r.facts.iter().map(|x| x.id).collect()));
+    assert_clean(to);
+}
+
+/// Rejections keep their time when put as stored (a later put of the path replaces); the
+/// curation log appended as stored keeps every row's id (gaps included), time and fields;
+/// a row that does not follow the latest is refused; a request id already logged is not
+/// logged twice; ids drawn afterwards follow.
+pub(crate) fn rejections_and_curation_move_to_another_store_as_stored(
+    from: &mut dyn Store,
+    to: &mut dyn Store,
+) {
+    from.record_rejection("z.bin", "binary").unwrap();
+    from.record_rejection("a.bin", "empty file").unwrap();
+    for r in from.rejections().unwrap() {
+        to.put_rejection(&r).unwrap();
+    }
+    assert_eq!(to.rejections().unwrap(), from.rejections().unwrap());
+    let old = Rejection {
+        path: "z.bin".into(),
+        reason: "too large".into(),
+        at: "1999-12-31T23:59:59Z".into(),
+    };
+    to.put_rejection(&old).unwrap();
+    let got = to.rejections().unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1], old);
+
+    from.append_curation(&decision("first", None)).unwrap();
+    from.append_curation(&decision("second", Some("req-1")))
+        .unwrap();
+    let mut log = from.curations().unwrap();
+    // A row of long ago, after a gap in the ids.
+    log.push(CurationRow {
+        id: log[1].id + 5,
+        at: "1999-12-31T23:59:59Z".into(),
+        request_id: Some("req-old".into()),
+        ..log[0].clone()
+    });
+    for row in &log {
+        assert_eq!(&to.append_curation_as_stored(row).unwrap(), row);
+    }
+    assert_eq!(to.curations().unwrap(), log);
+    assert_eq!(to.curation_version().unwrap(), log[2].id);
+    assert_eq!(
+        to.curations().unwrap()[1].new_value.to_string(),
+        decision("second", None).new_value.to_string(),
+        "a value with a NUL character, as stored"
+    );
+
+    // A request id already logged: the row there, nothing appended. A row that does not
+    // follow the latest: refused.
+    let retried = CurationRow {
+        id: log[2].id + 1,
+        reason: "retried".into(),
+        ..log[1].clone()
+    };
+    assert_eq!(to.append_curation_as_stored(&retried).unwrap(), log[1]);
+    let behind = CurationRow {
+        request_id: None,
+        ..log[2].clone()
+    };
+    let err = to.append_curation_as_stored(&behind).expect_err("behind");
+    assert!(matches!(err, super::StoreError::Refused(_)), "{err}");
+    assert_eq!(to.curations().unwrap(), log);
+
+    let next = to.append_curation(&decision("later", None)).unwrap();
+    assert!(next.id > log[2].id);
+    assert_eq!(to.curations().unwrap().len(), log.len() + 1);
 }

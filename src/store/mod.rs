@@ -11,8 +11,11 @@
 //! derived from it in one transaction. A process killed at any point leaves either the old
 //! version of the document or the new one, never a mix.
 
+pub mod claims;
 #[cfg(test)]
 pub(crate) mod contract;
+mod copy_rows;
+pub mod pg_claims;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -43,6 +46,10 @@ use crate::source::decode::Encoding;
 use crate::text::lang::Lang;
 use serde::Serialize;
 
+pub use copy_rows::{
+    AliasRow, DocumentRows, FactRow, FurnitureRow, PagesRow, ParagraphRow, SentenceRow,
+};
+
 /// Errors of a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,6 +70,10 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("corrupt store: {0}")]
     Corrupt(String),
+    /// A write the store refused because it would break what the store guarantees (a
+    /// curation row out of order).
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 /// Result of a store operation.
@@ -79,7 +90,7 @@ pub enum PutOutcome {
 }
 
 /// A stored document, without its text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredDocument {
     pub id: String,
     pub sha256: String,
@@ -257,7 +268,7 @@ pub struct NewCurationRow {
 }
 
 /// A file that could not be ingested, kept so that nothing is lost silently.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
     pub path: String,
     pub reason: String,
@@ -333,4 +344,40 @@ pub trait Store: Send + Sync {
     fn curation_by_request(&self, request_id: &str) -> Result<Option<CurationRow>>;
     /// The id of the latest curation row (0 when none): changes with every decision.
     fn curation_version(&self) -> Result<i64>;
+
+    // Moving an archive (`annals copy`): everything as stored, nothing read again.
+
+    /// Everything stored of document `id`, as stored ([`DocumentRows`]), read in one
+    /// snapshot (a put of the same id at the same time is seen whole or not at all); `None`
+    /// when no such document is stored.
+    ///
+    /// Errors: [`StoreError::Corrupt`] when the document has no source row.
+    fn document_rows(&self, id: &str) -> Result<Option<DocumentRows>>;
+    /// Writes `rows` as they are (its `ingested_at`, the aliases' times, the ids of its
+    /// sentences and facts, every code and JSON text unchanged) in one transaction,
+    /// replacing any version of the same id and everything derived from it; the document is
+    /// written not indexed, and a rejection of its id is forgotten, as
+    /// [`Store::put_document`] does. Ids given later by [`Store::put_document`] follow the
+    /// kept ones. Returns what it did.
+    ///
+    /// Errors (nothing is written): [`StoreError::Corrupt`] when the rows disagree with the
+    /// counts of their document row ([`DocumentRows::validate`]); the backend's when a
+    /// sentence or fact id is held by a row of another document.
+    fn put_rows(&mut self, rows: &DocumentRows) -> Result<PutOutcome>;
+    /// Records a rejection as stored, keeping its time, replacing an older record of the
+    /// same path.
+    fn put_rejection(&mut self, rejection: &Rejection) -> Result<()>;
+    /// Appends a curation row as stored: its id (decisions name the rows they retract by
+    /// it), `at`, who, action, target, field, values, reason and request id kept. Ids given
+    /// later by [`Store::append_curation`] follow it. A row whose request id is already
+    /// logged is not written again: the row there is returned, as
+    /// [`Store::append_curation`] does.
+    ///
+    /// Errors: [`StoreError::Refused`] when the id does not follow the log's latest (the log
+    /// keeps its ids increasing); nothing is written.
+    fn append_curation_as_stored(&mut self, row: &CurationRow) -> Result<CurationRow>;
+    /// The name of the database itself, whatever location opened it: two stores opened on
+    /// the same database (a folder by two paths, a database by two URLs) give the same,
+    /// stores of different databases different ones. Not for display.
+    fn identity(&self) -> Result<String>;
 }

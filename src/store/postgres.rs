@@ -16,6 +16,8 @@
 //! - `rejections`: files that could not be ingested, with the reason;
 //! - `curation_log`: the historians' decisions, append-only, tied to no document row (it
 //!   survives re-ingest);
+//! - `ingest_queue`: the files ingest workers share, claimed with leases
+//!   ([`super::pg_claims`]);
 //! - `schema_version`: one row per migration applied.
 //!
 //! Every table of a document refers to `documents(id)` with `ON DELETE CASCADE`. Ids, paths
@@ -42,6 +44,10 @@
 //!   increasing order and [`Store::curation_version`] never passes over a decision still to
 //!   commit.
 //!
+//! Every change readers should see is announced with `NOTIFY` on [`crate::pg::CHANGES`] when
+//! its transaction commits (a document stored, an alias, a rejection, a curation, documents
+//! marked indexed), so servers on the same database refresh at once ([`crate::pg::listen`]).
+//!
 //! The driver is the synchronous `postgres` crate with an r2d2 pool ([`crate::pg`]): the
 //! [`Store`] trait is synchronous, and an async driver would need a runtime inside every
 //! call; unlike sqlx, nothing needs a database at compile time, the SQL is plain strings. A
@@ -51,8 +57,8 @@
 
 use super::rows;
 use super::{
-    CurationRow, NewCurationRow, PutOutcome, Rejection, Result, SentenceKey, Store, StoreError,
-    StoredDocument, StoredFact, StoredSentence,
+    CurationRow, DocumentRows, NewCurationRow, PagesRow, PutOutcome, Rejection, Result,
+    SentenceKey, Store, StoreError, StoredDocument, StoredFact, StoredSentence,
 };
 use crate::document::{Document, Paged};
 use crate::extract::Fact;
@@ -60,7 +66,7 @@ use crate::record;
 use postgres::types::ToSql;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);
 
@@ -171,6 +177,23 @@ CREATE TRIGGER curation_log_no_delete BEFORE DELETE ON curation_log
 CREATE TRIGGER curation_log_no_truncate BEFORE TRUNCATE ON curation_log
     FOR EACH STATEMENT EXECUTE FUNCTION curation_log_append_only();
 "#,
+    // 3: the queue ingest workers share ([`super::pg_claims`]): one row per file offered,
+    // who holds or finished it, and how it ended.
+    r#"
+CREATE TABLE ingest_queue (
+    doc_id text COLLATE "C" PRIMARY KEY,
+    sha256 text NOT NULL,
+    state text NOT NULL CHECK (state IN ('pending', 'claimed', 'done')),
+    worker text,
+    holder_key integer,
+    lease_until timestamptz,
+    claims integer NOT NULL DEFAULT 0,
+    outcome text,
+    queued_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz
+);
+CREATE INDEX ingest_queue_open ON ingest_queue (sha256) WHERE state <> 'done';
+"#,
 ];
 
 /// The key of the advisory lock migrations are applied under ("annals" in ASCII).
@@ -215,6 +238,36 @@ const CURATION_COLUMNS: &str = concat!(
     rfc3339!("at"),
     ", who, action, target::text, field, old_value::text, new_value::text, reason, request_id"
 );
+
+/// The channel every change readers should see is announced on ([`crate::pg::CHANGES`]).
+const CHANGES: &str = crate::pg::CHANGES;
+
+/// Announces `what` on [`CHANGES`] when `tx` commits (a notification of a transaction that
+/// rolls back is never sent). The payload names what changed; the listeners read the store
+/// again per document, so a payload cut to PostgreSQL's limit loses nothing.
+fn notify(tx: &mut postgres::Transaction<'_>, what: &str) -> Result<()> {
+    let mut end = what.len().min(7000);
+    while !what.is_char_boundary(end) {
+        end -= 1;
+    }
+    tx.execute("SELECT pg_notify($1, $2)", &[&CHANGES, &&what[..end]])?;
+    Ok(())
+}
+
+/// `sql` (an INSERT, UPDATE or DELETE), announced on the channel in parameter `channel`
+/// when it changed a row: one statement, and nothing announced when nothing changed (an
+/// unchanged file re-ingested clears no rejection, and wakes no server).
+fn changed(sql: &str, channel: &str) -> String {
+    let returning = if sql.contains("RETURNING") {
+        ""
+    } else {
+        " RETURNING 1"
+    };
+    format!(
+        "WITH changed AS ({sql}{returning}) SELECT pg_notify({channel}, 'changed') \
+         FROM (SELECT count(*) AS n FROM changed) c WHERE c.n > 0"
+    )
+}
 
 /// The PostgreSQL store. `Send + Sync`: every call takes a connection of its own from the
 /// pool.
@@ -495,6 +548,124 @@ fn put_derived(
     Ok(ids.into_iter().map(|(_, id)| id).collect())
 }
 
+/// Every row of `sql` (whose one parameter is a document id), read by `read`.
+fn rows_of<T>(
+    tx: &mut postgres::Transaction<'_>,
+    sql: &str,
+    id: &str,
+    read: fn(&dyn rows::Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    tx.query(sql, &[&id])?.iter().map(|r| read(r)).collect()
+}
+
+/// Moves the identity sequence of `table`'s `id` past every id the table holds (and never
+/// back), so that ids drawn after rows written with their ids kept follow those.
+fn follow_kept_ids(tx: &mut postgres::Transaction<'_>, table: &str) -> Result<()> {
+    tx.execute(
+        &format!(
+            "SELECT setval(q.seq, q.v) FROM ( \
+                 SELECT s.seq, GREATEST((SELECT max(id) FROM {table}), \
+                                        pg_sequence_last_value(s.seq::regclass)) AS v \
+                 FROM (SELECT pg_get_serial_sequence('{table}', 'id') AS seq) s \
+             ) q WHERE q.v IS NOT NULL"
+        ),
+        &[],
+    )?;
+    Ok(())
+}
+
+/// Writes the rows of a document (its source, pages, paragraphs, sentences, furniture, facts
+/// and aliases) as they are, ids of sentences and facts kept, in `tx`.
+fn put_stored_rows(tx: &mut postgres::Transaction<'_>, rows: &DocumentRows) -> Result<()> {
+    let id = rows.document.id.as_str();
+    let int = |v: u64| v as i64;
+    tx.execute(
+        "INSERT INTO sources (doc_id, bytes) VALUES ($1, $2)",
+        &[&id, &rows.source.as_slice()],
+    )?;
+    if let Some(p) = &rows.pages {
+        tx.execute(
+            "INSERT INTO pages (doc_id, file, map) VALUES ($1, $2, $3::text::json)",
+            &[&id, &p.file.as_slice(), &p.map],
+        )?;
+    }
+
+    let p = &rows.paragraphs;
+    let seq: Vec<i64> = p.iter().map(|x| int(x.seq)).collect();
+    let start: Vec<i64> = p.iter().map(|x| int(x.start)).collect();
+    let end: Vec<i64> = p.iter().map(|x| int(x.end)).collect();
+    let block: Vec<&str> = p.iter().map(|x| x.block.as_str()).collect();
+    let lang: Vec<&str> = p.iter().map(|x| x.lang.as_str()).collect();
+    tx.execute(
+        "INSERT INTO paragraphs (doc_id, seq, start, \"end\", block, lang) \
+         SELECT $1, t.seq, t.start, t.stop, t.block, t.lang \
+         FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[]) \
+              AS t(seq, start, stop, block, lang)",
+        &[&id, &seq, &start, &end, &block, &lang],
+    )?;
+
+    let s = &rows.sentences;
+    let ids: Vec<i64> = s.iter().map(|x| x.id).collect();
+    let seq: Vec<i64> = s.iter().map(|x| int(x.seq)).collect();
+    let paragraph: Vec<i64> = s.iter().map(|x| int(x.paragraph)).collect();
+    let start: Vec<i64> = s.iter().map(|x| int(x.start)).collect();
+    let end: Vec<i64> = s.iter().map(|x| int(x.end)).collect();
+    let lang: Vec<&str> = s.iter().map(|x| x.lang.as_str()).collect();
+    let clean: Vec<&str> = s.iter().map(|x| x.clean.as_str()).collect();
+    tx.execute(
+        "INSERT INTO sentences (id, doc_id, seq, paragraph, start, \"end\", lang, clean) \
+         OVERRIDING SYSTEM VALUE \
+         SELECT t.id, $1, t.seq, t.paragraph, t.start, t.stop, t.lang, t.clean \
+         FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], \
+                     $7::text[], $8::text[]) AS t(id, seq, paragraph, start, stop, lang, clean)",
+        &[&id, &ids, &seq, &paragraph, &start, &end, &lang, &clean],
+    )?;
+
+    let f = &rows.furniture;
+    let start: Vec<i64> = f.iter().map(|x| int(x.start)).collect();
+    let end: Vec<i64> = f.iter().map(|x| int(x.end)).collect();
+    let kind: Vec<&str> = f.iter().map(|x| x.kind.as_str()).collect();
+    tx.execute(
+        "INSERT INTO furniture (doc_id, start, \"end\", kind) \
+         SELECT $1, t.start, t.stop, t.kind \
+         FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS t(start, stop, kind)",
+        &[&id, &start, &end, &kind],
+    )?;
+
+    let f = &rows.facts;
+    let ids: Vec<i64> = f.iter().map(|x| x.id).collect();
+    let kind: Vec<&str> = f.iter().map(|x| x.kind.as_str()).collect();
+    let start: Vec<i64> = f.iter().map(|x| int(x.start)).collect();
+    let end: Vec<i64> = f.iter().map(|x| int(x.end)).collect();
+    let record: Vec<&str> = f.iter().map(|x| x.record.as_str()).collect();
+    tx.execute(
+        "INSERT INTO facts (id, doc_id, kind, start, \"end\", record) \
+         OVERRIDING SYSTEM VALUE \
+         SELECT t.id, $1, t.kind, t.start, t.stop, t.record::json \
+         FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[]) \
+              AS t(id, kind, start, stop, record)",
+        &[&id, &ids, &kind, &start, &end, &record],
+    )?;
+    follow_kept_ids(tx, "sentences")?;
+    follow_kept_ids(tx, "facts")?;
+
+    let alias: Vec<&str> = rows.aliases.iter().map(|a| a.alias.as_str()).collect();
+    let at: Vec<&str> = rows
+        .aliases
+        .iter()
+        .map(|a| a.recorded_at.as_str())
+        .collect();
+    tx.execute(
+        "INSERT INTO document_aliases (alias, doc_id, recorded_at) \
+         SELECT t.alias, $1, t.at::timestamptz \
+         FROM unnest($2::text[], $3::text[]) AS t(alias, at) \
+         ON CONFLICT (alias) DO UPDATE SET doc_id = EXCLUDED.doc_id, \
+                                           recorded_at = EXCLUDED.recorded_at",
+        &[&id, &alias, &at],
+    )?;
+    Ok(())
+}
+
 impl Store for PgStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
         self.value("SELECT sha256 FROM documents WHERE id = $1", &[&id])
@@ -561,28 +732,38 @@ impl Store for PgStore {
         }
         let ids = put_derived(&mut tx, doc, facts)?;
         tx.execute("DELETE FROM rejections WHERE path = $1", &[&id])?;
+        notify(&mut tx, &format!("document {id}"))?;
         tx.commit()?;
         Ok((rows::put_outcome(existed), ids))
     }
 
     fn add_alias(&mut self, alias: &str, doc_id: &str) -> Result<()> {
         self.exec(
-            "INSERT INTO document_aliases (alias, doc_id) VALUES ($1, $2) \
-             ON CONFLICT (alias) DO UPDATE SET doc_id = EXCLUDED.doc_id, recorded_at = now()",
-            &[&alias, &doc_id],
+            &changed(
+                "INSERT INTO document_aliases (alias, doc_id) VALUES ($1, $2) \
+                 ON CONFLICT (alias) DO UPDATE SET doc_id = EXCLUDED.doc_id, recorded_at = now()",
+                "$3",
+            ),
+            &[&alias, &doc_id, &CHANGES],
         )
     }
 
     fn record_rejection(&mut self, path: &str, reason: &str) -> Result<()> {
         self.exec(
-            "INSERT INTO rejections (path, reason) VALUES ($1, $2) \
-             ON CONFLICT (path) DO UPDATE SET reason = EXCLUDED.reason, at = now()",
-            &[&path, &reason],
+            &changed(
+                "INSERT INTO rejections (path, reason) VALUES ($1, $2) \
+                 ON CONFLICT (path) DO UPDATE SET reason = EXCLUDED.reason, at = now()",
+                "$3",
+            ),
+            &[&path, &reason, &CHANGES],
         )
     }
 
     fn clear_rejection(&mut self, path: &str) -> Result<()> {
-        self.exec("DELETE FROM rejections WHERE path = $1", &[&path])
+        self.exec(
+            &changed("DELETE FROM rejections WHERE path = $1", "$2"),
+            &[&path, &CHANGES],
+        )
     }
 
     fn rejections(&self) -> Result<Vec<Rejection>> {
@@ -713,13 +894,19 @@ impl Store for PgStore {
 
     fn mark_indexed(&mut self, ids: &[String]) -> Result<()> {
         self.exec(
-            "UPDATE documents SET indexed = true WHERE id = ANY($1) AND NOT indexed",
-            &[&ids],
+            &changed(
+                "UPDATE documents SET indexed = true WHERE id = ANY($1) AND NOT indexed",
+                "$2",
+            ),
+            &[&ids, &CHANGES],
         )
     }
 
     fn mark_all_unindexed(&mut self) -> Result<()> {
-        self.exec("UPDATE documents SET indexed = false WHERE indexed", &[])
+        self.exec(
+            &changed("UPDATE documents SET indexed = false WHERE indexed", "$1"),
+            &[&CHANGES],
+        )
     }
 
     fn check(&self) -> Result<Vec<String>> {
@@ -812,6 +999,7 @@ impl Store for PgStore {
                 })?)?
             }
         };
+        notify(&mut tx, &format!("curation {}", stored.id))?;
         tx.commit()?;
         Ok(stored)
     }
@@ -830,6 +1018,221 @@ impl Store for PgStore {
         Ok(self
             .value("SELECT max(id) FROM curation_log", &[])?
             .unwrap_or(0))
+    }
+    fn document_rows(&self, id: &str) -> Result<Option<DocumentRows>> {
+        let mut c = self.conn()?;
+        // One snapshot: every query below sees the same version of the document.
+        let mut tx = c
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .start()?;
+        let found = tx.query_opt(
+            &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = $1"),
+            &[&id],
+        )?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        let document = document_row(&found)?;
+        let aliases = rows_of(
+            &mut tx,
+            concat!(
+                "SELECT alias, ",
+                rfc3339!("recorded_at"),
+                " FROM document_aliases WHERE doc_id = $1 ORDER BY alias"
+            ),
+            id,
+            rows::alias_row,
+        )?;
+        let paragraphs = rows_of(
+            &mut tx,
+            "SELECT seq, start, \"end\", block, lang FROM paragraphs WHERE doc_id = $1 ORDER BY seq",
+            id,
+            rows::paragraph_row,
+        )?;
+        let sentences = rows_of(
+            &mut tx,
+            "SELECT id, seq, paragraph, start, \"end\", lang, clean FROM sentences \
+             WHERE doc_id = $1 ORDER BY seq",
+            id,
+            rows::sentence_row,
+        )?;
+        let furniture = rows_of(
+            &mut tx,
+            "SELECT start, \"end\", kind FROM furniture WHERE doc_id = $1 \
+             ORDER BY start, \"end\", kind COLLATE \"C\"",
+            id,
+            rows::furniture_row,
+        )?;
+        let facts = rows_of(
+            &mut tx,
+            "SELECT id, kind, start, \"end\", record::text FROM facts WHERE doc_id = $1 ORDER BY id",
+            id,
+            rows::fact_row,
+        )?;
+        let source: Vec<u8> = tx
+            .query_opt("SELECT bytes FROM sources WHERE doc_id = $1", &[&id])?
+            .ok_or_else(|| rows::no_source(id))?
+            .try_get(0)?;
+        let pages = tx
+            .query_opt(
+                "SELECT file, map::text FROM pages WHERE doc_id = $1",
+                &[&id],
+            )?
+            .map(|r| -> Result<PagesRow> {
+                Ok(PagesRow {
+                    file: r.try_get(0)?,
+                    map: r.try_get(1)?,
+                })
+            })
+            .transpose()?;
+        tx.commit()?;
+        Ok(Some(DocumentRows {
+            document,
+            source,
+            pages,
+            paragraphs,
+            sentences,
+            furniture,
+            facts,
+            aliases,
+        }))
+    }
+
+    fn put_rows(&mut self, rows: &DocumentRows) -> Result<PutOutcome> {
+        rows.validate()?;
+        let d = &rows.document;
+        let id = d.id.as_str();
+        let columns: [&(dyn ToSql + Sync); 12] = [
+            &id,
+            &d.sha256,
+            &(d.bytes as i64),
+            &d.encoding,
+            &d.encoding_confidence,
+            &d.format,
+            &d.lang,
+            &d.title,
+            &(d.paragraphs as i64),
+            &(d.sentences as i64),
+            &(d.facts as i64),
+            &d.ingested_at,
+        ];
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        // As in `put_document`: a new id is inserted; the same id put at once by another
+        // transaction makes this one wait for it, then find the row and lock it.
+        let inserted = tx.execute(
+            "INSERT INTO documents (id, sha256, bytes, encoding, encoding_confidence, format, \
+                                    lang, title, paragraphs, sentences, facts, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::timestamptz) \
+             ON CONFLICT (id) DO NOTHING",
+            &columns,
+        )?;
+        let existed = inserted == 0;
+        if existed {
+            tx.execute("SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", &[&id])?;
+            let updated = tx.execute(
+                "UPDATE documents SET sha256 = $2, bytes = $3, encoding = $4, \
+                     encoding_confidence = $5, format = $6, lang = $7, title = $8, \
+                     paragraphs = $9, sentences = $10, facts = $11, \
+                     ingested_at = $12::text::timestamptz, indexed = false \
+                 WHERE id = $1",
+                &columns,
+            )?;
+            if updated != 1 {
+                return Err(StoreError::Backend(format!(
+                    "{id}: the document disappeared while it was replaced"
+                )));
+            }
+            for table in rows::DOCUMENT_TABLES
+                .iter()
+                .chain(std::iter::once(&"document_aliases"))
+            {
+                tx.execute(&format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id])?;
+            }
+        }
+        put_stored_rows(&mut tx, rows)?;
+        tx.execute("DELETE FROM rejections WHERE path = $1", &[&id])?;
+        notify(&mut tx, &format!("document {id}"))?;
+        tx.commit()?;
+        Ok(rows::put_outcome(existed))
+    }
+
+    fn put_rejection(&mut self, r: &Rejection) -> Result<()> {
+        self.exec(
+            &changed(
+                "INSERT INTO rejections (path, reason, at) VALUES ($1, $2, $3::text::timestamptz) \
+                 ON CONFLICT (path) DO UPDATE SET reason = EXCLUDED.reason, at = EXCLUDED.at",
+                "$4",
+            ),
+            &[&r.path, &r.reason, &r.at, &CHANGES],
+        )
+    }
+
+    fn append_curation_as_stored(&mut self, row: &CurationRow) -> Result<CurationRow> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        // Appends take turns, as in `append_curation`: the latest id read stays the latest.
+        tx.batch_execute("LOCK TABLE curation_log IN EXCLUSIVE MODE")?;
+        if let Some(request) = &row.request_id {
+            let found = tx.query_opt(
+                &format!("SELECT {CURATION_COLUMNS} FROM curation_log WHERE request_id = $1"),
+                &[request],
+            )?;
+            if let Some(there) = found {
+                let there = rows::curation(&there)?;
+                tx.commit()?;
+                return Ok(there);
+            }
+        }
+        let latest: i64 = tx
+            .query_one("SELECT COALESCE(max(id), 0) FROM curation_log", &[])?
+            .try_get(0)?;
+        if row.id <= latest {
+            return Err(rows::out_of_order(row.id, latest));
+        }
+        tx.execute(
+            "INSERT INTO curation_log (id, at, who, action, target, field, old_value, \
+                                       new_value, reason, request_id) \
+             OVERRIDING SYSTEM VALUE \
+             VALUES ($1, $2::text::timestamptz, $3, $4, $5::text::json, $6, $7::text::json, \
+                     $8::text::json, $9, $10)",
+            &[
+                &row.id,
+                &row.at,
+                &row.who,
+                &row.action,
+                &row.target.to_string(),
+                &row.field,
+                &row.old_value.to_string(),
+                &row.new_value.to_string(),
+                &row.reason,
+                &row.request_id,
+            ],
+        )?;
+        follow_kept_ids(&mut tx, "curation_log")?;
+        let stored = tx.query_one(
+            &format!("SELECT {CURATION_COLUMNS} FROM curation_log WHERE id = $1"),
+            &[&row.id],
+        )?;
+        let stored = rows::curation(&stored)?;
+        notify(&mut tx, &format!("curation {}", stored.id))?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    fn identity(&self) -> Result<String> {
+        // The database's name and oid on a server started at that moment: the same through
+        // any URL that reaches it (a socket or TCP, another host name), different for
+        // another database or another server.
+        let found: Option<String> = self.value(
+            "SELECT 'postgresql:' || d.datname || '/' || d.oid::text || '@' \
+                    || extract(epoch FROM pg_postmaster_start_time())::text \
+             FROM pg_database d WHERE d.datname = current_database()",
+            &[],
+        )?;
+        found.ok_or_else(|| StoreError::Corrupt("the current database is not listed".into()))
     }
 }
 
@@ -923,6 +1326,41 @@ mod tests {
             problems.iter().any(|p| p.contains("append-only")),
             "{problems:?}"
         );
+    }
+
+    /// The contract's moves between the two backends, both ways: what one backend stores
+    /// is what the other stores.
+    #[test]
+    fn documents_and_logs_move_between_the_backends() {
+        let Some(url) = fresh_url() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let lite = |name: &str| {
+            crate::store::sqlite::SqliteStore::open(&dir.path().join(name)).expect("open")
+        };
+        let pg = || PgStore::open(&fresh_url().expect("a test server")).expect("open");
+        contract::documents_move_to_another_store_as_stored(
+            &mut lite("a.db"),
+            &mut PgStore::open(&url).unwrap(),
+        );
+        contract::documents_move_to_another_store_as_stored(&mut pg(), &mut lite("b.db"));
+        contract::rejections_and_curation_move_to_another_store_as_stored(
+            &mut lite("c.db"),
+            &mut pg(),
+        );
+        contract::rejections_and_curation_move_to_another_store_as_stored(
+            &mut pg(),
+            &mut lite("d.db"),
+        );
+    }
+
+    #[test]
+    fn a_database_is_one_identity_whatever_url_names_it() {
+        let Some(url) = fresh_url() else { return };
+        let a = PgStore::open(&url).unwrap();
+        let b = PgStore::open(&url).unwrap();
+        assert_eq!(a.identity().unwrap(), b.identity().unwrap());
+        let other = PgStore::open(&fresh_url().unwrap()).unwrap();
+        assert_ne!(a.identity().unwrap(), other.identity().unwrap());
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! not read back ([`StoreError::Corrupt`]), are then the same in every backend.
 
 use super::{
-    CurationRow, NewCurationRow, PutOutcome, Result, StoreError, StoredDocument, StoredFact,
-    StoredSentence,
+    AliasRow, CurationRow, FactRow, FurnitureRow, NewCurationRow, ParagraphRow, PutOutcome, Result,
+    SentenceRow, StoreError, StoredDocument, StoredFact, StoredSentence,
 };
 use crate::source::pages::PageMap;
 use crate::text::lang::Lang;
@@ -125,6 +125,70 @@ pub(crate) fn curation(r: &dyn Row) -> Result<CurationRow> {
         reason: r.text(8)?,
         request_id: r.opt_text(9)?,
     })
+}
+
+/// A paragraph as stored, from the columns `seq, start, end, block, lang`.
+pub(crate) fn paragraph_row(r: &dyn Row) -> Result<ParagraphRow> {
+    Ok(ParagraphRow {
+        seq: r.int(0)? as u64,
+        start: r.int(1)? as u64,
+        end: r.int(2)? as u64,
+        block: r.text(3)?,
+        lang: r.text(4)?,
+    })
+}
+
+/// A sentence as stored, from the columns `id, seq, paragraph, start, end, lang, clean`.
+pub(crate) fn sentence_row(r: &dyn Row) -> Result<SentenceRow> {
+    Ok(SentenceRow {
+        id: r.int(0)?,
+        seq: r.int(1)? as u64,
+        paragraph: r.int(2)? as u64,
+        start: r.int(3)? as u64,
+        end: r.int(4)? as u64,
+        lang: r.text(5)?,
+        clean: r.text(6)?,
+    })
+}
+
+/// Furniture as stored, from the columns `start, end, kind`.
+pub(crate) fn furniture_row(r: &dyn Row) -> Result<FurnitureRow> {
+    Ok(FurnitureRow {
+        start: r.int(0)? as u64,
+        end: r.int(1)? as u64,
+        kind: r.text(2)?,
+    })
+}
+
+/// A fact as stored, from the columns `id, kind, start, end, record (JSON text)`.
+pub(crate) fn fact_row(r: &dyn Row) -> Result<FactRow> {
+    Ok(FactRow {
+        id: r.int(0)?,
+        kind: r.text(1)?,
+        start: r.int(2)? as u64,
+        end: r.int(3)? as u64,
+        record: r.text(4)?,
+    })
+}
+
+/// The refusal of a curation row kept as stored whose id does not follow the log's latest.
+pub(crate) fn out_of_order(id: i64, latest: i64) -> StoreError {
+    StoreError::Refused(format!(
+        "curation row #{id} cannot follow the log's latest row #{latest}: the log keeps its ids increasing"
+    ))
+}
+
+/// An alias as stored, from the columns `alias, recorded_at (RFC 3339 text)`.
+pub(crate) fn alias_row(r: &dyn Row) -> Result<AliasRow> {
+    Ok(AliasRow {
+        alias: r.text(0)?,
+        recorded_at: r.text(1)?,
+    })
+}
+
+/// The error of a document stored without its source row.
+pub(crate) fn no_source(id: &str) -> StoreError {
+    StoreError::Corrupt(format!("{id}: no source bytes stored"))
 }
 
 /// What a put did, from whether the id was stored before.

@@ -16,8 +16,8 @@
 
 use super::rows;
 use super::{
-    CurationRow, NewCurationRow, PutOutcome, Rejection, Result, SentenceKey, Store, StoreError,
-    StoredDocument, StoredFact, StoredSentence,
+    CurationRow, DocumentRows, NewCurationRow, PagesRow, PutOutcome, Rejection, Result,
+    SentenceKey, Store, StoreError, StoredDocument, StoredFact, StoredSentence,
 };
 use crate::document::{Document, Paged};
 use crate::extract::Fact;
@@ -748,6 +748,240 @@ impl Store for SqliteStore {
             })?,
         )
     }
+
+    fn document_rows(&self, id: &str) -> Result<Option<DocumentRows>> {
+        let mut c = self.conn()?;
+        // One read transaction: every query below sees the same version of the document.
+        let tx = c.transaction()?;
+        let document = {
+            let mut st = tx.prepare(&format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"
+            ))?;
+            collect(st.query([id])?, rows::document)?.pop()
+        };
+        let Some(mut document) = document else {
+            return Ok(None);
+        };
+        fn all<T>(
+            tx: &rusqlite::Transaction<'_>,
+            id: &str,
+            sql: &str,
+            read: fn(&dyn rows::Row) -> Result<T>,
+        ) -> Result<Vec<T>> {
+            let mut st = tx.prepare(sql)?;
+            collect(st.query([id])?, read)
+        }
+        let aliases = all(
+            &tx,
+            id,
+            "SELECT alias, recorded_at FROM document_aliases WHERE doc_id = ?1 ORDER BY alias",
+            rows::alias_row,
+        )?;
+        let paragraphs = all(
+            &tx,
+            id,
+            "SELECT seq, start, \"end\", block, lang FROM paragraphs WHERE doc_id = ?1 ORDER BY seq",
+            rows::paragraph_row,
+        )?;
+        let sentences = all(
+            &tx,
+            id,
+            "SELECT id, seq, paragraph, start, \"end\", lang, clean FROM sentences \
+             WHERE doc_id = ?1 ORDER BY seq",
+            rows::sentence_row,
+        )?;
+        let furniture = all(
+            &tx,
+            id,
+            "SELECT start, \"end\", kind FROM furniture WHERE doc_id = ?1 \
+             ORDER BY start, \"end\", kind",
+            rows::furniture_row,
+        )?;
+        let facts = all(
+            &tx,
+            id,
+            "SELECT id, kind, start, \"end\", record FROM facts WHERE doc_id = ?1 ORDER BY id",
+            rows::fact_row,
+        )?;
+        let source: Vec<u8> = tx
+            .query_row("SELECT bytes FROM sources WHERE doc_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| rows::no_source(id))?;
+        let pages = tx
+            .query_row("SELECT file, map FROM pages WHERE doc_id = ?1", [id], |r| {
+                Ok(PagesRow {
+                    file: r.get(0)?,
+                    map: r.get(1)?,
+                })
+            })
+            .optional()?;
+        tx.commit()?;
+        document.aliases = aliases.iter().map(|a| a.alias.clone()).collect();
+        Ok(Some(DocumentRows {
+            document,
+            source,
+            pages,
+            paragraphs,
+            sentences,
+            furniture,
+            facts,
+            aliases,
+        }))
+    }
+
+    fn put_rows(&mut self, rows: &DocumentRows) -> Result<PutOutcome> {
+        rows.validate()?;
+        let d = &rows.document;
+        let id = &d.id;
+        let mut c = self.conn()?;
+        // Immediate: the write lock is taken first, so the put waits its turn instead of
+        // failing when another writer commits between its read and its first write.
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let existed = tx
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if existed {
+            // Cascades to sources, aliases, pages, paragraphs, sentences, furniture, facts.
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        }
+        tx.execute(
+            &format!("INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,0)"),
+            params![
+                id,
+                d.sha256,
+                d.bytes as i64,
+                d.encoding,
+                d.encoding_confidence,
+                d.format,
+                d.lang,
+                d.title,
+                d.paragraphs as i64,
+                d.sentences as i64,
+                d.facts as i64,
+                d.ingested_at,
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO sources (doc_id, bytes) VALUES (?1, ?2)",
+            params![id, rows.source],
+        )?;
+        if let Some(p) = &rows.pages {
+            tx.execute(
+                "INSERT INTO pages (doc_id, file, map) VALUES (?1, ?2, ?3)",
+                params![id, p.file, p.map],
+            )?;
+        }
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO paragraphs (doc_id, seq, start, \"end\", block, lang) VALUES (?1,?2,?3,?4,?5,?6)",
+            )?;
+            for p in &rows.paragraphs {
+                st.execute(params![
+                    id,
+                    p.seq as i64,
+                    p.start as i64,
+                    p.end as i64,
+                    p.block,
+                    p.lang
+                ])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO sentences (id, doc_id, seq, paragraph, start, \"end\", lang, clean) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+            )?;
+            for s in &rows.sentences {
+                st.execute(params![
+                    s.id,
+                    id,
+                    s.seq as i64,
+                    s.paragraph as i64,
+                    s.start as i64,
+                    s.end as i64,
+                    s.lang,
+                    s.clean
+                ])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO furniture (doc_id, start, \"end\", kind) VALUES (?1,?2,?3,?4)",
+            )?;
+            for f in &rows.furniture {
+                st.execute(params![id, f.start as i64, f.end as i64, f.kind])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO facts (id, doc_id, kind, start, \"end\", record) VALUES (?1,?2,?3,?4,?5,?6)",
+            )?;
+            for f in &rows.facts {
+                st.execute(params![
+                    f.id,
+                    id,
+                    f.kind,
+                    f.start as i64,
+                    f.end as i64,
+                    f.record
+                ])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT OR REPLACE INTO document_aliases (alias, doc_id, recorded_at) VALUES (?1, ?2, ?3)",
+            )?;
+            for a in &rows.aliases {
+                st.execute(params![a.alias, id, a.recorded_at])?;
+            }
+        }
+        tx.execute("DELETE FROM rejections WHERE path = ?1", [id])?;
+        tx.commit()?;
+        Ok(rows::put_outcome(existed))
+    }
+
+    fn put_rejection(&mut self, r: &Rejection) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT OR REPLACE INTO rejections (path, reason, at) VALUES (?1, ?2, ?3)",
+            params![r.path, r.reason, r.at],
+        )?;
+        Ok(())
+    }
+
+    fn append_curation_as_stored(&mut self, row: &CurationRow) -> Result<CurationRow> {
+        if let Some(request) = &row.request_id
+            && let Some(there) = self.curation_by_request(request)?
+        {
+            return Ok(there);
+        }
+        let mut c = self.conn()?;
+        // Immediate: the latest id read is still the latest when the row is written.
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let latest: i64 =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM curation_log", [], |r| {
+                r.get(0)
+            })?;
+        if row.id <= latest {
+            return Err(rows::out_of_order(row.id, latest));
+        }
+        tx.execute(
+            "INSERT INTO curation_log (id, at, who, action, target, field, old_value, new_value, reason, request_id) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+            params![
+                row.id,
+                row.at,
+                row.who,
+                row.action,
+                row.target.to_string(),
+                row.field,
+                row.old_value.to_string(),
+                row.new_value.to_string(),
+                row.reason,
+                row.request_id
+            ],
+        )?;
+        tx.commit()?;
+        Ok(row.clone())
+    }
+
+    fn identity(&self) -> Result<String> {
+        let file = std::fs::canonicalize(&self.path)?;
+        Ok(format!("sqlite:{}", file.display()))
+    }
 }
 
 #[cfg(test)]
@@ -794,6 +1028,17 @@ mod tests {
         contract::puts_from_several_stores_at_once(&|| {
             Box::new(SqliteStore::open(&db).expect("open")) as Box<dyn Store>
         });
+    }
+
+    #[test]
+    fn a_database_file_is_one_identity_whatever_path_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let a = SqliteStore::open(&dir.path().join("annals.db")).unwrap();
+        let b = SqliteStore::open(&dir.path().join("sub/../annals.db")).unwrap();
+        let other = SqliteStore::open(&dir.path().join("sub/annals.db")).unwrap();
+        assert_eq!(a.identity().unwrap(), b.identity().unwrap());
+        assert_ne!(a.identity().unwrap(), other.identity().unwrap());
     }
 
     #[test]

@@ -77,7 +77,12 @@ impl Server {
     pub fn start(data: &Path, extra: &[&str]) -> Server {
         static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let log = data.with_extension(format!("serve-{n}.log"));
+        // Beside the data folder; a PostgreSQL archive has none, so the temporary folder.
+        let log = if data.to_str().is_some_and(annals::pg::is_url) {
+            std::env::temp_dir().join(format!("annals-serve-{}-{n}.log", std::process::id()))
+        } else {
+            data.with_extension(format!("serve-{n}.log"))
+        };
         let err = std::fs::File::create(&log).expect("server log file");
         let mut child = bin()
             .arg("--data")
