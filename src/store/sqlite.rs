@@ -360,7 +360,10 @@ impl Store for SqliteStore {
     fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)> {
         let mut c = self.conn()?;
         let id = &doc.source.id;
-        let tx = c.transaction()?;
+        // Immediate: the write lock is taken first, so a put from another process waits its
+        // turn (the busy timeout) instead of failing with "database is locked" when that
+        // process commits between this one's read and its first write.
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existed: bool = tx
             .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
             .optional()?
@@ -1016,11 +1019,10 @@ mod tests {
 
     contract::contract_tests!(fresh);
 
-    /// Fails today: `put_document` begins a deferred transaction, and a writer that read
-    /// before another one committed cannot take the write lock ("database is locked", which
-    /// the busy timeout does not wait out); `BEGIN IMMEDIATE` would make writers queue.
+    /// Writers in separate stores (processes) queue: `put_document` begins `IMMEDIATE`, so
+    /// one that would have read before another committed waits for the write lock instead
+    /// of failing with "database is locked".
     #[test]
-    #[ignore = "SqliteStore writers in separate stores fail with 'database is locked'"]
     fn puts_from_several_stores_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("annals.db");
