@@ -68,6 +68,11 @@ enum Command {
         /// them as they commit (LISTEN/NOTIFY); the look is then a safety net.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
         poll_seconds: u64,
+        /// A host name, besides the address listened on, that requests may name (their
+        /// `Host` header); repeat for several. Others get 421: a defence against DNS
+        /// rebinding.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Files and folders to ingest once serving.
         paths: Vec<PathBuf>,
     },
@@ -151,6 +156,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
             read_timeout_ms,
             max_connections,
             poll_seconds,
+            allow_hosts,
             paths,
         } => {
             let ms = std::time::Duration::from_millis;
@@ -167,6 +173,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
                 },
                 ingest: Default::default(),
                 poll_every: std::time::Duration::from_secs(poll_seconds),
+                allowed_hosts: allow_hosts,
             };
             annals::server::serve(opts, |addr, token| {
                 println!(

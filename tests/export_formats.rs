@@ -99,6 +99,23 @@ fn csv_neutralises_formula_cells() {
             "a=b".into(),
         ]]
     );
+    // Leading whitespace, controls and invisible characters are trimmed by spreadsheets
+    // before they look for a formula: the cell is neutralised all the same.
+    for hidden in [
+        "  =HYPERLINK(\"http://example.invalid\",\"x\")",
+        "\u{a0}+1",
+        "\n-2",
+        "\u{200b}@x",
+        "\u{feff}=1",
+        "\u{3000}\u{ff1d}1",
+    ] {
+        assert_eq!(
+            csv_export::neutralize(hidden),
+            format!("'{hidden}"),
+            "{hidden:?}"
+        );
+    }
+    assert_eq!(csv_export::neutralize("  a=b"), "  a=b");
     assert_eq!(csv_export::neutralize("-0.5"), "'-0.5");
     assert_eq!(csv_export::neutralize("0.5"), "0.5");
     assert_eq!(csv_export::neutralize(""), "");

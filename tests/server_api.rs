@@ -1130,3 +1130,129 @@ fn a_sources_citation_is_corrected_by_curation() {
     );
     assert!(r.status == 400 || r.status == 404, "{}", r.describe());
 }
+
+/// No query string makes a server error: the API's search and the search page answer any
+/// `q` with results (200) or a 400 that says why. The shapes that once gave 500 (quotes,
+/// asterisks, opening brackets, combining marks alone), then strings drawn from a hostile
+/// alphabet (operators, quotes, marks, controls, surrogate-free astral characters, words).
+#[test]
+fn no_query_string_makes_a_server_error() {
+    let (_tmp, data) = corpus_data();
+    let s = Server::start(&data, &[]);
+    let mut queries: Vec<String> = vec![
+        "\"\"\"\"\"\"\"\"".into(),
+        "**********".into(),
+        "((((((((((".into(),
+        "\u{301}".repeat(10),
+        "\"*\"".into(),
+        "-".into(),
+        "NOT".into(),
+        "a\u{301}\u{301}\u{301}".into(),
+        "\u{0}".into(),
+        "\u{feff}".into(),
+    ];
+    let alphabet: Vec<char> = "\"*()-+:^~!?[]{}\\/|&,.;' \t\u{301}\u{303}\u{309}\u{200b}\u{feff}\u{1}\u{7f}ăđЖж😀𝔸aLiênXôСССР1978"
+        .chars()
+        .collect();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..200 {
+        let mut q = String::new();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        for _ in 0..(1 + x % 24) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            q.push(alphabet[(x % alphabet.len() as u64) as usize]);
+        }
+        queries.push(q);
+    }
+    for q in &queries {
+        for path in [
+            format!("/api/search?q={}", enc(q)),
+            format!("/search?q={}", enc(q)),
+        ] {
+            let r = s.get(&path);
+            assert!(
+                r.status == 200 || r.status == 400,
+                "{path} ({q:?}): {}",
+                r.describe()
+            );
+            if r.status == 400 && path.starts_with("/api/") {
+                let reason = assert_json_error(&r, 400, &path);
+                assert!(!reason.is_empty(), "{path}: a 400 without a reason");
+            }
+        }
+    }
+}
+
+/// DNS rebinding: a request naming another host (a page's own domain resolved to this
+/// machine) gets 421 with a reason, the API and the pages alike; the address listened on
+/// and `localhost` are answered. No response carries CORS headers, whatever the Origin.
+#[test]
+fn other_hosts_are_refused_and_nothing_allows_cross_origin_reads() {
+    let (_tmp, data) = corpus_data();
+    let s = Server::start(&data, &[]);
+    let port = s.addr.port();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+        String::new(),
+    ] {
+        for path in ["/api/export?format=jsonl", "/api/status", "/"] {
+            let r = harness::http(s.addr, "GET", path, &[("Host", host.as_str())], None)
+                .expect("request");
+            assert_eq!(r.status, 421, "Host {host:?} {path}: {}", r.describe());
+            assert!(
+                r.reason().contains("host"),
+                "the 421 should say why: {}",
+                r.describe()
+            );
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+    ] {
+        let r = harness::http(
+            s.addr,
+            "GET",
+            "/api/status",
+            &[("Host", host.as_str())],
+            None,
+        )
+        .expect("request");
+        assert_eq!(r.status, 200, "Host {host:?}: {}", r.describe());
+    }
+    for (method, path) in [
+        ("GET", "/api/export?format=jsonl"),
+        ("OPTIONS", "/api/curation"),
+    ] {
+        let r = harness::http(
+            s.addr,
+            method,
+            path,
+            &[
+                ("Origin", "http://evil.example"),
+                ("Access-Control-Request-Method", "POST"),
+            ],
+            None,
+        )
+        .expect("request");
+        for h in [
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+            "access-control-allow-methods",
+        ] {
+            assert!(
+                r.header(h).is_none(),
+                "{method} {path} answers {h}: {}",
+                r.describe()
+            );
+        }
+    }
+}

@@ -91,6 +91,7 @@ pub fn run(
         limits: crate::server::state::Limits::default(),
         ingest: IngestOptions::default(),
         poll_every: Duration::from_millis(250),
+        allowed_hosts: Vec::new(),
     };
     let server = std::thread::spawn(move || {
         crate::server::serve_until(

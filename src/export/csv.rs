@@ -3,8 +3,9 @@
 //!
 //! **Formula injection.** A spreadsheet runs a cell starting with `=`, `+`, `-` or `@` (and,
 //! in some programs, a tab or carriage return) as a formula; a source can contain such text
-//! (`=HYPERLINK(…)`). Every cell starting with one of these characters is written with a
-//! single quote (`'`) in front, whatever the column, so `-2` becomes `'-2`. This includes
+//! (`=HYPERLINK(…)`). Every cell starting with one of these characters, also after leading
+//! spaces or invisible characters that a spreadsheet trims (`"  =HYPERLINK(…)"`), is written
+//! with a single quote (`'`) in front, whatever the column, so `-2` becomes `'-2`. This includes
 //! negative numbers rendered as text: the CSV is for reading and filtering, and a value that
 //! must stay numeric is in the JSON Lines export with its type. The header names never start
 //! with these characters.
@@ -62,10 +63,30 @@ impl std::str::FromStr for CsvKind {
     }
 }
 
-/// The cell as written: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in
-/// front (see the module docs).
+/// The cell as written: a `'` in front when it starts with a tab or carriage return, or when
+/// its first character after any leading whitespace, control or invisible characters (which
+/// spreadsheets trim: `"  =HYPERLINK(…)"`) is `=`, `+`, `-` or `@` (or their full-width
+/// forms). See the module docs.
+///
+/// ```
+/// use annals::export::csv::neutralize;
+/// assert_eq!(neutralize("=1+1"), "'=1+1");
+/// assert_eq!(neutralize("  =HYPERLINK(\"x\")"), "'  =HYPERLINK(\"x\")");
+/// assert_eq!(neutralize("\u{a0}\u{200b}@SUM(A1)"), "'\u{a0}\u{200b}@SUM(A1)");
+/// assert_eq!(neutralize("a=b"), "a=b");
+/// ```
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let invisible = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')
+    };
+    let first = cell.trim_start_matches(invisible);
+    if cell.starts_with(['\t', '\r'])
+        || first.starts_with([
+            '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+        ])
+    {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)

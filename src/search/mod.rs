@@ -112,7 +112,10 @@ pub enum SearchError {
     },
     #[error("the search index at {path} is locked by another annals process")]
     Locked { path: String },
-    #[error("empty query")]
+    /// The query has no word: only quotes, brackets, operators or combining marks.
+    #[error(
+        "the query has no word to search for (quotes, brackets, operators and marks alone match nothing)"
+    )]
     EmptyQuery,
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),

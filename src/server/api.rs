@@ -327,7 +327,11 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchRe
         expansion,
     };
     st.query(move |view, archive| {
-        let all = archive.index.search(&req).map_err(ApiError::internal)?;
+        let all = archive.index.search(&req).map_err(|e| match e {
+            // What the user typed, not the server's fault: a 400 with the reason.
+            crate::search::SearchError::EmptyQuery => ApiError::bad_request(format!("q: {e}")),
+            e => ApiError::internal(e),
+        })?;
         let (kept, found) = facets::narrow(view, all, &filters);
         let total_words = kept.iter().filter(|h| h.tier != Tier::Expanded).count();
         let window: Vec<_> = kept.iter().skip(offset).take(limit).cloned().collect();

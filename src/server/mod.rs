@@ -41,6 +41,9 @@ pub struct ServeOptions {
     pub ingest: crate::ingest::IngestOptions,
     /// How often to look for changes made by other processes.
     pub poll_every: Duration,
+    /// Host names, besides the address listened on, that requests may name in their
+    /// `Host` header (`annals.example.org`); see [`HostCheck`].
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for Limits {
@@ -193,6 +196,97 @@ async fn security_headers(mut r: axum::response::Response) -> axum::response::Re
     r
 }
 
+/// Which `Host` headers the server answers: a defence against DNS rebinding, where a page
+/// in the user's browser names its own domain, resolved to this machine, and reads the
+/// archive through `/api/export`.
+///
+/// Guarantees: on a loopback address only `localhost`, `127.0.0.1`/`[::1]` (the address
+/// listened on) and the names given are answered, with the port listened on (or none for
+/// port 80); on a specific address, that address and the names given; on an unspecified one
+/// (`0.0.0.0`, `[::]`) the names given, or any host when none is given (the address is
+/// public by choice and its writes need the token). Any other request gets 421 (Misdirected
+/// Request) with the reason. A request without a `Host` header (HTTP/1.0) is refused too.
+pub struct HostCheck {
+    port: u16,
+    /// Lowercase host names without port; empty: any host.
+    names: Vec<String>,
+}
+
+impl HostCheck {
+    /// The check for a server listening on `addr`, also answering `extra` names.
+    pub fn new(addr: SocketAddr, extra: &[String]) -> HostCheck {
+        let mut names: Vec<String> = extra
+            .iter()
+            .map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let ip = addr.ip();
+        if !ip.is_unspecified() || !names.is_empty() {
+            names.push(match ip {
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            });
+            if ip.is_loopback() {
+                names.extend(["localhost".to_string(), "127.0.0.1".into(), "[::1]".into()]);
+            }
+        }
+        HostCheck {
+            port: addr.port(),
+            names,
+        }
+    }
+
+    /// Whether a request naming `host` (its `Host` header) is answered.
+    ///
+    /// ```
+    /// let c = annals::server::HostCheck::new("127.0.0.1:8080".parse().unwrap(), &[]);
+    /// assert!(c.allows("127.0.0.1:8080") && c.allows("localhost:8080"));
+    /// assert!(!c.allows("evil.example:8080") && !c.allows("localhost:9999"));
+    /// ```
+    pub fn allows(&self, host: &str) -> bool {
+        if self.names.is_empty() {
+            return true;
+        }
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = match host.rsplit_once(':') {
+            // An IPv6 literal's colons are inside its brackets.
+            Some((n, p)) if !p.contains(']') => (n.to_string(), p.parse::<u16>().ok()),
+            _ => (host.clone(), Some(80)),
+        };
+        let name = name.trim_end_matches('.');
+        port == Some(self.port) && self.names.iter().any(|n| n == name)
+    }
+
+    async fn check(
+        &self,
+        req: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| req.uri().authority().map(|a| a.to_string()));
+        match host {
+            Some(h) if self.allows(&h) => next.run(req).await,
+            h => {
+                use axum::response::IntoResponse;
+                error::ApiError::new(
+                    axum::http::StatusCode::MISDIRECTED_REQUEST,
+                    format!(
+                        "this server does not answer for the host {:?}: it answers {} on port {} (start it with --allow-host NAME to add a name)",
+                        h.unwrap_or_default(),
+                        self.names.join(", "),
+                        self.port
+                    ),
+                )
+                .into_response()
+            }
+        }
+    }
+}
+
 /// Serves until interrupted. `ready` is called once listening, with the address and token.
 pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr, &str)) -> anyhow::Result<()> {
     serve_until(opts, ready, async {
@@ -226,7 +320,12 @@ pub fn serve_until(
         state.spawn_poller(opts.poll_every);
         ready(addr, &state.token);
         let limits = state.limits.clone();
-        accept_loop(listener, app(state), &limits, shutdown).await;
+        let hosts = Arc::new(HostCheck::new(addr, &opts.allowed_hosts));
+        let app = app(state).layer(axum::middleware::from_fn(move |req, next| {
+            let hosts = hosts.clone();
+            async move { hosts.check(req, next).await }
+        }));
+        accept_loop(listener, app, &limits, shutdown).await;
         Ok(())
     })
 }
