@@ -462,6 +462,55 @@ impl PgStore {
 
 /// Writes what is derived from `doc` (its source, pages, paragraphs, sentences, furniture and
 /// facts) in `tx`; returns the sentences' ids in document order.
+/// Inserts the row of a document, or replaces the row of that id and deletes everything
+/// derived from its old version (paragraphs, sentences, facts, sources, pages, aliases);
+/// returns whether the id existed. `columns`: id, sha256, bytes, encoding, confidence,
+/// format, lang, title, paragraphs, sentences, facts, and `ingested_at` (RFC 3339 text, or
+/// NULL for now).
+///
+/// A new id is inserted; an insert of the same id by another transaction makes this one
+/// wait for it, then find the row. The row lock (FOR UPDATE, which an alias being added
+/// waits for too) makes replacements of the same id take turns: the next one deletes what
+/// this one writes.
+fn put_document_row(
+    tx: &mut postgres::Transaction<'_>,
+    id: &str,
+    columns: &[&(dyn ToSql + Sync); 12],
+) -> Result<bool> {
+    let inserted = tx.execute(
+        "INSERT INTO documents (id, sha256, bytes, encoding, encoding_confidence, format, \
+                                lang, title, paragraphs, sentences, facts, ingested_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                 COALESCE($12::text::timestamptz, now())) \
+         ON CONFLICT (id) DO NOTHING",
+        columns,
+    )?;
+    if inserted == 1 {
+        return Ok(false);
+    }
+    tx.execute("SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", &[&id])?;
+    let updated = tx.execute(
+        "UPDATE documents SET sha256 = $2, bytes = $3, encoding = $4, \
+             encoding_confidence = $5, format = $6, lang = $7, title = $8, \
+             paragraphs = $9, sentences = $10, facts = $11, \
+             ingested_at = COALESCE($12::text::timestamptz, now()), indexed = false \
+         WHERE id = $1",
+        columns,
+    )?;
+    if updated != 1 {
+        return Err(StoreError::Backend(format!(
+            "{id}: the document disappeared while it was replaced"
+        )));
+    }
+    for table in rows::DOCUMENT_TABLES
+        .iter()
+        .chain(std::iter::once(&"document_aliases"))
+    {
+        tx.execute(&format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id])?;
+    }
+    Ok(true)
+}
+
 fn put_derived(
     tx: &mut postgres::Transaction<'_>,
     doc: &Document,
@@ -680,7 +729,7 @@ impl Store for PgStore {
 
     fn put_document(&mut self, doc: &Document, facts: &[Fact]) -> Result<(PutOutcome, Vec<i64>)> {
         let id = doc.source.id.as_str();
-        let columns: [&(dyn ToSql + Sync); 11] = [
+        let columns: [&(dyn ToSql + Sync); 12] = [
             &id,
             &doc.source.sha256,
             &(doc.source.bytes.len() as i64),
@@ -692,44 +741,11 @@ impl Store for PgStore {
             &(doc.paragraphs.len() as i64),
             &(doc.sentences.len() as i64),
             &(facts.len() as i64),
+            &None::<&str>,
         ];
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        // A new id is inserted; an insert of the same id by another transaction makes this
-        // one wait for it, then find the row.
-        let inserted = tx.execute(
-            "INSERT INTO documents (id, sha256, bytes, encoding, encoding_confidence, format, \
-                                    lang, title, paragraphs, sentences, facts) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (id) DO NOTHING",
-            &columns,
-        )?;
-        let existed = inserted == 0;
-        if existed {
-            // The row lock (FOR UPDATE, which an alias being added waits for too) makes
-            // replacements of the same id take turns: the next one deletes what this one
-            // writes.
-            tx.execute("SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", &[&id])?;
-            let updated = tx.execute(
-                "UPDATE documents SET sha256 = $2, bytes = $3, encoding = $4, \
-                     encoding_confidence = $5, format = $6, lang = $7, title = $8, \
-                     paragraphs = $9, sentences = $10, facts = $11, ingested_at = now(), \
-                     indexed = false \
-                 WHERE id = $1",
-                &columns,
-            )?;
-            if updated != 1 {
-                return Err(StoreError::Backend(format!(
-                    "{id}: the document disappeared while it was replaced"
-                )));
-            }
-            for table in rows::DOCUMENT_TABLES
-                .iter()
-                .chain(std::iter::once(&"document_aliases"))
-            {
-                tx.execute(&format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id])?;
-            }
-        }
+        let existed = put_document_row(&mut tx, id, &columns)?;
         let ids = put_derived(&mut tx, doc, facts)?;
         tx.execute("DELETE FROM rejections WHERE path = $1", &[&id])?;
         notify(&mut tx, &format!("document {id}"))?;
@@ -1116,42 +1132,11 @@ impl Store for PgStore {
             &(d.paragraphs as i64),
             &(d.sentences as i64),
             &(d.facts as i64),
-            &d.ingested_at,
+            &Some(d.ingested_at.as_str()),
         ];
         let mut c = self.conn()?;
         let mut tx = c.transaction()?;
-        // As in `put_document`: a new id is inserted; the same id put at once by another
-        // transaction makes this one wait for it, then find the row and lock it.
-        let inserted = tx.execute(
-            "INSERT INTO documents (id, sha256, bytes, encoding, encoding_confidence, format, \
-                                    lang, title, paragraphs, sentences, facts, ingested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::timestamptz) \
-             ON CONFLICT (id) DO NOTHING",
-            &columns,
-        )?;
-        let existed = inserted == 0;
-        if existed {
-            tx.execute("SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", &[&id])?;
-            let updated = tx.execute(
-                "UPDATE documents SET sha256 = $2, bytes = $3, encoding = $4, \
-                     encoding_confidence = $5, format = $6, lang = $7, title = $8, \
-                     paragraphs = $9, sentences = $10, facts = $11, \
-                     ingested_at = $12::text::timestamptz, indexed = false \
-                 WHERE id = $1",
-                &columns,
-            )?;
-            if updated != 1 {
-                return Err(StoreError::Backend(format!(
-                    "{id}: the document disappeared while it was replaced"
-                )));
-            }
-            for table in rows::DOCUMENT_TABLES
-                .iter()
-                .chain(std::iter::once(&"document_aliases"))
-            {
-                tx.execute(&format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id])?;
-            }
-        }
+        let existed = put_document_row(&mut tx, id, &columns)?;
         put_stored_rows(&mut tx, rows)?;
         tx.execute("DELETE FROM rejections WHERE path = $1", &[&id])?;
         notify(&mut tx, &format!("document {id}"))?;

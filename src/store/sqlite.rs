@@ -336,6 +336,13 @@ impl SqliteStore {
 const DOC_COLUMNS: &str = "id, sha256, bytes, encoding, encoding_confidence, format, lang, title, \
                            paragraphs, sentences, facts, ingested_at, indexed";
 
+/// Deletes the row of document `id`, if any, with everything derived from it (the delete
+/// cascades to sources, aliases, pages, paragraphs, sentences, furniture and facts);
+/// returns whether it was there.
+fn delete_document_row(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<bool> {
+    Ok(tx.execute("DELETE FROM documents WHERE id = ?1", [id])? > 0)
+}
+
 impl Store for SqliteStore {
     fn document_hash(&self, id: &str) -> Result<Option<String>> {
         let c = self.conn()?;
@@ -364,14 +371,7 @@ impl Store for SqliteStore {
         // turn (the busy timeout) instead of failing with "database is locked" when that
         // process commits between this one's read and its first write.
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existed: bool = tx
-            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if existed {
-            // Cascades to sources, aliases, paragraphs, sentences, furniture and facts.
-            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
-        }
+        let existed = delete_document_row(&tx, id)?;
         tx.execute(
             &format!("INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,0)"),
             params![
@@ -839,17 +839,9 @@ impl Store for SqliteStore {
         let d = &rows.document;
         let id = &d.id;
         let mut c = self.conn()?;
-        // Immediate: the write lock is taken first, so the put waits its turn instead of
-        // failing when another writer commits between its read and its first write.
+        // Immediate, as in `put_document`.
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existed = tx
-            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if existed {
-            // Cascades to sources, aliases, pages, paragraphs, sentences, furniture, facts.
-            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
-        }
+        let existed = delete_document_row(&tx, id)?;
         tx.execute(
             &format!("INSERT INTO documents ({DOC_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,0)"),
             params![
