@@ -3,8 +3,8 @@
 //! Files are found (recursively, symlink loops detected, hidden files reported as skipped),
 //! hashed, then read and analysed by worker threads; one writer stores each document as soon
 //! as its analysis is done, so one slow file never holds back the rest of the batch. Each
-//! document's analysis has a time budget ([`crate::budget`]); a file that exceeds it is
-//! rejected with the reason. A file that cannot be read is *rejected* with a reason (and
+//! document's analysis has a budget of time and memory ([`crate::budget`]); a file that
+//! exceeds either is rejected with the reason, the batch going on. A file that cannot be read is *rejected* with a reason (and
 //! recorded in the store); the rest of the batch goes on. Re-ingesting an unchanged file is
 //! a no-op; a changed file replaces its old version atomically; the same content under a
 //! second name is stored once and the second name recorded as an alias (the first name in
@@ -43,6 +43,11 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Default time budget for analysing one document.
 pub const DEFAULT_MAX_SECONDS_PER_FILE: f64 = 600.0;
 
+/// Default memory budget for analysing one document: 512 MiB. Analysis holds about 30 bytes
+/// per byte of dense text (the facts and their evidence), so this admits text files of about
+/// 15 MB; a file whose mere reading needs more is refused before it is read.
+pub const DEFAULT_MAX_MEMORY_PER_FILE: usize = 512 << 20;
+
 /// How long an ingest waits for another process to give the search index back.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(3600);
 
@@ -59,6 +64,9 @@ pub struct IngestOptions {
     pub commit_every_bytes: u64,
     /// Time budget for analysing one document (None: unlimited).
     pub max_seconds_per_file: Option<Duration>,
+    /// Memory budget for analysing one document, in bytes (None: unlimited). Counted only
+    /// where the process's allocator is [`crate::budget::Counting`] (the `annals` binary).
+    pub max_memory_per_file: Option<usize>,
     /// How long to wait for another process that writes the index.
     pub lock_wait: Duration,
     /// This worker's name on a shared archive (None: host name and process id).
@@ -76,6 +84,7 @@ impl Default for IngestOptions {
             threads: 0,
             commit_every_bytes: 64 * 1024 * 1024,
             max_seconds_per_file: Some(Duration::from_secs_f64(DEFAULT_MAX_SECONDS_PER_FILE)),
+            max_memory_per_file: Some(DEFAULT_MAX_MEMORY_PER_FILE),
             lock_wait: DEFAULT_LOCK_WAIT,
             worker: None,
             lease: crate::store::claims::DEFAULT_LEASE,
@@ -150,6 +159,10 @@ pub struct FileReport {
     /// A PDF's or a scan's pages, and how its text was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesRead>,
+    /// The most memory the file's reading and analysis held at once, in bytes (where the
+    /// process counts it: the `annals` binary does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_memory: Option<u64>,
 }
 
 /// How the pages of a PDF or a scan were read.
@@ -436,9 +449,17 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// What one document's analysis took.
+struct Analysis {
+    /// Seconds the extractors took.
+    secs: f64,
+    /// The most memory the analysis held at once, in bytes (0 where not counted).
+    peak: usize,
+}
+
 /// A file read and analysed by a worker.
 enum Analysed {
-    Doc(Box<Document>, Vec<crate::extract::Fact>, f64),
+    Doc(Box<Document>, Vec<crate::extract::Fact>, Analysis),
     Unchanged,
     Failed(String),
 }
@@ -507,37 +528,47 @@ fn analyse(
     pipeline: &Pipeline,
     known: &HashMap<String, String>,
 ) -> (u64, Analysed) {
-    let bytes = match read_file(&job.path, opts.max_bytes) {
-        Ok(b) => b,
-        Err(reason) => return (0, Analysed::Failed(reason)),
-    };
-    let n = bytes.len() as u64;
-    let sha = sha256_hex(&bytes);
-    if known.get(&job.id) == Some(&sha) {
-        return (n, Analysed::Unchanged);
-    }
     // Analysis must never take the batch down: a panic becomes a rejection, and so does a
-    // document that exceeds its time budget.
-    let id = job.id.clone();
-    let read = opts.read;
-    let budget = opts.max_seconds_per_file;
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        crate::budget::within(budget, || {
-            let doc = Document::read(&id, bytes, read)?;
+    // document that exceeds its budget of time or memory. The file's bytes are read within
+    // the budget, so that they count in it.
+    let limits = crate::budget::Limits {
+        time: opts.max_seconds_per_file,
+        memory: opts.max_memory_per_file,
+    };
+    let mut n = 0;
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::budget::within_measured(limits, || {
+            let bytes = read_file(&job.path, opts.max_bytes).map_err(Refused::Read)?;
+            n = bytes.len() as u64;
+            if known.get(&job.id) == Some(&sha256_hex(&bytes)) {
+                return Err(Refused::Unchanged);
+            }
+            let doc = Document::read(&job.id, bytes, opts.read).map_err(Refused::Doc)?;
             let t = std::time::Instant::now();
             let facts = pipeline.run(&doc);
-            Ok::<_, crate::document::ReadError>((doc, facts, t.elapsed().as_secs_f64()))
+            Ok((doc, facts, t.elapsed().as_secs_f64()))
         })
     }));
-    match r {
-        Ok(Ok(Ok((doc, facts, secs)))) => (n, Analysed::Doc(Box::new(doc), facts, secs)),
-        Ok(Ok(Err(e))) => (n, Analysed::Failed(e.to_string())),
-        Ok(Err(exceeded)) => (n, Analysed::Failed(exceeded.to_string())),
-        Err(_) => (
-            n,
-            Analysed::Failed("internal error while analysing (please report)".into()),
-        ),
-    }
+    let result = match r {
+        Ok((Ok(Ok((doc, facts, secs))), peak)) => {
+            Analysed::Doc(Box::new(doc), facts, Analysis { secs, peak })
+        }
+        Ok((Ok(Err(Refused::Unchanged)), _)) => Analysed::Unchanged,
+        Ok((Ok(Err(Refused::Read(reason))), _)) => Analysed::Failed(reason),
+        Ok((Ok(Err(Refused::Doc(e))), _)) => Analysed::Failed(e.to_string()),
+        Ok((Err(exceeded), _)) => Analysed::Failed(exceeded.to_string()),
+        Err(_) => Analysed::Failed("internal error while analysing (please report)".into()),
+    };
+    (n, result)
+}
+
+/// Why an analysis gave no document.
+enum Refused {
+    /// The file could not be read (the reason).
+    Read(String),
+    /// It is unchanged since it was stored.
+    Unchanged,
+    Doc(crate::document::ReadError),
 }
 
 /// Progress callbacks, so the library stays free of terminal code.
@@ -805,6 +836,9 @@ fn batch(
     {
         c.offer(&offered)?;
     }
+    if !to_analyse.is_empty() {
+        pipeline.warm_up();
+    }
     let queue = Mutex::new(to_analyse.into_iter());
     let stopping = std::sync::atomic::AtomicBool::new(false);
     let claim_error: Mutex<Option<crate::store::StoreError>> = Mutex::new(None);
@@ -1054,6 +1088,7 @@ impl FileReport {
             path: path.display().to_string(),
             outcome,
             bytes: 0,
+            peak_memory: None,
             converted_from: None,
             encoding_confidence: None,
             pages: None,
@@ -1122,8 +1157,11 @@ fn write_one(
             archive.store.clear_rejection(&job.id)?;
             summary.unchanged += 1;
         }
-        Analysed::Doc(doc, facts, extract_secs) => {
-            summary.timings.extract += extract_secs;
+        Analysed::Doc(doc, facts, analysis) => {
+            summary.timings.extract += analysis.secs;
+            if analysis.peak > 0 {
+                report.peak_memory = Some(analysis.peak as u64);
+            }
             if doc.source.encoding.is_converted() {
                 report.converted_from = Some(doc.source.encoding.name().to_string());
                 report.encoding_confidence = Some(doc.source.encoding_confidence);

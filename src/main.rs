@@ -3,6 +3,11 @@
 
 mod cli;
 
+/// Counts each thread's allocations, so that a document's analysis keeps to its memory
+/// budget (`annals::budget`).
+#[global_allocator]
+static ALLOC: annals::budget::Counting = annals::budget::Counting;
+
 use clap::{Parser, Subcommand};
 use cli::OutFormat;
 use std::path::PathBuf;
@@ -90,6 +95,14 @@ enum Command {
         /// Pages of the text-layer PDF ingested (then 4 pages OCR'd); 0 skips PDFs.
         #[arg(long, default_value_t = 500)]
         pdf_pages: usize,
+        /// Size in MB of each hostile input (one huge line, a paragraph without
+        /// punctuation, short lines, deep HTML and Markdown nesting, a huge table, invalid
+        /// UTF-8), each ingested by this binary with its time and peak memory (0 to skip).
+        #[arg(long, default_value_t = 200)]
+        hostile_mb: u64,
+        /// Only ingest the hostile inputs (--hostile-mb), and stop.
+        #[arg(long)]
+        hostile: bool,
         /// Where to build the bench stores (a temporary folder by default).
         #[arg(long)]
         workdir: Option<PathBuf>,
@@ -189,11 +202,31 @@ fn run(args: Cli) -> anyhow::Result<()> {
             synthetic_mb,
             serve_mb,
             pdf_pages,
+            hostile_mb,
+            hostile,
             workdir,
             write_synthetic,
             search_latency,
             format,
         } => {
+            if hostile {
+                let work = workdir.unwrap_or_else(|| {
+                    std::env::temp_dir().join(format!("annals-hostile-{}", std::process::id()))
+                });
+                let cases = annals::bench::hostile::run(
+                    &std::env::current_exe()?,
+                    &work,
+                    hostile_mb.max(1),
+                    annals::bench::HOSTILE_LIMIT,
+                );
+                let _ = std::fs::remove_dir_all(&work);
+                let cases = cases?;
+                match format {
+                    OutFormat::Json => println!("{}", serde_json::to_string_pretty(&cases)?),
+                    OutFormat::Text => print!("{}", annals::bench::hostile::to_text(&cases)),
+                }
+                return Ok(());
+            }
             if let Some(dir) = write_synthetic {
                 let files = annals::bench::make_synthetic(&corpus, &dir, synthetic_mb)?;
                 println!("{files} files written to {}", dir.display());
@@ -221,6 +254,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
                 synthetic_mb,
                 serve_mb,
                 pdf_pages,
+                hostile_mb,
                 workdir.as_deref(),
             )?;
             match format {

@@ -1051,8 +1051,9 @@ async fn interface_words(ctx: Arc<Ctx>) -> Result<()> {
         "/ask?q=%D0%9A%D0%BE%D0%B3%D0%B4%D0%B0%20%D0%92%D1%8C%D0%B5%D1%82%D0%BD%D0%B0%D0%BC%20%D0%B2%D1%81%D1%82%D1%83%D0%BF%D0%B8%D0%BB%20%D0%B2%20%D0%A1%D0%AD%D0%92%3F".to_string(),
         "/ask?q=zzzz%20qqqq".to_string(),
     ];
-    // Words only the English interface says (none of them is a name or a figure).
-    const ENGLISH: &str = r"\b(sources?|statements?|mentions?|sentences?|Participants|Curation|Related events|Unit|as written|stated by|Why merged|Not applied|Also known as|On the timeline|Hover a point|sources disagree|Insufficient evidence|Correct this citation|Decision|Record|Reason|Your name|Previous|previous|next|Page|events? per|zoom|Filters|Home|Search|Timeline|Entities|Series|Documents|Conflicts|Audit|Ask|Value|Confidence|Cited|Stale decisions|machine|merged|retract|Retract|Undo|Why|side \d|Note|plain text|search in it|ingested|also as|approx\.|running text|table \d|Per year|Totals over|Cumulative|Showing bytes|For example|the document|dated|visit|treaty|agreement)\b";
+    // Words only the English interface says (none of them is a name or a figure), and the
+    // English name of a place the gazetteer names in every language (a testimony's place).
+    const ENGLISH: &str = r"\b(sources?|statements?|mentions?|sentences?|Participants|Curation|Related events|Unit|as written|stated by|Why merged|Not applied|Also known as|On the timeline|Hover a point|sources disagree|Insufficient evidence|Correct this citation|Decision|Record|Reason|Your name|Previous|previous|next|Page|events? per|zoom|Filters|Home|Search|Timeline|Entities|Series|Documents|Conflicts|Audit|Ask|Value|Confidence|Cited|Stale decisions|machine|merged|retract|Retract|Undo|Why|side \d|Note|plain text|search in it|ingested|also as|approx\.|running text|table \d|Per year|Totals over|Cumulative|Showing bytes|For example|the document|dated|visit|treaty|agreement|Europe)\b";
     let script = format!(
         "var main = document.querySelector('main').cloneNode(true);\
          var page = document.documentElement.lang;\

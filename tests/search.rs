@@ -181,6 +181,70 @@ fn empty_query_is_an_error() {
     );
 }
 
+/// Any string at all is a query: searched, or refused with the reason that it has no word,
+/// never another error and never a panic. Arbitrary Unicode (every plane, controls,
+/// unpaired marks, operators) through the library, then through the command line (where an
+/// argument cannot hold NUL).
+#[test]
+fn any_unicode_query_is_searched_or_refused_with_the_reason() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let (dir, a) = archive();
+    let hostile = prop_oneof![
+        any::<String>(),
+        "[\"*()\\-+:^~!?\\[\\]{}|&,.; \t\u{301}\u{303}\u{200b}\u{feff}a-zăđЖж😀]{0,40}",
+        "(\\PC|\\pM){0,12}",
+    ];
+    let refused = std::cell::Cell::new(0);
+    let mut runner = TestRunner::new(Config::with_cases(400));
+    runner
+        .run(&hostile, |q| {
+            let r = a.search(&SearchRequest {
+                query: q.clone(),
+                limit: 5,
+                expansion: Some(annals::search::expand::expand(&q)),
+                ..Default::default()
+            });
+            if let Err(e) = r {
+                prop_assert!(
+                    e.to_string().starts_with("the query has no word"),
+                    "{q:?}: {e}"
+                );
+                refused.set(refused.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        refused.get() > 0,
+        "no generated query was refused: the property saw one side only"
+    );
+    drop(a);
+
+    let mut runner = TestRunner::new(Config::with_cases(48));
+    runner
+        .run(&"[^\\x00]{0,30}", |q| {
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_annals"))
+                .arg("--data")
+                .arg(dir.path())
+                .args(["search", "-n", "3", "--"])
+                .arg(&q)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            match o.status.code() {
+                Some(0) => {}
+                Some(1) => {
+                    prop_assert!(err.contains("error: the query has no word"), "{q:?}: {err}")
+                }
+                c => prop_assert!(false, "{q:?}: exit {c:?}: {err}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 /// An index of the older layout (sentences named by SQLite row ids, version 1) is dropped on
 /// open and rebuilt from the store: the same query finds the same sentences, by their key
 /// (document, sentence number). Every hit is asked for, and the sets compared: hits of

@@ -1134,7 +1134,8 @@ fn a_sources_citation_is_corrected_by_curation() {
 /// No query string makes a server error: the API's search and the search page answer any
 /// `q` with results (200) or a 400 that says why. The shapes that once gave 500 (quotes,
 /// asterisks, opening brackets, combining marks alone), then strings drawn from a hostile
-/// alphabet (operators, quotes, marks, controls, surrogate-free astral characters, words).
+/// alphabet (operators, quotes, marks, controls, surrogate-free astral characters, words),
+/// then arbitrary Unicode drawn by proptest.
 #[test]
 fn no_query_string_makes_a_server_error() {
     let (_tmp, data) = corpus_data();
@@ -1167,6 +1168,15 @@ fn no_query_string_makes_a_server_error() {
             q.push(alphabet[(x % alphabet.len() as u64) as usize]);
         }
         queries.push(q);
+    }
+    // And arbitrary Unicode (every plane, controls, unpaired marks), drawn by proptest.
+    {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let any = proptest::arbitrary::any::<String>();
+        for _ in 0..150 {
+            queries.push(any.new_tree(&mut runner).unwrap().current());
+        }
     }
     for q in &queries {
         for path in [

@@ -4,6 +4,7 @@
 //! Measurements are taken in-process on fresh data folders; the figures are printed, never
 //! asserted (speed is measured here, not in timed tests).
 
+pub mod hostile;
 pub mod pdf;
 pub mod serve;
 
@@ -160,6 +161,9 @@ pub struct BenchReport {
     /// Why the PDF bench did not run (Poppler or Tesseract missing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_error: Option<String>,
+    /// Hostile shapes of input at full size, each ingested by the binary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hostile: Vec<hostile::HostileCase>,
 }
 
 impl BenchReport {
@@ -289,6 +293,9 @@ impl BenchReport {
                     e.ingesting.failed
                 );
             }
+        }
+        if !self.hostile.is_empty() {
+            s += &hostile::to_text(&self.hostile);
         }
         s
     }
@@ -700,6 +707,9 @@ fn ask_latency(
     ))
 }
 
+/// How long one hostile case may run before it is killed and reported as timed out.
+pub const HOSTILE_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Runs the benchmark: the reference corpus, then (unless `synthetic_mb` is 0) a synthetic
 /// corpus of that size.
 pub fn run(
@@ -707,6 +717,7 @@ pub fn run(
     synthetic_mb: u64,
     serve_mb: u64,
     pdf_pages: usize,
+    hostile_mb: u64,
     workdir: Option<&Path>,
 ) -> Result<BenchReport> {
     let tmp;
@@ -774,12 +785,18 @@ pub fn run(
     } else {
         (None, None)
     };
+    let hostile = if hostile_mb > 0 {
+        hostile::run(&std::env::current_exe()?, &work, hostile_mb, HOSTILE_LIMIT)?
+    } else {
+        Vec::new()
+    };
     if workdir.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }
     Ok(BenchReport {
         pdf,
         pdf_error,
+        hostile,
         gazetteer: Some(gazetteer_bench(corpus)?),
         extractors: extractor_speeds(corpus, 10)?,
         phases,

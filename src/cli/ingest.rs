@@ -42,6 +42,12 @@ pub struct IngestArgs {
     /// Reject a file whose analysis takes longer than this many seconds (0: no limit).
     #[arg(long, default_value_t = ingest::DEFAULT_MAX_SECONDS_PER_FILE)]
     pub max_seconds_per_file: f64,
+    /// Reject a file whose reading and analysis would hold more memory than this at once: a
+    /// number of bytes, or with a unit (KiB, MiB, GiB; K, M, G are the same); 0: no limit.
+    /// Analysis holds about 30 bytes per byte of dense text, so the default admits text
+    /// files of about 15 MB.
+    #[arg(long, default_value = "512MiB", value_parser = parse_memory)]
+    pub max_memory_per_file: Memory,
     /// This worker's name, when several ingests share a PostgreSQL archive (default: host
     /// name and process id). Each file is analysed by one worker; the summary says which.
     #[arg(long)]
@@ -141,6 +147,7 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
         output,
         threads,
         max_seconds_per_file,
+        max_memory_per_file,
         worker,
         lease_seconds,
         ocr,
@@ -151,6 +158,7 @@ pub fn run(data: &Path, a: IngestArgs) -> Result<()> {
     let mut archive = super::open(data)?;
     let opts = IngestOptions {
         max_seconds_per_file: seconds_budget(max_seconds_per_file)?,
+        max_memory_per_file: max_memory_per_file.0,
         max_bytes,
         read: ReadOptions {
             encoding,
@@ -327,6 +335,40 @@ impl Progress for Bar {
             None => eprintln!("note: {reason}"),
         }
     }
+}
+
+/// A per-file memory budget from the command line (None: no limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Memory(pub Option<usize>);
+
+/// Reads "512MiB", "1G", "300000000", "0" (no limit).
+fn parse_memory(s: &str) -> std::result::Result<Memory, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(format!(
+                "{s:?}: a size is a number of bytes, or a number with KiB, MiB or GiB (0: no limit)"
+            ));
+        }
+    };
+    let n: f64 = num.parse().map_err(|_| {
+        format!(
+            "{s:?}: a size is a number of bytes, or a number with KiB, MiB or GiB (0: no limit)"
+        )
+    })?;
+    let bytes = n * scale;
+    if !bytes.is_finite() || bytes >= usize::MAX as f64 {
+        return Err(format!("{s:?}: too large"));
+    }
+    Ok(Memory((bytes >= 1.0).then_some(bytes as usize)))
 }
 
 /// A per-file time budget from the command line: seconds, 0 for none.

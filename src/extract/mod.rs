@@ -79,6 +79,35 @@ impl Pipeline {
         out
     }
 
+    /// Loads what every extractor loads on first use (the gazetteer, the phrase sets, each
+    /// language's data) by running the pipeline once over a small text in each language,
+    /// outside any budget: ingest calls it before the first document's budget begins, so
+    /// that no document is charged for the knowledge the process keeps for all of them.
+    /// The text is made of each language's own function words (`data/lang`), a year and
+    /// a figure, so it names no language here.
+    pub fn warm_up(&self) {
+        let mut text = String::new();
+        for lang in crate::text::lang::Lang::all() {
+            let mut words: Vec<&str> = lang
+                .data()
+                .function_words
+                .iter()
+                .map(String::as_str)
+                .collect();
+            words.sort_unstable();
+            words.truncate(24);
+            text.push_str(&words.join(" "));
+            text.push_str(" 1978 12,5 3.4 100%.\n\n");
+        }
+        if let Ok(doc) = crate::document::Document::read(
+            "warm-up",
+            text.into_bytes(),
+            crate::document::ReadOptions::default(),
+        ) {
+            std::hint::black_box(self.run(&doc));
+        }
+    }
+
     /// Runs every extractor over `doc`. Stops early when this thread's analysis budget
     /// ([`crate::budget`]) has run out; the caller then drops the partial result.
     pub fn run(&self, doc: &Document) -> Vec<Fact> {

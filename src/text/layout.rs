@@ -97,7 +97,9 @@ pub struct Furniture {
 /// The result of layout repair.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// Paragraphs separated by "\n\n", mapped to the original source.
+    /// Paragraphs separated by "\n\n", mapped to the original source. A paragraph longer
+    /// than [`MAX_BLOCK_BYTES`] is several blocks, windows of it (separated by its own
+    /// spaces).
     pub text: MappedText,
     pub blocks: Vec<Block>,
     pub furniture: Vec<Furniture>,
@@ -478,9 +480,34 @@ enum Join {
     KeepHyphen,
 }
 
+/// Longest block kept whole, in bytes. A longer paragraph (a file that is one huge line, a
+/// paragraph without punctuation, a million short lines that read as one) is cut into
+/// windows of at most this size, at a sentence end where there is one, else at a space, so
+/// that every stage after layout works, and looks at its budget, in bounded units. No
+/// paragraph of ordinary prose comes near it.
+pub const MAX_BLOCK_BYTES: usize = 64 * 1024;
+
+/// Memory that layout holds per line of the input at the least (the line's record, its
+/// furniture mark, its blank-run counts, and its piece of a paragraph): what [`repair`] asks
+/// of the budget before it begins.
+const LINE_COST: usize = std::mem::size_of::<Line>()
+    + std::mem::size_of::<Option<FurnitureKind>>()
+    + 2 * std::mem::size_of::<usize>()
+    + std::mem::size_of::<(Range<usize>, Join)>();
+
 /// Repairs the layout of `input` (NFC text of a whole document).
-pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout {
+///
+/// # Errors
+/// When this thread's budget ([`crate::budget`]) is spent, or would be by the line records
+/// of `input`; the partial work is dropped.
+pub fn repair(
+    input: &MappedText,
+    format: Format,
+    default_lang: Lang,
+) -> Result<Layout, crate::budget::Exceeded> {
     let text = input.as_str();
+    let line_count = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    crate::budget::ensure_fits(line_count.saturating_mul(LINE_COST))?;
     let lines = split_lines(text);
     let mut geo = measure(&lines);
     if format != Format::Plain {
@@ -509,6 +536,9 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
     let mut crossed_furniture = false;
 
     for (i, line) in lines.iter().enumerate() {
+        if i % 4096 == 4095 {
+            crate::budget::check()?;
+        }
         if let Some(kind) = furniture_marks[i] {
             furniture.push(Furniture {
                 src: input.source_range(line.range.clone()),
@@ -645,6 +675,7 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
         crossed_furniture = false;
     }
     flush(&mut cur, &mut paras);
+    crate::budget::check()?;
 
     // Emit the clean text.
     let mut b = MappedTextBuilder::with_capacity(text.len());
@@ -666,7 +697,16 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
             }
             b.push_copy(input, r.clone());
         }
-        ranges.push((begin..b.len(), p.kind));
+        if b.len() - begin > MAX_BLOCK_BYTES {
+            for w in windows(&b.as_str()[begin..], doc_lang) {
+                ranges.push((begin + w.start..begin + w.end, p.kind));
+            }
+        } else {
+            ranges.push((begin..b.len(), p.kind));
+        }
+        if k % 1024 == 1023 {
+            crate::budget::check()?;
+        }
     }
     let clean = b.finish();
     let mut blocks: Vec<Block> = ranges
@@ -689,13 +729,50 @@ pub fn repair(input: &MappedText, format: Format, default_lang: Lang) -> Layout 
             b.lang = doc_lang;
         }
     }
-    Layout {
+    crate::budget::check()?;
+    Ok(Layout {
         text: clean,
         blocks,
         furniture,
         lang: doc_lang,
         geometry: geo,
+    })
+}
+
+/// Cuts `text` (one paragraph longer than [`MAX_BLOCK_BYTES`]) into windows of at most that
+/// size: each ends before the last sentence that starts in it (when that leaves at least half
+/// a window), else after its last space in the second half, else at a character boundary.
+/// The windows are trimmed of whitespace, cover every other byte of `text` in order, and
+/// each is found in time linear in its size.
+pub fn windows(text: &str, lang: Lang) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / MAX_BLOCK_BYTES + 1);
+    let mut pos = text.len() - text.trim_start().len();
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let cut = if rest.len() <= MAX_BLOCK_BYTES {
+            rest.len()
+        } else {
+            let limit = floor_boundary(rest, MAX_BLOCK_BYTES);
+            let window = &rest[..limit];
+            let half = floor_boundary(window, limit / 2);
+            let sentences = super::sentence::split(window, lang);
+            match sentences.last() {
+                Some(last) if sentences.len() > 1 && last.start >= half => last.start,
+                _ => match window[half..].rfind(char::is_whitespace) {
+                    Some(space) => half + space,
+                    None => limit.max(rest.chars().next().map_or(1, char::len_utf8)),
+                },
+            }
+        };
+        let piece = &rest[..cut];
+        let trimmed = piece.trim_end();
+        if !trimmed.is_empty() {
+            out.push(pos..pos + trimmed.len());
+        }
+        pos += cut;
+        pos += text[pos..].len() - text[pos..].trim_start().len();
     }
+    out
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -758,9 +835,120 @@ fn flush(cur: &mut Option<Para>, paras: &mut Vec<Para>) {
 mod tests {
     use super::*;
 
+    /// The windows of `text`: in order, disjoint, trimmed, on character boundaries, at most
+    /// a window long, and covering every byte that is not whitespace.
+    fn check_windows(text: &str) -> Vec<Range<usize>> {
+        let w = windows(text, Lang::fallback());
+        let mut covered = 0;
+        let mut last_end = 0;
+        for r in &w {
+            assert!(
+                r.start >= last_end && r.start < r.end,
+                "{r:?} after {last_end}"
+            );
+            assert!(r.len() <= MAX_BLOCK_BYTES, "a window of {} bytes", r.len());
+            let t = &text[r.clone()]; // panics off a character boundary
+            assert_eq!(t, t.trim(), "untrimmed window {r:?}");
+            assert!(
+                text[last_end..r.start].trim().is_empty(),
+                "text left out before {r:?}"
+            );
+            covered += r.len();
+            last_end = r.end;
+        }
+        assert!(
+            text[last_end..].trim().is_empty(),
+            "text left out at the end"
+        );
+        assert!(covered > 0 || text.trim().is_empty());
+        w
+    }
+
+    #[test]
+    fn long_paragraphs_are_cut_at_sentence_ends_then_spaces_then_anywhere() {
+        let sentence = "The treaty was signed in Moscow on 3 November 1978 by both sides. ";
+        let prose = sentence.repeat(5000);
+        let w = check_windows(&prose);
+        assert!(w.len() >= prose.len() / MAX_BLOCK_BYTES);
+        for r in &w {
+            assert!(prose[r.clone()].ends_with('.'), "not cut at a sentence end");
+            assert!(prose[r.clone()].starts_with("The"));
+        }
+        let words = "hiệp ước hữu nghị liên xô ".repeat(20_000);
+        for r in check_windows(&words) {
+            assert!(!words[r.clone()].ends_with(|c: char| c.is_whitespace()));
+            assert!(words[..r.start].is_empty() || words[..r.start].ends_with(' '));
+        }
+        // No space at all: cut on character boundaries (two- and three-byte letters).
+        for one in ["ư", "а", "ệ", "a"] {
+            let solid = one.repeat(3 * MAX_BLOCK_BYTES / one.len() + 7);
+            let w = check_windows(&solid);
+            let least = solid.len().div_ceil(MAX_BLOCK_BYTES);
+            assert!(
+                (least..=least + 1).contains(&w.len()),
+                "{} windows",
+                w.len()
+            );
+        }
+        assert!(check_windows("").is_empty());
+        assert!(check_windows("   ").is_empty());
+        assert_eq!(check_windows(" short "), vec![1..6]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn windows_cover_any_text_in_bounded_pieces(
+            unit in "[a-zđưа-я .!?\n\u{300}]{1,40}",
+            times in 1usize..20_000,
+        ) {
+            let text = unit.repeat(times);
+            check_windows(&text);
+        }
+    }
+
+    #[test]
+    fn a_huge_line_is_several_blocks_that_map_back_exactly() {
+        let line =
+            "Ngày 3 tháng 11 năm 1978, hai nước ký Hiệp ước hữu nghị và hợp tác. ".repeat(4000);
+        let input = MappedText::verbatim(&line, 0);
+        let l = repair(&input, Format::Plain, Lang::fallback()).unwrap();
+        assert!(
+            l.blocks.len() >= line.len() / MAX_BLOCK_BYTES,
+            "{} blocks",
+            l.blocks.len()
+        );
+        for b in &l.blocks {
+            assert!(b.range.len() <= MAX_BLOCK_BYTES);
+            let src = l.text.source_range(b.range.clone());
+            assert_eq!(&line[src], &l.text.as_str()[b.range.clone()]);
+        }
+    }
+
+    #[test]
+    fn layout_stops_when_the_budget_is_spent_and_refuses_what_its_lines_would_need() {
+        use crate::budget::{self, Limits};
+        let text = "x\n".repeat(100_000);
+        let input = MappedText::verbatim(&text, 0);
+        // The line records of 100 000 lines need more than 1 MiB: refused before they are made.
+        let r = budget::within(Limits::memory(1 << 20), || {
+            repair(&input, Format::Plain, Lang::fallback())
+        });
+        assert!(
+            matches!(r, Ok(Err(budget::Exceeded::MemoryNeeded { .. }))),
+            "{r:?}"
+        );
+        // A spent deadline: layout stops at its next look, and the budget says why.
+        let r = budget::within(Limits::time(std::time::Duration::ZERO), || {
+            repair(&input, Format::Plain, Lang::fallback()).is_err()
+        });
+        assert!(matches!(r, Err(budget::Exceeded::Time { .. })), "{r:?}");
+        assert!(repair(&input, Format::Plain, Lang::fallback()).is_ok());
+    }
+
     fn run(s: &str, f: Format) -> (Vec<String>, Layout) {
         let m = MappedText::verbatim(s, 0);
-        let l = repair(&m, f, Lang::of("en"));
+        let l = repair(&m, f, Lang::of("en")).unwrap();
         let paras = l
             .blocks
             .iter()

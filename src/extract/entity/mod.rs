@@ -490,6 +490,9 @@ pub fn document_mentions(doc: &Document) -> Vec<Mention> {
             all.push(m);
         }
     }
+    if crate::budget::expired() {
+        return Vec::new(); // the caller drops a partial result
+    }
     disambiguate(all)
 }
 
@@ -499,7 +502,10 @@ impl Extractor for EntityExtractor {
     }
 
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
-        for m in document_mentions(doc) {
+        for (i, m) in document_mentions(doc).into_iter().enumerate() {
+            if i % 1024 == 1023 && crate::budget::expired() {
+                return; // the caller drops a partial result
+            }
             out.push(Fact {
                 evidence: doc.span_of(m.range.clone()),
                 body: super::FactBody::Mention(body(&m)),

@@ -454,23 +454,26 @@ impl Para<'_> {
 /// (ordered, disjoint); no number inside one is an amount.
 pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
     let text = doc.text.as_str();
-    let toks: Vec<Vec<Tok>> = doc
-        .paragraphs
-        .iter()
-        .map(|p| {
-            let d = data::data(p.lang);
-            let ptext = &text[p.range.clone()];
-            token::repair(ptext, token::tokenize(ptext, d.space_groups), |w| {
-                d.knows(w)
-            })
-        })
-        .collect();
-    let brackets: Vec<Vec<bool>> = toks.iter().map(|t| exclude::bracketed(t)).collect();
-    let para_votes: Vec<(u32, u32)> = toks
-        .iter()
-        .zip(&brackets)
-        .map(|(t, b)| votes(t, b))
-        .collect();
+    // A paragraph's tokens are made twice (for the document's decimal votes, then for its
+    // quantities) rather than held for the whole document at once: memory stays that of
+    // one paragraph, whatever the document's size.
+    let tokens = |p: &crate::document::Paragraph| {
+        let d = data::data(p.lang);
+        let ptext = &text[p.range.clone()];
+        let toks = token::repair(ptext, token::tokenize(ptext, d.space_groups), |w| {
+            d.knows(w)
+        });
+        let brackets = exclude::bracketed(&toks);
+        (toks, brackets)
+    };
+    let mut para_votes: Vec<(u32, u32)> = Vec::with_capacity(doc.paragraphs.len());
+    for p in &doc.paragraphs {
+        if crate::budget::expired() {
+            return Vec::new();
+        }
+        let (t, b) = tokens(p);
+        para_votes.push(votes(&t, &b));
+    }
     let mut lang_votes = vec![(0u32, 0u32); Lang::all().len()];
     for (p, v) in doc.paragraphs.iter().zip(&para_votes) {
         let e = &mut lang_votes[p.lang.index()];
@@ -482,7 +485,8 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
         if crate::budget::expired() {
             break;
         }
-        let ptoks = &toks[pi];
+        let (ptoks, brackets) = tokens(p);
+        let ptoks = &ptoks;
         if !ptoks
             .iter()
             .any(|t| t.kind == Kind::Num || t.kind == Kind::Word)
@@ -503,7 +507,7 @@ pub fn find_all(doc: &Document, timexes: &[Range<usize>]) -> Vec<Quantity> {
             base: p.range.start,
             doc_text: &doc.text,
             timexes,
-            brackets: brackets[pi].clone(),
+            brackets,
             heading: p.kind == BlockKind::Heading,
             conv,
             decided,

@@ -50,6 +50,9 @@ impl Extractor for TableExtractor {
         let tables = find(&lines);
         let mut used = HashSet::new();
         for (n, t) in tables.iter().enumerate() {
+            if crate::budget::expired() {
+                break;
+            }
             let base = t.base_id(n + 1);
             let mut id = base.clone();
             let mut k = 2;
@@ -74,6 +77,10 @@ pub fn find(lines: &Lines) -> Vec<Table> {
     let mut free_from = 0;
     let mut i = 0;
     while i < n {
+        // The caller drops a partial result once the document's budget is spent.
+        if i % 4096 == 4095 && crate::budget::expired() {
+            return tables;
+        }
         if let Some(label) = region::caption_label(lines, i)
             && let Some(reg) = region::region_at(lines, i, label)
             && let Some(t) = captioned(lines, &reg)
@@ -88,8 +95,14 @@ pub fn find(lines: &Lines) -> Vec<Table> {
     }
     free.push(free_from..n);
     for r in free {
+        if crate::budget::expired() {
+            break;
+        }
         let dec = lines.doc.lang;
         for (s, e, pipe) in aligned::find_blocks(lines, r.start, r.end, decimal_default(dec)) {
+            if crate::budget::expired() {
+                break;
+            }
             let dec = decimal_of(lines, s..e, dec);
             if let Some(b) = aligned::parse(lines, s, e, pipe, dec) {
                 let region = lines.trimmed(b.lines.start).start..lines.trimmed(b.lines.end - 1).end;

@@ -71,6 +71,9 @@ pub fn find_all(doc: &Document) -> Vec<(Timex, crate::text::lang::Lang)> {
             found.push((t, pi));
         }
     }
+    if crate::budget::expired() {
+        return Vec::new(); // the caller drops a partial result
+    }
     let mut reference = resolve::reference(doc, &found);
     if let Some(r) = &mut reference
         && let Some((y, from)) = resolve::reference_year(doc, &found, r)
@@ -183,7 +186,10 @@ impl Extractor for TimeExtractor {
     }
 
     fn extract(&self, doc: &Document, out: &mut Vec<Fact>) {
-        for (t, lang) in find_all(doc) {
+        for (i, (t, lang)) in find_all(doc).into_iter().enumerate() {
+            if i % 1024 == 1023 && crate::budget::expired() {
+                return; // the caller drops a partial result
+            }
             // A duration is not a point in time: it is exported as its own kind (the
             // quantity layer will measure it), never scored as a timex. Nor is a relative
             // expression that nothing anchors ("last year" with no date in sight): it is kept,

@@ -141,7 +141,12 @@ fn statement_html(v: &crate::server::state::View, s: &Statement, record: Option<
         ));
     }
     if let Some(p) = &s.place {
-        meta.push(format!("{} {}", esc(super::ui::t("place_label")), esc(p)));
+        // The place is an entity: named in the interface language, as in the event's table.
+        meta.push(format!(
+            "{} {}",
+            esc(super::ui::t("place_label")),
+            esc(&super::timeline::participant_name(p))
+        ));
     }
     if s.modality != "asserted" && !s.modality.is_empty() {
         meta.push(esc(&super::timeline::modality_label(&s.modality)));
