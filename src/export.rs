@@ -48,6 +48,18 @@ impl Format {
         }
     }
 
+    /// Every format's name, as [`Format::parse`] takes them (`/openapi.json` lists them).
+    pub const NAMES: [&'static str; 8] = [
+        "jsonl",
+        "csv",
+        "timelinejs",
+        "annotations",
+        "annotation-collection",
+        "csl",
+        "bibtex",
+        "csl-sources",
+    ];
+
     /// The format named `name`; `csv_kind` for CSV ("events" when not given).
     pub fn parse(name: &str, csv_kind: Option<&str>) -> Result<Format, String> {
         Ok(match name {
@@ -60,8 +72,10 @@ impl Format {
             "bibtex" => Format::Bibtex,
             "csl-sources" => Format::SourcesCsl,
             other => {
+                let (last, rest) = Format::NAMES.split_last().expect("formats");
                 return Err(format!(
-                    "unknown export format {other:?}: use jsonl, csv, timelinejs, annotations, annotation-collection, csl, bibtex or csl-sources"
+                    "unknown export format {other:?}: use {} or {last}",
+                    rest.join(", ")
                 ));
             }
         })

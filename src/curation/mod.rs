@@ -72,6 +72,8 @@ pub enum CurationError {
     NoSuchEvent(String),
     #[error("no audit entry #{0}")]
     NoSuchEntry(i64),
+    #[error("no document has the id {0:?} (see `annals documents`)")]
+    NoSuchDocument(String),
     #[error("audit entry #{0} is a retraction, which cannot be retracted")]
     RetractRetraction(i64),
     #[error("audit entry #{entry} is already retracted (by #{by})")]
@@ -169,12 +171,14 @@ impl FromStr for Action {
 #[serde(rename_all = "snake_case")]
 pub enum TargetRef {
     /// A fact by its current id.
-    Fact(i64),
+    Fact(#[serde(deserialize_with = "whole")] i64),
     /// A fact by its span; `kind` (and `type`, for event statements) when several facts
     /// share the span.
     Span {
         doc: String,
+        #[serde(deserialize_with = "whole")]
         start: u64,
+        #[serde(deserialize_with = "whole")]
         end: u64,
         #[serde(default)]
         kind: Option<String>,
@@ -184,9 +188,47 @@ pub enum TargetRef {
     /// An event by its current id (`annals timeline --format json`).
     Event(String),
     /// An audit entry (for `retract`).
-    Audit(i64),
+    Audit(#[serde(deserialize_with = "whole")] i64),
     /// A source's citation, by the document's id (for `edit` of [`value::SOURCE_FIELDS`]).
     Document(String),
+}
+
+/// A whole number of JSON, also when written with a zero fraction (`581.0` is `581`, as JSON
+/// Schema counts integers), in the range of `T`.
+fn whole<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i128>,
+{
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = i128;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<i128, E> {
+            Ok(v.into())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<i128, E> {
+            Ok(v.into())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<i128, E> {
+            // An integer too large for 64 bits reaches here rounded (-2^63 - 1 as -2^63):
+            // from 2^63 on, a float is no whole number of an id's range.
+            if v.fract() == 0.0 && v.abs() < -(i64::MIN as f64) {
+                Ok(v as i128)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    let n = d.deserialize_any(Whole)?;
+    T::try_from(n).map_err(|_| {
+        serde::de::Error::invalid_value(
+            serde::de::Unexpected::Other(&n.to_string()),
+            &"a whole number in range",
+        )
+    })
 }
 
 impl fmt::Display for TargetRef {
@@ -1206,10 +1248,7 @@ fn event_anchor(
 fn decide_document(store: &dyn Store, c: &Curation, id: &str, d: &NewDecision) -> Result<Decided> {
     let doc = store
         .document(id)?
-        .ok_or_else(|| CurationError::BadTarget {
-            given: id.to_string(),
-            why: "no document has this id (see `annals documents`)".into(),
-        })?;
+        .ok_or_else(|| CurationError::NoSuchDocument(id.to_string()))?;
     let (Some(field), Some(v)) = (&d.field, &d.value) else {
         return Err(CurationError::Missing {
             action: Action::Edit,

@@ -43,20 +43,28 @@ struct Resolved {
     ty: Option<String>,
 }
 
+/// The ontology's field that `name` names, as a reader types it: exactly, or its start or a
+/// part of it, in any case, with spaces or hyphens for underscores ("military" →
+/// "military_security").
+///
+/// # Errors
+/// When no field matches; the error lists them.
+pub fn field_named(name: &str) -> Result<String, FilterError> {
+    let ontology = crate::knowledge::events::ontology();
+    let n = fold(name).replace([' ', '-'], "_");
+    ontology
+        .fields
+        .iter()
+        .find(|x| **x == n || x.starts_with(&n) || x.contains(&n))
+        .cloned()
+        .ok_or_else(|| FilterError::UnknownField(name.to_string(), ontology.fields.join(", ")))
+}
+
 fn resolve(f: &Filter) -> Result<Resolved, FilterError> {
     let ontology = crate::knowledge::events::ontology();
     let field = match &f.field {
         None => None,
-        Some(name) => {
-            let n = fold(name).replace([' ', '-'], "_");
-            let hit = ontology
-                .fields
-                .iter()
-                .find(|x| **x == n || x.starts_with(&n) || x.contains(&n));
-            Some(hit.cloned().ok_or_else(|| {
-                FilterError::UnknownField(name.clone(), ontology.fields.join(", "))
-            })?)
-        }
+        Some(name) => Some(field_named(name)?),
     };
     let ty = match &f.ty {
         None => None,

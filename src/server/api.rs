@@ -1,9 +1,12 @@
 //! The JSON API. Every handler is annotated for OpenAPI (`utoipa`), and the router is built
 //! from the same annotations (`utoipa_axum::routes!`), so `/openapi.json` cannot drift from
 //! the handlers. Lists are paginated (`offset`, `limit`, and `total` in the answer); errors
-//! are `{"error": {"status", "reason"}}`.
+//! are `{"error": {"status", "reason"}}`. Every parameter's schema states what its handler
+//! checks (`super::openapi`), and every status a handler can answer is declared: those all
+//! operations share (421, 400) once, in `super::openapi::complete`.
 
 use super::error::{ApiError, ErrorBody};
+use super::openapi as doc;
 use super::state::{AppState, IngestStatus, View};
 use crate::history::timeline::{Filter, filter};
 use crate::search::SearchRequest;
@@ -15,13 +18,55 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Largest page any list returns.
 pub const MAX_LIMIT: usize = 500;
 const DEFAULT_LIMIT: usize = 50;
+/// Longest search query, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Longest question, in characters.
+pub const MAX_QUESTION_CHARS: usize = 2000;
+
+/// 500: a handler that reads the store or the search index failed to.
+#[derive(IntoResponses)]
+pub enum Internal {
+    /// The store or the search index could not be read (the reason says what failed).
+    #[response(status = 500)]
+    Failed(ErrorBody),
+}
+
+/// 503: a handler that runs a query under the server's limits (`--query-timeout-ms`, at
+/// most 64 queries at once) gave up.
+#[derive(IntoResponses)]
+pub enum Busy {
+    /// The server is busy (no query slot freed in time), or the query took longer than the
+    /// timeout and was abandoned; the reason says which.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// A parameter's value from a closed vocabulary, as `/openapi.json` lists it: absent or ""
+/// is none; anything else must be one of `allowed`, exactly.
+fn one_of<'a>(
+    name: &str,
+    value: Option<&str>,
+    allowed: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(v) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let allowed: Vec<&str> = allowed.into_iter().collect();
+    if allowed.contains(&v) {
+        return Ok(Some(v.to_string()));
+    }
+    Err(ApiError::bad_request(format!(
+        "{name} must be one of {}, not {v:?}",
+        allowed.join(", ")
+    )))
+}
 
 type S = State<Arc<AppState>>;
 
@@ -54,8 +99,10 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Items to skip (default 0).
+    #[param(inline, value_type = doc::Offset, required = false)]
     pub offset: Option<usize>,
     /// Items to return (default 50, at most 500).
+    #[param(inline, value_type = doc::Limit, required = false)]
     pub limit: Option<usize>,
 }
 
@@ -129,24 +176,32 @@ pub struct SearchParams {
     /// Words (all must match; "double quotes" for a phrase). Diacritics optional: "lien xo"
     /// finds "Liên Xô". A name or a domain term also finds its other names and
     /// translations ("Brezhnev": "Brêgiơnép", "Брежнев"; "treaty": "hiệp ước", "договор"),
-    /// ranked after the words as typed.
+    /// ranked after the words as typed. Not blank, at most 1000 characters; a query
+    /// without a word (only quotes, operators, marks or symbols) matches nothing.
+    #[param(inline, value_type = doc::QueryWords, required = true)]
     pub q: String,
-    /// Only sentences in this language: vi, en or ru.
+    /// Only sentences in this language: vi, en or ru ("": any).
+    #[param(inline, value_type = doc::Language, required = false)]
     pub lang: Option<String>,
     /// Only this document (its id).
     pub doc: Option<String>,
     /// Only sentences naming this entity (its id, as the facets give it).
     pub entity: Option<String>,
     /// Only sentences holding a fact of this kind: timex, quantity, mention or
-    /// event_statement.
+    /// event_statement ("": any).
+    #[param(inline, value_type = doc::FactKind, required = false)]
     pub kind: Option<String>,
     /// Only sentences holding a date that ends on or after this ISO prefix ("1975").
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub from: Option<String>,
     /// Only sentences holding a date that starts on or before this ISO prefix ("1979").
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub to: Option<String>,
     /// true: the words only, no other names or translations.
     pub exact: Option<bool>,
+    #[param(inline, value_type = doc::Offset, required = false)]
     pub offset: Option<usize>,
+    #[param(inline, value_type = doc::Limit, required = false)]
     pub limit: Option<usize>,
 }
 
@@ -218,6 +273,10 @@ pub struct SearchResults {
     pub facets: SearchFacets,
     /// Other names and translations searched beside the words (empty with exact=true).
     pub also_searched: Vec<AlsoSearched>,
+    /// Why nothing was searched: the query has no word (only quotes, operators, marks or
+    /// symbols), so it matches nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Refuses a `from` or `to` that is not an ISO date or prefix (blank ones mean no bound).
@@ -234,18 +293,16 @@ pub fn check_period(from: Option<&str>, to: Option<&str>) -> Result<(), ApiError
     Ok(())
 }
 
-/// Parses a language code.
-pub fn parse_lang(s: &str) -> Result<Lang, ApiError> {
-    Lang::from_code(s)
-        .ok_or_else(|| ApiError::bad_request(format!("unknown language {s:?}: use vi, en or ru")))
+/// A language parameter: absent or "" is any language, else a language's code exactly.
+pub fn parse_lang(s: Option<&str>) -> Result<Option<Lang>, ApiError> {
+    Ok(one_of("lang", s, Lang::all().iter().map(|l| l.code()))?.and_then(|c| Lang::from_code(&c)))
 }
 
 /// Ranked sentences (BM25; exact forms before diacritic-folded ones, then other names and
 /// translations), counted and faceted.
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses((status = 200, description = "A page of hits with counts and facets", body = SearchResults),
-              (status = 400, description = "A parameter is invalid", body = ErrorBody),
-              (status = 503, description = "The query took too long", body = ErrorBody)))]
+              Internal, Busy))]
 pub async fn search(
     State(st): S,
     Query(p): Query<SearchParams>,
@@ -276,30 +333,19 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchRe
             "q is empty: give words to search for",
         ));
     }
-    if p.q.len() > 1000 {
-        return Err(ApiError::bad_request("q is longer than 1000 bytes"));
+    if p.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "q is longer than {MAX_QUERY_CHARS} characters"
+        )));
     }
-    let lang = p
-        .lang
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(parse_lang)
-        .transpose()?;
+    let lang = parse_lang(p.lang.as_deref())?;
     let nonempty = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let filters = facets::Filters {
         entity: nonempty(p.entity),
-        kind: nonempty(p.kind),
+        kind: one_of("kind", p.kind.as_deref(), facets::KINDS)?,
         from: nonempty(p.from),
         to: nonempty(p.to),
     };
-    if let Some(k) = &filters.kind
-        && !facets::KINDS.contains(&k.as_str())
-    {
-        return Err(ApiError::bad_request(format!(
-            "kind must be one of {}, not {k:?}",
-            facets::KINDS.join(", ")
-        )));
-    }
     check_period(filters.from.as_deref(), filters.to.as_deref())?;
     let expansion = (!p.exact.unwrap_or(false)).then(|| expand::expand(&p.q));
     let also_searched: Vec<AlsoSearched> = expansion
@@ -327,11 +373,13 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchRe
         expansion,
     };
     st.query(move |view, archive| {
-        let all = archive.index.search(&req).map_err(|e| match e {
-            // What the user typed, not the server's fault: a 400 with the reason.
-            crate::search::SearchError::EmptyQuery => ApiError::bad_request(format!("q: {e}")),
-            e => ApiError::internal(e),
-        })?;
+        // A query without a word is a valid query that matches nothing: answered with no
+        // hits and the reason.
+        let (all, note) = match archive.index.search(&req) {
+            Ok(all) => (all, None),
+            Err(e @ crate::search::SearchError::EmptyQuery) => (Vec::new(), Some(e.to_string())),
+            Err(e) => return Err(ApiError::internal(e)),
+        };
         let (kept, found) = facets::narrow(view, all, &filters);
         let total_words = kept.iter().filter(|h| h.tier != Tier::Expanded).count();
         let window: Vec<_> = kept.iter().skip(offset).take(limit).cloned().collect();
@@ -375,6 +423,7 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchRe
                 kinds: facet_values(found.kinds),
             },
             also_searched,
+            note,
         })
     })
     .await
@@ -385,37 +434,86 @@ pub async fn search_page(st: &Arc<AppState>, p: SearchParams) -> Result<SearchRe
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     /// Earliest date, an ISO prefix ("1975", "1978-11").
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub from: Option<String>,
     /// Latest date, an ISO prefix.
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub to: Option<String>,
-    /// Field, by name or prefix ("military").
+    /// Field of the event ontology ("military_defence"; "": any).
+    #[param(inline, value_type = doc::EventField, required = false)]
     pub field: Option<String>,
-    /// Any name of an actor in any language ("Brezhnev", "Liên Xô", "Брежнев").
+    /// Any name of an actor in any language ("Brezhnev", "Liên Xô", "Брежнев"); a name no
+    /// entity has, or several have, is a 404 with the reason.
     pub actor: Option<String>,
-    /// Event type ("visit", "treaty").
+    /// Event type of the ontology ("visit", "treaty"; "": any).
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", inline, value_type = doc::EventType, required = false)]
     pub ty: Option<String>,
+    #[param(inline, value_type = doc::Offset, required = false)]
     pub offset: Option<usize>,
+    #[param(inline, value_type = doc::Limit, required = false)]
     pub limit: Option<usize>,
 }
 
 impl TimelineParams {
-    pub fn filter(&self) -> Filter {
-        let f = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
-        Filter {
-            from: f(&self.from),
-            to: f(&self.to),
-            field: f(&self.field),
-            actor: f(&self.actor),
-            ty: f(&self.ty),
-        }
+    /// The filter, checked as `/openapi.json` states it.
+    pub fn filter(&self) -> Result<Filter, ApiError> {
+        event_filter(&self.from, &self.to, &self.field, &self.actor, &self.ty)
     }
+}
+
+/// The events' filter of a timeline or an export, checked: dates ISO prefixes (blank: no
+/// bound), field and type from the ontology exactly ("" for any).
+fn event_filter(
+    from: &Option<String>,
+    to: &Option<String>,
+    field: &Option<String>,
+    actor: &Option<String>,
+    ty: &Option<String>,
+) -> Result<Filter, ApiError> {
+    let o = crate::knowledge::events::ontology();
+    let trimmed = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let f = Filter {
+        from: trimmed(from),
+        to: trimmed(to),
+        field: one_of(
+            "field",
+            field.as_deref(),
+            o.fields.iter().map(String::as_str),
+        )?,
+        actor: trimmed(actor),
+        ty: one_of("type", ty.as_deref(), o.types.keys().map(String::as_str))?,
+    };
+    check_period(f.from.as_deref(), f.to.as_deref())?;
+    Ok(f)
+}
+
+/// The events `f` keeps: an actor no entity is named, or several are, is not found (404),
+/// like `/api/entities/{id}` of that name.
+fn events_of<'a>(
+    v: &'a View,
+    f: &Filter,
+) -> Result<Vec<&'a crate::history::merge::Event>, ApiError> {
+    use crate::history::timeline::FilterError;
+    filter(&v.history.events, f).map_err(|e| match e {
+        FilterError::UnknownActor(_) | FilterError::AmbiguousActor(..) => {
+            ApiError::not_found(e.to_string())
+        }
+        FilterError::UnknownField(..) | FilterError::UnknownType(..) => {
+            ApiError::bad_request(e.to_string())
+        }
+    })
 }
 
 /// The merged events, in date order, filtered; each with its statements as evidence.
 #[utoipa::path(get, path = "/api/timeline", tag = "history", params(TimelineParams),
-    responses((status = 200, description = "OK", body = Page<Object>), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Page<Object>),
+              (status = 404, description = "No entity has the name `actor`, or several have it (the body names them)", body = ErrorBody)))]
 pub async fn timeline(
     State(st): S,
     Query(p): Query<TimelineParams>,
@@ -425,10 +523,9 @@ pub async fn timeline(
         limit: p.limit,
     }
     .window()?;
-    check_period(p.from.as_deref(), p.to.as_deref())?;
+    let f = p.filter()?;
     let v = st.view();
-    let events =
-        filter(&v.history.events, &p.filter()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let events = events_of(&v, &f)?;
     let all: Vec<Value> = events
         .iter()
         .skip(offset)
@@ -495,7 +592,9 @@ pub struct EntityParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub ty: Option<String>,
+    #[param(inline, value_type = doc::Offset, required = false)]
     pub offset: Option<usize>,
+    #[param(inline, value_type = doc::Limit, required = false)]
     pub limit: Option<usize>,
 }
 
@@ -515,7 +614,7 @@ pub struct EntitySummary {
 
 /// Entities, most mentioned first.
 #[utoipa::path(get, path = "/api/entities", tag = "entities", params(EntityParams),
-    responses((status = 200, description = "OK", body = Page<EntitySummary>), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Page<EntitySummary>)))]
 pub async fn entities(
     State(st): S,
     Query(p): Query<EntityParams>,
@@ -567,7 +666,8 @@ pub fn entity_list(v: &View, q: Option<&str>, ty: Option<&str>) -> Vec<EntitySum
 /// entities, and the events it takes part in.
 #[utoipa::path(get, path = "/api/entities/{id}", tag = "entities",
     params(("id" = String, Path, description = "Entity id, or any of its names")),
-    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No entity has this id or name, or several have the name (the body names them)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn entity(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| entity_json(v, &id)).await.map(Json)
 }
@@ -609,7 +709,7 @@ pub async fn conflicts(State(st): S) -> Json<Value> {
 
 /// The tables found in the sources (id, label, caption, unit, document, span).
 #[utoipa::path(get, path = "/api/tables", tag = "sources", params(Paging),
-    responses((status = 200, description = "OK", body = Page<Object>)))]
+    responses((status = 200, description = "OK", body = Page<Object>), Internal, Busy))]
 pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<Value>>, ApiError> {
     let (offset, limit) = p.window()?;
     st.query(move |v, _| {
@@ -634,7 +734,8 @@ pub async fn tables(State(st): S, Query(p): Query<Paging>) -> Result<Json<Page<V
 /// One table with its cells and their spans.
 #[utoipa::path(get, path = "/api/tables/{id}", tag = "sources",
     params(("id" = String, Path, description = "Table id")),
-    responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
+    responses((status = 200, description = "The table's fact record: kind, doc, start, end, text and these fields", body = crate::fact::Table), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         v.table(&id)
@@ -648,13 +749,14 @@ pub async fn table(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AskParams {
-    /// The question, in English, Vietnamese or Russian.
+    /// The question, in English, Vietnamese or Russian: not blank, at most 2000 characters.
+    #[param(inline, value_type = doc::Question, required = true)]
     pub q: String,
 }
 
 /// The answer with its citations (or "insufficient evidence" and a null value).
 #[utoipa::path(get, path = "/api/ask", tag = "ask", params(AskParams),
-    responses((status = 200, description = "OK", body = Object), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 503, description = "The query took too long or the server is busy", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), Internal, Busy))]
 pub async fn ask(State(st): S, Query(p): Query<AskParams>) -> Result<Json<Value>, ApiError> {
     ask_answer(&st, p.q).await.map(|a| Json(json!(a)))
 }
@@ -664,10 +766,10 @@ pub async fn ask_answer(st: &Arc<AppState>, q: String) -> Result<crate::ask::Ans
     if q.trim().is_empty() {
         return Err(ApiError::bad_request("q is empty: ask a question"));
     }
-    if q.len() > 2000 {
-        return Err(ApiError::bad_request(
-            "the question is longer than 2000 bytes",
-        ));
+    if q.chars().count() > MAX_QUESTION_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the question is longer than {MAX_QUESTION_CHARS} characters"
+        )));
     }
     st.query(move |v, _| Ok(v.asker.ask(&q))).await
 }
@@ -688,7 +790,8 @@ pub async fn documents(
 /// One document: its record and its facts (kind, span, text, value), in text order.
 #[utoipa::path(get, path = "/api/documents/{id}", tag = "sources",
     params(("id" = String, Path, description = "Document id (URL-encoded)")),
-    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = Object), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     st.query(move |v, _| {
         let d = v
@@ -714,7 +817,8 @@ pub async fn document(State(st): S, Path(id): Path<String>) -> Result<Json<Value
 /// The document's text, decoded (UTF-8), exactly as stored.
 #[utoipa::path(get, path = "/api/documents/{id}/text", tag = "sources",
     params(("id" = String, Path, description = "Document id (URL-encoded)")),
-    responses((status = 200, description = "OK", body = String, content_type = "text/plain"), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = String, content_type = "text/plain"), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn document_text(State(st): S, Path(id): Path<String>) -> Result<Response, ApiError> {
     st.query(move |v, a| {
         let d = v
@@ -743,6 +847,7 @@ pub async fn document_text(State(st): S, Path(id): Path<String>) -> Result<Respo
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Resolution of a PDF page's image, 36 to 200 dots per inch (default 96).
+    #[param(minimum = 36, maximum = 200)]
     pub dpi: Option<u32>,
 }
 
@@ -751,14 +856,20 @@ pub struct PageParams {
 /// (image) of the page whose size `/api/documents/{id}/pages` gives.
 #[utoipa::path(get, path = "/api/documents/{id}/pages/{n}", tag = "sources",
     params(("id" = String, Path, description = "Document id (URL-encoded)"),
-           ("n" = u32, Path, description = "Page number, from 1"), PageParams),
+           ("n" = inline(doc::PageNumber), Path, description = "Page number, from 1"), PageParams),
     responses((status = 200, description = "The page image", content_type = "image/png"),
-              (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody)))]
+              (status = 404, description = "No such thing (the body says what was looked for)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn document_page(
     State(st): S,
     Path((id, n)): Path<(String, u32)>,
     Query(p): Query<PageParams>,
 ) -> Result<Response, ApiError> {
+    if n == 0 {
+        return Err(ApiError::bad_request(
+            "n is a page number: pages count from 1",
+        ));
+    }
     let dpi = p.dpi.unwrap_or(96);
     if !(36..=200).contains(&dpi) {
         return Err(ApiError::bad_request(format!(
@@ -819,22 +930,29 @@ pub struct ExportParams {
     /// Annotation, JSON Lines), annotation-collection (one JSON-LD collection), csl
     /// (CSL-JSON of the references the sources cite), bibtex, csl-sources (the sources
     /// themselves as CSL-JSON, as each states its title, authors, year and venue).
+    #[param(inline, value_type = doc::ExportFormat, required = false)]
     pub format: Option<String>,
-    /// For csv: events (default), facts, series, conflicts, documents.
+    /// What a csv lists: events (default), facts, series, conflicts, documents (checked
+    /// whatever the format; only csv uses it).
+    #[param(inline, value_type = doc::CsvKind, required = false)]
     pub kind: Option<String>,
     /// The machine's values, without the historians' curation (default false).
     pub machine: Option<bool>,
     /// Events (csv of events, timelinejs): earliest date, an ISO prefix.
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub from: Option<String>,
     /// Events: latest date, an ISO prefix.
+    #[param(inline, value_type = doc::IsoPrefix, required = false)]
     pub to: Option<String>,
-    /// Events: field, by name or prefix.
+    /// Events: field of the event ontology ("": any).
+    #[param(inline, value_type = doc::EventField, required = false)]
     pub field: Option<String>,
-    /// Events: any name of an actor in any language.
+    /// Events: any name of an actor in any language (404 when no entity, or several, have
+    /// it).
     pub actor: Option<String>,
-    /// Events: event type.
+    /// Events: event type of the ontology ("": any).
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", inline, value_type = doc::EventType, required = false)]
     pub ty: Option<String>,
     /// csv of series: only this series (its key).
     pub series: Option<String>,
@@ -846,24 +964,21 @@ pub struct ExportParams {
 /// values (the jsonl records keep the machine's beside them, under `curation.machine`);
 /// `machine=true` exports the machine's view instead.
 #[utoipa::path(get, path = "/api/export", tag = "export", params(ExportParams),
-    responses((status = 200, description = "The export file"), (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody)))]
+    responses((status = 200, description = "The export file"),
+              (status = 404, description = "No entity has the name `actor`, or several have it (the body names them)", body = ErrorBody),
+              Internal, Busy))]
 pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Response, ApiError> {
+    // A kind is one of the CSV kinds, whatever the format (only CSV uses it).
+    if let Some(k) = &p.kind {
+        k.parse::<crate::export::csv::CsvKind>()
+            .map_err(ApiError::bad_request)?;
+    }
     let format =
         crate::export::Format::parse(p.format.as_deref().unwrap_or("jsonl"), p.kind.as_deref())
             .map_err(ApiError::bad_request)?;
     let machine = p.machine.unwrap_or(false);
     let f = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
-    let events = TimelineParams {
-        from: f(&p.from),
-        to: f(&p.to),
-        field: f(&p.field),
-        actor: f(&p.actor),
-        ty: f(&p.ty),
-        offset: None,
-        limit: None,
-    }
-    .filter();
-    check_period(events.from.as_deref(), events.to.as_deref())?;
+    let events = event_filter(&p.from, &p.to, &p.field, &p.actor, &p.ty)?;
     let any_event_filter = events.from.is_some()
         || events.to.is_some()
         || events.field.is_some()
@@ -875,8 +990,7 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
         doc: f(&p.doc),
     };
     if let Some(e) = &scope.events {
-        let v = st.view();
-        filter(&v.history.events, e).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        events_of(&st.view(), e)?;
     }
     st.query(move |v, a| {
         let mut out = Vec::new();
@@ -919,13 +1033,24 @@ pub async fn export(State(st): S, Query(p): Query<ExportParams>) -> Result<Respo
 /// header); a retry with the same id returns the entry already recorded (`"replayed":
 /// true`) instead of recording the decision twice; the same id with another decision is
 /// a 409.
+///
+/// Answers: 400 when the body is not a decision of the documented shape (an action with a
+/// target it does not take, a part it needs missing, a blank reason); 404 when what it
+/// names does not exist; 409 when it does not fit its target as stored (a field the fact
+/// does not have, a value that field cannot take, an entry already retracted, several facts
+/// at the span) or its request id conflicts.
 #[utoipa::path(post, path = "/api/curation", tag = "curation",
-    request_body(content = Object, description = "The decision (see above)", content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "The request's id, for safe retries (same as `request_id` in the body)")),
+    request_body(content = doc::Decision, description = "The decision (see above)", content_type = "application/json",
+        example = json!({"action": "confirm", "target": {"fact": 1}, "reason": "the date is in the source's dateline", "who": "lan"})),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The request's id, for safe retries (same as `request_id` in the body): 1 to 200 printable ASCII characters",
+            min_length = 1, max_length = 200, pattern = "^[\\u0021-\\u007e]([\\u0020-\\u007e]*[\\u0021-\\u007e])?$")),
     responses((status = 200, description = "The audit entry as recorded", body = Object),
-        (status = 400, description = "A parameter is invalid (the body says which and why)", body = ErrorBody), (status = 401, description = "No or a wrong token", body = ErrorBody),
-        (status = 409, description = "The request id was used for another decision", body = ErrorBody),
-        (status = 413, description = "The request body is too large", body = ErrorBody)),
+        (status = 400, description = "The body is not a decision of the documented shape, or the Idempotency-Key header is not text (the body says why)", body = ErrorBody),
+        (status = 401, description = "No or a wrong token", body = ErrorBody),
+        (status = 404, description = "The target, an event to merge or the statement to split does not exist (the body says which)", body = ErrorBody),
+        (status = 409, description = "The decision does not fit its target as stored (a field it does not have, a value that field cannot take, an entry already retracted, several facts at the span), or its request id was used for another decision or differs from the Idempotency-Key header", body = ErrorBody),
+        (status = 413, description = "The request body is too large (over 1 MiB)", body = ErrorBody),
+        Internal),
     security(("token" = [])))]
 pub async fn curate(
     State(st): S,
@@ -944,7 +1069,8 @@ pub async fn curate(
             .map_err(|_| ApiError::bad_request("the Idempotency-Key header is not text"))?;
         match &d.request_id {
             Some(id) if id != key => {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
                     "the Idempotency-Key header and the body's request_id differ",
                 ));
             }
@@ -954,14 +1080,9 @@ pub async fn curate(
     let state = st.clone();
     let entry = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let mut store = crate::store::open(&state.data).map_err(ApiError::internal)?;
-        let entry = crate::curation::decide(store.as_mut(), d).map_err(|e| match e {
-            crate::curation::CurationError::Store(_)
-            | crate::curation::CurationError::History(_) => ApiError::internal(e),
-            e @ crate::curation::CurationError::RequestIdReused { .. } => {
-                ApiError::new(axum::http::StatusCode::CONFLICT, e.to_string())
-            }
-            other => ApiError::bad_request(other.to_string()),
-        })?;
+        let target = d.target.clone();
+        let entry =
+            crate::curation::decide(store.as_mut(), d).map_err(|e| curation_error(e, &target))?;
         // Committed: answer now; the view catches up in the background.
         if !entry.replayed {
             state.refresh_soon();
@@ -973,20 +1094,62 @@ pub async fn curate(
     Ok(Json(entry))
 }
 
+/// A refused decision's status: 400 for what the documented shape of a decision rules out,
+/// 404 for what does not exist, 409 for what does not fit the target as stored.
+fn curation_error(
+    e: crate::curation::CurationError,
+    target: &crate::curation::TargetRef,
+) -> ApiError {
+    use crate::curation::{CurationError as E, TargetRef};
+    let status = match &e {
+        E::Store(_) | E::History(_) => return ApiError::internal(e),
+        E::MissingReason
+        | E::MissingWho
+        | E::Missing { .. }
+        | E::WrongTarget { .. }
+        | E::BadTarget { .. }
+        | E::BadRequestId => StatusCode::BAD_REQUEST,
+        // The fields of an event and of a source's citation are the schema's; those of a
+        // fact are its record's.
+        E::UnknownField { .. }
+            if matches!(target, TargetRef::Event(_) | TargetRef::Document(_)) =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        E::NoSuchFact(_)
+        | E::NoFactAtSpan(_)
+        | E::NoSuchEvent(_)
+        | E::NoSuchEntry(_)
+        | E::NoSuchDocument(_) => StatusCode::NOT_FOUND,
+        E::AmbiguousSpan { .. }
+        | E::RetractRetraction(_)
+        | E::AlreadyRetracted { .. }
+        | E::UnknownField { .. }
+        | E::InvalidValue { .. }
+        | E::SelfMerge(_)
+        | E::NotInEvent { .. }
+        | E::NothingToSplit(_)
+        | E::RequestIdReused { .. } => StatusCode::CONFLICT,
+    };
+    ApiError::new(status, e.to_string())
+}
+
 /// Audit filters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only decisions that no longer apply after a re-ingest.
     pub stale: Option<bool>,
+    #[param(inline, value_type = doc::Offset, required = false)]
     pub offset: Option<usize>,
+    #[param(inline, value_type = doc::Limit, required = false)]
     pub limit: Option<usize>,
 }
 
 /// The audit log: every decision (who, when, what, why), newest first, with how it stands
 /// against the store now (applies, reanchored, stale, retracted).
 #[utoipa::path(get, path = "/api/audit", tag = "curation", params(AuditParams),
-    responses((status = 200, description = "OK", body = Page<Object>)))]
+    responses((status = 200, description = "OK", body = Page<Object>), Internal, Busy))]
 pub async fn audit(
     State(st): S,
     Query(p): Query<AuditParams>,

@@ -2,6 +2,8 @@
 //!
 //! - `api.rs`: the JSON API under `/api/…`, described at `/openapi.json` from the handlers'
 //!   own annotations.
+//! - `openapi.rs`: what the description states once for all handlers: parameters' real
+//!   constraints, the answers every operation shares, the body of a curation decision.
 //! - `pages/`: server-rendered HTML pages (search, timeline, event, entity, series, document
 //!   reader, conflicts, ask, curation), every source text HTML-escaped.
 //! - `state.rs`: the view of the store that requests read, rebuilt when the store changes;
@@ -16,6 +18,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod openapi;
 pub mod pages;
 pub mod state;
 
@@ -121,6 +124,7 @@ fn describe(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     )];
     <crate::fact::FactBody as utoipa::ToSchema>::schemas(&mut facts);
     components.schemas.extend(facts);
+    openapi::complete(&mut api);
     api
 }
 

@@ -63,6 +63,32 @@ pub fn corpus_data() -> (tempfile::TempDir, PathBuf) {
     (tmp, data)
 }
 
+/// Where the Python checkers from PyPI are installed: `.ci/run` installs them into
+/// `target/tools/py`; `ANNALS_OPENAPI_PYTHONPATH` points elsewhere. `Some(folder)` when
+/// `module` (as Python imports it) is there; `None` with a "SKIPPED:" line when it is not,
+/// unless `ANNALS_OPENAPI_TESTS=required` (CI), where its absence fails the test.
+pub fn python_tool(module: &str, package: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("ANNALS_OPENAPI_PYTHONPATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/py"));
+    if dir.join(module).is_dir() {
+        return Some(dir);
+    }
+    let required = std::env::var("ANNALS_OPENAPI_TESTS").is_ok_and(|v| v == "required");
+    assert!(
+        !required,
+        "ANNALS_OPENAPI_TESTS=required but {package} is not in {}: pip install --target {} {package}",
+        dir.display(),
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: {package} is not installed in {} (pip install --target {} {package})",
+        dir.display(),
+        dir.display()
+    );
+    None
+}
+
 /// A running `annals serve`; killed (and reaped) when dropped.
 pub struct Server {
     child: Child,

@@ -336,6 +336,14 @@ pub async fn search(
         );
     }
     b.push_str(".</p>");
+    if res.note.is_some() {
+        // A query of quotes, operators or marks alone: say why nothing was found.
+        let _ = write!(
+            b,
+            "<p id=\"search-note\" class=\"note\" role=\"note\">{}</p>",
+            esc(t("search_no_word"))
+        );
+    }
     {
         let mut api = p.with(&[]).replacen("/search", "/api/search", 1);
         api.push_str(if api.contains('?') { "&" } else { "?" });

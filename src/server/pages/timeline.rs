@@ -615,7 +615,13 @@ pub async fn timeline(
         let filters = [
             ("from", ne(&p.from)),
             ("to", ne(&p.to)),
-            ("field", ne(&p.field)),
+            // The API takes a field by its exact name; the page also by a part of it.
+            (
+                "field",
+                nonempty(&p.field).map_or_else(String::new, |f| {
+                    crate::history::timeline::field_named(f).unwrap_or_else(|_| f.to_string())
+                }),
+            ),
             ("actor", ne(&p.actor)),
             ("type", ne(&p.ty)),
         ];
