@@ -43,9 +43,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Default time budget for analysing one document.
 pub const DEFAULT_MAX_SECONDS_PER_FILE: f64 = 600.0;
 
-/// Default memory budget for analysing one document: 512 MiB. Analysis holds about 30 bytes
-/// per byte of dense text (the facts and their evidence), so this admits text files of about
-/// 15 MB; a file whose mere reading needs more is refused before it is read.
+/// Default memory budget for analysing one document: 512 MiB. Analysis holds about 20 to 30
+/// bytes per byte of dense text (the facts and their evidence; about 50 in a table), so this
+/// admits text files of about 20 MB (`annals bench --hostile`); a file whose mere reading
+/// needs more is refused before its copies are made.
 pub const DEFAULT_MAX_MEMORY_PER_FILE: usize = 512 << 20;
 
 /// How long an ingest waits for another process to give the search index back.
@@ -536,11 +537,14 @@ fn analyse(
         memory: opts.max_memory_per_file,
     };
     let mut n = 0;
+    // An unchanged file is unchanged whatever reading it cost.
+    let mut unchanged = false;
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         crate::budget::within_measured(limits, || {
             let bytes = read_file(&job.path, opts.max_bytes).map_err(Refused::Read)?;
             n = bytes.len() as u64;
             if known.get(&job.id) == Some(&sha256_hex(&bytes)) {
+                unchanged = true;
                 return Err(Refused::Unchanged);
             }
             let doc = Document::read(&job.id, bytes, opts.read).map_err(Refused::Doc)?;
@@ -550,6 +554,7 @@ fn analyse(
         })
     }));
     let result = match r {
+        _ if unchanged => Analysed::Unchanged,
         Ok((Ok(Ok((doc, facts, secs))), peak)) => {
             Analysed::Doc(Box::new(doc), facts, Analysis { secs, peak })
         }

@@ -510,10 +510,11 @@ fn curation_requests_are_idempotent_and_checked() {
     let r = server.post_json("/api/curation", &[("Authorization", &auth)], &other);
     assert_eq!(r.status, 409, "{}", r.describe());
 
-    // A date that does not exist.
+    // A date that does not exist: a value the target's field cannot take, 409 with the reason
+    // (the body itself has the shape the API declares).
     let bad_date = json!({"action": "edit", "target": {"fact": fact}, "field": "date", "value": "1978-02-30", "reason": "typo test", "who": "tester"});
     let r = server.post_json("/api/curation", &[("Authorization", &auth)], &bad_date);
-    assert_eq!(r.status, 400, "{}", r.describe());
+    assert_eq!(r.status, 409, "{}", r.describe());
     assert!(
         r.reason().contains("1978-02-30") || r.reason().contains("date"),
         "{}",
@@ -523,7 +524,7 @@ fn curation_requests_are_idempotent_and_checked() {
     let q = some_fact(&server, "quantity").expect("a quantity");
     let bad_unit = json!({"action": "edit", "target": {"fact": q}, "field": "unit", "value": "<b>bogus</b>", "reason": "markup test", "who": "tester"});
     let r = server.post_json("/api/curation", &[("Authorization", &auth)], &bad_unit);
-    assert_eq!(r.status, 400, "{}", r.describe());
+    assert_eq!(r.status, 409, "{}", r.describe());
     assert!(r.reason().contains("not a unit"), "{}", r.reason());
     let r = server.get("/api/timeline?from=1978-02-30");
     assert_eq!(r.status, 400, "{}", r.describe());

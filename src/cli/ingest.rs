@@ -44,8 +44,8 @@ pub struct IngestArgs {
     pub max_seconds_per_file: f64,
     /// Reject a file whose reading and analysis would hold more memory than this at once: a
     /// number of bytes, or with a unit (KiB, MiB, GiB; K, M, G are the same); 0: no limit.
-    /// Analysis holds about 30 bytes per byte of dense text, so the default admits text
-    /// files of about 15 MB.
+    /// Analysis holds about 20 to 30 bytes per byte of dense text, so the default admits
+    /// text files of about 20 MB.
     #[arg(long, default_value = "512MiB", value_parser = parse_memory)]
     pub max_memory_per_file: Memory,
     /// This worker's name, when several ingests share a PostgreSQL archive (default: host

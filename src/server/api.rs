@@ -22,13 +22,9 @@ use utoipa::{IntoParams, IntoResponses, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Largest page any list returns.
-pub const MAX_LIMIT: usize = 500;
+/// The limits the handlers check, stated where `/openapi.json` states them.
+pub use super::openapi::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUESTION_CHARS};
 const DEFAULT_LIMIT: usize = 50;
-/// Longest search query, in characters.
-pub const MAX_QUERY_CHARS: usize = 1000;
-/// Longest question, in characters.
-pub const MAX_QUESTION_CHARS: usize = 2000;
 
 /// 500: a handler that reads the store or the search index failed to.
 #[derive(IntoResponses)]

@@ -12,7 +12,6 @@
 //! and in Python (what property-based testers such as schemathesis generate from): ASCII
 //! classes and `\uXXXX` escapes only.
 
-use crate::server::api::MAX_LIMIT;
 use std::borrow::Cow;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{
@@ -20,6 +19,13 @@ use utoipa::openapi::schema::{
     Type,
 };
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response};
+
+/// Largest page any list returns.
+pub const MAX_LIMIT: usize = 500;
+/// Longest search query, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Longest question, in characters.
+pub const MAX_QUESTION_CHARS: usize = 2000;
 
 /// What Rust's `str::trim` removes (`char::is_whitespace`, Unicode White_Space), as the body of
 /// a regular expression's class: what "blank" means in every check of the handlers.
@@ -85,9 +91,9 @@ parameter_schemas! {
     /// A page number: from 1, a `u32`.
     PageNumber => integer(1u32, u32::MAX).build();
     /// A search query (`/api/search`'s `q`).
-    QueryWords => words(crate::server::api::MAX_QUERY_CHARS);
+    QueryWords => words(MAX_QUERY_CHARS);
     /// A question (`/api/ask`'s `q`).
-    Question => words(crate::server::api::MAX_QUESTION_CHARS);
+    Question => words(MAX_QUESTION_CHARS);
     /// An ISO date or prefix, or blank for no bound.
     IsoPrefix => string().pattern(Some(iso_prefix_pattern())).build();
     /// A language code, or "" for any.
